@@ -1,0 +1,3 @@
+from xgedu_stats.cli import cli
+
+cli()

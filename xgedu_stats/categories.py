@@ -1,0 +1,55 @@
+"""From a row's channel (栏目) to a report category, and from copies to an item's category."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from xgedu_stats.config import UNCATEGORISED, Category
+
+# A channel path's separators: 首页/信息公开/规划财务, 首页 > 业务工作 > 规划财务, 首页›…
+_PATH_SEPARATOR = r"[/>›]"
+
+
+def last_segment(channels: pd.Series) -> pd.Series:
+    """The last segment of a channel path, NFKC-normalised and trimmed.
+
+    >>> last_segment(pd.Series(["首页 > 业务工作 > 规划财务 ", "信息公开/"])).tolist()
+    ['规划财务', '信息公开']
+    """
+    s = channels.astype("str").fillna("").str.normalize("NFKC")
+    s = s.str.replace(rf"(?:\s*{_PATH_SEPARATOR}\s*)+$", "", regex=True)
+    return s.str.replace(rf"^.*{_PATH_SEPARATOR}", "", regex=True).str.strip()
+
+
+def row_categories(channels: pd.Series, categories: Sequence[Category]) -> pd.Series:
+    """Each row's category by its channel's last segment, or <NA> when it maps to none."""
+    lookup: dict[str, str] = {}
+    for cat in categories:
+        for name in (cat.name, *cat.aliases):
+            key = pd.Series([name], dtype="str").str.normalize("NFKC").iloc[0].strip()
+            lookup[key] = cat.name
+    return last_segment(channels).map(lookup).astype("str")
+
+
+def item_categories(rows: pd.DataFrame, categories: Sequence[Category]) -> pd.Series:
+    """Each item's category: from its copies in platform priority order; else 未分类.
+
+    ``rows`` needs ``item_id``, ``platform_rank`` and ``category`` (<NA> where unmapped).
+    Ties within one platform go to the category listed first in the report.
+
+    >>> rows = pd.DataFrame({"item_id": [1, 1, 2], "platform_rank": [1, 0, 0],
+    ...                      "category": ["规划财务", "基础教育", None]})
+    >>> item_categories(rows, [Category("基础教育", "业务工作"), Category("规划财务", "业务工作")]).tolist()
+    ['基础教育', '未分类']
+    """
+    order = {c.name: i for i, c in enumerate(categories)}
+    mapped = rows.loc[rows["category"].notna(), ["item_id", "platform_rank", "category"]]
+    mapped = mapped.assign(category_rank=mapped["category"].map(order))
+    best = mapped.sort_values(["item_id", "platform_rank", "category_rank"]).drop_duplicates(
+        "item_id"
+    )
+    ids = pd.Index(sorted(rows["item_id"].unique()), name="item_id")
+    result = best.set_index("item_id")["category"].reindex(ids)
+    return result.fillna(UNCATEGORISED).astype("str")

@@ -1,0 +1,339 @@
+"""Settings as frozen dataclasses, the built-in defaults, and loading them from TOML.
+
+No click here: the CLI builds a :class:`RunConfig` and hands it to ``pipeline.run``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from xgedu_stats.errors import ConfigError
+
+UNCATEGORISED = "未分类"
+
+#: Names the CLI offers before pandas is imported; ``tables.TABLES`` and
+#: ``render.FORMATS`` hold the real registries (a test keeps them equal).
+REPORT_TABLES = ("categories", "platforms")
+OUTPUT_FORMATS = ("text", "markdown", "csv", "json")
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One publishing platform: whose files are whose, and how to read them.
+
+    >>> Platform("portal", "孝感市教育局门户网站", names=("门户",)).hints
+    ('portal', '门户')
+    """
+
+    key: str
+    label: str
+    names: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    columns: tuple[tuple[str, str], ...] = ()
+    encoding: str | None = None
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        """Words that, found in a file or folder name, assign the file to this platform."""
+        return (self.key, *self.names)
+
+    @property
+    def column_map(self) -> dict[str, str]:
+        return dict(self.columns)
+
+
+@dataclass(frozen=True)
+class Category:
+    """A report category, its group, and the other channel names that count as it."""
+
+    name: str
+    group: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DedupeSettings:
+    """When two rows are the same item, and which copy an item takes its category from."""
+
+    window_days: int = 3
+    site_names: tuple[str, ...] = ("孝感市教育局", "孝感教育信息网", "孝感教育")
+    priority: tuple[str, ...] = ("portal", "yunshang", "dachu", "toutiao")
+
+
+DEFAULT_PLATFORMS: tuple[Platform, ...] = (
+    Platform("portal", "孝感市教育局门户网站", names=("门户",)),
+    Platform("yunshang", "云上孝感", names=("云上",)),
+    Platform("dachu", "腾讯大楚网", names=("大楚",)),
+    Platform("toutiao", "今日头条", names=("头条",)),
+)
+
+DEFAULT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("重点工作", ("孝感教育新闻", "信息公开栏目")),
+    (
+        "业务工作",
+        (
+            "规划财务",
+            "教育督导",
+            "基础教育",
+            "职成教育",
+            "教育科研",
+            "人事老干语委",
+            "教育技术",
+            "教育党建",
+            "体育卫生",
+            "招生考试",
+            "行政审批",
+            "教育资助",
+            "安全后勤",
+            "教育工会",
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a config file can set, with the built-in defaults.
+
+    ``platforms`` is in priority order: an item takes its category from the first
+    of its copies, in this order, whose channel maps to a category.
+    """
+
+    platforms: tuple[Platform, ...] = DEFAULT_PLATFORMS
+    categories: tuple[Category, ...] = tuple(
+        Category(name, group) for group, names in DEFAULT_GROUPS for name in names
+    )
+    dedupe: DedupeSettings = field(default_factory=DedupeSettings)
+    source: Path | None = None
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.group for c in self.categories))
+
+    def platform(self, key: str) -> Platform:
+        for p in self.platforms:
+            if p.key == key:
+                return p
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive date range; either end may be open.
+
+    >>> Period.year(2018)
+    Period(start=datetime.date(2018, 1, 1), end=datetime.date(2018, 12, 31))
+    """
+
+    start: date | None = None
+    end: date | None = None
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @property
+    def is_open(self) -> bool:
+        return self.start is None and self.end is None
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One run of the pipeline: which files, with which settings, over which period."""
+
+    paths: tuple[Path, ...]
+    settings: Settings = field(default_factory=Settings)
+    period: Period = field(default_factory=Period)
+
+
+# --- loading -----------------------------------------------------------------
+
+_KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_TOP_KEYS = ("platforms", "categories", "category_groups", "dedupe")
+_PLATFORM_KEYS = ("label", "names", "files", "columns", "encoding")
+_DEDUPE_KEYS = ("window_days", "site_names", "priority")
+
+
+class _Loader:
+    """Validates a parsed TOML document; errors name the file, the key and its line."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+
+    def fail(self, where: str, message: str) -> ConfigError:
+        line = self._line_of(where)
+        at = f"第 {line} 行，" if line else ""
+        return ConfigError(f"配置文件 {self.path}：{at}{where}：{message}")
+
+    def _line_of(self, where: str) -> int | None:
+        """Best-effort line of a dotted key such as ``platforms.portal.label``."""
+        parts = where.split(".")
+        table, key = parts[:-1], parts[-1]
+        start = 0
+        if table:
+            header = re.compile(r"^\s*\[+\s*" + r"\s*\.\s*".join(_quoted(p) for p in table))
+            start = next((i for i, ln in enumerate(self.lines) if header.match(ln)), 0)
+        key_re = re.compile(r"^\s*(?:\[+\s*)?" + _quoted(key) + r"\s*[=\].]")
+        for i in range(start, len(self.lines)):
+            if key_re.match(self.lines[i]):
+                return i + 1
+        return start + 1 if table and start else None
+
+    def unknown(self, table: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
+        allowed = tuple(allowed)
+        for key in table:
+            if key not in allowed:
+                prefix = f"{where}." if where else ""
+                raise self.fail(f"{prefix}{key}", f"未知的设置项（可用：{'、'.join(allowed)}）")
+
+    def string(self, value: Any, where: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(where, "应为非空的文字（用英文双引号括起）")
+        return value.strip()
+
+    def strings(self, value: Any, where: str) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.fail(where, '应为文字列表，例如 ["甲", "乙"]')
+        return tuple(self.string(v, where) for v in value)
+
+    def table(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(where, "应为一个表（[…] 段落）")
+        return value
+
+
+def _quoted(key: str) -> str:
+    return r"""["']?""" + re.escape(key) + r"""["']?"""
+
+
+def load_settings(path: Path) -> Settings:
+    """Read a TOML config file over the built-in defaults.
+
+    >>> load_settings(Path("xgedu-stats.toml"))  # doctest: +SKIP
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"找不到配置文件：{path}") from None
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码，请以 UTF-8 保存") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 不是有效的 TOML：{exc}") from None
+    return settings_from_dict(doc, _Loader(path, text))
+
+
+def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) -> Settings:
+    """Build :class:`Settings` from a parsed config document, validating every key."""
+    ld = loader or _Loader(Path("<config>"), "")
+    ld.unknown(doc, _TOP_KEYS, "")
+
+    platforms = {p.key: p for p in DEFAULT_PLATFORMS}
+    for key, body in ld.table(doc.get("platforms", {}), "platforms").items():
+        where = f"platforms.{key}"
+        if not _KEY_RE.match(key):
+            raise ld.fail(where, "平台代码只能由英文字母、数字、- 和 _ 组成，并以字母开头")
+        body = ld.table(body, where)
+        ld.unknown(body, _PLATFORM_KEYS, where)
+        base = platforms.get(key, Platform(key, key))
+        changes: dict[str, Any] = {}
+        if "label" in body:
+            changes["label"] = ld.string(body["label"], f"{where}.label")
+        if "names" in body:
+            changes["names"] = ld.strings(body["names"], f"{where}.names")
+        if "files" in body:
+            changes["files"] = ld.strings(body["files"], f"{where}.files")
+        if "encoding" in body:
+            changes["encoding"] = _encoding(ld, body["encoding"], f"{where}.encoding")
+        if "columns" in body:
+            cols = ld.table(body["columns"], f"{where}.columns")
+            changes["columns"] = tuple(
+                (f, ld.string(h, f"{where}.columns.{f}")) for f, h in cols.items()
+            )
+        platforms[key] = replace(base, **changes)
+
+    dedupe_doc = ld.table(doc.get("dedupe", {}), "dedupe")
+    ld.unknown(dedupe_doc, _DEDUPE_KEYS, "dedupe")
+    dedupe = DedupeSettings()
+    if "window_days" in dedupe_doc:
+        w = dedupe_doc["window_days"]
+        if isinstance(w, bool) or not isinstance(w, int) or not 0 <= w <= 366:
+            raise ld.fail("dedupe.window_days", "应为 0 到 366 之间的整数（天）")
+        dedupe = replace(dedupe, window_days=w)
+    if "site_names" in dedupe_doc:
+        dedupe = replace(
+            dedupe, site_names=ld.strings(dedupe_doc["site_names"], "dedupe.site_names")
+        )
+    if "priority" in dedupe_doc:
+        prio = ld.strings(dedupe_doc["priority"], "dedupe.priority")
+        for k in prio:
+            if k not in platforms:
+                raise ld.fail(
+                    "dedupe.priority", f"没有代码为 {k} 的平台（已知：{'、'.join(platforms)}）"
+                )
+        dedupe = replace(dedupe, priority=prio)
+    ordered = [platforms[k] for k in dedupe.priority if k in platforms]
+    ordered += [p for k, p in platforms.items() if k not in dedupe.priority]
+
+    categories = _categories(doc, ld)
+    return Settings(platforms=tuple(ordered), categories=categories, dedupe=dedupe, source=ld.path)
+
+
+def _encoding(ld: _Loader, value: Any, where: str) -> str:
+    import codecs
+
+    name = ld.string(value, where)
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise ld.fail(where, f"未知的编码 {name}（常用：utf-8、gb18030、gbk）") from None
+    return name
+
+
+def _categories(doc: Mapping[str, Any], ld: _Loader) -> tuple[Category, ...]:
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_GROUPS
+    if "category_groups" in doc:
+        table = ld.table(doc["category_groups"], "category_groups")
+        groups = tuple(
+            (ld.string(g, "category_groups"), ld.strings(names, f"category_groups.{g}"))
+            for g, names in table.items()
+        )
+        if not groups:
+            raise ld.fail("category_groups", "至少需要一个分组")
+    seen: dict[str, str] = {}  # name or alias -> the category it stands for
+    order: list[tuple[str, str]] = []
+    for group, names in groups:
+        for name in names:
+            if name in seen or name == UNCATEGORISED:
+                raise ld.fail(f"category_groups.{group}", f"类别「{name}」重复或为保留名称")
+            seen[name] = name
+            order.append((name, group))
+
+    aliases: dict[str, list[str]] = {name: [] for name, _ in order}
+    for name, values in ld.table(doc.get("categories", {}), "categories").items():
+        where = f"categories.{name}"
+        if name not in aliases:
+            raise ld.fail(where, f"没有这个类别（类别有：{'、'.join(aliases)}）")
+        for alias in ld.strings(values, where):
+            if alias in seen and seen[alias] != name:
+                raise ld.fail(
+                    where, f"栏目名「{alias}」已属于类别「{seen[alias]}」，一个栏目只能对应一个类别"
+                )
+            seen[alias] = name
+            if alias != name and alias not in aliases[name]:
+                aliases[name].append(alias)
+    return tuple(Category(name, group, tuple(aliases[name])) for name, group in order)

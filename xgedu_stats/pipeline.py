@@ -1,0 +1,201 @@
+"""``run(config) -> Result``: the one entry point the CLI, the tests and library users share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from xgedu_stats.aggregate import category_counts, platform_counts
+from xgedu_stats.categories import item_categories, last_segment, row_categories
+from xgedu_stats.config import UNCATEGORISED, Period, RunConfig, Settings
+from xgedu_stats.dedupe import assign_items, merged_groups
+from xgedu_stats.errors import InputError
+from xgedu_stats.ingest import discover, read_table
+from xgedu_stats.normalize import normalize, out_of_period
+from xgedu_stats.profiles import assign, canonical_rows, map_columns
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Where every row read went: ``rows_read = rejected + out_of_period + duplicates + unique_items``."""
+
+    rows_read: int
+    rejected: int
+    out_of_period: int
+    duplicates: int
+    unique_items: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == (
+            self.rejected + self.out_of_period + self.duplicates + self.unique_items
+        )
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What was read from one file, and how it was understood."""
+
+    file: str
+    platform: str
+    platform_reason: str
+    encoding: str
+    columns: dict[str, str]
+    ignored_headers: tuple[str, ...]
+    rows: int
+    malformed: int
+    blank_lines: int
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything one run found. Frames are tidy; ``tables`` turns them into presentation."""
+
+    period: Period
+    settings: Settings
+    totals: Totals
+    files: tuple[FileReport, ...]
+    rows: pd.DataFrame
+    """Every counted row (readable, in period) with ``item_id`` and its own ``category``."""
+    items: pd.DataFrame
+    """One row per unique item: ``item_id``, ``title``, ``date``, ``category``, ``platforms``."""
+    rejects: pd.DataFrame
+    duplicates: pd.DataFrame
+    categories: pd.DataFrame
+    platforms: pd.DataFrame
+    warnings: tuple[str, ...]
+
+
+REJECT_COLUMNS = ["file", "line", "platform", "reason", "title", "date_raw", "channel", "url"]
+REJECT_COLUMNS += ["views_raw", "raw"]
+
+
+def run(config: RunConfig) -> Result:
+    """Read, deduplicate and count every export under ``config.paths``.
+
+    >>> run(RunConfig((Path("samples/2018"),), period=Period.year(2018))).totals  # doctest: +SKIP
+    Totals(rows_read=..., rejected=..., out_of_period=..., duplicates=..., unique_items=2438)
+    """
+    settings = config.settings
+    sources = discover(config.paths)
+    assignments = [assign(s, settings) for s in sources]  # every file placed before any is read
+
+    frames: list[pd.DataFrame] = []
+    malformed: list[pd.DataFrame] = []
+    files: list[FileReport] = []
+    warnings: list[str] = []
+    for a in assignments:
+        table = read_table(a.source, a.platform.encoding)
+        mapping = map_columns(table, a)
+        frames.append(canonical_rows(table, a, mapping))
+        bad = table.malformed.assign(file=a.source.display, platform=a.platform.key)
+        malformed.append(bad)
+        files.append(
+            FileReport(
+                file=a.source.display,
+                platform=a.platform.key,
+                platform_reason=a.reason,
+                encoding=table.encoding,
+                columns={k: table.header[i] for k, i in mapping.fields.items()},
+                ignored_headers=mapping.ignored,
+                rows=len(table.rows) + len(bad),
+                malformed=len(bad),
+                blank_lines=table.blank_lines,
+            )
+        )
+        if len(table.rows) + len(bad) == 0:
+            warnings.append(f"文件 {a.source.display} 只有表头，没有数据行")
+
+    rows = normalize(pd.concat(frames, ignore_index=True), settings.dedupe.site_names)
+    outside = out_of_period(rows, config.period)
+    rejected = (rows["reason"] != "") & ~outside
+    counted = rows.loc[~outside & ~rejected].copy()
+
+    rank = {p.key: i for i, p in enumerate(settings.platforms)}
+    counted["platform_rank"] = counted["platform"].map(rank).astype("int64")
+    counted["item_id"] = assign_items(
+        counted["title_key"], counted["date"], settings.dedupe.window_days
+    )
+    counted["category"] = row_categories(counted["channel"], settings.categories)
+    item_category = item_categories(counted, settings.categories)
+    items = _items(counted, item_category)
+
+    rejects = pd.concat(
+        [rows.loc[rejected].assign(raw=""), *malformed],
+        ignore_index=True,
+    )
+    rejects = rejects.reindex(columns=REJECT_COLUMNS).sort_values(["file", "line"])
+    rejects = rejects.reset_index(drop=True)
+
+    unique = len(items)
+    totals = Totals(
+        rows_read=len(rows) + sum(len(m) for m in malformed),
+        rejected=len(rejects),
+        out_of_period=int(outside.sum()),
+        duplicates=len(counted) - unique,
+        unique_items=unique,
+    )
+    warnings += _uncategorised_warning(counted, items)
+    if totals.rejected:
+        warnings.append(f"有 {totals.rejected} 行无法读取，未计入统计；用 --rejects 文件 查看明细")
+
+    rows_read = pd.Series([f.rows for f in files], index=[f.platform for f in files])
+    rows_read = rows_read.groupby(level=0).sum()
+    return Result(
+        period=config.period,
+        settings=settings,
+        totals=totals,
+        files=tuple(files),
+        rows=counted.reset_index(drop=True),
+        items=items,
+        rejects=rejects,
+        duplicates=merged_groups(counted),
+        categories=category_counts(items["category"], settings.categories),
+        platforms=platform_counts(rows_read, counted, settings.platforms),
+        warnings=tuple(warnings),
+    )
+
+
+def _items(counted: pd.DataFrame, item_category: pd.Series) -> pd.DataFrame:
+    """One row per item: the title and date of its highest-priority copy, its platforms."""
+    first = counted.sort_values(["item_id", "platform_rank", "date", "file", "line"])
+    first = first.drop_duplicates("item_id").set_index("item_id")
+    platforms = (
+        counted.sort_values(["platform_rank"])
+        .drop_duplicates(["item_id", "platform"])
+        .groupby("item_id")["platform"]
+        .agg(",".join)
+    )
+    items = pd.DataFrame(
+        {
+            "title": first["title"],
+            "date": first["date"],
+            "category": item_category,
+            "platforms": platforms,
+        }
+    )
+    return items.rename_axis("item_id").reset_index()
+
+
+def _uncategorised_warning(counted: pd.DataFrame, items: pd.DataFrame) -> list[str]:
+    lost = set(items.loc[items["category"] == UNCATEGORISED, "item_id"])
+    if not lost:
+        return []
+    channels = last_segment(counted.loc[counted["item_id"].isin(lost), "channel"])
+    counts = channels.replace("", "（无栏目）").value_counts()
+    shown = "、".join(f"「{c}」{n} 行" for c, n in counts.head(10).items())
+    more = f" 等 {len(counts)} 个栏目" if len(counts) > 10 else ""
+    return [
+        f"有 {len(lost)} 条信息的栏目对应不到报告类别，计入「{UNCATEGORISED}」：{shown}{more}；"
+        '可在配置文件的 [categories] 中把栏目名加为类别的别名，例如 "教育资助" = ["学生资助"]'
+    ]
+
+
+def check_outputs(config: RunConfig, outputs: list[Path]) -> None:
+    """Refuse to write an output over one of the input files."""
+    inputs = {s.path.resolve() for s in discover(config.paths)}
+    for out in outputs:
+        if out.resolve() in inputs:
+            raise InputError(f"输出文件 {out} 是输入文件之一，不能覆盖；请换一个文件名")

@@ -1,0 +1,217 @@
+"""Which file is whose, and which header is which field.
+
+A *source kind* says what a file holds (published articles today; mailbox exports,
+registers and traffic later) and which canonical fields it has; a *platform* says
+whose it is. Both are decided here, before any value is interpreted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import pandas as pd
+
+from xgedu_stats.config import Platform, Settings
+from xgedu_stats.errors import ConfigError, InputError
+from xgedu_stats.ingest import RawTable, SourceFile
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A canonical field: its key, its Chinese label, and the headers that mean it."""
+
+    key: str
+    label: str
+    synonyms: tuple[str, ...]
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    """What a kind of file holds: the canonical fields its rows are mapped to."""
+
+    name: str
+    label: str
+    fields: tuple[FieldSpec, ...]
+
+    def field(self, key: str) -> FieldSpec:
+        return next(f for f in self.fields if f.key == key)
+
+
+ARTICLES = SourceKind(
+    name="articles",
+    label="发布信息",
+    fields=(
+        FieldSpec(
+            "title",
+            "标题",
+            ("标题", "文章标题", "作品标题", "新闻标题", "title", "doctitle"),
+            required=True,
+        ),
+        FieldSpec(
+            "date",
+            "发布时间",
+            (
+                "发布时间",
+                "发布日期",
+                "日期",
+                "时间",
+                "publish_time",
+                "publish_date",
+                "date",
+                "docpubtime",
+            ),
+            required=True,
+        ),
+        FieldSpec(
+            "channel",
+            "栏目",
+            ("栏目", "所属栏目", "频道", "分类", "信息分类", "channel", "category", "docchannel"),
+        ),
+        FieldSpec("url", "链接", ("链接", "网址", "原文链接", "文章链接", "url", "docpuburl")),
+        FieldSpec("views", "阅读量", ("阅读量", "点击量", "浏览量", "阅读数", "views")),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A file, the platform it belongs to, and why."""
+
+    source: SourceFile
+    platform: Platform
+    kind: SourceKind
+    reason: str
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which header position became which field, and which headers were left unused."""
+
+    fields: dict[str, int]
+    ignored: tuple[str, ...]
+
+
+def header_key(text: str) -> str:
+    """How headers are compared: NFKC, no BOM, no spaces inside, Latin case folded.
+
+    >>> header_key(" 标 题\\ufeff"), header_key("Publish_Time")
+    ('标题', 'publish_time')
+    """
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).replace("\ufeff", "")).casefold()
+
+
+def assign(source: SourceFile, settings: Settings) -> Assignment:
+    """Decide a file's platform: config globs first, then its name, then its folder's name.
+
+    More than one candidate at the same step is an error naming them, never a guess.
+    """
+    path = PurePath(source.path.as_posix())
+    by_glob = [(p, pat) for p in settings.platforms for pat in p.files if _glob_match(path, pat)]
+    if by_glob:
+        keys = list(dict.fromkeys(p.key for p, _ in by_glob))
+        if len(keys) > 1:
+            raise InputError(
+                f"文件 {source.display} 同时匹配了多个平台的 files 设置（{'、'.join(keys)}），"
+                "请修改配置文件使它只属于一个平台"
+            )
+        platform, pattern = by_glob[0]
+        return Assignment(source, platform, ARTICLES, f"配置 files = {pattern!r}")
+    for where, name in (("文件名", path.name), ("文件夹名", path.parent.name)):
+        hits = [(p, h) for p in settings.platforms for h in p.hints if _contains(name, h)]
+        keys = list(dict.fromkeys(p.key for p, _ in hits))
+        if len(keys) > 1:
+            raise InputError(
+                f"无法确定文件 {source.display} 属于哪个平台：{where}「{name}」同时含有"
+                f"{'、'.join(f'{h}（{p.key}）' for p, h in hits)}；"
+                f'请重命名，或在配置文件中设置 [platforms.{keys[0]}] files = ["…"]'
+            )
+        if keys:
+            platform, hint = hits[0]
+            return Assignment(source, platform, ARTICLES, f"{where}含「{hint}」")
+    known = "、".join("/".join(p.hints) for p in settings.platforms)
+    raise InputError(
+        f"无法确定文件 {source.display} 属于哪个平台：文件名和所在文件夹名都不含平台名"
+        f"（{known}）；请重命名文件或文件夹，"
+        f'或在配置文件中设置 [platforms.平台代码] files = ["{path.name}"]'
+    )
+
+
+def _glob_match(path: PurePath, pattern: str) -> bool:
+    return path.match(pattern) or PurePath(path.name).match(pattern)
+
+
+def _contains(name: str, hint: str) -> bool:
+    return header_key(hint) in header_key(name)
+
+
+def map_columns(table: RawTable, assignment: Assignment) -> ColumnMapping:
+    """Find each field's column: the platform's configured header, else a synonym.
+
+    A required field with no column, a configured header that is absent, or two
+    headers that both mean one field is an error naming the file and its headers.
+    """
+    kind, platform, display = assignment.kind, assignment.platform, table.source.display
+    keys = [header_key(h) for h in table.header]
+    configured = platform.column_map
+    for f in configured:
+        if f not in {spec.key for spec in kind.fields}:
+            valid = "、".join(spec.key for spec in kind.fields)
+            raise ConfigError(
+                f"配置 [platforms.{platform.key}.columns] 中的 {f} 不是可用的字段（可用：{valid}）"
+            )
+    headers = "、".join(h or "（空）" for h in table.header)
+    fields: dict[str, int] = {}
+    for spec in kind.fields:
+        if spec.key in configured:
+            wanted = configured[spec.key]
+            hits = [i for i, k in enumerate(keys) if k == header_key(wanted)]
+            if not hits:
+                raise InputError(
+                    f"文件 {display} 中没有配置的{spec.label}列「{wanted}」"
+                    f"（[platforms.{platform.key}.columns] {spec.key}）；表头为：{headers}"
+                )
+        else:
+            names = {header_key(s) for s in spec.synonyms}
+            hits = [i for i, k in enumerate(keys) if k in names]
+            if not hits and spec.required:
+                raise InputError(
+                    f"文件 {display} 中找不到{spec.label}列；表头为：{headers}；"
+                    f"可识别的列名：{'、'.join(spec.synonyms)}；"
+                    f'也可在配置文件中设置 [platforms.{platform.key}.columns] {spec.key} = "列名"'
+                )
+        if len(hits) > 1:
+            both = "、".join(f"「{table.header[i]}」" for i in hits)
+            raise InputError(
+                f"文件 {display} 中有多列都可能是{spec.label}：{both}；请在配置文件中指定，"
+                f'例如 [platforms.{platform.key}.columns] {spec.key} = "{table.header[hits[0]]}"'
+            )
+        if hits:
+            fields[spec.key] = hits[0]
+    used = set(fields.values())
+    ignored = tuple(h for i, h in enumerate(table.header) if i not in used)
+    return ColumnMapping(fields, ignored)
+
+
+def canonical_rows(table: RawTable, assignment: Assignment, mapping: ColumnMapping) -> pd.DataFrame:
+    """The file's rows under canonical field names, tagged with file, line and platform.
+
+    Fields the file does not have are empty strings, so every frame has the same columns.
+    """
+    n = len(table.rows)
+    out = pd.DataFrame(
+        {
+            "file": pd.array([table.source.display] * n, dtype="str"),
+            "line": table.rows["line"],
+            "platform": pd.array([assignment.platform.key] * n, dtype="str"),
+        }
+    )
+    for spec in assignment.kind.fields:
+        col = mapping.fields.get(spec.key)
+        out[spec.key] = (
+            table.rows[f"c{col}"] if col is not None else pd.array([""] * n, dtype="str")
+        )
+    return out

@@ -1,0 +1,23 @@
+"""One JSON object: period, totals, and each table's data rows (no subtotal or total rows)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import IO
+
+from xgedu_stats.tables import Report
+
+
+def render(report: Report, stream: IO[str]) -> None:
+    p = report.period
+    doc = {
+        "period": {
+            "from": p.start.isoformat() if p.start else None,
+            "to": p.end.isoformat() if p.end else None,
+        },
+        "totals": asdict(report.totals),
+        "tables": {t.name: t.records() for t in report.tables},
+    }
+    json.dump(doc, stream, ensure_ascii=False, indent=2)
+    stream.write("\n")

@@ -1,0 +1,157 @@
+"""Counts to presentation tables: titles, Chinese column labels, subtotals and totals.
+
+Renderers see only :class:`Report` and :class:`Table`; they never touch a DataFrame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from xgedu_stats.config import Period
+from xgedu_stats.pipeline import Result, Totals
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row; ``kind`` is ``data``, ``subtotal`` or ``total``."""
+
+    values: tuple[Any, ...]
+    kind: str = "data"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+
+    def records(self) -> list[dict[str, Any]]:
+        """Data rows only, as dicts keyed by column key (no subtotal or total rows)."""
+        keys = [c.key for c in self.columns]
+        return [dict(zip(keys, r.values, strict=True)) for r in self.rows if r.kind == "data"]
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    totals: Totals
+    tables: tuple[Table, ...]
+
+    def period_line(self) -> str:
+        p = self.period
+        if p.is_open:
+            return "统计期：全部日期（未指定 --year 或 --from/--to）"
+        start = p.start.isoformat() if p.start else "最早"
+        end = p.end.isoformat() if p.end else "最新"
+        return f"统计期：{start} 至 {end}"
+
+    def conservation_line(self) -> str:
+        t = self.totals
+        return (
+            f"核对：读入 {t.rows_read} 行 = 无效 {t.rejected} + 统计期外 {t.out_of_period}"
+            f" + 重复 {t.duplicates} + 去重后信息 {t.unique_items} 条"
+        )
+
+
+def categories_table(result: Result) -> Table:
+    """分组 | 类别 | 条数, a 小计 row after each group and a 合计 row at the end."""
+    rows: list[Row] = []
+    frame = result.categories
+    for group, part in frame.groupby("group", sort=False, dropna=False):
+        for r in part.itertuples(index=False):
+            rows.append(Row((None if pd.isna(r.group) else r.group, r.category, int(r.count))))
+        if not pd.isna(group):
+            rows.append(Row((group, "小计", int(part["count"].sum())), "subtotal"))
+    rows.append(Row(("合计", None, int(frame["count"].sum())), "total"))
+    return Table(
+        "categories",
+        "主动公开信息按类别统计（不同渠道和方式公开的相同信息计 1 条）",
+        (Column("group", "分组"), Column("category", "类别"), Column("count", "条数", True)),
+        tuple(rows),
+    )
+
+
+def platforms_table(result: Result) -> Table:
+    """Per platform: rows read, distinct items on it, items found only there."""
+    rows = tuple(
+        Row((r.platform, r.label, int(r.rows), int(r.items), int(r.only_here)))
+        for r in result.platforms.itertuples(index=False)
+    )
+    return Table(
+        "platforms",
+        "按发布平台统计",
+        (
+            Column("platform", "平台代码"),
+            Column("label", "平台"),
+            Column("rows", "读入行数", True),
+            Column("items", "信息条数", True),
+            Column("only_here", "仅在此平台", True),
+        ),
+        rows,
+    )
+
+
+TABLES: dict[str, Callable[[Result], Table]] = {
+    "categories": categories_table,
+    "platforms": platforms_table,
+}
+
+
+def build_report(result: Result, names: Sequence[str] = ()) -> Report:
+    """The report with the named tables (all of them, in the usual order, when none named)."""
+    chosen = list(dict.fromkeys(names)) or list(TABLES)
+    return Report(result.period, result.totals, tuple(TABLES[n](result) for n in chosen))
+
+
+def _cells(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[Row, ...]:
+    out = frame.reindex(columns=list(keys)).astype(object)
+    out = out.where(out.notna(), None)
+    return tuple(Row(tuple(v)) for v in out.itertuples(index=False, name=None))
+
+
+def rejects_table(result: Result) -> Table:
+    """Every rejected row: where it was, why, and its raw values."""
+    frame = result.rejects
+    columns = (
+        Column("file", "文件"),
+        Column("line", "行号", True),
+        Column("platform", "平台"),
+        Column("reason", "原因"),
+        Column("title", "标题"),
+        Column("date_raw", "发布时间"),
+        Column("channel", "栏目"),
+        Column("url", "链接"),
+        Column("views_raw", "阅读量"),
+        Column("raw", "原始行"),
+    )
+    return Table("rejects", "无效行", columns, _cells(frame, [c.key for c in columns]))
+
+
+def duplicates_table(result: Result) -> Table:
+    """Every merged group, one row per copy, so each merge can be checked."""
+    frame = result.duplicates.assign(date=result.duplicates["date"].dt.strftime("%Y-%m-%d"))
+    columns = (
+        Column("item_id", "条目编号", True),
+        Column("platform", "平台"),
+        Column("file", "文件"),
+        Column("line", "行号", True),
+        Column("title", "标题"),
+        Column("date", "发布日期"),
+        Column("channel", "栏目"),
+        Column("title_key", "比对用标题"),
+    )
+    return Table(
+        "duplicates", "合并为同一条的信息", columns, _cells(frame, [c.key for c in columns])
+    )
