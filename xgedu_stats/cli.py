@@ -186,8 +186,6 @@ def aggregate(
                 f"{f.rows} 行",
                 quiet,
             )
-    for warning in result.warnings:
-        say(f"注意：{warning}", quiet)
 
     fmt = format_for(output, fmt)
     buffer = io.StringIO()
@@ -200,3 +198,5 @@ def aggregate(
             say(f"已写入 {path}（{len(side.rows)} 行）", quiet)
     if output is not None:
         say(f"已写入 {output}", quiet)
+    for warning in result.warnings:
+        say(f"注意：{warning}", quiet)

@@ -139,7 +139,10 @@ def run(config: RunConfig) -> Result:
     )
     warnings += _uncategorised_warning(counted, items)
     if totals.rejected:
-        warnings.append(f"有 {totals.rejected} 行无法读取，未计入统计；用 --rejects 文件 查看明细")
+        warnings.append(
+            f"有 {totals.rejected} 行无效（缺标题、发布时间无法识别等），未计入统计；"
+            "加 --rejects 文件名.csv 可列出每一行及原因"
+        )
 
     rows_read = pd.Series([f.rows for f in files], index=[f.platform for f in files])
     rows_read = rows_read.groupby(level=0).sum()
