@@ -175,16 +175,18 @@ class _Loader:
     def _line_of(self, where: str) -> int | None:
         """Best-effort line of a dotted key such as ``platforms.portal.label``."""
         parts = where.split(".")
-        table, key = parts[:-1], parts[-1]
-        start = 0
-        if table:
-            header = re.compile(r"^\s*\[+\s*" + r"\s*\.\s*".join(_quoted(p) for p in table))
-            start = next((i for i, ln in enumerate(self.lines) if header.match(ln)), 0)
-        key_re = re.compile(r"^\s*(?:\[+\s*)?" + _quoted(key) + r"\s*[=\].]")
-        for i in range(start, len(self.lines)):
-            if key_re.match(self.lines[i]):
-                return i + 1
-        return start + 1 if table and start else None
+        own = self._find(_header_re(parts))
+        if own is not None:
+            return own + 1
+        start = self._find(_header_re(parts[:-1])) if len(parts) > 1 else 0
+        key = re.compile(r"^\s*" + _quoted(parts[-1]) + r"\s*=")
+        found = self._find(key, start or 0)
+        if found is not None:
+            return found + 1
+        return start + 1 if start is not None and len(parts) > 1 else None
+
+    def _find(self, pattern: re.Pattern[str], start: int = 0) -> int | None:
+        return next((i for i in range(start, len(self.lines)) if pattern.match(self.lines[i])), None)
 
     def unknown(self, table: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
         allowed = tuple(allowed)
@@ -209,6 +211,10 @@ class _Loader:
         if not isinstance(value, dict):
             raise self.fail(where, "应为一个表（[…] 段落）")
         return value
+
+
+def _header_re(parts: list[str]) -> re.Pattern[str]:
+    return re.compile(r"^\s*\[+\s*" + r"\s*\.\s*".join(_quoted(p) for p in parts) + r"\s*\]")
 
 
 def _quoted(key: str) -> str:

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from xgedu_stats.config import (
+    OUTPUT_FORMATS,
+    REPORT_TABLES,
+    Category,
+    Settings,
+    load_settings,
+)
+from xgedu_stats.errors import ConfigError
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "xgedu_stats" / "example-config.toml"
+
+
+def load(tmp_path: Path, text: str) -> Settings:
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_settings(path)
+
+
+def error(tmp_path: Path, text: str) -> str:
+    with pytest.raises(ConfigError) as exc:
+        load(tmp_path, text)
+    return str(exc.value).replace(str(tmp_path / "c.toml"), "c.toml")
+
+
+def test_example_config_is_the_defaults() -> None:
+    assert replace(load_settings(EXAMPLE), source=None) == Settings()
+
+
+def test_registries_match_the_cli_choices() -> None:
+    from xgedu_stats.render import FORMATS
+    from xgedu_stats.tables import TABLES
+
+    assert tuple(TABLES) == REPORT_TABLES
+    assert tuple(FORMATS) == OUTPUT_FORMATS
+
+
+def test_empty_config_is_the_defaults(tmp_path: Path) -> None:
+    assert replace(load(tmp_path, ""), source=None) == Settings()
+
+
+def test_platform_settings_merge_over_defaults(tmp_path: Path) -> None:
+    s = load(
+        tmp_path,
+        """
+[platforms.portal]
+files = ["门户*.csv"]
+encoding = "GBK"
+[platforms.portal.columns]
+title = "稿件标题"
+[platforms.gkpt]
+names = ["公开平台"]
+""",
+    )
+    portal = s.platform("portal")
+    assert (portal.label, portal.names, portal.files, portal.encoding) == (
+        "孝感市教育局门户网站",
+        ("门户",),
+        ("门户*.csv",),
+        "GBK",
+    )
+    assert portal.column_map == {"title": "稿件标题"}
+    assert s.platform("gkpt").label == "gkpt"
+    assert [p.key for p in s.platforms] == ["portal", "yunshang", "dachu", "toutiao", "gkpt"]
+
+
+def test_priority_orders_platforms(tmp_path: Path) -> None:
+    s = load(tmp_path, '[dedupe]\npriority = ["toutiao", "portal"]\n')
+    assert [p.key for p in s.platforms] == ["toutiao", "portal", "yunshang", "dachu"]
+
+
+def test_category_groups_replace_the_list_and_aliases_attach(tmp_path: Path) -> None:
+    s = load(
+        tmp_path,
+        """
+[category_groups]
+"新闻" = ["教育新闻"]
+"业务" = ["资助", "安全"]
+[categories]
+"资助" = ["学生资助", "资助"]
+""",
+    )
+    assert s.categories == (
+        Category("教育新闻", "新闻"),
+        Category("资助", "业务", ("学生资助",)),
+        Category("安全", "业务"),
+    )
+    assert s.groups == ("新闻", "业务")
+
+
+def test_unknown_top_level_key(tmp_path: Path) -> None:
+    assert error(tmp_path, 'window_days = 3\n') == (
+        "配置文件 c.toml：第 1 行，window_days：未知的设置项（可用：platforms、categories、category_groups、dedupe）"
+    )
+
+
+def test_unknown_platform_key_names_its_line(tmp_path: Path) -> None:
+    text = '[dedupe]\nwindow_days = 2\n\n[platforms.portal]\nlabel = "门户"\nlable = "x"\n'
+    assert error(tmp_path, text) == (
+        "配置文件 c.toml：第 6 行，platforms.portal.lable：未知的设置项（可用：label、names、files、columns、encoding）"
+    )
+
+
+def test_wrong_type(tmp_path: Path) -> None:
+    assert error(tmp_path, "[dedupe]\nwindow_days = \"3\"\n") == (
+        "配置文件 c.toml：第 2 行，dedupe.window_days：应为 0 到 366 之间的整数（天）"
+    )
+    assert error(tmp_path, "[platforms.portal]\nnames = 3\n") == (
+        '配置文件 c.toml：第 2 行，platforms.portal.names：应为文字列表，例如 ["甲", "乙"]'
+    )
+
+
+def test_alias_under_two_categories(tmp_path: Path) -> None:
+    text = '[categories]\n"教育资助" = ["学生资助"]\n"基础教育" = ["学生资助"]\n'
+    assert error(tmp_path, text) == (
+        "配置文件 c.toml：第 3 行，categories.基础教育：栏目名「学生资助」已属于类别「教育资助」，一个栏目只能对应一个类别"
+    )
+
+
+def test_alias_that_is_another_category(tmp_path: Path) -> None:
+    assert "已属于类别「规划财务」" in error(tmp_path, '[categories]\n"教育资助" = ["规划财务"]\n')
+
+
+def test_alias_for_unknown_category(tmp_path: Path) -> None:
+    assert error(tmp_path, '[categories]\n"学生资助" = ["资助"]\n').startswith(
+        "配置文件 c.toml：第 2 行，categories.学生资助：没有这个类别（类别有：孝感教育新闻、"
+    )
+
+
+def test_duplicate_category_in_groups(tmp_path: Path) -> None:
+    text = '[category_groups]\n"甲" = ["新闻"]\n"乙" = ["新闻"]\n'
+    assert error(tmp_path, text) == "配置文件 c.toml：第 3 行，category_groups.乙：类别「新闻」重复或为保留名称"
+
+
+def test_priority_names_unknown_platform(tmp_path: Path) -> None:
+    assert error(tmp_path, '[dedupe]\npriority = ["portal", "weibo"]\n') == (
+        "配置文件 c.toml：第 2 行，dedupe.priority：没有代码为 weibo 的平台（已知：portal、yunshang、dachu、toutiao）"
+    )
+
+
+def test_bad_platform_key(tmp_path: Path) -> None:
+    assert error(tmp_path, '[platforms."门户"]\nlabel = "x"\n') == (
+        "配置文件 c.toml：第 1 行，platforms.门户：平台代码只能由英文字母、数字、- 和 _ 组成，并以字母开头"
+    )
+
+
+def test_unknown_encoding(tmp_path: Path) -> None:
+    assert error(tmp_path, '[platforms.portal]\nencoding = "gbk2"\n') == (
+        "配置文件 c.toml：第 2 行，platforms.portal.encoding：未知的编码 gbk2（常用：utf-8、gb18030、gbk）"
+    )
+
+
+def test_invalid_toml(tmp_path: Path) -> None:
+    assert error(tmp_path, "[dedupe\n").startswith("配置文件 c.toml 不是有效的 TOML：")
+
+
+def test_missing_config(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_settings(tmp_path / "none.toml")
+    assert str(exc.value) == f"找不到配置文件：{tmp_path / 'none.toml'}"
+
+
+def test_config_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_bytes('[categories]\n"教育资助" = ["学生资助"]\n'.encode("gbk"))
+    with pytest.raises(ConfigError, match="不是 UTF-8 编码"):
+        load_settings(path)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from xgedu_stats.dedupe import assign_items, merged_groups
+
+
+def ids(keys: list[str], dates: list[str], window: int = 3) -> list[int]:
+    return assign_items(pd.Series(keys), pd.to_datetime(pd.Series(dates)), window).tolist()
+
+
+def test_equal_titles_two_days_apart_merge() -> None:
+    assert ids(["a", "a"], ["2018-03-01", "2018-03-03"]) == [1, 1]
+
+
+def test_equal_titles_sixty_days_apart_do_not_merge() -> None:
+    assert ids(["a", "a"], ["2018-03-01", "2018-04-30"]) == [1, 2]
+
+
+def test_window_is_inclusive() -> None:
+    assert ids(["a", "a"], ["2018-03-01", "2018-03-04"]) == [1, 1]
+    assert ids(["a", "a"], ["2018-03-01", "2018-03-05"]) == [1, 2]
+
+
+def test_window_zero_means_same_day() -> None:
+    assert ids(["a", "a", "a"], ["2018-03-01", "2018-03-01", "2018-03-02"], 0) == [1, 1, 2]
+
+
+def test_chains_merge() -> None:
+    assert ids(["a", "a", "a"], ["2018-03-01", "2018-03-04", "2018-03-07"]) == [1, 1, 1]
+
+
+def test_different_titles_same_day_do_not_merge() -> None:
+    assert ids(["a", "b"], ["2018-03-01", "2018-03-01"]) == [1, 2]
+
+
+def test_ids_follow_first_date_then_key_whatever_the_row_order() -> None:
+    keys = ["b", "a", "c", "a", "b"]
+    dates = ["2018-05-01", "2018-05-01", "2018-01-01", "2018-09-01", "2018-05-02"]
+    assert ids(keys, dates) == [3, 2, 1, 4, 3]
+    assert ids(keys[::-1], dates[::-1]) == [3, 4, 1, 2, 3]
+
+
+def test_empty() -> None:
+    assert ids([], []) == []
+
+
+def test_merged_groups_lists_only_items_with_copies() -> None:
+    rows = pd.DataFrame(
+        {
+            "item_id": [1, 2, 1],
+            "date": pd.to_datetime(["2018-01-02", "2018-01-01", "2018-01-01"]),
+            "platform_rank": [0, 0, 3],
+            "file": ["a", "a", "b"],
+            "line": [2, 3, 2],
+        }
+    )
+    got = merged_groups(rows)
+    assert got[["item_id", "file", "line"]].values.tolist() == [[1, "b", 2], [1, "a", 2]]

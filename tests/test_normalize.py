@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from xgedu_stats.config import Period
+from xgedu_stats.normalize import (
+    normalize,
+    out_of_period,
+    parse_counts,
+    parse_dates,
+    title_keys,
+)
+
+SITES = ["孝感市教育局", "孝感教育信息网", "孝感教育"]
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("关于做好2018年招生工作的通知", "关于做好2018年招生工作的通知"),
+        ("【孝感教育】关于做好2018年招生工作的通知", "关于做好2018年招生工作的通知"),
+        ("[转载] 关于做好2018年招生工作的通知", "关于做好2018年招生工作的通知"),
+        ("［转载］关于做好２０１８年招生工作的通知", "关于做好2018年招生工作的通知"),
+        ("关于做好2018年招生工作的通知 - 孝感教育", "关于做好2018年招生工作的通知"),
+        ("关于做好2018年招生工作的通知—孝感教育信息网", "关于做好2018年招生工作的通知"),
+        ("关于做好2018年招生工作的通知_孝感市教育局", "关于做好2018年招生工作的通知"),
+        ("关于做好2018年招生工作的通知 | 孝感教育", "关于做好2018年招生工作的通知"),
+        ("关于做好2018年招生工作的通知｜孝感教育", "关于做好2018年招生工作的通知"),
+        ("关于《做好“2018年”招生工作》的通知！", "关于做好2018年招生工作的通知"),
+        ("关于 做好　2018年，招生工作的通知", "关于做好2018年招生工作的通知"),
+        # a site name that is not joined by a separator, or not listed, stays
+        ("孝感教育局召开会议", "孝感教育局召开会议"),
+        ("召开会议 - 湖北日报", "召开会议湖北日报"),
+        # a tag in the middle stays (only its brackets go)
+        ("全市【重点】工作会议", "全市重点工作会议"),
+        ("", ""),
+    ],
+)
+def test_title_keys(title: str, key: str) -> None:
+    assert title_keys(pd.Series([title]), SITES).tolist() == [key]
+
+
+def test_title_keys_without_site_names() -> None:
+    assert title_keys(pd.Series(["会议 - 孝感教育"])).tolist() == ["会议孝感教育"]
+
+
+def test_title_keys_idempotent() -> None:
+    titles = pd.Series(["【孝感教育】关于（２０１８）的通知 - 孝感教育", "a b,c"])
+    once = title_keys(titles, SITES)
+    assert title_keys(once, SITES).tolist() == once.tolist()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2018-03-05",
+        "2018-03-05 10:20",
+        "2018-03-05 10:20:00",
+        "2018/3/5",
+        "2018/03/05 9:05",
+        "2018.3.5",
+        "2018年3月5日",
+        "2018年3月5日 10时20分",
+        "２０１８年３月５日",
+        " 2018-03-05 ",
+        "2018-03-05T10:20:00",
+        "2018-03-05T10:20:00Z",
+        "2018-03-05T10:20:00+08:00",
+        "2018-03-05 10:20:00.123",
+    ],
+)
+def test_parse_dates_forms(value: str) -> None:
+    assert parse_dates(pd.Series([value])).tolist() == [pd.Timestamp("2018-03-05")]
+
+
+@pytest.mark.parametrize(
+    "value", ["", "待定", "2018-02-30", "2018-13-01", "18-3-5", "2018-03-05 25:00", "2018-03-05 abc"]
+)
+def test_parse_dates_unreadable(value: str) -> None:
+    assert parse_dates(pd.Series([value])).isna().all()
+
+
+def test_parse_counts() -> None:
+    got = parse_counts(pd.Series(["1,234", "1，234", " 17 ", "", "abc", "1.5", None]))
+    assert got.tolist() == [1234, 1234, 17, pd.NA, pd.NA, pd.NA, pd.NA]
+    assert str(got.dtype) == "Int64"
+
+
+def rows(**cols: list[str]) -> pd.DataFrame:
+    n = len(next(iter(cols.values())))
+    base = {
+        "file": ["a.csv"] * n,
+        "line": list(range(2, n + 2)),
+        "platform": ["portal"] * n,
+        "title": ["标题"] * n,
+        "date": ["2018-01-01"] * n,
+        "channel": [""] * n,
+        "url": [""] * n,
+        "views": [""] * n,
+    }
+    base.update(cols)
+    return pd.DataFrame(base).astype(
+        {c: "str" for c in ["file", "platform", "title", "date", "channel", "url", "views"]}
+    )
+
+
+def test_normalize_reasons() -> None:
+    out = normalize(
+        rows(
+            title=["甲", "", "  ", "——", "乙", "丙", ""],
+            date=["2018-01-01", "2018-01-01", "2018-01-01", "2018-01-01", "", "待定", "x"],
+        ),
+        SITES,
+    )
+    assert out["reason"].tolist() == [
+        "",
+        "标题为空",
+        "标题为空",
+        "标题只有标点符号",
+        "发布时间为空",
+        "发布时间无法识别",
+        "标题为空；发布时间无法识别",
+    ]
+
+
+def test_normalize_keeps_raw_values_and_types_the_rest() -> None:
+    out = normalize(rows(title=[" 甲 "], date=["2018/1/2"], views=["1,000"]), SITES)
+    r = out.iloc[0]
+    assert (r["title"], r["title_key"], r["date_raw"], r["views_raw"]) == (
+        "甲",
+        "甲",
+        "2018/1/2",
+        "1,000",
+    )
+    assert r["date"] == pd.Timestamp("2018-01-02")
+    assert r["views"] == 1000
+
+
+def test_out_of_period() -> None:
+    frame = pd.DataFrame(
+        {"date": pd.to_datetime(["2017-12-31", "2018-01-01", "2018-12-31", "2019-01-01", None])}
+    )
+    year = Period.year(2018)
+    assert out_of_period(frame, year).tolist() == [True, False, False, True, False]
+    assert out_of_period(frame, Period()).tolist() == [False] * 5
+    since = Period(start=date(2018, 6, 1))
+    assert out_of_period(frame, since).tolist() == [True, True, False, False, False]

@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import REPORT_2018, SAMPLES
+from xgedu_stats.config import Period, RunConfig, Settings, settings_from_dict
+from xgedu_stats.errors import InputError
+from xgedu_stats.pipeline import Result, Totals, check_outputs, run
+
+
+def run_on(*paths: Path, settings: Settings | None = None, period: Period | None = None) -> Result:
+    return run(RunConfig(tuple(paths), settings or Settings(), period or Period()))
+
+
+@pytest.fixture(scope="module")
+def samples() -> Result:
+    return run_on(SAMPLES, period=Period.year(2018))
+
+
+def test_samples_reproduce_the_2018_report(samples: Result) -> None:
+    counts = dict(zip(samples.categories["category"], samples.categories["count"], strict=True))
+    assert counts == REPORT_2018
+    assert list(samples.categories["category"]) == list(REPORT_2018)  # the report's order
+
+
+def test_samples_conservation(samples: Result) -> None:
+    t = samples.totals
+    assert t == Totals(rows_read=5097, rejected=6, out_of_period=70, duplicates=2583, unique_items=2438)
+    assert t.balanced
+    assert t.unique_items == samples.categories["count"].sum() == len(samples.items)
+
+
+def test_samples_rejects_name_file_line_and_reason(samples: Result) -> None:
+    got = samples.rejects[["file", "line", "reason"]].values.tolist()
+    assert got == [
+        ["samples/2018/云上孝感_2018.csv", 27, "发布时间无法识别"],
+        ["samples/2018/今日头条_2018.csv", 7, "发布时间为空"],
+        ["samples/2018/腾讯大楚网_2018.csv", 12, "标题只有标点符号"],
+        ["samples/2018/门户网站_2018上半年.csv", 42, "标题为空"],
+        ["samples/2018/门户网站_2018上半年.csv", 92, "标题为空"],
+        ["samples/2018/门户网站_2018下半年.csv", 62, "发布时间无法识别"],
+    ]
+
+
+def test_samples_platform_table_is_consistent(samples: Result) -> None:
+    p = samples.platforms.set_index("platform")
+    assert list(p.index) == ["portal", "yunshang", "dachu", "toutiao"]
+    assert p["rows"].sum() == samples.totals.rows_read
+    assert (p["items"] <= samples.totals.unique_items).all()
+    assert p["only_here"].sum() <= samples.totals.unique_items
+    # every item is on at least one platform: items on several count once in each
+    assert p["items"].sum() >= samples.totals.unique_items
+
+
+def test_samples_every_duplicate_is_listed(samples: Result) -> None:
+    d = samples.duplicates
+    assert len(d) - d["item_id"].nunique() == samples.totals.duplicates
+
+
+def test_samples_have_no_uncategorised_items(samples: Result) -> None:
+    assert not any("未分类" in w for w in samples.warnings)
+
+
+def _rewrite(src: Path, dst: Path, header: list[str], encoding: str) -> None:
+    """Copy an export with a new header row and encoding, rows unchanged."""
+    data = src.read_bytes()
+    text = data.decode("utf-8-sig") if not src.name.startswith("门户") else data.decode("gbk")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header + rows[0][len(header) :])
+    writer.writerows(rows[1:])
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_bytes(out.getvalue().encode(encoding))
+
+
+def test_a_folder_per_platform_with_other_headers(tmp_path: Path) -> None:
+    """As a new user: exports laid out differently from the samples give the same figures."""
+    root = tmp_path / "exports"
+    _rewrite(
+        SAMPLES / "门户网站_2018上半年.csv",
+        root / "门户网站" / "第一批.csv",
+        ["序号", "文章标题", "信息分类", "日期", "文章链接", "浏览量"],
+        "utf-8-sig",
+    )
+    _rewrite(
+        SAMPLES / "门户网站_2018下半年.csv",
+        root / "门户网站" / "第二批.csv",
+        ["No", "Title", "Channel", "Publish_Date", "URL", "Views"],
+        "gb18030",
+    )
+    _rewrite(
+        SAMPLES / "云上孝感_2018.csv",
+        root / "yunshang" / "export.csv",
+        ["标 题", "栏目", "发布时间", "网址", "阅读量"],
+        "gbk",
+    )
+    _rewrite(
+        SAMPLES / "腾讯大楚网_2018.csv",
+        root / "大楚" / "list.csv",
+        ["作品标题", "category", "publish_time", "原文链接", "点击量"],
+        "utf-8",
+    )
+    _rewrite(
+        SAMPLES / "今日头条_2018.csv", root / "今日头条" / "articles.csv", ["标题"], "utf-8-sig"
+    )
+    got = run_on(root, period=Period.year(2018))
+    counts = dict(zip(got.categories["category"], got.categories["count"], strict=True))
+    assert counts == REPORT_2018
+    assert got.totals.balanced
+    assert {f.platform for f in got.files} == {"portal", "yunshang", "dachu", "toutiao"}
+
+
+def test_files_in_any_order_give_the_same_figures(samples: Result) -> None:
+    files = sorted(SAMPLES.glob("*.csv"), reverse=True)
+    again = run_on(*files, period=Period.year(2018))
+    assert again.totals == samples.totals
+    assert again.categories.equals(samples.categories)
+    assert again.platforms.equals(samples.platforms)
+
+
+def test_without_a_period_every_row_counts(tmp_path: Path) -> None:
+    got = run_on(SAMPLES)
+    assert got.totals.out_of_period == 0
+    assert got.totals.balanced
+    assert got.period.is_open
+
+
+def test_period_from_to(write_csv: Callable[..., Path]) -> None:
+    path = write_csv(
+        "门户.csv",
+        ["标题", "日期", "栏目"],
+        [["甲", "2018-05-31", "规划财务"], ["乙", "2018-06-01", "规划财务"], ["丙", "2018-06-30", ""]],
+    )
+    from datetime import date
+
+    got = run_on(path, period=Period(date(2018, 6, 1), date(2018, 6, 30)))
+    assert (got.totals.out_of_period, got.totals.unique_items) == (1, 2)
+
+
+def test_item_takes_category_by_priority_and_platform_counts(write_csv: Callable[..., Path]) -> None:
+    portal = write_csv("门户.csv", ["标题", "日期", "栏目"], [["甲", "2018-03-01", "首页>工作动态"]])
+    yunshang = write_csv("云上.csv", ["标题", "日期", "栏目"], [["【转】甲", "2018-03-02", "x/教育科研"]])
+    dachu = write_csv("大楚.csv", ["标题", "日期", "栏目"], [["甲 - 孝感教育", "2018-03-03", "规划财务"]])
+    got = run_on(portal, yunshang, dachu)
+    assert got.items[["title", "category", "platforms"]].values.tolist() == [
+        ["甲", "教育科研", "portal,yunshang,dachu"]
+    ]
+    p = got.platforms.set_index("platform")
+    assert p.loc[["portal", "toutiao"], ["rows", "items", "only_here"]].values.tolist() == [
+        [1, 1, 0],
+        [0, 0, 0],
+    ]
+
+
+def test_priority_is_configurable(write_csv: Callable[..., Path]) -> None:
+    portal = write_csv("门户.csv", ["标题", "日期", "栏目"], [["甲", "2018-03-01", "规划财务"]])
+    dachu = write_csv("大楚.csv", ["标题", "日期", "栏目"], [["甲", "2018-03-01", "教育科研"]])
+    settings = settings_from_dict({"dedupe": {"priority": ["dachu", "portal"]}})
+    assert run_on(portal, dachu, settings=settings).items["category"].tolist() == ["教育科研"]
+
+
+def test_uncategorised_items_are_counted_and_warned(write_csv: Callable[..., Path]) -> None:
+    path = write_csv(
+        "门户.csv",
+        ["标题", "日期", "栏目"],
+        [["甲", "2018-03-01", "首页>工作动态"], ["乙", "2018-03-01", "工作动态"], ["丙", "2018-03-01", ""]],
+    )
+    got = run_on(path)
+    last = got.categories.iloc[-1]
+    assert (last["category"], pd.isna(last["group"]), last["count"]) == ("未分类", True, 3)
+    assert got.categories["count"].sum() == got.totals.unique_items == 3
+    assert got.warnings == (
+        "有 3 条信息的栏目对应不到报告类别，计入「未分类」：「工作动态」2 行、「（无栏目）」1 行；"
+        '可在配置文件的 [categories] 中把栏目名加为类别的别名，例如 "教育资助" = ["学生资助"]',
+    )
+
+
+def test_aliases_from_config_categorise(write_csv: Callable[..., Path]) -> None:
+    path = write_csv("门户.csv", ["标题", "日期", "栏目"], [["甲", "2018-03-01", "首页>学生资助"]])
+    settings = settings_from_dict({"categories": {"教育资助": ["学生资助"]}})
+    assert run_on(path, settings=settings).items["category"].tolist() == ["教育资助"]
+
+
+def test_malformed_rows_are_rejected_and_accounted(write_csv: Callable[..., Path]) -> None:
+    path = write_csv(
+        "门户.csv",
+        ["标题", "日期"],
+        [["甲", "2018-03-01"], ["乙", "2018-03-01", "多余"], ["", "2018-03-01"], ["丙", "2017-01-01"]],
+    )
+    got = run_on(path, period=Period.year(2018))
+    assert got.totals == Totals(4, 2, 1, 0, 1)
+    assert got.rejects[["line", "reason"]].values.tolist() == [
+        [3, "字段数为 3，与表头的 2 列不符"],
+        [4, "标题为空"],
+    ]
+    assert got.rejects.loc[0, "raw"] == "乙,2018-03-01,多余"
+
+
+def test_header_only_file_warns(write_csv: Callable[..., Path]) -> None:
+    path = write_csv("门户.csv", ["标题", "日期"], [])
+    got = run_on(path)
+    assert got.totals == Totals(0, 0, 0, 0, 0)
+    assert got.warnings == ("文件 " + got.files[0].file + " 只有表头，没有数据行",)
+
+
+def test_every_file_is_placed_before_any_is_read(tmp_path: Path) -> None:
+    shutil.copy(SAMPLES / "今日头条_2018.csv", tmp_path / "头条.csv")
+    (tmp_path / "unknown.csv").write_text("not,a,valid\nfile")
+    with pytest.raises(InputError, match="无法确定文件 .*unknown.csv 属于哪个平台"):
+        run_on(tmp_path)
+
+
+def test_check_outputs_refuses_an_input(tmp_path: Path) -> None:
+    target = tmp_path / "门户.csv"
+    target.write_text("标题,日期\n")
+    config = RunConfig((tmp_path,))
+    with pytest.raises(InputError) as exc:
+        check_outputs(config, [tmp_path / "out.csv", target])
+    assert str(exc.value) == f"输出文件 {target} 是输入文件之一，不能覆盖；请换一个文件名"
