@@ -25,9 +25,13 @@ def test_last_segment(channel: str, segment: str) -> None:
 
 
 def test_row_categories_by_name_and_alias() -> None:
-    settings = settings_from_dict({"categories": {"教育资助": ["学生资助"], "安全后勤": "安全管理"}})
+    settings = settings_from_dict(
+        {"categories": {"教育资助": ["学生资助"], "安全后勤": "安全管理"}}
+    )
     got = row_categories(
-        pd.Series(["首页>学生资助", "安全管理", "教育资助", "首页>规划财务>", "工作动态", "财务", ""]),
+        pd.Series(
+            ["首页>学生资助", "安全管理", "教育资助", "首页>规划财务>", "工作动态", "财务", ""]
+        ),
         settings.categories,
     )
     assert got.tolist()[:4] == ["教育资助", "安全后勤", "教育资助", "规划财务"]

@@ -95,7 +95,7 @@ def test_category_groups_replace_the_list_and_aliases_attach(tmp_path: Path) -> 
 
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
-    assert error(tmp_path, 'window_days = 3\n') == (
+    assert error(tmp_path, "window_days = 3\n") == (
         "配置文件 c.toml：第 1 行，window_days：未知的设置项（可用：platforms、categories、category_groups、dedupe）"
     )
 
@@ -108,7 +108,7 @@ def test_unknown_platform_key_names_its_line(tmp_path: Path) -> None:
 
 
 def test_wrong_type(tmp_path: Path) -> None:
-    assert error(tmp_path, "[dedupe]\nwindow_days = \"3\"\n") == (
+    assert error(tmp_path, '[dedupe]\nwindow_days = "3"\n') == (
         "配置文件 c.toml：第 2 行，dedupe.window_days：应为 0 到 366 之间的整数（天）"
     )
     assert error(tmp_path, "[platforms.portal]\nnames = 3\n") == (
@@ -135,7 +135,10 @@ def test_alias_for_unknown_category(tmp_path: Path) -> None:
 
 def test_duplicate_category_in_groups(tmp_path: Path) -> None:
     text = '[category_groups]\n"甲" = ["新闻"]\n"乙" = ["新闻"]\n'
-    assert error(tmp_path, text) == "配置文件 c.toml：第 3 行，category_groups.乙：类别「新闻」重复或为保留名称"
+    assert (
+        error(tmp_path, text)
+        == "配置文件 c.toml：第 3 行，category_groups.乙：类别「新闻」重复或为保留名称"
+    )
 
 
 def test_priority_names_unknown_platform(tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ def test_split_records_rejects_rows_of_the_wrong_width() -> None:
 
 
 def test_split_records_empty_file() -> None:
-    with pytest.raises(InputError, match="^文件 a.csv 是空的，没有表头$"):
+    with pytest.raises(InputError, match=r"^文件 a\.csv 是空的，没有表头$"):
         split_records("\n \n", source(), "utf-8")
 
 

@@ -77,7 +77,8 @@ def test_parse_dates_forms(value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["", "待定", "2018-02-30", "2018-13-01", "18-3-5", "2018-03-05 25:00", "2018-03-05 abc"]
+    "value",
+    ["", "待定", "2018-02-30", "2018-13-01", "18-3-5", "2018-03-05 25:00", "2018-03-05 abc"],
 )
 def test_parse_dates_unreadable(value: str) -> None:
     assert parse_dates(pd.Series([value])).isna().all()

@@ -107,7 +107,9 @@ def test_every_header_synonym(field: str, name: str) -> None:
     assert mapping.fields[field] == 0
 
 
-@pytest.mark.parametrize("header", [" 标 题 ,日期", "\ufeff标题,日期", "TITLE,Publish_Date", "ＴＩＴＬＥ,date"])
+@pytest.mark.parametrize(
+    "header", [" 标 题 ,日期", "\ufeff标题,日期", "TITLE,Publish_Date", "ＴＩＴＬＥ,date"]
+)
 def test_headers_are_trimmed_and_case_folded(header: str) -> None:
     mapping, _ = mapping_for(header)
     assert mapping.fields == {"title": 0, "date": 1}
@@ -159,7 +161,9 @@ def test_missing_title_column() -> None:
 
 
 def test_missing_date_column() -> None:
-    with pytest.raises(InputError, match="^文件 门户.csv 中找不到发布时间列；表头为：标题、栏目；"):
+    with pytest.raises(
+        InputError, match=r"^文件 门户\.csv 中找不到发布时间列；表头为：标题、栏目；"
+    ):
         mapping_for("标题,栏目")
 
 

@@ -186,7 +186,9 @@ class _Loader:
         return start + 1 if start is not None and len(parts) > 1 else None
 
     def _find(self, pattern: re.Pattern[str], start: int = 0) -> int | None:
-        return next((i for i in range(start, len(self.lines)) if pattern.match(self.lines[i])), None)
+        return next(
+            (i for i in range(start, len(self.lines)) if pattern.match(self.lines[i])), None
+        )
 
     def unknown(self, table: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
         allowed = tuple(allowed)

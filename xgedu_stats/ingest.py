@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,16 +79,8 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
         else:
             raise InputError(f"找不到文件或文件夹：{given}")
         for p in candidates:
-            found.setdefault(p.resolve(), SourceFile(p, _display(p)))
+            found.setdefault(p.resolve(), SourceFile(p, p.as_posix()))
     return list(found.values())
-
-
-def _display(path: Path) -> str:
-    """The path as a clerk would type it: relative to the working folder where possible."""
-    try:
-        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
-    except ValueError:  # another drive on Windows
-        return path.as_posix()
 
 
 def decode(data: bytes, display: str, encoding: str | None = None) -> tuple[str, str]:
