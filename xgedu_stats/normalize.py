@@ -53,7 +53,8 @@ def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
     if site_names:
         names = "|".join(re.escape(n) for n in sorted(_nfkc_all(site_names), key=len, reverse=True))
         s = s.str.replace(f"{_SITE_SEPARATOR}(?:{names})\\s*$", "", regex=True)
-    return s.str.replace(_PUNCTUATION, "", regex=True)
+    # NFKC again: removing a space can bring a combining mark next to a letter ("A ́" -> "Á").
+    return s.str.replace(_PUNCTUATION, "", regex=True).str.normalize("NFKC")
 
 
 def _nfkc_all(values: Sequence[str]) -> list[str]:
