@@ -183,7 +183,7 @@ def aggregate(
         for f in result.files:
             say(
                 f"读取 {f.file}：平台 {f.platform}（{f.platform_reason}），编码 {f.encoding}，"
-                f"{f.rows} 行",
+                f"{f.rows} 行" + (f"，空行 {f.blank_lines}" if f.blank_lines else ""),
                 quiet,
             )
 
