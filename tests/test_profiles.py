@@ -155,7 +155,7 @@ def test_missing_title_column() -> None:
         mapping_for("名称,日期")
     assert str(exc.value) == (
         "文件 门户.csv 中找不到标题列；表头为：名称、日期；"
-        "可识别的列名：标题、文章标题、作品标题、新闻标题、title、doctitle；"
+        "可识别的列名：标题、文章标题、作品标题、新闻标题、title、DOCTITLE；"
         '也可在配置文件中设置 [platforms.portal.columns] title = "列名"'
     )
 

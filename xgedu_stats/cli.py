@@ -109,8 +109,8 @@ def build_period(year: int | None, date_from: datetime | None, date_to: datetime
     return period
 
 
-def emit(text: str, output: Path | None, fmt: str) -> None:
-    """Write rendered data to stdout, or atomically to a file."""
+def emit(text: str, output: Path | None, fmt: str, quiet: bool, note: str = "") -> None:
+    """Write rendered data to stdout, or atomically to a file and say so on stderr."""
     from xgedu_stats.render import FILE_ENCODING, atomic_output
 
     if output is None:
@@ -118,6 +118,7 @@ def emit(text: str, output: Path | None, fmt: str) -> None:
         return
     with atomic_output(output, FILE_ENCODING.get(fmt, "utf-8")) as stream:
         stream.write(text)
+    say(f"已写入 {output}{note}", quiet)
 
 
 def say(message: str, quiet: bool) -> None:
@@ -175,28 +176,23 @@ def aggregate(
     period = build_period(year, date_from, date_to)
     settings = load_settings(config_path) if config_path else Settings()
     config = RunConfig(tuple(paths), settings, period)
-    outputs = [p for p in (output, rejects, duplicates) if p is not None]
-    pipeline.check_outputs(config, outputs)
+    pipeline.check_outputs(config, [p for p in (output, rejects, duplicates) if p])
     result = pipeline.run(config)
 
     if verbose:
         for f in result.files:
+            blank = f"，空行 {f.blank_lines}" if f.blank_lines else ""
             say(
-                f"读取 {f.file}：平台 {f.platform}（{f.platform_reason}），编码 {f.encoding}，"
-                f"{f.rows} 行" + (f"，空行 {f.blank_lines}" if f.blank_lines else ""),
+                f"读取 {f.file}：平台 {f.platform}（{f.platform_reason}），编码 {f.encoding}，{f.rows} 行{blank}",
                 quiet,
             )
-
     fmt = format_for(output, fmt)
     buffer = io.StringIO()
     FORMATS[fmt](tbl.build_report(result, tables), buffer)
-    emit(buffer.getvalue(), output, fmt)
+    emit(buffer.getvalue(), output, fmt, quiet)
     for path, make in ((rejects, tbl.rejects_table), (duplicates, tbl.duplicates_table)):
         if path is not None:
-            side = make(result)
-            emit(table_csv(side), path, "csv")
-            say(f"已写入 {path}（{len(side.rows)} 行）", quiet)
-    if output is not None:
-        say(f"已写入 {output}", quiet)
+            detail = make(result)
+            emit(table_csv(detail), path, "csv", quiet, f"（{len(detail.rows)} 行）")
     for warning in result.warnings:
         say(f"注意：{warning}", quiet)

@@ -48,7 +48,7 @@ ARTICLES = SourceKind(
         FieldSpec(
             "title",
             "标题",
-            ("标题", "文章标题", "作品标题", "新闻标题", "title", "doctitle"),
+            ("标题", "文章标题", "作品标题", "新闻标题", "title", "DOCTITLE"),
             required=True,
         ),
         FieldSpec(
@@ -62,16 +62,16 @@ ARTICLES = SourceKind(
                 "publish_time",
                 "publish_date",
                 "date",
-                "docpubtime",
+                "DOCPUBTIME",
             ),
             required=True,
         ),
         FieldSpec(
             "channel",
             "栏目",
-            ("栏目", "所属栏目", "频道", "分类", "信息分类", "channel", "category", "docchannel"),
+            ("栏目", "所属栏目", "频道", "分类", "信息分类", "channel", "category", "DOCCHANNEL"),
         ),
-        FieldSpec("url", "链接", ("链接", "网址", "原文链接", "文章链接", "url", "docpuburl")),
+        FieldSpec("url", "链接", ("链接", "网址", "原文链接", "文章链接", "url", "DOCPUBURL")),
         FieldSpec("views", "阅读量", ("阅读量", "点击量", "浏览量", "阅读数", "views")),
     ),
 )
