@@ -32,6 +32,17 @@ REPORT_2018 = {
 }
 
 
+def csv_table(text: str, path: str = "门户.csv", header_index: int = 0):
+    """A RawTable from CSV text, as ingest makes it from a file."""
+    from xgedu_stats.ingest import Grid, Sheet, SourceFile, to_table
+    from xgedu_stats.ingest.text import Decoded, split
+
+    records, bad, blank = split(Decoded(text, "utf-8"), ",")
+    sheet = Sheet(None, records, bad, blank)
+    grid = Grid(SourceFile(Path(path), path), "csv", "utf-8", ",", (sheet,))
+    return to_table(grid, sheet, header_index)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="rewrite tests/golden/ from current output"

@@ -187,7 +187,10 @@ def test_formula_cells_are_neutralised(tmp_path: Path) -> None:
 def test_quiet_and_verbose() -> None:
     assert mini("-q").stderr == ""
     verbose = mini("-v").stderr
-    assert "读取 " in verbose and "平台 portal（文件名含「门户」），编码 gb18030，7 行" in verbose
+    assert (
+        "读取 " in verbose
+        and "平台 portal（文件名含「门户」），CSV 文本，编码 gb18030，7 行" in verbose
+    )
 
 
 # --- errors -------------------------------------------------------------------------
@@ -271,7 +274,7 @@ def test_output_may_not_overwrite_an_input(tmp_path: Path) -> None:
 def test_unexpected_errors_are_one_line_unless_verbose(monkeypatch: pytest.MonkeyPatch) -> None:
     from xgedu_stats import pipeline
 
-    def boom(config: object) -> None:
+    def boom(config: object, progress: object = None) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(pipeline, "run", boom)

@@ -84,10 +84,42 @@ def test_parse_dates_unreadable(value: str) -> None:
     assert parse_dates(pd.Series([value])).isna().all()
 
 
-def test_parse_counts() -> None:
-    got = parse_counts(pd.Series(["1,234", "1，234", " 17 ", "", "abc", "1.5", None]))
-    assert got.tolist() == [1234, 1234, 17, pd.NA, pd.NA, pd.NA, pd.NA]
-    assert str(got.dtype) == "Int64"
+@pytest.mark.parametrize(
+    ("raw", "value", "approx"),
+    [
+        ("1,234", 1234, False),
+        ("1，234", 1234, False),
+        (" 17 ", 17, False),
+        ("1.2万", 12000, False),
+        ("１.２万", 12000, False),
+        ("10万+", 100000, True),
+        ("3亿", 300000000, False),
+        ("999+", 999, True),
+        ("", pd.NA, False),
+        ("abc", pd.NA, False),
+        ("1.5", pd.NA, False),
+        ("-3", pd.NA, False),
+        (None, pd.NA, False),
+    ],
+)
+def test_parse_counts(raw: str | None, value: object, approx: bool) -> None:
+    got = parse_counts(pd.Series([raw], dtype="str"))
+    assert str(got["value"].dtype) == "Int64"
+    assert got["value"].tolist() == [value]
+    assert got["approx"].tolist() == [approx]
+
+
+@pytest.mark.parametrize(
+    ("raw", "day"),
+    [("43164", "2018-03-05"), ("43164.43", "2018-03-05"), ("21916", "1960-01-01")],
+)
+def test_excel_serial_dates(raw: str, day: str) -> None:
+    assert parse_dates(pd.Series([raw])).tolist() == [pd.Timestamp(day)]
+
+
+@pytest.mark.parametrize("raw", ["2018", "21915", "73051", "1e5"])
+def test_numbers_that_are_not_plausible_serial_dates(raw: str) -> None:
+    assert parse_dates(pd.Series([raw])).isna().all()
 
 
 def rows(**cols: list[str]) -> pd.DataFrame:

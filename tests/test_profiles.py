@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import csv_table
 
 from xgedu_stats.config import Platform, Settings, settings_from_dict
 from xgedu_stats.errors import ConfigError, InputError
-from xgedu_stats.ingest import SourceFile, split_records
+from xgedu_stats.ingest import SourceFile
 from xgedu_stats.profiles import ARTICLES, assign, canonical_rows, header_key, map_columns
 
 
@@ -17,7 +18,7 @@ def src(path: str) -> SourceFile:
 
 def mapping_for(header: str, settings: Settings | None = None, path: str = "门户.csv"):
     settings = settings or Settings()
-    table = split_records(header + "\n", src(path), "utf-8")
+    table = csv_table(header + "\n", path)
     return map_columns(table, assign(src(path), settings)), table
 
 
@@ -177,7 +178,7 @@ def test_two_headers_for_one_field() -> None:
 
 
 def test_canonical_rows_fill_missing_optional_fields() -> None:
-    table = split_records("标题,日期\n甲,2018-01-01\n", src("门户.csv"), "utf-8")
+    table = csv_table("标题,日期\n甲,2018-01-01\n")
     a = assign(src("门户.csv"), Settings())
     rows = canonical_rows(table, a, map_columns(table, a))
     expected = pd.DataFrame(

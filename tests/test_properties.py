@@ -113,14 +113,14 @@ def test_json_and_csv_round_trip(spec) -> None:
         result = run(RunConfig(tuple(write(Path(tmp), spec, 0))))
     report = build_report(result)
     out = io.StringIO()
-    FORMATS["json"](report, out)
+    FORMATS["json"].render(report, out)
     doc = json.loads(out.getvalue())
     assert doc["tables"]["categories"] == [
         {"group": None if pd.isna(r.group) else r.group, "category": r.category, "count": r.count}
         for r in result.categories.itertuples()
     ]
     out = io.StringIO()
-    FORMATS["csv"](report, out)
+    FORMATS["csv"].render(report, out)
     blocks = out.getvalue().strip("\n").split("\n\n")
     for table, text in zip(report.tables, blocks, strict=True):
         rows = list(csv.reader(io.StringIO(text)))

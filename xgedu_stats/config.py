@@ -20,7 +20,10 @@ UNCATEGORISED = "未分类"
 #: Names the CLI offers before pandas is imported; ``tables.TABLES`` and
 #: ``render.FORMATS`` hold the real registries (a test keeps them equal).
 REPORT_TABLES = ("categories", "platforms")
-OUTPUT_FORMATS = ("text", "markdown", "csv", "json")
+OUTPUT_FORMATS = ("text", "markdown", "csv", "json", "xlsx")
+
+#: The config file name that ``init`` writes and that commands use when present.
+CONFIG_NAME = "xgedu-stats.toml"
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Platform:
     files: tuple[str, ...] = ()
     columns: tuple[tuple[str, str], ...] = ()
     encoding: str | None = None
+    sheet: str | None = None
 
     @property
     def hints(self) -> tuple[str, ...]:
@@ -156,7 +160,7 @@ class RunConfig:
 
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _TOP_KEYS = ("platforms", "categories", "category_groups", "dedupe")
-_PLATFORM_KEYS = ("label", "names", "files", "columns", "encoding")
+_PLATFORM_KEYS = ("label", "names", "files", "columns", "encoding", "sheet")
 _DEDUPE_KEYS = ("window_days", "site_names", "priority")
 
 
@@ -223,6 +227,13 @@ def _quoted(key: str) -> str:
     return r"""["']?""" + re.escape(key) + r"""["']?"""
 
 
+def example_config() -> str:
+    """The complete, commented config file that ``init`` writes (it states the defaults)."""
+    from importlib.resources import files
+
+    return files("xgedu_stats").joinpath("example-config.toml").read_text(encoding="utf-8")
+
+
 def load_settings(path: Path) -> Settings:
     """Read a TOML config file over the built-in defaults.
 
@@ -265,6 +276,8 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
             changes["names"] = ld.strings(body["names"], f"{where}.names")
         if "files" in body:
             changes["files"] = ld.strings(body["files"], f"{where}.files")
+        if "sheet" in body:
+            changes["sheet"] = ld.string(body["sheet"], f"{where}.sheet")
         if "encoding" in body:
             changes["encoding"] = _encoding(ld, body["encoding"], f"{where}.encoding")
         if "columns" in body:

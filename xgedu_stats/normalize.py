@@ -28,6 +28,10 @@ _DATE = (
     r"\s*(?:Z|[+-]\d{2}:?\d{2})?$"
 )
 
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_SERIAL_MIN = (pd.Timestamp("1960-01-01") - _EXCEL_EPOCH).days
+_SERIAL_MAX = (pd.Timestamp("2100-01-01") - _EXCEL_EPOCH).days
+
 REASON_NO_TITLE = "标题为空"
 REASON_PUNCT_TITLE = "标题只有标点符号"
 REASON_NO_DATE = "发布时间为空"
@@ -65,10 +69,11 @@ def parse_dates(values: pd.Series) -> pd.Series:
     """Parse publication dates to days (``datetime64``); unreadable values become NaT.
 
     Accepts ``2018-03-05``, ``2018-03-05 10:20[:00]``, ``2018/3/5``, ``2018.3.5``,
-    ``2018年3月5日``, with an optional ``T`` and ``Z`` or offset.
+    ``2018年3月5日``, with an optional ``T`` and ``Z`` or offset, and Excel serial day
+    numbers (``43164`` or ``43164.43``, counted from 1899-12-30) between 1960 and 2100.
 
-    >>> parse_dates(pd.Series(["2018年3月5日", "2018/02/30"])).dt.strftime("%Y-%m-%d").tolist()
-    ['2018-03-05', nan]
+    >>> parse_dates(pd.Series(["2018年3月5日", "2018/02/30", "43164"])).dt.strftime("%Y-%m-%d").tolist()
+    ['2018-03-05', nan, '2018-03-05']
     """
     s = _str(values).str.normalize("NFKC").str.strip()
     parts = s.str.extract(_DATE)
@@ -77,22 +82,42 @@ def parse_dates(values: pd.Series) -> pd.Series:
         pd.DataFrame({"year": nums[0], "month": nums[1], "day": nums[2]}), errors="coerce"
     )
     bad_time = (nums[3] > 23) | (nums[4] > 59) | (nums[5] > 59)
-    return days.mask(bad_time.fillna(False)).astype("datetime64[s]")
+    days = days.mask(bad_time.fillna(False))
+    serial = pd.to_numeric(s.where(s.str.fullmatch(r"\d{5}(?:\.\d+)?")), errors="coerce")
+    serial = serial.where((serial >= _SERIAL_MIN) & (serial < _SERIAL_MAX))
+    from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial.floordiv(1), unit="D")
+    return days.fillna(from_serial).astype("datetime64[s]")
 
 
-def parse_counts(values: pd.Series) -> pd.Series:
-    """Counts such as views: ``1,234`` and ``1，234`` read; anything else is <NA>.
+def parse_counts(values: pd.Series) -> pd.DataFrame:
+    """Counts such as views: ``1,234``, ``1，234``, ``1.2万``, ``10万+``.
 
-    >>> parse_counts(pd.Series(["1,234", "", "abc"])).tolist()
-    [1234, <NA>, <NA>]
+    Returns ``value`` (Int64, <NA> when unreadable or empty) and ``approx`` (True for
+    ``+`` figures such as ``10万+``, which are lower bounds).
+
+    >>> parse_counts(pd.Series(["1,234", "1.2万", "10万+", "", "abc"]))["value"].tolist()
+    [1234, 12000, 100000, <NA>, <NA>]
     """
     s = _str(values).str.normalize("NFKC").str.replace(r"[,\s]", "", regex=True)
-    nums = pd.to_numeric(s.where(s.str.fullmatch(r"\d+")), errors="coerce")
-    return nums.astype("Int64")
+    parts = s.str.extract(r"^(\d+(?:\.\d+)?)(万|亿)?(\+)?$")
+    number = pd.to_numeric(parts[0], errors="coerce")
+    scale = parts[1].map({"万": 10_000, "亿": 100_000_000}).astype("float64").fillna(1.0)
+    value = (number * scale).round()
+    whole = value.notna() & ((number * scale) - value).abs().lt(1e-6)
+    return pd.DataFrame(
+        {
+            "value": value.where(whole).astype("Int64"),
+            "approx": parts[2].eq("+").fillna(False).astype(bool),
+        },
+        index=values.index,
+    )
 
 
 def normalize(rows: pd.DataFrame, site_names: Sequence[str] = ()) -> pd.DataFrame:
-    """Add ``title_key``, typed ``date`` and ``views``, and a ``reason`` ("" when readable).
+    """Add ``title_key``, typed ``date``, ``views`` and ``views_approx``, and a ``reason``.
+
+    ``reason`` is "" for a readable row. Views that cannot be read leave the field empty;
+    they never reject a row (only the title and the date are required).
 
     Input: canonical rows (``file``, ``line``, ``platform``, ``title``, ``date``,
     ``channel``, ``url``, ``views`` as strings). The raw ``date`` and ``views`` stay as
@@ -105,7 +130,9 @@ def normalize(rows: pd.DataFrame, site_names: Sequence[str] = ()) -> pd.DataFram
     out["channel"] = _str(out["channel"]).str.strip()
     out["url"] = _str(out["url"]).str.strip()
     out["date"] = parse_dates(out["date_raw"])
-    out["views"] = parse_counts(out["views_raw"])
+    counts = parse_counts(out["views_raw"])
+    out["views"] = counts["value"]
+    out["views_approx"] = counts["approx"]
 
     date_blank = _str(out["date_raw"]).str.strip() == ""
     date_reason = np.select([date_blank, out["date"].isna()], [REASON_NO_DATE, REASON_BAD_DATE], "")

@@ -12,9 +12,9 @@ from xgedu_stats.categories import item_categories, last_segment, row_categories
 from xgedu_stats.config import UNCATEGORISED, Period, RunConfig, Settings
 from xgedu_stats.dedupe import assign_items, merged_groups
 from xgedu_stats.errors import InputError
-from xgedu_stats.ingest import discover, read_table
+from xgedu_stats.ingest import discover
 from xgedu_stats.normalize import normalize, out_of_period
-from xgedu_stats.profiles import assign, canonical_rows, map_columns
+from xgedu_stats.sources import FileReport, Progress, load
 
 
 @dataclass(frozen=True)
@@ -32,21 +32,6 @@ class Totals:
         return self.rows_read == (
             self.rejected + self.out_of_period + self.duplicates + self.unique_items
         )
-
-
-@dataclass(frozen=True)
-class FileReport:
-    """What was read from one file, and how it was understood."""
-
-    file: str
-    platform: str
-    platform_reason: str
-    encoding: str
-    columns: dict[str, str]
-    ignored_headers: tuple[str, ...]
-    rows: int
-    malformed: int
-    blank_lines: int
 
 
 @dataclass(frozen=True)
@@ -72,43 +57,16 @@ REJECT_COLUMNS = ["file", "line", "platform", "reason", "title", "date_raw", "ch
 REJECT_COLUMNS += ["views_raw", "raw"]
 
 
-def run(config: RunConfig) -> Result:
+def run(config: RunConfig, progress: Progress | None = None) -> Result:
     """Read, deduplicate and count every export under ``config.paths``.
 
     >>> run(RunConfig((Path("samples/2018"),), period=Period.year(2018))).totals  # doctest: +SKIP
     Totals(rows_read=..., rejected=..., out_of_period=..., duplicates=..., unique_items=2438)
     """
     settings = config.settings
-    sources = discover(config.paths)
-    assignments = [assign(s, settings) for s in sources]  # every file placed before any is read
-
-    frames: list[pd.DataFrame] = []
-    malformed: list[pd.DataFrame] = []
-    files: list[FileReport] = []
-    warnings: list[str] = []
-    for a in assignments:
-        table = read_table(a.source, a.platform.encoding)
-        mapping = map_columns(table, a)
-        frames.append(canonical_rows(table, a, mapping))
-        bad = table.malformed.assign(file=a.source.display, platform=a.platform.key)
-        malformed.append(bad)
-        files.append(
-            FileReport(
-                file=a.source.display,
-                platform=a.platform.key,
-                platform_reason=a.reason,
-                encoding=table.encoding,
-                columns={k: table.header[i] for k, i in mapping.fields.items()},
-                ignored_headers=mapping.ignored,
-                rows=len(table.rows) + len(bad),
-                malformed=len(bad),
-                blank_lines=table.blank_lines,
-            )
-        )
-        if len(table.rows) + len(bad) == 0:
-            warnings.append(f"文件 {a.source.display} 只有表头，没有数据行")
-
-    rows = normalize(pd.concat(frames, ignore_index=True), settings.dedupe.site_names)
+    loaded = load(config.paths, settings, progress)
+    warnings = list(loaded.warnings)
+    rows = normalize(loaded.rows, settings.dedupe.site_names)
     outside = out_of_period(rows, config.period)
     rejected = (rows["reason"] != "") & ~outside
     counted = rows.loc[~outside & ~rejected].copy()
@@ -123,7 +81,7 @@ def run(config: RunConfig) -> Result:
     items = _items(counted, item_category)
 
     rejects = pd.concat(
-        [rows.loc[rejected].assign(raw=""), *malformed],
+        [rows.loc[rejected].assign(raw=""), loaded.malformed],
         ignore_index=True,
     )
     rejects = rejects.reindex(columns=REJECT_COLUMNS).sort_values(["file", "line"])
@@ -131,26 +89,27 @@ def run(config: RunConfig) -> Result:
 
     unique = len(items)
     totals = Totals(
-        rows_read=len(rows) + sum(len(m) for m in malformed),
+        rows_read=len(rows) + len(loaded.malformed),
         rejected=len(rejects),
         out_of_period=int(outside.sum()),
         duplicates=len(counted) - unique,
         unique_items=unique,
     )
     warnings += _uncategorised_warning(counted, items)
+    warnings += _unreadable_views_warning(rows)
     if totals.rejected:
         warnings.append(
             f"有 {totals.rejected} 行无效（缺标题、发布时间无法识别等），未计入统计；"
             "加 --rejects 文件名.csv 可列出每一行及原因"
         )
 
-    rows_read = pd.Series([f.rows for f in files], index=[f.platform for f in files])
+    rows_read = pd.Series([f.rows for f in loaded.files], index=[f.platform for f in loaded.files])
     rows_read = rows_read.groupby(level=0).sum()
     return Result(
         period=config.period,
         settings=settings,
         totals=totals,
-        files=tuple(files),
+        files=loaded.files,
         rows=counted.reset_index(drop=True),
         items=items,
         rejects=rejects,
@@ -194,6 +153,19 @@ def _uncategorised_warning(counted: pd.DataFrame, items: pd.DataFrame) -> list[s
         f"有 {len(lost)} 条信息的栏目对应不到报告类别，计入「{UNCATEGORISED}」：{shown}{more}；"
         '可在配置文件的 [categories] 中把栏目名加为类别的别名，例如 "教育资助" = ["学生资助"]'
     ]
+
+
+def unreadable_views(rows: pd.DataFrame) -> pd.Series:
+    """Rows whose views cell has text that is not a count."""
+    return rows["views"].isna() & (rows["views_raw"].fillna("").str.strip() != "")
+
+
+def _unreadable_views_warning(rows: pd.DataFrame) -> list[str]:
+    bad = unreadable_views(rows)
+    if not bad.any():
+        return []
+    examples = "、".join(f"「{v}」" for v in rows.loc[bad, "views_raw"].drop_duplicates().head(3))
+    return [f"有 {int(bad.sum())} 行的阅读量无法识别（如{examples}），已留空；不影响条数统计"]
 
 
 def check_outputs(config: RunConfig, outputs: list[Path]) -> None:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from xgedu_stats.config import Platform, Settings
 from xgedu_stats.errors import ConfigError, InputError
-from xgedu_stats.ingest import RawTable, SourceFile
+from xgedu_stats.ingest import RawTable, Sheet, SourceFile
 
 
 @dataclass(frozen=True)
@@ -148,41 +148,84 @@ def _contains(name: str, hint: str) -> bool:
     return header_key(hint) in header_key(name)
 
 
+#: The header is looked for in this many first records.
+HEADER_SEARCH_ROWS = 20
+
+
+def _names(spec: FieldSpec, platform: Platform) -> set[str]:
+    """Header keys that mean a field for a platform: its configured header, else synonyms."""
+    configured = platform.column_map.get(spec.key)
+    return {header_key(configured)} if configured else {header_key(s) for s in spec.synonyms}
+
+
+def find_header(sheet: Sheet, assignment: Assignment) -> int | None:
+    """Index of the first record, within the first 20, that names every required field.
+
+    Title lines above a header (an export's caption, a date range) are passed over.
+    """
+    required = [_names(f, assignment.platform) for f in assignment.kind.fields if f.required]
+    for i, record in enumerate(sheet.records[:HEADER_SEARCH_ROWS]):
+        keys = {header_key(c) for c in record.cells}
+        if all(keys & names for names in required):
+            return i
+    return None
+
+
+def header_error(sheet: Sheet, display: str, assignment: Assignment) -> InputError:
+    """The error for a table with no header row: which field is missing from the likeliest row."""
+    kind, platform = assignment.kind, assignment.platform
+    required = [f for f in kind.fields if f.required]
+    records = sheet.records[:HEADER_SEARCH_ROWS]
+    if not records:
+        return InputError(f"文件 {display} 是空的，没有表头")
+
+    def found(record_cells: list[str]) -> int:
+        keys = {header_key(c) for c in record_cells}
+        return sum(bool(keys & _names(f, platform)) for f in required)
+
+    best = max(records, key=lambda r: found(r.cells))
+    keys = {header_key(c) for c in best.cells}
+    missing = next(f for f in required if not keys & _names(f, platform))
+    return _missing_column(display, tuple(best.cells), missing, platform)
+
+
+def _missing_column(
+    display: str, header: tuple[str, ...], spec: FieldSpec, platform: Platform
+) -> InputError:
+    headers = "、".join(h or "（空）" for h in header)
+    wanted = platform.column_map.get(spec.key)
+    if wanted:
+        return InputError(
+            f"文件 {display} 中没有配置的{spec.label}列「{wanted}」"
+            f"（[platforms.{platform.key}.columns] {spec.key}）；表头为：{headers}"
+        )
+    return InputError(
+        f"文件 {display} 中找不到{spec.label}列；表头为：{headers}；"
+        f"可识别的列名：{'、'.join(spec.synonyms)}；"
+        f'也可在配置文件中设置 [platforms.{platform.key}.columns] {spec.key} = "列名"'
+    )
+
+
 def map_columns(table: RawTable, assignment: Assignment) -> ColumnMapping:
     """Find each field's column: the platform's configured header, else a synonym.
 
     A required field with no column, a configured header that is absent, or two
     headers that both mean one field is an error naming the file and its headers.
     """
-    kind, platform, display = assignment.kind, assignment.platform, table.source.display
+    kind, platform, display = assignment.kind, assignment.platform, table.display
     keys = [header_key(h) for h in table.header]
-    configured = platform.column_map
-    for f in configured:
+    for f in platform.column_map:
         if f not in {spec.key for spec in kind.fields}:
             valid = "、".join(spec.key for spec in kind.fields)
             raise ConfigError(
                 f"配置 [platforms.{platform.key}.columns] 中的 {f} 不是可用的字段（可用：{valid}）"
             )
-    headers = "、".join(h or "（空）" for h in table.header)
     fields: dict[str, int] = {}
     for spec in kind.fields:
-        if spec.key in configured:
-            wanted = configured[spec.key]
-            hits = [i for i, k in enumerate(keys) if k == header_key(wanted)]
-            if not hits:
-                raise InputError(
-                    f"文件 {display} 中没有配置的{spec.label}列「{wanted}」"
-                    f"（[platforms.{platform.key}.columns] {spec.key}）；表头为：{headers}"
-                )
-        else:
-            names = {header_key(s) for s in spec.synonyms}
-            hits = [i for i, k in enumerate(keys) if k in names]
-            if not hits and spec.required:
-                raise InputError(
-                    f"文件 {display} 中找不到{spec.label}列；表头为：{headers}；"
-                    f"可识别的列名：{'、'.join(spec.synonyms)}；"
-                    f'也可在配置文件中设置 [platforms.{platform.key}.columns] {spec.key} = "列名"'
-                )
+        names = _names(spec, platform)
+        hits = [i for i, k in enumerate(keys) if k in names]
+        if not hits and (spec.required or spec.key in platform.column_map):
+            raise _missing_column(display, table.header, spec, platform)
         if len(hits) > 1:
             both = "、".join(f"「{table.header[i]}」" for i in hits)
             raise InputError(
@@ -204,7 +247,7 @@ def canonical_rows(table: RawTable, assignment: Assignment, mapping: ColumnMappi
     n = len(table.rows)
     out = pd.DataFrame(
         {
-            "file": pd.array([table.source.display] * n, dtype="str"),
+            "file": pd.array([table.display] * n, dtype="str"),
             "line": table.rows["line"],
             "platform": pd.array([assignment.platform.key] * n, dtype="str"),
         }

@@ -1,0 +1,234 @@
+"""Bytes to raw tables of strings, every row tagged with its file and line.
+
+The first bytes decide what a file is (not its name): ``PK`` an .xlsx, ``D0 CF 11 E0``
+a real .xls, ``<`` HTML or SpreadsheetML (what government CMSs save as ".xls"),
+anything else delimited text. This stage decides encodings and splits records; it does
+not know what a column means (``profiles``) nor what a value means (``normalize``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from xgedu_stats.errors import InputError
+from xgedu_stats.ingest.sheets import (
+    Sheet,
+    read_html,
+    read_spreadsheetml,
+    read_xls,
+    read_xlsx,
+)
+from xgedu_stats.ingest.text import Bad, Decoded, decode, sniff_delimiter, split
+
+__all__ = [
+    "TYPE_LABELS",
+    "Decoded",
+    "Grid",
+    "RawTable",
+    "Sheet",
+    "SourceFile",
+    "decode",
+    "discover",
+    "read_grid",
+    "to_table",
+]
+
+#: File name endings read when a folder is given.
+TABULAR_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".htm", ".html", ".xml")
+
+#: How a summary row starts; such rows are not data.
+SUMMARY_WORDS = ("合计", "总计", "小计", "共计")
+
+TYPE_LABELS = {
+    "csv": "CSV 文本",
+    "xlsx": "Excel 工作簿（.xlsx）",
+    "xls": "旧版 Excel 工作簿（.xls）",
+    "html": "网页表格（HTML）",
+    "spreadsheetml": "Excel 2003 XML 表格",
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to read, and the name it is shown by in messages and outputs."""
+
+    path: Path
+    display: str
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A file's tables before any header is chosen."""
+
+    source: SourceFile
+    type: str
+    encoding: str | None
+    delimiter: str | None
+    sheets: tuple[Sheet, ...]
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One table's records as strings, under a chosen header row.
+
+    ``rows`` has one column per header position, named ``c0``, ``c1`` …, plus ``line``
+    (the line in the file, or the row in the sheet, where the record starts).
+    ``malformed`` holds records that could not be read: ``line``, ``reason``, ``raw``.
+    """
+
+    source: SourceFile
+    sheet: str | None
+    header: tuple[str, ...]
+    header_line: int
+    skipped_above: int
+    rows: pd.DataFrame
+    malformed: pd.DataFrame
+    blank_lines: int
+    summary_rows: int
+    summary_lines: tuple[int, ...] = field(default=())
+
+    @property
+    def display(self) -> str:
+        """The file, and the sheet when there is one: ``a.xlsx[Sheet1]``."""
+        return f"{self.source.display}[{self.sheet}]" if self.sheet else self.source.display
+
+
+def discover(paths: Iterable[Path]) -> list[SourceFile]:
+    """Expand files and folders (recursively: csv, tsv, txt, xlsx, xls, html, xml) into files.
+
+    >>> discover([Path("samples/2018")])  # doctest: +SKIP
+    [SourceFile(path=PosixPath('samples/2018/今日头条_2018.csv'), ...), ...]
+    """
+    found: dict[Path, SourceFile] = {}
+    for given in paths:
+        if given.is_dir():
+            inside = sorted(
+                p
+                for p in given.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in TABULAR_SUFFIXES
+                and not p.name.startswith((".", "~$"))
+            )
+            if not inside:
+                kinds = "、".join(TABULAR_SUFFIXES)
+                raise InputError(f"文件夹 {given} 中没有可读的导出文件（{kinds}）")
+            candidates = inside
+        elif given.is_file():
+            candidates = [given]
+        elif given.exists():
+            raise InputError(f"{given} 既不是文件也不是文件夹")
+        else:
+            raise InputError(f"找不到文件或文件夹：{given}")
+        for p in candidates:
+            found.setdefault(p.resolve(), SourceFile(p, p.as_posix()))
+    return list(found.values())
+
+
+def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:
+    """Read a file by what its bytes are; input files are only ever opened for reading."""
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件 {source.display}：{exc.strerror}") from None
+    display = source.display
+    if data.startswith(b"PK\x03\x04"):
+        return Grid(source, "xlsx", None, None, tuple(read_xlsx(data, display)))
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return Grid(source, "xls", None, None, tuple(read_xls(data, display)))
+    if not data.strip():
+        raise InputError(f"文件 {display} 是空的，没有表头")
+    decoded = decode(data, display, encoding or _declared_charset(data))
+    head = decoded.text.lstrip("\ufeff \t\r\n")[:4096].lower()
+    if head.startswith("<"):
+        if "urn:schemas-microsoft-com:office:spreadsheet" in head and "<workbook" in head:
+            sheets = read_spreadsheetml(decoded.text.encode("utf-8"), display)
+            return Grid(source, "spreadsheetml", decoded.encoding, None, tuple(sheets))
+        if re.search(r"<(html|table|!doctype|body|meta|head)\b", head):
+            return Grid(
+                source, "html", decoded.encoding, None, tuple(read_html(decoded.text, display))
+            )
+        raise InputError(f"文件 {display} 是 XML 格式，但不是可识别的 Excel 表格或网页表格")
+    delimiter = sniff_delimiter(decoded.text)
+    records, bad, blank = split(decoded, delimiter)
+    return Grid(source, "csv", decoded.encoding, delimiter, (Sheet(None, records, bad, blank),))
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset an HTML or XML file declares about itself, if any and if known."""
+    import codecs
+
+    head = data[:2048].decode("ascii", errors="ignore").lower()
+    if not head.lstrip().startswith("<"):
+        return None
+    found = re.search(r"""(?:charset|encoding)\s*=\s*["']?([a-z0-9_\-]+)""", head)
+    if not found:
+        return None
+    try:
+        name = codecs.lookup(found.group(1)).name
+    except LookupError:
+        return None
+    return "gb18030" if name in ("gbk", "gb2312", "gb18030") else name
+
+
+def to_table(grid: Grid, sheet: Sheet, header_index: int) -> RawTable:
+    """The sheet's records under the header at ``header_index`` (an index into records).
+
+    Records above the header are skipped (and counted); summary rows (合计, 总计 …) and
+    blank rows are not data (and are counted); a record with more non-empty fields than
+    the header, or fewer fields, is malformed.
+    """
+    records = sheet.records
+    if not records:
+        raise InputError(f"文件 {grid.source.display} 是空的，没有表头")
+    header = list(records[header_index].cells)
+    while header and not header[-1].strip():
+        header.pop()
+    width = len(header)
+    kept: list[list[str]] = []
+    lines: list[int] = []
+    bad: list[Bad] = list(sheet.bad)
+    summary: list[int] = []
+    spreadsheet = grid.type != "csv"
+    for record in records[header_index + 1 :]:
+        cells = record.cells
+        if len(cells) > width and not any(c.strip() for c in cells[width:]):
+            cells = cells[:width]
+        if _is_summary(cells):
+            summary.append(record.line)
+            continue
+        if len(cells) < width and spreadsheet:
+            cells = cells + [""] * (width - len(cells))  # trailing empty cells are not written
+        if len(cells) != width:
+            reason = f"字段数为 {len(cells)}，与表头的 {width} 列不符"
+            bad.append(Bad(record.line, reason, (grid.delimiter or ",").join(cells)))
+            continue
+        kept.append(cells)
+        lines.append(record.line)
+    columns = list(zip(*kept, strict=True)) if kept else [()] * width
+    rows = pd.DataFrame({f"c{i}": pd.array(col, dtype="str") for i, col in enumerate(columns)})
+    rows["line"] = pd.array(lines, dtype="int64")
+    malformed = pd.DataFrame(
+        sorted((b.line, b.reason, b.raw) for b in bad), columns=["line", "reason", "raw"]
+    ).astype({"line": "int64", "reason": "str", "raw": "str"})
+    return RawTable(
+        source=grid.source,
+        sheet=sheet.name if len(grid.sheets) > 1 else None,
+        header=tuple(h.strip() for h in header),
+        header_line=records[header_index].line,
+        skipped_above=header_index,
+        rows=rows,
+        malformed=malformed,
+        blank_lines=sheet.blank,
+        summary_rows=len(summary),
+        summary_lines=tuple(summary),
+    )
+
+
+def _is_summary(cells: list[str]) -> bool:
+    first = next((c for c in cells if c.strip()), "")
+    return "".join(first.split()).rstrip(":：") in SUMMARY_WORDS

@@ -1,0 +1,151 @@
+"""Every input file to canonical rows: discover, place, read, find the header, map columns.
+
+Shared by ``pipeline.run`` (which counts) and ``inspect`` (which explains one file at a time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from xgedu_stats.config import Settings
+from xgedu_stats.errors import InputError
+from xgedu_stats.ingest import TYPE_LABELS, Grid, discover, read_grid, to_table
+from xgedu_stats.profiles import (
+    Assignment,
+    assign,
+    canonical_rows,
+    find_header,
+    header_error,
+    map_columns,
+)
+
+#: Called after each file: (files done, files, bytes done, bytes in all, file, rows so far).
+Progress = Callable[[int, int, int, int, str, int], None]
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What was read from one table (a file, or one sheet of a workbook), and how."""
+
+    file: str
+    platform: str
+    platform_reason: str
+    type: str
+    encoding: str | None
+    delimiter: str | None
+    header_line: int
+    skipped_above: int
+    columns: dict[str, str]
+    ignored_headers: tuple[str, ...]
+    rows: int
+    malformed: int
+    blank_lines: int
+    summary_rows: int
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS.get(self.type, self.type)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The canonical rows of every table read, the records that could not be, and how."""
+
+    rows: pd.DataFrame
+    malformed: pd.DataFrame
+    files: tuple[FileReport, ...]
+    warnings: tuple[str, ...]
+
+
+MALFORMED_COLUMNS = ["file", "line", "platform", "reason", "raw"]
+
+
+def load(paths: Iterable[Path], settings: Settings, progress: Progress | None = None) -> Loaded:
+    """Read every file under ``paths``; every file is placed on a platform before any is read."""
+    sources = discover(paths)
+    assignments = [assign(s, settings) for s in sources]
+    sizes = [_size(a.source.path) for a in assignments]
+    frames: list[pd.DataFrame] = []
+    malformed: list[pd.DataFrame] = []
+    files: list[FileReport] = []
+    warnings: list[str] = []
+    done = rows_so_far = 0
+    for n, (a, size) in enumerate(zip(assignments, sizes, strict=True), start=1):
+        grid = read_grid(a.source, a.platform.encoding)
+        for table_rows, bad, report, notes in _tables(grid, a):
+            frames.append(table_rows)
+            malformed.append(bad)
+            files.append(report)
+            warnings += notes
+            rows_so_far += report.rows
+        done += size
+        if progress is not None:
+            progress(n, len(assignments), done, sum(sizes), a.source.display, rows_so_far)
+    return Loaded(
+        rows=pd.concat(frames, ignore_index=True),
+        malformed=pd.concat(malformed, ignore_index=True).reindex(columns=MALFORMED_COLUMNS),
+        files=tuple(files),
+        warnings=tuple(warnings),
+    )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _tables(
+    grid: Grid, a: Assignment
+) -> Iterable[tuple[pd.DataFrame, pd.DataFrame, FileReport, list[str]]]:
+    """Each usable table of a file: the configured sheet, or every sheet with a header."""
+    display = a.source.display
+    sheets = list(grid.sheets)
+    wanted = a.platform.sheet
+    if wanted is not None:
+        sheets = [s for s in sheets if s.name == wanted]
+        if not sheets:
+            names = "、".join(str(s.name) for s in grid.sheets)
+            raise InputError(
+                f"文件 {display} 中没有配置的工作表「{wanted}」（[platforms.{a.platform.key}] sheet）；"
+                f"工作表有：{names}"
+            )
+    found = [(s, find_header(s, a)) for s in sheets]
+    usable = [(s, i) for s, i in found if i is not None]
+    if not usable:
+        raise header_error(sheets[0], display, a)
+    notes = [
+        f"文件 {display} 的工作表「{s.name}」中没有标题列和发布时间列，已跳过"
+        for s, i in found
+        if i is None and s.records
+    ]
+    for sheet, header in usable:
+        table = to_table(grid, sheet, header)
+        mapping = map_columns(table, a)
+        rows = canonical_rows(table, a, mapping)
+        bad = table.malformed.assign(file=table.display, platform=a.platform.key)
+        report = FileReport(
+            file=table.display,
+            platform=a.platform.key,
+            platform_reason=a.reason,
+            type=grid.type,
+            encoding=grid.encoding,
+            delimiter=grid.delimiter,
+            header_line=table.header_line,
+            skipped_above=table.skipped_above,
+            columns={k: table.header[i] for k, i in mapping.fields.items()},
+            ignored_headers=mapping.ignored,
+            rows=len(rows) + len(bad),
+            malformed=len(bad),
+            blank_lines=table.blank_lines,
+            summary_rows=table.summary_rows,
+        )
+        if report.rows == 0:
+            notes.append(f"文件 {table.display} 只有表头，没有数据行")
+        yield rows, bad, report, notes
+        notes = []
