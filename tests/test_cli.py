@@ -295,3 +295,148 @@ def test_atomic_output_leaves_the_old_file_on_failure(tmp_path: Path) -> None:
         raise ValueError
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+# --- xlsx output ----------------------------------------------------------------------
+
+
+def test_xlsx_output_reopens_with_the_same_cells(tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "统计.xlsx"
+    result = mini("-o", out)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[-1] == "核对"
+    categories = book.worksheets[0]
+    rows = [[c.value for c in r] for r in categories.iter_rows()]
+    assert rows[0] == ["主动公开信息按类别统计（不同渠道和方式公开的相同信息计 1 条）", None, None]
+    assert rows[1] == ["分组", "类别", "条数"]
+    assert rows[2] == ["重点工作", "孝感教育新闻", 1]
+    assert rows[-1] == ["合计", None, 5]
+    assert book["核对"]["A2"].value == CONSERVATION.strip()
+
+
+def test_xlsx_needs_an_output_file() -> None:
+    result = mini("-f", "xlsx")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("Error: xlsx 格式需要用 -o 指定输出文件，例如 -o 统计.xlsx\n")
+
+
+def test_xlsx_detail_files_keep_formulas_as_text(tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "dup.xlsx"
+    config = tmp_path / "c.toml"
+    config.write_text("[dedupe]\nwindow_days = 0\n", encoding="utf-8")
+    assert mini("--duplicates", out, "-q").exit_code == 0
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    assert [c.value for c in sheet[2]][:4] == ["条目编号", "平台", "文件", "行号"]
+    rejects = tmp_path / "rej.xlsx"
+    path = tmp_path / "门户.csv"
+    path.write_text('标题,日期\n"=HYPERLINK(""http://x"")",待定\n', encoding="utf-8")
+    assert invoke("aggregate", path, "--rejects", rejects, "-q").exit_code == 0
+    cell = openpyxl.load_workbook(rejects).worksheets[0]["E3"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
+
+
+# --- inspect --------------------------------------------------------------------------------
+
+
+def test_inspect_text(golden: Callable[[str, str], None], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(MINI.parent.parent)
+    result = invoke(
+        "inspect", "fixtures/formats/门户网站导出.xls", "fixtures/mini/今日头条.csv", "-n", "2"
+    )
+    assert result.exit_code == 0, result.output
+    golden("inspect.text", result.stdout)
+
+
+def test_inspect_json() -> None:
+    result = invoke("inspect", MINI.parent / "formats" / "门户网站_损坏.csv", "--format", "json")
+    assert result.exit_code == 0
+    (f,) = json.loads(result.stdout)["files"]
+    assert (f["type"], f["encoding"], f["delimiter"], f["platform"]) == (
+        "csv",
+        "utf-8",
+        ",",
+        "portal",
+    )
+    assert f["columns"] == {"title": "标题", "date": "发布时间", "channel": "栏目"}
+    assert f["rows"]["read"] == 11 and f["rows"]["rejected"] == 8
+    assert f["rows"]["rejected_by_reason"]["引号不成对（引号后缺少分隔符）"] == 3
+    assert f["dates"] == {"first": "2018-03-09", "last": "2018-10-16"}
+    assert [r["line"] for r in f["sample"]] == [2, 6, 10]
+
+
+def test_inspect_errors_like_aggregate(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text("a,b\n")
+    result = invoke("inspect", tmp_path / "x.csv")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: 无法确定文件 ")
+
+
+# --- init and the config file found in the working folder ----------------------------------------
+
+
+def test_init_then_aggregate_reproduces_the_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("init")
+    assert result.exit_code == 0
+    assert result.stderr == "已写入 xgedu-stats.toml；在此文件夹中运行 xgedu-stats 时会自动使用它\n"
+    with_config = invoke("aggregate", SAMPLES, "--year", "2018", "-f", "json")
+    assert with_config.stderr.startswith("使用配置文件 xgedu-stats.toml\n")
+    (tmp_path / "xgedu-stats.toml").unlink()
+    without = invoke("aggregate", SAMPLES, "--year", "2018", "-f", "json")
+    assert with_config.stdout == without.stdout
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    (tmp_path / "xgedu-stats.toml").write_text("# mine\n")
+    result = invoke("init", tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'xgedu-stats.toml'} 已存在；要覆盖请加 --force\n"
+    assert (tmp_path / "xgedu-stats.toml").read_text() == "# mine\n"
+    assert invoke("init", tmp_path, "--force").exit_code == 0
+    assert (tmp_path / "xgedu-stats.toml").read_text().startswith("# xgedu-stats 配置文件")
+
+
+def test_config_option_beats_the_working_folder_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "xgedu-stats.toml").write_text("[dedupe]\nbad = 1\n", encoding="utf-8")
+    assert mini().exit_code == 1
+    other = tmp_path / "other.toml"
+    other.write_text("", encoding="utf-8")
+    result = mini("-c", other)
+    assert result.exit_code == 0
+    assert "使用配置文件" not in result.stderr
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+
+def test_progress_bar_only_on_a_terminal_and_not_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from xgedu_stats import cli as cli_module
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert cli_module.progress_bar(False) is None  # pytest's stderr is not a terminal
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert cli_module.progress_bar(True) is None
+    small = cli_module.progress_bar(False)
+    assert small is not None
+    small(1, 1, 10, 10, "a.csv", 5)
+    assert terminal.getvalue() == ""  # too small to be worth a bar
+    big = cli_module.progress_bar(False)
+    big(1, 2, 30 << 20, 60 << 20, "a.csv", 1000)
+    big(2, 2, 60 << 20, 60 << 20, "b.csv", 2000)
+    assert "读取 2/2 个文件，2000 行" in terminal.getvalue()
