@@ -19,8 +19,9 @@ from xgedu_stats.config import Period
 _LEADING_TAG = r"^\s*(?:【[^】]*】|\[[^\]]*\])\s*"
 # Separators that join a trailing site name: " - ", "—", "_", "|" (and runs of them).
 _SITE_SEPARATOR = r"\s*(?:-|—|_|\|)+\s*"
-# Punctuation, separators, whitespace, and the ASCII symbols used as punctuation in titles.
-_PUNCTUATION = r"[\p{P}\p{Z}\s|~^`]+"
+# Punctuation, separators, whitespace, invisible format characters (zero-width spaces, BOMs),
+# and the ASCII symbols used as punctuation in titles.
+_PUNCTUATION = r"[\p{P}\p{Z}\p{Cf}\s|~^`]+"
 
 _DATE = (
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
