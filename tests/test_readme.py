@@ -33,12 +33,19 @@ def test_two_setup_commands_and_ci_runs_them() -> None:
     assert "<!-- ci-commands:start -->" in ci and "python3 -m venv" in ci
 
 
-def test_sample_output_is_what_the_first_command_prints(monkeypatch: pytest.MonkeyPatch) -> None:
-    prompt, *pasted = block("sample-output").splitlines(keepends=True)
+def test_sample_output_is_for_the_first_command() -> None:
     command = block("ci-commands").splitlines()[0].split("&& ", 1)[1]
-    assert prompt == f"$ {command}\n"
+    assert block("sample-output").splitlines()[0] == f"$ {command}"
+
+
+@pytest.mark.parametrize("marker", ["sample-output", "inspect-output"])
+def test_pasted_output_is_what_the_command_prints(
+    marker: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prompt, *pasted = block(marker).splitlines(keepends=True)
+    assert prompt.startswith("$ xgedu-stats ")
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(cli, shlex.split(command)[1:])
+    result = CliRunner().invoke(cli, shlex.split(prompt[2:])[1:])
     assert result.exit_code == 0
     assert result.stdout + result.stderr == "".join(pasted)
 
