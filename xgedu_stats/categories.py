@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from xgedu_stats.config import UNCATEGORISED, Category
+from xgedu_stats.normalize import on_unique
 
 # A channel path's separators: 首页/信息公开/规划财务, 首页 > 业务工作 > 规划财务, 首页›…
 _PATH_SEPARATOR = r"[/>›]"
@@ -30,7 +31,7 @@ def row_categories(channels: pd.Series, categories: Sequence[Category]) -> pd.Se
         for name in (cat.name, *cat.aliases):
             key = pd.Series([name], dtype="str").str.normalize("NFKC").iloc[0].strip()
             lookup[key] = cat.name
-    return last_segment(channels).map(lookup).astype("str")
+    return on_unique(channels, lambda c: last_segment(c).map(lookup).astype("str"))
 
 
 def item_categories(rows: pd.DataFrame, categories: Sequence[Category]) -> pd.Series:

@@ -8,10 +8,13 @@ whose regexes are RE2 (hence ``\\p{P}``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from xgedu_stats.config import Period
 
@@ -24,10 +27,13 @@ _SITE_SEPARATOR = r"\s*(?:-|—|_|\|)+\s*"
 _PUNCTUATION = r"[\p{P}\p{Z}\p{Cf}\s|~^`]+"
 
 _DATE = (
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:(?:\s+|\s*T\s*)(\d{1,2})\s*[:时]\s*(\d{1,2})\s*分?(?:\s*:?\s*(\d{1,2})(?:\.\d+)?\s*秒?)?)?"
+    r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:(?:\s+|\s*T\s*)(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})\s*分?"
+    r"(?:\s*:?\s*(?P<S>\d{1,2})(?:\.\d+)?\s*秒?)?)?"
     r"\s*(?:Z|[+-]\d{2}:?\d{2})?$"
 )
+
+T = TypeVar("T", pd.Series, pd.DataFrame)
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL_MIN = (pd.Timestamp("1960-01-01") - _EXCEL_EPOCH).days
@@ -44,6 +50,27 @@ def _str(s: pd.Series) -> pd.Series:
     return s.astype("str").fillna("")
 
 
+def _arrow(s: pd.Series) -> pa.Array:
+    """The Arrow array behind a string column (no copy), nulls as empty strings."""
+    a = pa.array(_str(s).array)
+    if isinstance(a, pa.ChunkedArray):
+        a = a.combine_chunks()
+    return pc.fill_null(a, "")
+
+
+def on_unique(values: pd.Series, parse: Callable[[pd.Series], T]) -> T:
+    """Apply a vectorised parser to the distinct values only, then spread the result back.
+
+    Dates, channels and counts repeat a lot: a million rows hold a few thousand distinct
+    date strings, so parsing each once is most of the saving.
+    """
+    codes, uniques = pd.factorize(_str(values))
+    parsed = parse(pd.Series(uniques, dtype="str"))
+    spread = parsed.take(codes)
+    spread.index = values.index
+    return spread
+
+
 def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
     """The dedupe key of each title.
 
@@ -53,13 +80,20 @@ def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
     >>> title_keys(pd.Series(["【孝感教育】关于２０１８年招生的通知 - 孝感教育"]), ["孝感教育"]).tolist()
     ['关于2018年招生的通知']
     """
-    s = _str(titles).str.normalize("NFKC")
-    s = s.str.replace(_LEADING_TAG, "", regex=True)
+    a = pc.utf8_normalize(_arrow(titles), "NFKC")
+    a = pc.replace_substring_regex(a, _LEADING_TAG, "", max_replacements=1)
     if site_names:
         names = "|".join(re.escape(n) for n in sorted(_nfkc_all(site_names), key=len, reverse=True))
-        s = s.str.replace(f"{_SITE_SEPARATOR}(?:{names})\\s*$", "", regex=True)
-    # NFKC again: removing a space can bring a combining mark next to a letter ("A ́" -> "Á").
-    return s.str.replace(_PUNCTUATION, "", regex=True).str.normalize("NFKC")
+        a = pc.replace_substring_regex(
+            a, f"{_SITE_SEPARATOR}(?:{names})\\s*$", "", max_replacements=1
+        )
+    a = pc.replace_substring_regex(a, _PUNCTUATION, "")
+    # NFKC again where a combining mark is left: removing a space can bring it next to a
+    # letter ("A ́" -> "Á"), which the second pass composes.
+    marks = pc.match_substring_regex(a, r"\p{M}")
+    if pc.any(marks).as_py():
+        a = pc.if_else(marks, pc.utf8_normalize(a, "NFKC"), a)
+    return pd.Series(pd.array(a, dtype="str"), index=titles.index)
 
 
 def _nfkc_all(values: Sequence[str]) -> list[str]:
@@ -76,18 +110,31 @@ def parse_dates(values: pd.Series) -> pd.Series:
     >>> parse_dates(pd.Series(["2018年3月5日", "2018/02/30", "43164"])).dt.strftime("%Y-%m-%d").tolist()
     ['2018-03-05', nan, '2018-03-05']
     """
-    s = _str(values).str.normalize("NFKC").str.strip()
-    parts = s.str.extract(_DATE)
-    nums = parts.apply(pd.to_numeric, errors="coerce")
-    days = pd.to_datetime(
-        pd.DataFrame({"year": nums[0], "month": nums[1], "day": nums[2]}), errors="coerce"
+    a = pc.utf8_trim_whitespace(pc.utf8_normalize(_arrow(values), "NFKC"))
+    parts = pc.extract_regex(a, _DATE)
+    num = {k: _ints(parts.field(k)) for k in ("y", "m", "d", "H", "M", "S")}
+    y, m, d = num["y"], num["m"], num["d"]
+    month = ((y - 1970) * 12 + (m - 1)).astype("datetime64[M]")
+    first_day = month.astype("datetime64[D]")
+    month_days = ((month + 1).astype("datetime64[D]") - first_day).astype(np.int64)
+    ok = (y > 0) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= month_days)
+    ok &= (num["H"] <= 23) & (num["M"] <= 59) & (num["S"] <= 59)  # absent parts read as 0
+    days = np.where(ok, first_day + (d - 1), np.datetime64("NaT"))
+    is_serial = pc.match_substring_regex(a, r"^\d{5}(?:\.\d+)?$")
+    serial = pc.cast(pc.if_else(is_serial, a, None), pa.float64()).to_numpy(zero_copy_only=False)
+    serial_ok = (serial >= _SERIAL_MIN) & (serial < _SERIAL_MAX)
+    from_serial = np.datetime64("1899-12-30") + np.floor(np.where(serial_ok, serial, 0)).astype(
+        "timedelta64[D]"
     )
-    bad_time = (nums[3] > 23) | (nums[4] > 59) | (nums[5] > 59)
-    days = days.mask(bad_time.fillna(False))
-    serial = pd.to_numeric(s.where(s.str.fullmatch(r"\d{5}(?:\.\d+)?")), errors="coerce")
-    serial = serial.where((serial >= _SERIAL_MIN) & (serial < _SERIAL_MAX))
-    from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial.floordiv(1), unit="D")
-    return days.fillna(from_serial).astype("datetime64[s]")
+    days = np.where(serial_ok, from_serial, days)
+    return pd.Series(days.astype("datetime64[s]"), index=values.index)
+
+
+def _ints(parts: pa.Array) -> np.ndarray:
+    """Digits as int64, with 0 where the group did not match (or the row did not)."""
+    return pc.fill_null(
+        pc.cast(pc.if_else(pc.equal(parts, ""), None, parts), pa.int64()), 0
+    ).to_numpy()
 
 
 def parse_counts(values: pd.Series) -> pd.DataFrame:
@@ -131,7 +178,7 @@ def normalize(rows: pd.DataFrame, site_names: Sequence[str] = ()) -> pd.DataFram
     out["channel"] = _str(out["channel"]).str.strip()
     out["url"] = _str(out["url"]).str.strip()
     out["date"] = parse_dates(out["date_raw"])
-    counts = parse_counts(out["views_raw"])
+    counts = on_unique(out["views_raw"], parse_counts)
     out["views"] = counts["value"]
     out["views_approx"] = counts["approx"]
 

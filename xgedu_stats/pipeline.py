@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from xgedu_stats.aggregate import category_counts, platform_counts
@@ -78,7 +79,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     )
     counted["category"] = row_categories(counted["channel"], settings.categories)
     item_category = item_categories(counted, settings.categories)
-    items = _items(counted, item_category)
+    items = _items(counted, item_category, tuple(p.key for p in settings.platforms))
 
     rejects = pd.concat(
         [rows.loc[rejected].assign(raw=""), loaded.malformed],
@@ -120,22 +121,23 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     )
 
 
-def _items(counted: pd.DataFrame, item_category: pd.Series) -> pd.DataFrame:
+def _items(
+    counted: pd.DataFrame, item_category: pd.Series, platforms: tuple[str, ...]
+) -> pd.DataFrame:
     """One row per item: the title and date of its highest-priority copy, its platforms."""
     first = counted.sort_values(["item_id", "platform_rank", "date", "file", "line"])
     first = first.drop_duplicates("item_id").set_index("item_id")
-    platforms = (
-        counted.sort_values(["platform_rank"])
-        .drop_duplicates(["item_id", "platform"])
-        .groupby("item_id")["platform"]
-        .agg(",".join)
-    )
+    # Which platforms an item is on, as a bit mask (few distinct masks), then as text.
+    on = counted[["item_id", "platform_rank"]].drop_duplicates()
+    bits = pd.Series(np.left_shift(1, on["platform_rank"].to_numpy(dtype=np.int64)))
+    masks = bits.groupby(on["item_id"].to_numpy()).sum()  # one bit per platform: sum == or
+    names = {m: ",".join(k for i, k in enumerate(platforms) if m >> i & 1) for m in masks.unique()}
     items = pd.DataFrame(
         {
             "title": first["title"],
             "date": first["date"],
             "category": item_category,
-            "platforms": platforms,
+            "platforms": masks.map(names).astype("str"),
         }
     )
     return items.rename_axis("item_id").reset_index()

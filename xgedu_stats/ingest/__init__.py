@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from xgedu_stats.errors import InputError
+from xgedu_stats.ingest.fastcsv import FastCsvSheet, scan
 from xgedu_stats.ingest.sheets import (
     Sheet,
     read_html,
@@ -23,7 +24,7 @@ from xgedu_stats.ingest.sheets import (
     read_xls,
     read_xlsx,
 )
-from xgedu_stats.ingest.text import Bad, Decoded, decode, sniff_delimiter, split
+from xgedu_stats.ingest.text import Bad, Decoded, Record, as_utf8, decode, sniff_delimiter, split
 
 __all__ = [
     "TYPE_LABELS",
@@ -142,18 +143,26 @@ def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:
         return Grid(source, "xls", None, None, tuple(read_xls(data, display)))
     if not data.strip():
         raise InputError(f"文件 {display} 是空的，没有表头")
-    decoded = decode(data, display, encoding or _declared_charset(data))
-    head = decoded.text.lstrip("\ufeff \t\r\n")[:4096].lower()
-    if head.startswith("<"):
+    encoding = encoding or _declared_charset(data)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        decoded = decode(data, display, encoding)
+        head = decoded.text.lstrip("\ufeff \t\r\n")[:4096].lower()
         if "urn:schemas-microsoft-com:office:spreadsheet" in head and "<workbook" in head:
             sheets = read_spreadsheetml(decoded.text.encode("utf-8"), display)
             return Grid(source, "spreadsheetml", decoded.encoding, None, tuple(sheets))
         if re.search(r"<(html|table|!doctype|body|meta|head)\b", head):
-            return Grid(
-                source, "html", decoded.encoding, None, tuple(read_html(decoded.text, display))
-            )
+            sheets = read_html(decoded.text, display)
+            return Grid(source, "html", decoded.encoding, None, tuple(sheets))
         raise InputError(f"文件 {display} 是 XML 格式，但不是可识别的 Excel 表格或网页表格")
-    delimiter = sniff_delimiter(decoded.text)
+    utf8 = as_utf8(data, encoding)
+    if utf8 is not None:
+        text, used = utf8
+        delimiter = sniff_delimiter(text[:65536].decode("utf-8", errors="ignore"))
+        fast = scan(text, delimiter)
+        if fast is not None:
+            return Grid(source, "csv", used, delimiter, (fast,))
+    decoded = decode(data, display, encoding)
+    delimiter = sniff_delimiter(decoded.text[:65536])
     records, bad, blank = split(decoded, delimiter)
     return Grid(source, "csv", decoded.encoding, delimiter, (Sheet(None, records, bad, blank),))
 
@@ -175,43 +184,32 @@ def _declared_charset(data: bytes) -> str | None:
     return "gb18030" if name in ("gbk", "gb2312", "gb18030") else name
 
 
-def to_table(grid: Grid, sheet: Sheet, header_index: int) -> RawTable:
+def to_table(grid: Grid, sheet: Sheet | FastCsvSheet, header_index: int) -> RawTable:
     """The sheet's records under the header at ``header_index`` (an index into records).
 
     Records above the header are skipped (and counted); summary rows (合计, 总计 …) and
     blank rows are not data (and are counted); a record with more non-empty fields than
-    the header, or fewer fields, is malformed.
+    the header, or fewer fields, is malformed (a spreadsheet's missing trailing cells are
+    empty cells, not missing fields).
     """
-    records = sheet.records
-    if not records:
+    if not sheet.records:
         raise InputError(f"文件 {grid.source.display} 是空的，没有表头")
-    header = list(records[header_index].cells)
+    header_record = sheet.records[header_index]
+    header = list(header_record.cells)
     while header and not header[-1].strip():
         header.pop()
     width = len(header)
-    kept: list[list[str]] = []
-    lines: list[int] = []
-    bad: list[Bad] = list(sheet.bad)
-    summary: list[int] = []
-    spreadsheet = grid.type != "csv"
-    for record in records[header_index + 1 :]:
-        cells = record.cells
-        if len(cells) > width and not any(c.strip() for c in cells[width:]):
-            cells = cells[:width]
-        if _is_summary(cells):
-            summary.append(record.line)
-            continue
-        if len(cells) < width and spreadsheet:
-            cells = cells + [""] * (width - len(cells))  # trailing empty cells are not written
-        if len(cells) != width:
-            reason = f"字段数为 {len(cells)}，与表头的 {width} 列不符"
-            bad.append(Bad(record.line, reason, (grid.delimiter or ",").join(cells)))
-            continue
-        kept.append(cells)
-        lines.append(record.line)
-    columns = list(zip(*kept, strict=True)) if kept else [()] * width
-    rows = pd.DataFrame({f"c{i}": pd.array(col, dtype="str") for i, col in enumerate(columns)})
-    rows["line"] = pd.array(lines, dtype="int64")
+    judge = _Judge(width, grid.type != "csv", grid.delimiter or ",")
+    if isinstance(sheet, FastCsvSheet):
+        frame, others, _ = sheet.rows(header_record.line - 1, len(header_record.cells))
+        frame = judge.frame(frame)
+        judge.records(Record(i + 1, i + 1, sheet.cells(i)) for i in others)
+        frame = pd.concat([frame, judge.kept_frame()], ignore_index=True)
+        rows = frame.sort_values("line", kind="stable", ignore_index=True)
+    else:
+        judge.records(sheet.records[header_index + 1 :])
+        rows = judge.kept_frame()
+    bad = [*sheet.bad, *judge.bad]
     malformed = pd.DataFrame(
         sorted((b.line, b.reason, b.raw) for b in bad), columns=["line", "reason", "raw"]
     ).astype({"line": "int64", "reason": "str", "raw": "str"})
@@ -219,14 +217,70 @@ def to_table(grid: Grid, sheet: Sheet, header_index: int) -> RawTable:
         source=grid.source,
         sheet=sheet.name if len(grid.sheets) > 1 else None,
         header=tuple(h.strip() for h in header),
-        header_line=records[header_index].line,
+        header_line=header_record.line,
         skipped_above=header_index,
         rows=rows,
         malformed=malformed,
         blank_lines=sheet.blank,
-        summary_rows=len(summary),
-        summary_lines=tuple(summary),
+        summary_rows=len(judge.summary),
+        summary_lines=tuple(sorted(judge.summary)),
     )
+
+
+class _Judge:
+    """What each record under a header of ``width`` fields is: a row, a summary row, or bad."""
+
+    def __init__(self, width: int, spreadsheet: bool, delimiter: str) -> None:
+        self.width, self.spreadsheet, self.delimiter = width, spreadsheet, delimiter
+        self.kept: list[list[str]] = []
+        self.lines: list[int] = []
+        self.bad: list[Bad] = []
+        self.summary: list[int] = []
+
+    def records(self, records: Iterable[Record]) -> None:
+        width = self.width
+        for record in records:
+            cells = record.cells
+            if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                cells = cells[:width]
+            if _is_summary(cells):
+                self.summary.append(record.line)
+                continue
+            if len(cells) < width and self.spreadsheet:
+                cells = cells + [""] * (width - len(cells))  # trailing empty cells are not written
+            if len(cells) != width:
+                reason = f"字段数为 {len(cells)}，与表头的 {width} 列不符"
+                self.bad.append(Bad(record.line, reason, self.delimiter.join(cells)))
+                continue
+            self.kept.append(cells)
+            self.lines.append(record.line)
+
+    def kept_frame(self) -> pd.DataFrame:
+        columns = list(zip(*self.kept, strict=True)) if self.kept else [()] * self.width
+        rows = pd.DataFrame({f"c{i}": pd.array(c, dtype="str") for i, c in enumerate(columns)})
+        rows["line"] = pd.array(self.lines, dtype="int64")
+        return rows
+
+    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The same judgement, vectorised, for a frame of records that all have the raw width."""
+        names = [c for c in frame.columns if c != "line"]
+        extra = pd.Series(False, index=frame.index)
+        for name in names[self.width :]:
+            extra |= frame[name].str.strip() != ""
+        for line, cells in zip(
+            frame.loc[extra, "line"], frame.loc[extra, names].values.tolist(), strict=True
+        ):
+            reason = f"字段数为 {len(names)}，与表头的 {self.width} 列不符"
+            self.bad.append(Bad(int(line), reason, self.delimiter.join(cells)))
+        frame = frame.loc[~extra, [*names[: self.width], "line"]]
+        first = pd.Series("", index=frame.index, dtype="str")
+        for name in names[: self.width]:
+            value = frame[name].str.strip()
+            first = first.where(first != "", value)
+        words = first.str.replace(r"\s+", "", regex=True).str.rstrip(":：")
+        summary = words.isin(SUMMARY_WORDS)
+        self.summary += frame.loc[summary, "line"].tolist()
+        return frame.loc[~summary].reset_index(drop=True)
 
 
 def _is_summary(cells: list[str]) -> bool:

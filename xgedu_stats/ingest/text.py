@@ -92,6 +92,42 @@ def decode(data: bytes, display: str, encoding: str | None = None) -> Decoded:
     )
 
 
+def as_utf8(data: bytes, encoding: str | None = None) -> tuple[bytes, str] | None:
+    """The file as valid UTF-8 bytes without a BOM, and the encoding it was in; None when
+    some of it does not decode (the careful path in ``decode`` then reports those lines).
+    """
+    if encoding is None:
+        for bom, name in _BOMS:
+            if data.startswith(bom):
+                encoding = name
+                break
+    if encoding is not None:
+        name = codecs.lookup(encoding).name
+        if name in ("utf-8", "utf-8-sig"):
+            body = data.removeprefix(codecs.BOM_UTF8)
+            return (body, encoding) if _valid_utf8(body) else None
+        try:
+            return data.decode(encoding).removeprefix("\ufeff").encode("utf-8"), encoding
+        except UnicodeDecodeError:
+            return None
+    if _valid_utf8(data):
+        return data, "utf-8"
+    try:
+        return data.decode("gb18030").encode("utf-8"), "gb18030"
+    except UnicodeDecodeError:
+        return None
+
+
+def _valid_utf8(data: bytes) -> bool:
+    import pyarrow as pa
+
+    try:
+        pa.array([data], pa.large_binary()).cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _try(data: bytes, encoding: str) -> Decoded | None:
     """Decode strictly; failing that, line by line if at most half the non-ASCII lines fail."""
     try:
