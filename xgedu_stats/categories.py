@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from xgedu_stats.config import UNCATEGORISED, Category
@@ -47,10 +48,12 @@ def item_categories(rows: pd.DataFrame, categories: Sequence[Category]) -> pd.Se
     """
     order = {c.name: i for i, c in enumerate(categories)}
     mapped = rows.loc[rows["category"].notna(), ["item_id", "platform_rank", "category"]]
-    mapped = mapped.assign(category_rank=mapped["category"].map(order))
-    best = mapped.sort_values(["item_id", "platform_rank", "category_rank"]).drop_duplicates(
-        "item_id"
-    )
-    ids = pd.Index(sorted(rows["item_id"].unique()), name="item_id")
-    result = best.set_index("item_id")["category"].reindex(ids)
-    return result.fillna(UNCATEGORISED).astype("str")
+    rank = mapped["category"].map(order).to_numpy(dtype="int64")
+    ids = mapped["item_id"].to_numpy(dtype="int64")
+    best = np.lexsort((rank, mapped["platform_rank"].to_numpy(dtype="int64"), ids))
+    first = best[np.r_[True, ids[best][1:] != ids[best][:-1]]] if len(best) else best
+    names = np.array([c.name for c in categories] + [UNCATEGORISED], dtype=object)
+    all_ids = np.unique(rows["item_id"].to_numpy(dtype="int64"))
+    chosen = np.full(len(all_ids), len(categories), dtype="int64")
+    chosen[np.searchsorted(all_ids, ids[first])] = rank[first]
+    return pd.Series(names[chosen], index=pd.Index(all_ids, name="item_id"), dtype="str")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def assign_items(title_keys: pd.Series, dates: pd.Series, window_days: int) -> pd.Series:
@@ -23,7 +25,7 @@ def assign_items(title_keys: pd.Series, dates: pd.Series, window_days: int) -> p
     n = len(title_keys)
     if n == 0:
         return pd.Series([], index=title_keys.index, dtype="int64")
-    codes, _ = pd.factorize(title_keys, sort=True)
+    codes = sorted_codes(title_keys)
     day = dates.to_numpy(dtype="datetime64[D]").astype("int64")
     order = np.lexsort((day, codes))
     c, d = codes[order], day[order]
@@ -40,13 +42,38 @@ def assign_items(title_keys: pd.Series, dates: pd.Series, window_days: int) -> p
     return pd.Series(rank[group], index=title_keys.index, dtype="int64")
 
 
+def sorted_codes(values: pd.Series) -> np.ndarray:
+    """Integer codes that sort like the strings (Arrow hashing, then a sort of the distinct)."""
+    a = pa.array(values.astype("str").fillna("").array)
+    if isinstance(a, pa.ChunkedArray):
+        a = a.combine_chunks()
+    encoded = pc.dictionary_encode(a)
+    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[encoded.indices.to_numpy()]
+
+
+def row_order(rows: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Positions that sort ``rows`` by ``keys`` (numbers, dates or strings), stably."""
+    columns = []
+    for key in reversed(keys):
+        col = rows[key]
+        if col.dtype == "str" or col.dtype == object:
+            columns.append(sorted_codes(col))
+        else:
+            columns.append(col.to_numpy().astype("int64"))
+    return np.lexsort(columns) if columns else np.arange(len(rows))
+
+
 def merged_groups(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows of every item that has more than one copy, for a clerk to check.
 
-    ``rows`` needs ``item_id``, ``date``, ``platform_rank``, ``file`` and ``line``.
+    ``rows`` needs ``item_id``, ``date``, ``platform_rank``, ``file`` and ``line``; item
+    ids are 1…N.
     """
-    sizes = rows.groupby("item_id")["item_id"].transform("size")
+    ids = rows["item_id"].to_numpy()
+    sizes = np.bincount(ids)[ids]
     merged = rows.loc[sizes > 1]
-    return merged.sort_values(["item_id", "date", "platform_rank", "file", "line"]).reset_index(
-        drop=True
-    )
+    order = row_order(merged, ["item_id", "date", "platform_rank", "file", "line"])
+    return merged.iloc[order].reset_index(drop=True)

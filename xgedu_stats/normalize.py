@@ -80,14 +80,15 @@ def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
     >>> title_keys(pd.Series(["【孝感教育】关于２０１８年招生的通知 - 孝感教育"]), ["孝感教育"]).tolist()
     ['关于2018年招生的通知']
     """
-    a = pc.utf8_normalize(_arrow(titles), "NFKC")
-    a = pc.replace_substring_regex(a, _LEADING_TAG, "", max_replacements=1)
+    # One pass: the alternatives are tried in order at each position, so the leading tag
+    # and the site name go whole before the punctuation rule sees their brackets or dash.
+    remove = [_LEADING_TAG]
     if site_names:
         names = "|".join(re.escape(n) for n in sorted(_nfkc_all(site_names), key=len, reverse=True))
-        a = pc.replace_substring_regex(
-            a, f"{_SITE_SEPARATOR}(?:{names})\\s*$", "", max_replacements=1
-        )
-    a = pc.replace_substring_regex(a, _PUNCTUATION, "")
+        remove.append(f"{_SITE_SEPARATOR}(?:{names})\\s*$")
+    remove.append(_PUNCTUATION)
+    a = pc.utf8_normalize(_arrow(titles), "NFKC")
+    a = pc.replace_substring_regex(a, "|".join(f"(?:{r})" for r in remove), "")
     # NFKC again where a combining mark is left: removing a space can bring it next to a
     # letter ("A ́" -> "Á"), which the second pass composes.
     marks = pc.match_substring_regex(a, r"\p{M}")

@@ -11,7 +11,7 @@ import pandas as pd
 from xgedu_stats.aggregate import category_counts, platform_counts
 from xgedu_stats.categories import item_categories, last_segment, row_categories
 from xgedu_stats.config import UNCATEGORISED, Period, RunConfig, Settings
-from xgedu_stats.dedupe import assign_items, merged_groups
+from xgedu_stats.dedupe import assign_items, merged_groups, row_order
 from xgedu_stats.errors import InputError
 from xgedu_stats.ingest import discover
 from xgedu_stats.normalize import normalize, out_of_period
@@ -125,8 +125,10 @@ def _items(
     counted: pd.DataFrame, item_category: pd.Series, platforms: tuple[str, ...]
 ) -> pd.DataFrame:
     """One row per item: the title and date of its highest-priority copy, its platforms."""
-    first = counted.sort_values(["item_id", "platform_rank", "date", "file", "line"])
-    first = first.drop_duplicates("item_id").set_index("item_id")
+    order = row_order(counted, ["item_id", "platform_rank", "date", "file", "line"])
+    ids = counted["item_id"].to_numpy()[order]
+    first_rows = order[np.r_[True, ids[1:] != ids[:-1]]] if len(ids) else order
+    first = counted.iloc[first_rows].set_index("item_id")
     # Which platforms an item is on, as a bit mask (few distinct masks), then as text.
     on = counted[["item_id", "platform_rank"]].drop_duplicates()
     bits = pd.Series(np.left_shift(1, on["platform_rank"].to_numpy(dtype=np.int64)))

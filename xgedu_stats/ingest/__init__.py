@@ -273,14 +273,16 @@ class _Judge:
             reason = f"字段数为 {len(names)}，与表头的 {self.width} 列不符"
             self.bad.append(Bad(int(line), reason, self.delimiter.join(cells)))
         frame = frame.loc[~extra, [*names[: self.width], "line"]]
-        first = pd.Series("", index=frame.index, dtype="str")
+        # Every summary word ends in 计: only rows with a 计 somewhere need a closer look.
+        maybe = pd.Series(False, index=frame.index)
         for name in names[: self.width]:
-            value = frame[name].str.strip()
-            first = first.where(first != "", value)
-        words = first.str.replace(r"\s+", "", regex=True).str.rstrip(":：")
-        summary = words.isin(SUMMARY_WORDS)
-        self.summary += frame.loc[summary, "line"].tolist()
-        return frame.loc[~summary].reset_index(drop=True)
+            maybe |= frame[name].str.contains("计", regex=False)
+        if maybe.any():
+            candidates = frame.loc[maybe, names[: self.width]].values.tolist()
+            summary = pd.Series([_is_summary(c) for c in candidates], index=frame.index[maybe])
+            self.summary += frame.loc[summary.index[summary], "line"].tolist()
+            frame = frame.drop(index=summary.index[summary])
+        return frame.reset_index(drop=True)
 
 
 def _is_summary(cells: list[str]) -> bool:
