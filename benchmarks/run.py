@@ -66,15 +66,29 @@ def measure(command: list[str], runs: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--data", type=Path, help="folder of exports (default /tmp/xgedu-bench-ROWS)")
+    parser.add_argument(
+        "--data", type=Path, help="folder of exports (default /tmp/xgedu-bench-ROWS)"
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-pandas", action="store_true", help="skip the plain pandas reference")
-    parser.add_argument("--only-tool", action="store_true", help="time xgedu-stats alone (large runs)")
+    parser.add_argument(
+        "--only-tool", action="store_true", help="time xgedu-stats alone (large runs)"
+    )
     args = parser.parse_args()
 
     data = args.data or Path(f"/tmp/xgedu-bench-{args.rows}")
     if not data.exists():
-        subprocess.run([sys.executable, str(HERE / "make_data.py"), "--rows", str(args.rows), "--out", str(data)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "make_data.py"),
+                "--rows",
+                str(args.rows),
+                "--out",
+                str(data),
+            ],
+            check=True,
+        )
     files = sorted(str(p) for p in data.glob("*.csv"))
     size = sum(Path(f).stat().st_size for f in files) / 1e6
     tool = shutil.which("xgedu-stats") or sys.exit("xgedu-stats is not installed: pip install .")
@@ -83,14 +97,26 @@ def main() -> None:
         ("xgedu-stats aggregate (whole job)", [tool, "aggregate", str(data), "-f", "json", "-q"]),
     ]
     if not args.only_tool:
-        contenders.append(("DuckDB: GROUP BY title, date; count by category", [sys.executable, "-c", DUCKDB, *files]))
+        contenders.append(
+            (
+                "DuckDB: GROUP BY title, date; count by category",
+                [sys.executable, "-c", DUCKDB, *files],
+            )
+        )
         if not args.no_pandas:
-            contenders.append(("pandas C engine: drop_duplicates, value_counts", [sys.executable, "-c", PANDAS, *files]))
+            contenders.append(
+                (
+                    "pandas C engine: drop_duplicates, value_counts",
+                    [sys.executable, "-c", PANDAS, *files],
+                )
+            )
 
     results = [(name, *measure(cmd, args.runs)) for name, cmd in contenders]
     base = next((wall for name, wall, _ in results if name.startswith("DuckDB")), None)
-    print(f"{args.rows:,} rows in {len(files)} files, {size:.0f} MB; {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {platform.machine()}; median of {args.runs} runs\n")
+    print(
+        f"{args.rows:,} rows in {len(files)} files, {size:.0f} MB; {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.machine()}; median of {args.runs} runs\n"
+    )
     print("| contender | wall s | peak MiB | × DuckDB |")
     print("|---|---:|---:|---:|")
     for name, wall, peak in results:

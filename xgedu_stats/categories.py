@@ -46,14 +46,18 @@ def item_categories(rows: pd.DataFrame, categories: Sequence[Category]) -> pd.Se
     >>> item_categories(rows, [Category("基础教育", "业务工作"), Category("规划财务", "业务工作")]).tolist()
     ['基础教育', '未分类']
     """
-    order = {c.name: i for i, c in enumerate(categories)}
-    mapped = rows.loc[rows["category"].notna(), ["item_id", "platform_rank", "category"]]
-    rank = mapped["category"].map(order).to_numpy(dtype="int64")
-    ids = mapped["item_id"].to_numpy(dtype="int64")
-    best = np.lexsort((rank, mapped["platform_rank"].to_numpy(dtype="int64"), ids))
+    names = [c.name for c in categories]
+    ranks = pd.Categorical(rows["category"], categories=names).codes.astype("int64")
+    mapped = ranks >= 0
+    rank = ranks[mapped]
+    ids = rows["item_id"].to_numpy(dtype="int64")[mapped]
+    best = np.lexsort((rank, rows["platform_rank"].to_numpy(dtype="int64")[mapped], ids))
     first = best[np.r_[True, ids[best][1:] != ids[best][:-1]]] if len(best) else best
-    names = np.array([c.name for c in categories] + [UNCATEGORISED], dtype=object)
-    all_ids = np.unique(rows["item_id"].to_numpy(dtype="int64"))
-    chosen = np.full(len(all_ids), len(categories), dtype="int64")
-    chosen[np.searchsorted(all_ids, ids[first])] = rank[first]
-    return pd.Series(names[chosen], index=pd.Index(all_ids, name="item_id"), dtype="str")
+    # item ids are 1…N (dedupe.assign_items)
+    count = int(rows["item_id"].max()) if len(rows) else 0
+    chosen = np.full(count, len(categories), dtype="int64")
+    chosen[ids[first] - 1] = rank[first]
+    labels = np.array([*names, UNCATEGORISED], dtype=object)
+    return pd.Series(
+        labels[chosen], index=pd.Index(np.arange(1, count + 1), name="item_id"), dtype="str"
+    )

@@ -50,7 +50,9 @@ def inspect_files(
     for report in loaded.files:
         part = by_file.get(report.file, rows.iloc[0:0])
         bad = bad_by_file.get(report.file, loaded.malformed.iloc[0:0])
-        reasons = pd.concat([part.loc[part["reason"] != "", "reason"], bad["reason"]])
+        reasons = pd.concat(
+            [part.loc[part["reason"] != "", "reason"].astype("str"), bad["reason"].astype("str")]
+        )
         dates = part["date"].dropna()
         sample = part.loc[part["reason"] == "", SAMPLE_COLUMNS].head(sample_rows)
         sample = sample.assign(date=sample["date"].dt.strftime("%Y-%m-%d"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -48,10 +49,14 @@ class Result:
     items: pd.DataFrame
     """One row per unique item: ``item_id``, ``title``, ``date``, ``category``, ``platforms``."""
     rejects: pd.DataFrame
-    duplicates: pd.DataFrame
     categories: pd.DataFrame
     platforms: pd.DataFrame
     warnings: tuple[str, ...]
+
+    @cached_property
+    def duplicates(self) -> pd.DataFrame:
+        """Every row of every item with more than one copy (built when first asked for)."""
+        return merged_groups(self.rows)
 
 
 REJECT_COLUMNS = ["file", "line", "platform", "reason", "title", "date_raw", "channel", "url"]
@@ -72,8 +77,10 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     rejected = (rows["reason"] != "") & ~outside
     counted = rows.loc[~outside & ~rejected].copy()
 
-    rank = {p.key: i for i, p in enumerate(settings.platforms)}
-    counted["platform_rank"] = counted["platform"].map(rank).astype("int64")
+    keys = [p.key for p in settings.platforms]
+    counted["platform_rank"] = pd.Categorical(counted["platform"], categories=keys).codes.astype(
+        "int64"
+    )
     counted["item_id"] = assign_items(
         counted["title_key"], counted["date"], settings.dedupe.window_days
     )
@@ -114,7 +121,6 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         rows=counted.reset_index(drop=True),
         items=items,
         rejects=rejects,
-        duplicates=merged_groups(counted),
         categories=category_counts(items["category"], settings.categories),
         platforms=platform_counts(rows_read, counted, settings.platforms),
         warnings=tuple(warnings),
@@ -128,7 +134,7 @@ def _items(
     order = row_order(counted, ["item_id", "platform_rank", "date", "file", "line"])
     ids = counted["item_id"].to_numpy()[order]
     first_rows = order[np.r_[True, ids[1:] != ids[:-1]]] if len(ids) else order
-    first = counted.iloc[first_rows].set_index("item_id")
+    first = counted[["item_id", "title", "date"]].iloc[first_rows].set_index("item_id")
     # Which platforms an item is on, as a bit mask (few distinct masks), then as text.
     on = counted[["item_id", "platform_rank"]].drop_duplicates()
     bits = pd.Series(np.left_shift(1, on["platform_rank"].to_numpy(dtype=np.int64)))

@@ -92,9 +92,7 @@ class FastCsvSheet:
                 quoted_strings_can_be_null=False,
             ),
         )
-        return pd.DataFrame(
-            {n: pd.array(table.column(n).combine_chunks(), dtype="str") for n in names}
-        )
+        return pd.DataFrame({n: pd.array(table.column(n), dtype="str") for n in names})
 
 
 def scan(data: bytes, delimiter: str) -> FastCsvSheet | None:
