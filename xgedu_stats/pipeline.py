@@ -61,6 +61,8 @@ class Result:
 
 REJECT_COLUMNS = ["file", "line", "platform", "reason", "title", "date_raw", "channel", "url"]
 REJECT_COLUMNS += ["views_raw", "raw"]
+COUNTED_COLUMNS = ["file", "line", "platform", "title", "title_key", "date", "channel", "url"]
+COUNTED_COLUMNS += ["views", "views_approx"]
 
 
 def run(config: RunConfig, progress: Progress | None = None) -> Result:
@@ -73,38 +75,40 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     loaded = load(config.paths, settings, progress)
     warnings = list(loaded.warnings)
     rows = normalize(loaded.rows, settings.dedupe.site_names)
+    del loaded.rows  # the raw strings are no longer needed; free them before the next copies
     outside = out_of_period(rows, config.period)
     rejected = (rows["reason"] != "") & ~outside
-    counted = rows.loc[~outside & ~rejected].copy()
-
-    keys = [p.key for p in settings.platforms]
-    counted["platform_rank"] = pd.Categorical(counted["platform"], categories=keys).codes.astype(
-        "int64"
-    )
-    counted["item_id"] = assign_items(
-        counted["title_key"], counted["date"], settings.dedupe.window_days
-    )
-    counted["category"] = row_categories(counted["channel"], settings.categories)
-    item_category = item_categories(counted, settings.categories)
-    items = _items(counted, item_category, tuple(p.key for p in settings.platforms))
-
+    views_warning = _unreadable_views_warning(rows)
     rejects = pd.concat(
         [rows.loc[rejected].assign(raw=""), loaded.malformed],
         ignore_index=True,
     )
     rejects = rejects.reindex(columns=REJECT_COLUMNS).sort_values(["file", "line"])
     rejects = rejects.reset_index(drop=True)
+    rows_total, out_of_period_total = len(rows), int(outside.sum())
+    keep = ~outside & ~rejected
+    counted = rows[COUNTED_COLUMNS] if keep.all() else rows.loc[keep, COUNTED_COLUMNS]
+    del rows
+
+    keys = [p.key for p in settings.platforms]
+    counted = counted.assign(
+        platform_rank=pd.Categorical(counted["platform"], categories=keys).codes.astype("int64"),
+        item_id=assign_items(counted["title_key"], counted["date"], settings.dedupe.window_days),
+        category=row_categories(counted["channel"], settings.categories),
+    )
+    item_category = item_categories(counted, settings.categories)
+    items = _items(counted, item_category, tuple(keys))
 
     unique = len(items)
     totals = Totals(
-        rows_read=len(rows) + len(loaded.malformed),
+        rows_read=rows_total + len(loaded.malformed),
         rejected=len(rejects),
-        out_of_period=int(outside.sum()),
+        out_of_period=out_of_period_total,
         duplicates=len(counted) - unique,
         unique_items=unique,
     )
     warnings += _uncategorised_warning(counted, items)
-    warnings += _unreadable_views_warning(rows)
+    warnings += views_warning
     if totals.rejected:
         warnings.append(
             f"有 {totals.rejected} 行无效（缺标题、发布时间无法识别等），未计入统计；"

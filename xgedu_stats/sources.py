@@ -51,7 +51,7 @@ class FileReport:
         return TYPE_LABELS.get(self.type, self.type)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Loaded:
     """The canonical rows of every table read, the records that could not be, and how."""
 
