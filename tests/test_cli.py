@@ -227,7 +227,7 @@ def test_bad_config(tmp_path: Path) -> None:
     result = mini("--config", config)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: 配置文件 {config}：第 2 行，dedupe.window：未知的设置项（可用：window_days、site_names、priority）\n"
+        f"Error: 配置文件 {config}：第 2 行，dedupe.window：未知的设置项（可用：window_days、site_names、priority、fuzzy、fuzzy_threshold、decisions）\n"
     )
 
 

@@ -10,6 +10,7 @@ import io
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -133,12 +134,15 @@ def build_period(year: int | None, date_from: datetime | None, date_to: datetime
     return period
 
 
-def settings_for(config_path: Path | None, quiet: bool) -> Settings:
+def settings_for(config_path: Path | None, quiet: bool, fuzzy: bool = False) -> Settings:
     """The config given, else ./xgedu-stats.toml when there is one, else the defaults."""
     if config_path is None and Path(CONFIG_NAME).is_file():
         config_path = Path(CONFIG_NAME)
         say(f"使用配置文件 {CONFIG_NAME}", quiet)
-    return load_settings(config_path) if config_path else Settings()
+    settings = load_settings(config_path) if config_path else Settings()
+    if fuzzy:
+        settings = replace(settings, dedupe=replace(settings.dedupe, fuzzy=True))
+    return settings
 
 
 def output_format(output: Path | None, fmt: str | None) -> str:
@@ -203,6 +207,7 @@ def progress_bar(quiet: bool) -> Callable[[int, int, int, int, str, int], None] 
     type=click.Choice(REPORT_TABLES),
     help="只输出指定的表（可多次使用）；默认全部。",
 )
+@click.option("--fuzzy", is_flag=True, help="标题相似（转载时改了几个字）的也算同一条。")
 @click.option(
     "--rejects",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -225,6 +230,7 @@ def aggregate(
     quiet: bool,
     verbose: bool,
     tables: tuple[str, ...],
+    fuzzy: bool,
     rejects: Path | None,
     duplicates: Path | None,
 ) -> None:
@@ -239,7 +245,7 @@ def aggregate(
 
     period = build_period(year, date_from, date_to)
     fmt = output_format(output, fmt)
-    config = RunConfig(tuple(paths), settings_for(config_path, quiet), period)
+    config = RunConfig(tuple(paths), settings_for(config_path, quiet, fuzzy), period)
     pipeline.check_outputs(config, [p for p in (output, rejects, duplicates) if p])
     result = pipeline.run(config, progress_bar(quiet))
 
@@ -306,6 +312,63 @@ def inspect(
     INSPECT_FORMATS[fmt](inspections, buffer)
     emit(buffer.getvalue(), output, quiet)
     for warning in warnings:
+        say(f"注意：{warning}", quiet)
+
+
+@cli.command()
+@input_options
+@period_options
+@output_options(("text", "csv", "xlsx"))
+@click.option("--fuzzy", is_flag=True, help="也找标题相似的信息（转载时改了几个字）。")
+@click.option("--doubtful", is_flag=True, help="只列出存疑和接近的配对（需要人工判断的）。")
+@click.option(
+    "--write-decisions",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="把存疑和接近的配对写入此 CSV，“判断”列留空待填（相同 / 不同）。",
+)
+@handle_errors
+def duplicates(
+    paths: tuple[Path, ...],
+    config_path: Path | None,
+    year: int | None,
+    date_from: datetime | None,
+    date_to: datetime | None,
+    fmt: str | None,
+    output: Path | None,
+    quiet: bool,
+    verbose: bool,
+    fuzzy: bool,
+    doubtful: bool,
+    write_decisions: Path | None,
+) -> None:
+    """列出被合并为同一条的信息（两两配对，含相似度），以及存疑、未合并的相似配对。
+
+    存疑的配对可用 --write-decisions 写出，填好“判断”列后在配置 [dedupe] decisions 中指定，
+    下次统计时按人工判断合并或分开。
+    """
+    from xgedu_stats import pipeline
+    from xgedu_stats import tables as tbl
+    from xgedu_stats.render import FORMATS, write_report
+
+    period = build_period(year, date_from, date_to)
+    fmt = output_format(output, fmt)
+    config = RunConfig(tuple(paths), settings_for(config_path, quiet, fuzzy), period)
+    pipeline.check_outputs(config, [p for p in (output, write_decisions) if p])
+    result = pipeline.run(config)
+    table = tbl.pairs_table(result, doubtful_only=doubtful)
+    report = tbl.Report(result.period, result.totals, (table,))
+    if output is None:
+        buffer = io.StringIO()
+        FORMATS[fmt].render(report, buffer)
+        emit(buffer.getvalue(), None, quiet)
+    else:
+        write_report(report, fmt, output)
+        say(f"已写入 {output}", quiet)
+    if write_decisions is not None:
+        sheet = tbl.decisions_table(result)
+        write_report(tbl.Report(result.period, result.totals, (sheet,)), "csv", write_decisions)
+        say(f"已写入 {write_decisions}（{len(sheet.rows)} 对待判断）", quiet)
+    for warning in result.warnings:
         say(f"注意：{warning}", quiet)
 
 

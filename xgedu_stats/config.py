@@ -68,6 +68,9 @@ class DedupeSettings:
     window_days: int = 3
     site_names: tuple[str, ...] = ("孝感市教育局", "孝感教育信息网", "孝感教育")
     priority: tuple[str, ...] = ("portal", "yunshang", "dachu", "toutiao")
+    fuzzy: bool = False
+    fuzzy_threshold: float = 85.0
+    decisions: Path | None = None
 
 
 DEFAULT_PLATFORMS: tuple[Platform, ...] = (
@@ -161,7 +164,7 @@ class RunConfig:
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _TOP_KEYS = ("platforms", "categories", "category_groups", "dedupe")
 _PLATFORM_KEYS = ("label", "names", "files", "columns", "encoding", "sheet")
-_DEDUPE_KEYS = ("window_days", "site_names", "priority")
+_DEDUPE_KEYS = ("window_days", "site_names", "priority", "fuzzy", "fuzzy_threshold", "decisions")
 
 
 class _Loader:
@@ -307,6 +310,18 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
                     "dedupe.priority", f"没有代码为 {k} 的平台（已知：{'、'.join(platforms)}）"
                 )
         dedupe = replace(dedupe, priority=prio)
+    if "fuzzy" in dedupe_doc:
+        if not isinstance(dedupe_doc["fuzzy"], bool):
+            raise ld.fail("dedupe.fuzzy", "应为 true 或 false")
+        dedupe = replace(dedupe, fuzzy=dedupe_doc["fuzzy"])
+    if "fuzzy_threshold" in dedupe_doc:
+        t = dedupe_doc["fuzzy_threshold"]
+        if isinstance(t, bool) or not isinstance(t, int | float) or not 50 <= t <= 100:
+            raise ld.fail("dedupe.fuzzy_threshold", "应为 50 到 100 之间的数")
+        dedupe = replace(dedupe, fuzzy_threshold=float(t))
+    if "decisions" in dedupe_doc:
+        name = Path(ld.string(dedupe_doc["decisions"], "dedupe.decisions"))
+        dedupe = replace(dedupe, decisions=name if name.is_absolute() else ld.path.parent / name)
     ordered = [platforms[k] for k in dedupe.priority if k in platforms]
     ordered += [p for k, p in platforms.items() if k not in dedupe.priority]
 

@@ -94,17 +94,17 @@ def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
     >>> title_keys(pd.Series(["【孝感教育】关于２０１８年招生的通知 - 孝感教育"]), ["孝感教育"]).tolist()
     ['关于2018年招生的通知']
     """
-    # One pass: the alternatives are tried in order at each position, so the leading tag
-    # and the site name go whole before the punctuation rule sees their brackets or dash.
-    remove = [_LEADING_TAG]
+    # Two passes: the leading tag and the site name first (anchored; they may follow
+    # punctuation, as in "（第3期） - 孝感教育"), then every punctuation character.
+    ends = [_LEADING_TAG]
     if site_names:
         names = "|".join(re.escape(n) for n in sorted(_nfkc_all(site_names), key=len, reverse=True))
-        remove.append(f"{_SITE_SEPARATOR}(?:{names})\\s*$")
-    remove.append(_PUNCTUATION)
-    pattern = "|".join(f"(?:{r})" for r in remove)
+        ends.append(f"{_SITE_SEPARATOR}(?:{names})\\s*$")
+    pattern = "|".join(f"(?:{r})" for r in ends)
 
     def keys(part: pa.Array) -> pa.Array:
-        return pc.replace_substring_regex(pc.utf8_normalize(part, "NFKC"), pattern, "")
+        part = pc.replace_substring_regex(pc.utf8_normalize(part, "NFKC"), pattern, "")
+        return pc.replace_substring_regex(part, _PUNCTUATION, "")
 
     a = in_parallel(keys, _arrow(titles))
     # NFKC again where a combining mark is left: removing a space can bring it next to a

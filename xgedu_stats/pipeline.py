@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from xgedu_stats.config import UNCATEGORISED, Period, RunConfig, Settings
 from xgedu_stats.dedupe import assign_items, merged_groups, row_order
 from xgedu_stats.errors import InputError
 from xgedu_stats.ingest import discover
+from xgedu_stats.merging import pairs_frame, refine
 from xgedu_stats.normalize import normalize, out_of_period
 from xgedu_stats.sources import FileReport, Progress, load
 
@@ -52,6 +53,12 @@ class Result:
     categories: pd.DataFrame
     platforms: pd.DataFrame
     warnings: tuple[str, ...]
+    fuzzy_pairs: list[tuple[int, int, float, str]] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def pairs(self) -> pd.DataFrame:
+        """Every merge and near miss as pairs of rows, with status and score (``duplicates``)."""
+        return pairs_frame(self.rows, self.fuzzy_pairs)
 
     @cached_property
     def duplicates(self) -> pd.DataFrame:
@@ -91,11 +98,15 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     del rows
 
     keys = [p.key for p in settings.platforms]
+    counted = counted.reset_index(drop=True)
     counted = counted.assign(
         platform_rank=pd.Categorical(counted["platform"], categories=keys).codes.astype("int64"),
         item_id=assign_items(counted["title_key"], counted["date"], settings.dedupe.window_days),
         category=row_categories(counted["channel"], settings.categories),
     )
+    exact, final, fuzzy_pairs, notes = refine(counted, settings.dedupe)
+    counted = counted.assign(exact_id=exact, item_id=final)
+    warnings += notes
     item_category = item_categories(counted, settings.categories)
     items = _items(counted, item_category, tuple(keys))
 
@@ -128,6 +139,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         categories=category_counts(items["category"], settings.categories),
         platforms=platform_counts(rows_read, counted, settings.platforms),
         warnings=tuple(warnings),
+        fuzzy_pairs=fuzzy_pairs,
     )
 
 

@@ -155,3 +155,48 @@ def duplicates_table(result: Result) -> Table:
     return Table(
         "duplicates", "合并为同一条的信息", columns, _cells(frame, [c.key for c in columns])
     )
+
+
+def pairs_table(result: Result, doubtful_only: bool = False) -> Table:
+    """Merged and nearly merged pairs of rows: status, score, and both rows."""
+    from xgedu_stats.fuzzy import BELOW, DOUBTFUL
+    from xgedu_stats.merging import STATUS_LABELS
+
+    frame = result.pairs
+    if doubtful_only:
+        frame = frame[frame["status"].isin([DOUBTFUL, BELOW])]
+    frame = frame.assign(
+        status=frame["status"].map(STATUS_LABELS),
+        date_1=frame["date_1"].dt.strftime("%Y-%m-%d"),
+        date_2=frame["date_2"].dt.strftime("%Y-%m-%d"),
+    )
+    columns = (
+        Column("status", "结果"),
+        Column("score", "相似度", True),
+        Column("item_1", "条目1", True),
+        Column("platform_1", "平台1"),
+        Column("date_1", "日期1"),
+        Column("title_1", "标题1"),
+        Column("item_2", "条目2", True),
+        Column("platform_2", "平台2"),
+        Column("date_2", "日期2"),
+        Column("title_2", "标题2"),
+    )
+    return Table("pairs", "合并与相似的信息配对", columns, _cells(frame, [c.key for c in columns]))
+
+
+def decisions_table(result: Result) -> Table:
+    """Doubtful pairs in the decisions-file layout, the verdict left empty for a person."""
+    from xgedu_stats.decisions import COLUMNS
+    from xgedu_stats.fuzzy import BELOW, DOUBTFUL
+
+    frame = result.pairs[result.pairs["status"].isin([DOUBTFUL, BELOW])]
+    frame = frame.assign(
+        date_1=frame["date_1"].dt.strftime("%Y-%m-%d"),
+        date_2=frame["date_2"].dt.strftime("%Y-%m-%d"),
+        verdict="",
+    )
+    keys = ["platform_1", "url_1", "title_1", "date_1", "platform_2", "url_2", "title_2", "date_2"]
+    keys += ["score", "verdict"]
+    columns = tuple(Column(k, label) for k, label in zip(keys, COLUMNS, strict=True))
+    return Table("decisions", "去重人工判定", columns, _cells(frame, keys))

@@ -1,0 +1,291 @@
+"""Near-duplicates: the rules, measured quality on a labelled set, and decisions that override."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from conftest import csv_bytes
+from labelled_titles import labelled_rows
+
+from xgedu_stats.cli import cli
+from xgedu_stats.config import RunConfig, settings_from_dict
+from xgedu_stats.fuzzy import allowed, candidates, cn_numbers, comparable
+from xgedu_stats.pipeline import Result, run
+
+# Floors for the labelled set at the default threshold (measured: see the README).
+PRECISION_FLOOR = 0.99
+RECALL_FLOOR = 0.98
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("二〇一八年", "2018年"),
+        ("第十二期", "第12期"),
+        ("第十期", "第10期"),
+        ("二十一日", "21日"),
+        ("一百零五", "105"),
+        ("第一中学", "第1中学"),
+        ("没有数字", "没有数字"),
+    ],
+)
+def test_cn_numbers(text: str, digits: str) -> None:
+    assert cn_numbers(text) == digits
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "ok"),
+    [
+        (
+            "关于孝南区实验小学召开安全工作会议",
+            "孝南区实验小学召开安全工作会议",
+            True,
+        ),  # word dropped
+        (
+            "孝南区实验小学开展防溺水专项检查",
+            "孝南区实验小学顺利开展防溺水专项检查",
+            True,
+        ),  # word added
+        ("孝南区实验小学召开2018年安全工作会议", "孝南区实验小学召开二〇一八年安全工作会议", True),
+        (
+            "孝南区实验小学组织教师参加心理健康培训会",
+            "孝南区实验小学组织教师参加心理健康倍训会",
+            True,
+        ),  # typo
+        ("孝南区实验小学召开安全会议", "孝南区育才小学召开安全会议", False),  # another school
+        ("孝南区实验小学召开安全会议", "汉川市实验小学召开安全会议", False),  # another place
+        ("举行第3期读书分享会活动安排", "举行第4期读书分享会活动安排", False),  # another issue
+        ("孝南区实验小学召开2018年安全工作会议", "孝南区实验小学召开2019年安全工作会议", False),
+        ("孝昌县寒假期间优质课评选结果的公示", "孝昌县暑假期间优质课评选结果的公示", False),
+        ("孝南区年终招生工作实施方案", "孝南区下半年招生工作实施方案", False),  # terms swapped
+        ("孝南区实验小学开展劳动教育实践活动总结", "孝南区实验中学开展劳动教育实践活动总结", False),
+        ("关于召开会议", "召开会议的通知", False),  # a word dropped and another added
+    ],
+)
+def test_allowed(a: str, b: str, ok: bool) -> None:
+    assert allowed(comparable(a), comparable(b)) is ok
+
+
+def test_candidates_equal_brute_force_within_the_window() -> None:
+    from rapidfuzz import fuzz
+
+    rng = random.Random(3)
+    keys = ["".join(rng.choice("甲乙丙丁戊己") for _ in range(6)) for _ in range(300)]
+    days = np.array([rng.randrange(20) for _ in keys])
+    got = {(min(c.a, c.b), max(c.a, c.b)) for c in candidates(keys, days, 3, 70)}
+    want = {
+        (i, j)
+        for i, j in combinations(range(len(keys)), 2)
+        if abs(days[i] - days[j]) <= 3 and fuzz.ratio(keys[i], keys[j]) >= 70
+    }
+    assert got == want
+
+
+def write_exports(root: Path, rows: list) -> list[Path]:
+    by_platform: dict[str, list] = {}
+    for title, day, _, platform in rows:
+        by_platform.setdefault(platform, []).append([title, day.isoformat(), "孝感教育新闻"])
+    paths = []
+    for platform, body in by_platform.items():
+        path = root / f"{platform}.csv"
+        path.write_bytes(csv_bytes(["标题", "发布时间", "栏目"], body))
+        paths.append(path)
+    return paths
+
+
+def run_rows(root: Path, rows: list, **dedupe: object) -> Result:
+    settings = settings_from_dict({"dedupe": dedupe})
+    return run(RunConfig(tuple(write_exports(root, rows)), settings))
+
+
+def pair_quality(result: Result, rows: list) -> tuple[float, float]:
+    """Precision and recall of 'these two rows are one item', over all pairs of rows."""
+    truth: dict[tuple[str, str, str], int] = {}
+    for title, day, item, platform in rows:
+        truth[(platform, title, day.isoformat())] = item
+    got = result.rows.assign(day=result.rows["date"].dt.strftime("%Y-%m-%d"))
+    true_ids = [truth[(p, t, d)] for p, t, d in got[["platform", "title", "day"]].values]
+    pred_ids = got["item_id"].tolist()
+
+    def same_pairs(ids: list[int]) -> set[tuple[int, int]]:
+        groups: dict[int, list[int]] = {}
+        for i, g in enumerate(ids):
+            groups.setdefault(g, []).append(i)
+        return {p for members in groups.values() for p in combinations(members, 2)}
+
+    t, p = same_pairs(true_ids), same_pairs(pred_ids)
+    return len(t & p) / max(1, len(p)), len(t & p) / max(1, len(t))
+
+
+def test_quality_on_the_labelled_set(tmp_path: Path) -> None:
+    rows = labelled_rows(3000, seed=11)
+    exact = run_rows(tmp_path, rows)
+    fuzzy = run_rows(tmp_path, rows, fuzzy=True)
+    exact_precision, exact_recall = pair_quality(exact, rows)
+    precision, recall = pair_quality(fuzzy, rows)
+    assert exact_precision == 1.0
+    assert precision >= PRECISION_FLOOR
+    assert recall >= RECALL_FLOOR
+    assert recall > exact_recall + 0.2  # fuzzy finds what exact matching cannot
+
+
+def test_numbers_and_names_are_never_ignored(tmp_path: Path) -> None:
+    rows = [
+        ("孝南区实验小学举行第3期书香校园读书分享会", _d(5), 0, "portal"),
+        ("孝南区实验小学举行第4期书香校园读书分享会", _d(5), 1, "toutiao"),
+        ("孝南区实验小学召开2018年安全工作会议", _d(6), 2, "portal"),
+        ("孝南区育才小学召开2018年安全工作会议", _d(6), 3, "toutiao"),
+        ("关于孝南区实验小学召开二〇一八年安全工作会议", _d(7), 2, "toutiao"),
+    ]
+    result = run_rows(tmp_path, rows, fuzzy=True)
+    assert result.totals.unique_items == 4
+    assert pair_quality(result, rows) == (1.0, 1.0)
+
+
+def test_five_thousand_items_with_ten_percent_edited(tmp_path: Path) -> None:
+    """As a new user: two exports of the same 5,000 items, 10% of titles lightly edited."""
+    rows = [r for r in labelled_rows(5000, seed=5, edited=0.1)]
+    items = len({r[2] for r in rows})
+    result = run_rows(tmp_path, rows, fuzzy=True)
+    assert abs(result.totals.unique_items - items) <= items * 0.01
+    merged = result.pairs[result.pairs["status"].isin(["exact", "merged"])]
+    # every merge is listed: each duplicate row appears in a listed pair
+    assert len(merged) >= result.totals.duplicates
+
+
+def _d(day: int):
+    from datetime import date
+
+    return date(2018, 3, day)
+
+
+# --- decisions ---------------------------------------------------------------------------------
+
+
+def decisions_file(path: Path, lines: list[list[str]]) -> Path:
+    header = [
+        "平台1",
+        "链接1",
+        "标题1",
+        "日期1",
+        "平台2",
+        "链接2",
+        "标题2",
+        "日期2",
+        "相似度",
+        "判断",
+    ]
+    path.write_bytes(csv_bytes(header, lines, "utf-8-sig"))
+    return path
+
+
+def test_decisions_override_both_ways(tmp_path: Path) -> None:
+    rows = [
+        ("孝南区实验小学召开安全工作会议", _d(5), 0, "portal"),
+        ("孝南区实验小学召开安全工作会议", _d(6), 1, "toutiao"),  # same title: exact would merge
+        ("汉川市育才小学开展劳动教育", _d(5), 2, "portal"),
+        ("汉川市育才小学劳动教育周启动", _d(5), 2, "toutiao"),  # another title: matcher would not
+    ]
+    assert run_rows(tmp_path, rows).totals.unique_items == 3
+    decided = decisions_file(
+        tmp_path / "d.csv",
+        [
+            [
+                "portal",
+                "",
+                "孝南区实验小学召开安全工作会议",
+                "2018-03-05",
+                "toutiao",
+                "",
+                "孝南区实验小学召开安全工作会议",
+                "2018-03-06",
+                "100",
+                "不同",
+            ],
+            [
+                "portal",
+                "",
+                "汉川市育才小学开展劳动教育",
+                "2018-03-05",
+                "toutiao",
+                "",
+                "汉川市育才小学劳动教育周启动",
+                "2018-03-05",
+                "60",
+                "same",
+            ],
+            [
+                "portal",
+                "",
+                "不在数据中",
+                "2018-03-05",
+                "toutiao",
+                "",
+                "也不在",
+                "2018-03-05",
+                "",
+                "same",
+            ],
+            [
+                "portal",
+                "",
+                "孝南区实验小学召开安全工作会议",
+                "2018-03-05",
+                "toutiao",
+                "",
+                "x",
+                "2018-03-05",
+                "",
+                "",
+            ],
+        ],
+    )
+    result = run_rows(tmp_path, rows, decisions=str(decided), fuzzy=True)
+    assert pair_quality(result, rows) == (1.0, 1.0)
+    assert result.totals.unique_items == 3
+    assert result.warnings == ("去重决定文件第 4 行所指的信息不在本次数据中，已忽略",) or any(
+        "第 4 行" in w for w in result.warnings
+    )
+
+
+def test_duplicates_command_lists_and_writes_decisions(tmp_path: Path) -> None:
+    rows = labelled_rows(400, seed=2)
+    root = tmp_path / "data"
+    root.mkdir()
+    write_exports(root, rows)
+    runner = CliRunner()
+    listing = runner.invoke(cli, ["duplicates", str(root), "--fuzzy", "-f", "csv", "-q"])
+    assert listing.exit_code == 0, listing.output
+    table = list(csv.reader(io.StringIO(listing.stdout)))
+    assert table[0][:3] == ["结果", "相似度", "条目1"]
+    assert {r[0] for r in table[1:]} >= {"标题相同", "相似，已合并"}
+    out = tmp_path / "decide.csv"
+    written = runner.invoke(
+        cli, ["duplicates", str(root), "--fuzzy", "--write-decisions", str(out)]
+    )
+    assert written.exit_code == 0, written.output
+    sheet = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert sheet[0] == [
+        "平台1",
+        "链接1",
+        "标题1",
+        "日期1",
+        "平台2",
+        "链接2",
+        "标题2",
+        "日期2",
+        "相似度",
+        "判断",
+    ]
+    assert all(r[-1] == "" for r in sheet[1:])
+    doubtful = runner.invoke(
+        cli, ["duplicates", str(root), "--fuzzy", "--doubtful", "-f", "csv", "-q"]
+    )
+    assert len(list(csv.reader(io.StringIO(doubtful.stdout)))) - 1 == len(sheet) - 1

@@ -1,0 +1,255 @@
+"""Near-duplicates: copies whose titles were edited when re-posted.
+
+Runs after the exact dedupe, on items (not rows), and only among items whose first
+dates are within the window. Titles are compared with rapidfuzz's ``fuzz.ratio``: the
+Indel similarity of the two character sequences, which suits Chinese, where a character
+is a word and there are no spaces for token-based scorers to split on.
+
+A pair above the threshold is still refused when the difference is one that changes
+*which* item it is rather than how it was written:
+
+- its numbers differ (第3期 / 第4期, 2018 / 2019), after Chinese numerals are read as
+  numbers (二〇一八 = 2018, 十二 = 12), so a number written differently still matches;
+- it both drops and adds characters (孝南区 / 汉川市, 实验 / 育才, 年终 / 下半年): a swap
+  of names or terms, not an edit. One changed character is allowed only in a long title,
+  and never when it is one of the characters that tell levels, places and times apart
+  (小 / 中, 东 / 西, 寒 / 暑).
+
+Only adding words, or only dropping them (关于, 顺利), and fixing a one-character typo
+are merged.
+Groups are formed transitively; a group with two members less similar than the lower
+bound is doubtful and is not merged: it is listed for a person to decide.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Default similarity (0–100) at which two titles are the same item; chosen on the
+#: labelled set in tests/test_fuzzy.py (see the README for the measurements).
+DEFAULT_THRESHOLD = 85.0
+#: Members of one group less similar than this make the group doubtful.
+DOUBT_MARGIN = 15.0
+#: A one-character substitution is a typo only in a title at least this long.
+TYPO_MIN_LENGTH = 20
+#: Characters whose substitution names a different school, level, place or season.
+SIGNIFICANT = set("小中大高初幼职东西南北上下前后春夏秋冬寒暑男女正副新旧首末") | set("0123456789")
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_RUN = re.compile("[〇零一二两三四五六七八九十百千]+")
+_NUMBER = re.compile(r"\d+")
+
+
+def cn_numbers(text: str) -> str:
+    """Chinese numerals as digits: 二〇一八年 -> 2018年, 第十二期 -> 第12期, 一百零五 -> 105.
+
+    >>> cn_numbers("二〇一八年第十二期")
+    '2018年第12期'
+    """
+
+    def convert(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if not any(c in _CN_UNITS for c in run):
+            return "".join(str(_CN_DIGITS[c]) for c in run)
+        total, current = 0, 0
+        for c in run:
+            if c in _CN_DIGITS:
+                current = _CN_DIGITS[c]
+            else:
+                total += (current or 1) * _CN_UNITS[c]
+                current = 0
+        return str(total + current)
+
+    return _CN_RUN.sub(convert, text)
+
+
+def comparable(key: str) -> str:
+    """What fuzzy matching compares: the title key with Chinese numerals as digits."""
+    return cn_numbers(key)
+
+
+def allowed(a: str, b: str) -> bool:
+    """Whether the difference between two comparable keys is an edit, not another item.
+
+    Words only added, or only dropped (one title is the other with some characters
+    left out), are an edit; so is one character changed in a long title, unless it is a
+    character that names a different level, place or time. Anything else (a swap of
+    words, added *and* dropped words, other numbers) is another item.
+
+    >>> allowed("关于召开2018年全市教育工作会议的通知", "召开2018年全市教育工作会议的通知")
+    True
+    >>> allowed("孝南区实验小学开展安全教育", "孝南区育才小学开展安全教育")
+    False
+    """
+    if _NUMBER.findall(a) != _NUMBER.findall(b):
+        return False
+    from rapidfuzz.distance import Indel
+
+    dropped = added = 0
+    for op in Indel.opcodes(a, b):
+        if op.tag == "delete":
+            dropped += op.src_end - op.src_start
+        elif op.tag == "insert":
+            added += op.dest_end - op.dest_start
+    if dropped == 0 or added == 0:
+        return True
+    if dropped == added == 1 and min(len(a), len(b)) >= TYPO_MIN_LENGTH:
+        changed = {x for x in set(a) ^ set(b)}
+        return not changed & SIGNIFICANT
+    return False
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Two items whose titles are similar, within the window."""
+
+    a: int  # index into the items given
+    b: int
+    score: float
+
+
+def candidates(
+    keys: list[str], days: np.ndarray, window_days: int, cutoff: float
+) -> list[Candidate]:
+    """Pairs of items within ``window_days`` of each other scoring at least ``cutoff``.
+
+    Blocking by day: each day's items are compared with the items of that day and the
+    following ``window_days`` days, never all pairs.
+    """
+    from rapidfuzz import fuzz, process
+
+    order = np.argsort(days, kind="stable")
+    sorted_days = days[order]
+    found: list[Candidate] = []
+    for day in np.unique(sorted_days):
+        lo = np.searchsorted(sorted_days, day, side="left")
+        mid = np.searchsorted(sorted_days, day, side="right")
+        hi = np.searchsorted(sorted_days, day + window_days, side="right")
+        if hi - lo < 2:
+            continue
+        block = [keys[i] for i in order[lo:mid]]
+        near = [keys[i] for i in order[lo:hi]]
+        scores = process.cdist(
+            block, near, scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1, dtype=np.float32
+        )
+        rows, cols = np.nonzero(scores)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            if lo + c <= lo + r:  # same-day pairs once, and never an item with itself
+                continue
+            found.append(Candidate(int(order[lo + r]), int(order[lo + c]), float(scores[r, c])))
+    return found
+
+
+class _Groups:
+    """Union-find with pairs that may never end up in one group."""
+
+    def __init__(self, n: int, apart: Iterable[tuple[int, int]] = ()) -> None:
+        self.parent = list(range(n))
+        self.apart = [(a, b) for a, b in apart]
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        for x, y in self.apart:
+            rx, ry = self.find(x), self.find(y)
+            if {rx, ry} == {ra, rb}:
+                return False
+        self.parent[rb] = ra
+        return True
+
+
+@dataclass(frozen=True)
+class Merge:
+    """The outcome: a group number per item, and every pair considered, with its status."""
+
+    group: np.ndarray
+    pairs: list[tuple[int, int, float, str]]  # a, b, score, status
+
+
+MERGED, DOUBTFUL, BELOW, REFUSED = "merged", "doubtful", "below", "refused"
+SAME, DIFFERENT = "same", "different"
+
+
+def merge(
+    keys: list[str],
+    days: np.ndarray,
+    window_days: int,
+    threshold: float = DEFAULT_THRESHOLD,
+    same: Iterable[tuple[int, int]] = (),
+    different: Iterable[tuple[int, int]] = (),
+    fuzzy: bool = True,
+) -> Merge:
+    """Group items: decisions first (``same`` joins, ``different`` keeps apart), then
+    similar pairs, strongest first; doubtful groups are left unmerged.
+    """
+    from rapidfuzz import fuzz
+
+    n = len(keys)
+    different = [(a, b) for a, b in different]
+    same = [(a, b) for a, b in same if a != b]
+    comparable_keys = [comparable(k) for k in keys]
+    lower = max(0.0, threshold - DOUBT_MARGIN)
+    found = candidates(comparable_keys, days, window_days, lower) if fuzzy and n else []
+    found.sort(key=lambda c: (-c.score, c.a, c.b))
+
+    pairs: list[tuple[int, int, float, str]] = []
+    trial = _Groups(n, different)
+    for a, b in same:
+        trial.union(a, b)
+        pairs.append((a, b, 100.0, SAME))
+    for a, b in different:
+        pairs.append((a, b, float(fuzz.ratio(comparable_keys[a], comparable_keys[b])), DIFFERENT))
+    edges = []
+    for c in found:
+        if c.score < threshold:
+            continue
+        if not allowed(comparable_keys[c.a], comparable_keys[c.b]):
+            pairs.append((c.a, c.b, c.score, REFUSED))
+            continue
+        if trial.union(c.a, c.b):
+            edges.append(c)
+
+    # A group is doubtful when two of its members are less alike than the lower bound.
+    members: dict[int, list[int]] = {}
+    for c in edges:
+        for x in (c.a, c.b):
+            members.setdefault(trial.find(x), [])
+    for x in range(n):
+        root = trial.find(x)
+        if root in members:
+            members[root].append(x)
+    doubtful_roots = set()
+    for root, group in members.items():
+        if len(group) > 2 and any(
+            fuzz.ratio(comparable_keys[x], comparable_keys[y]) < lower
+            for i, x in enumerate(group)
+            for y in group[i + 1 :]
+        ):
+            doubtful_roots.add(root)
+
+    final = _Groups(n, different)
+    for a, b in same:
+        final.union(a, b)
+    for c in edges:
+        if trial.find(c.a) in doubtful_roots:
+            pairs.append((c.a, c.b, c.score, DOUBTFUL))
+        else:
+            final.union(c.a, c.b)
+            pairs.append((c.a, c.b, c.score, MERGED))
+    for c in found:  # near misses a person may want to join
+        if c.score < threshold and allowed(comparable_keys[c.a], comparable_keys[c.b]):
+            pairs.append((c.a, c.b, c.score, BELOW))
+    group = np.array([final.find(x) for x in range(n)], dtype=np.int64)
+    return Merge(group, pairs)
