@@ -116,16 +116,25 @@ class Candidate:
 def candidates(
     keys: list[str], days: np.ndarray, window_days: int, cutoff: float
 ) -> list[Candidate]:
-    """Pairs of items within ``window_days`` of each other scoring at least ``cutoff``.
+    """Pairs of items within ``window_days`` of each other scoring at least ``cutoff``."""
+    a, b, score = candidate_arrays(keys, days, window_days, cutoff)
+    return [Candidate(int(x), int(y), float(z)) for x, y, z in zip(a, b, score, strict=True)]
+
+
+def candidate_arrays(
+    keys: list[str], days: np.ndarray, window_days: int, cutoff: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The same pairs as arrays (a, b, score).
 
     Blocking by day: each day's items are compared with the items of that day and the
-    following ``window_days`` days, never all pairs.
+    following ``window_days`` days, never all pairs; rapidfuzz scores a block at a time
+    on every core.
     """
     from rapidfuzz import fuzz, process
 
     order = np.argsort(days, kind="stable")
     sorted_days = days[order]
-    found: list[Candidate] = []
+    found_a, found_b, found_s = [], [], []
     for day in np.unique(sorted_days):
         lo = np.searchsorted(sorted_days, day, side="left")
         mid = np.searchsorted(sorted_days, day, side="right")
@@ -138,11 +147,15 @@ def candidates(
             block, near, scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1, dtype=np.float32
         )
         rows, cols = np.nonzero(scores)
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            if lo + c <= lo + r:  # same-day pairs once, and never an item with itself
-                continue
-            found.append(Candidate(int(order[lo + r]), int(order[lo + c]), float(scores[r, c])))
-    return found
+        keep = cols > rows  # same-day pairs once, and never an item with itself
+        rows, cols = rows[keep], cols[keep]
+        found_a.append(order[lo + rows])
+        found_b.append(order[lo + cols])
+        found_s.append(scores[rows, cols])
+    if not found_a:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    return np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_s)
 
 
 class _Groups:
@@ -201,16 +214,27 @@ def merge(
     same = [(a, b) for a, b in same if a != b]
     comparable_keys = [comparable(k) for k in keys]
     lower = max(0.0, threshold - DOUBT_MARGIN)
-    found = candidates(comparable_keys, days, window_days, lower) if fuzzy and n else []
-    found.sort(key=lambda c: (-c.score, c.a, c.b))
+    if fuzzy and n:
+        a, b, score = candidate_arrays(comparable_keys, days, window_days, lower)
+        # Different numbers never merge: drop those pairs before any per-pair work.
+        numbers = np.array([hash(tuple(_NUMBER.findall(k))) for k in comparable_keys])
+        keep = numbers[a] == numbers[b]
+        a, b, score = a[keep], b[keep], score[keep]
+        order = np.lexsort((b, a, -score))
+        found = [
+            Candidate(int(x), int(y), float(z))
+            for x, y, z in zip(a[order], b[order], score[order], strict=True)
+        ]
+    else:
+        found = []
 
     pairs: list[tuple[int, int, float, str]] = []
     trial = _Groups(n, different)
-    for a, b in same:
-        trial.union(a, b)
-        pairs.append((a, b, 100.0, SAME))
-    for a, b in different:
-        pairs.append((a, b, float(fuzz.ratio(comparable_keys[a], comparable_keys[b])), DIFFERENT))
+    for x, y in same:
+        trial.union(x, y)
+        pairs.append((x, y, 100.0, SAME))
+    for x, y in different:
+        pairs.append((x, y, float(fuzz.ratio(comparable_keys[x], comparable_keys[y])), DIFFERENT))
     edges = []
     for c in found:
         if c.score < threshold:
