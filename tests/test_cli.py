@@ -34,7 +34,11 @@ def split_csv(text: str) -> list[list[list[str]]]:
 # --- help and version -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("args", [["--help"], ["-h"], ["aggregate", "--help"], ["aggregate", "-h"]])
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["-h"]]
+    + [[c, h] for c in ("aggregate", "inspect", "init", "duplicates") for h in ("--help", "-h")],
+)
 def test_help(args: list[str]) -> None:
     result = invoke(*args)
     assert result.exit_code == 0
@@ -43,7 +47,9 @@ def test_help(args: list[str]) -> None:
 
 
 def test_group_help_lists_commands() -> None:
-    assert "aggregate  读取各平台的导出文件" in invoke("--help").stdout
+    text = invoke("--help").stdout
+    for command in ("aggregate", "duplicates", "init", "inspect"):
+        assert f"\n  {command} " in text
 
 
 def test_version() -> None:
