@@ -11,6 +11,7 @@ rows the four files hold about 150 MB. Deterministic (fixed seed).
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import numpy as np
@@ -158,6 +159,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/xgedu-bench"))
     args = parser.parse_args()
     counts = make(args.rows, args.out)
+    # what the tool must find: every copy and repeat merged, every item counted once
+    expected = {
+        "rows_read": args.rows,
+        "unique_items": args.rows - int(args.rows * 0.02) - int(args.rows * 0.30),
+    }
+    (args.out / "expected.json").write_text(json.dumps(expected), encoding="utf-8")
     size = sum(p.stat().st_size for p in args.out.glob("*.csv"))
     print(
         f"{sum(counts.values())} rows in {len(counts)} files, {size / 1e6:.0f} MB under {args.out}"

@@ -10,12 +10,14 @@ time, the largest peak memory (RSS) and the ratio to DuckDB's bare dedupe-and-co
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,18 +51,40 @@ print(items["channel"].str.rsplit(">", n=1).str[-1].value_counts().head(2).to_di
 """
 
 
-def measure(command: list[str], runs: int) -> tuple[float, float]:
-    """Median wall seconds and the largest peak RSS in MiB over ``runs`` runs."""
+def measure(command: list[str], runs: int) -> tuple[float, float, str]:
+    """Median wall seconds, the largest peak RSS in MiB over ``runs`` runs, and the output."""
     walls, peaks = [], []
+    out = ""
     for _ in range(runs):
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
-        walls.append(time.perf_counter() - start)
-        if status != 0:
-            sys.exit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+        with tempfile.TemporaryFile() as stdout:
+            process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(process.pid, 0)
+            walls.append(time.perf_counter() - start)
+            if status != 0:
+                sys.exit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+            stdout.seek(0)
+            out = stdout.read().decode()
         peaks.append(usage.ru_maxrss / 1024)
-    return statistics.median(walls), max(peaks)
+    return statistics.median(walls), max(peaks), out
+
+
+def data_set(rows: int, folder: Path | None) -> Path:
+    data = folder or Path(f"/tmp/xgedu-bench-{rows}")
+    if not (data / "expected.json").exists():
+        subprocess.run(
+            [sys.executable, str(HERE / "make_data.py"), "--rows", str(rows), "--out", str(data)],
+            check=True,
+        )
+    return data
+
+
+def check(output: str, data: Path) -> str:
+    """Compare the tool's totals with what the generator says it must find."""
+    expected = json.loads((data / "expected.json").read_text(encoding="utf-8"))
+    totals = json.loads(output)["totals"]
+    ok = all(totals[k] == v for k, v in expected.items())
+    return "figures correct" if ok else f"WRONG FIGURES: got {totals}, expected {expected}"
 
 
 def main() -> None:
@@ -111,17 +135,32 @@ def main() -> None:
                 )
             )
 
+    if args.fuzzy_rows:
+        small = data_set(args.fuzzy_rows, None)
+        contenders.append(
+            (
+                f"xgedu-stats aggregate --fuzzy ({args.fuzzy_rows:,} rows)",
+                [tool, "aggregate", str(small), "-f", "json", "-q", "--fuzzy"],
+            )
+        )
     results = [(name, *measure(cmd, args.runs)) for name, cmd in contenders]
-    base = next((wall for name, wall, _ in results if name.startswith("DuckDB")), None)
+    notes = [
+        f"{name}: {check(out, data if 'fuzzy' not in name else small)}"
+        for name, _, _, out in results
+        if name.startswith("xgedu")
+    ]
+    base = next((wall for name, wall, _, _ in results if name.startswith("DuckDB")), None)
     print(
         f"{args.rows:,} rows in {len(files)} files, {size:.0f} MB; {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {platform.machine()}; median of {args.runs} runs\n"
     )
     print("| contender | wall s | peak MiB | × DuckDB |")
     print("|---|---:|---:|---:|")
-    for name, wall, peak in results:
-        ratio = f"{wall / base:.2f}" if base else "—"
+    for name, wall, peak, _ in results:
+        ratio = f"{wall / base:.2f}" if base and "fuzzy" not in name else "—"
         print(f"| {name} | {wall:.2f} | {peak:.0f} | {ratio} |")
+    print()
+    print("\n".join(notes))
 
 
 if __name__ == "__main__":

@@ -289,3 +289,44 @@ def test_duplicates_command_lists_and_writes_decisions(tmp_path: Path) -> None:
         cli, ["duplicates", str(root), "--fuzzy", "--doubtful", "-f", "csv", "-q"]
     )
     assert len(list(csv.reader(io.StringIO(doubtful.stdout)))) - 1 == len(sheet) - 1
+
+
+def test_decisions_follow_items_when_a_split_renumbers_them(tmp_path: Path) -> None:
+    rows = [
+        ("市教育局召开全市教育工作会议", _d(1), 0, "portal"),
+        ("市教育局召开全市教育工作会议", _d(2), 1, "toutiao"),  # declared different: a split
+        ("孝南区开展校园安全大检查", _d(5), 2, "portal"),
+        ("孝南区校园安全检查启动", _d(5), 2, "toutiao"),  # declared the same
+    ]
+    decided = decisions_file(
+        tmp_path / "d.csv",
+        [
+            [
+                "portal",
+                "",
+                "市教育局召开全市教育工作会议",
+                "2018-03-01",
+                "toutiao",
+                "",
+                "市教育局召开全市教育工作会议",
+                "2018-03-02",
+                "",
+                "不同",
+            ],
+            [
+                "portal",
+                "",
+                "孝南区开展校园安全大检查",
+                "2018-03-05",
+                "toutiao",
+                "",
+                "孝南区校园安全检查启动",
+                "2018-03-05",
+                "",
+                "相同",
+            ],
+        ],
+    )
+    result = run_rows(tmp_path, rows, decisions=str(decided))
+    assert pair_quality(result, rows) == (1.0, 1.0)
+    assert result.items["item_id"].tolist() == [1, 2, 3]

@@ -54,15 +54,16 @@ def refine(
             if not len(left) or not len(right):
                 warnings.append(f"去重决定文件第 {d.line} 行所指的信息不在本次读入的数据中，已忽略")
                 continue
-            a, b = exact[left[0]], exact[right[0]]
-            if d.verdict == "different" and a == b:  # split an exact item
-                exact[right] = exact.max() + 1
-                b = exact[right[0]]
-            (same if d.verdict == "same" else apart).append((int(a) - 1, int(b) - 1))
+            if d.verdict == "different" and exact[left[0]] == exact[right[0]]:
+                exact[right] = exact.max() + 1  # split an exact item
+            # rows, not items: item ids change when they are renumbered below
+            (same if d.verdict == "same" else apart).append((int(left[0]), int(right[0])))
     if not settings.fuzzy and not same and not apart:
         return exact, exact, [], warnings
 
     exact = _renumber(counted, exact)
+    same = [(int(exact[x]) - 1, int(exact[y]) - 1) for x, y in same]
+    apart = [(int(exact[x]) - 1, int(exact[y]) - 1) for x, y in apart]
     reps = representatives(counted, exact)
     keys = counted["title_key"].to_numpy(dtype=object)[reps].tolist()
     days = counted["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)[reps]
