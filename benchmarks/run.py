@@ -5,6 +5,7 @@ time, the largest peak memory (RSS) and the ratio to DuckDB's bare dedupe-and-co
 
     pip install duckdb                      # the yardstick; not a dependency of the tool
     python benchmarks/run.py --rows 1000000 # makes the data under /tmp first if needed
+    python benchmarks/run.py --rows 10000000 --only-tool --runs 1 --fuzzy-rows 0
 """
 
 from __future__ import annotations
@@ -96,23 +97,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-pandas", action="store_true", help="skip the plain pandas reference")
     parser.add_argument(
+        "--fuzzy-rows", type=int, default=100_000, help="rows for the --fuzzy timing (0: skip)"
+    )
+    parser.add_argument(
         "--only-tool", action="store_true", help="time xgedu-stats alone (large runs)"
     )
     args = parser.parse_args()
 
-    data = args.data or Path(f"/tmp/xgedu-bench-{args.rows}")
-    if not data.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "make_data.py"),
-                "--rows",
-                str(args.rows),
-                "--out",
-                str(data),
-            ],
-            check=True,
-        )
+    data = data_set(args.rows, args.data)
     files = sorted(str(p) for p in data.glob("*.csv"))
     size = sum(Path(f).stat().st_size for f in files) / 1e6
     tool = shutil.which("xgedu-stats") or sys.exit("xgedu-stats is not installed: pip install .")
@@ -135,8 +127,8 @@ def main() -> None:
                 )
             )
 
+    small = data_set(args.fuzzy_rows, None) if args.fuzzy_rows else data
     if args.fuzzy_rows:
-        small = data_set(args.fuzzy_rows, None)
         contenders.append(
             (
                 f"xgedu-stats aggregate --fuzzy ({args.fuzzy_rows:,} rows)",
