@@ -58,6 +58,13 @@ def _arrow(s: pd.Series) -> pa.Array:
     return pc.fill_null(a, "")
 
 
+def _trimmed(a: pa.Array) -> pa.Array:
+    """Without surrounding whitespace; the same array (no copy) when there is none."""
+    if pc.any(pc.match_substring_regex(a, r"^\s|\s$")).as_py():
+        return pc.utf8_trim_whitespace(a)
+    return a
+
+
 def on_unique(values: pd.Series, parse: Callable[[pd.Series], T]) -> T:
     """Apply a vectorised parser to the distinct values only, then spread the result back.
 
@@ -191,11 +198,11 @@ def normalize(rows: pd.DataFrame, site_names: Sequence[str] = ()) -> pd.DataFram
     ``date_raw`` and ``views_raw`` so a rejected row can be shown as it was.
     """
     out = rows.rename(columns={"date": "date_raw", "views": "views_raw"})
-    title = pc.utf8_trim_whitespace(_arrow(out["title"]))
+    title = _trimmed(_arrow(out["title"]))
     out["title"] = pd.array(title, dtype="str")
     out["title_key"] = title_keys(out["title"], site_names)
-    out["channel"] = pd.array(pc.utf8_trim_whitespace(_arrow(out["channel"])), dtype="str")
-    out["url"] = pd.array(pc.utf8_trim_whitespace(_arrow(out["url"])), dtype="str")
+    out["channel"] = pd.array(_trimmed(_arrow(out["channel"])), dtype="str")
+    out["url"] = pd.array(_trimmed(_arrow(out["url"])), dtype="str")
     out["date"] = parse_dates(out["date_raw"])
     counts = on_unique(out["views_raw"], parse_counts)
     out["views"] = counts["value"]
