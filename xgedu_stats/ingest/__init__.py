@@ -273,10 +273,14 @@ class _Judge:
             reason = f"字段数为 {len(names)}，与表头的 {self.width} 列不符"
             self.bad.append(Bad(int(line), reason, self.delimiter.join(cells)))
         frame = frame.loc[~extra, [*names[: self.width], "line"]]
-        # Every summary word ends in 计: only rows with a 计 somewhere need a closer look.
-        maybe = pd.Series(False, index=frame.index)
-        for name in names[: self.width]:
-            maybe |= frame[name].str.contains("计", regex=False)
+        # Every summary word ends in 计: only rows whose first cell holds a 计, or is
+        # empty while a later cell holds one, need a closer look.
+        first = frame[names[0]]
+        maybe = first.str.contains("计", regex=False)
+        empty_first = first.str.strip() == "" if first.str.contains(r"^\s*$").any() else None
+        if empty_first is not None:
+            for name in names[1 : self.width]:
+                maybe |= empty_first & frame[name].str.contains("计", regex=False)
         if maybe.any():
             candidates = frame.loc[maybe, names[: self.width]].values.tolist()
             summary = pd.Series([_is_summary(c) for c in candidates], index=frame.index[maybe])

@@ -60,8 +60,11 @@ class FastCsvSheet:
         after = np.arange(header_line + 1, len(self.starts))
         usable = after[~self.blank_mask[after] & (self.fields[after] >= 0)]
         exact = usable[self.fields[usable] == raw_width]
-        plain = exact[[i not in self.quoted for i in exact]] if self.quoted else exact
-        others = sorted(set(usable.tolist()) - set(plain.tolist()))
+        if self.quoted:
+            plain = exact[~np.isin(exact, np.fromiter(self.quoted, dtype=np.int64))]
+        else:
+            plain = exact
+        others = np.setdiff1d(usable, plain, assume_unique=True).tolist()
         frame = self._parse(plain, raw_width)
         frame["line"] = pd.array(plain + 1, dtype="int64")
         return frame, others, plain.tolist()
@@ -70,18 +73,22 @@ class FastCsvSheet:
         names = [f"c{i}" for i in range(width)]
         if len(lines) == 0:
             return pd.DataFrame({n: pd.array([], dtype="str") for n in names})
-        # Each line with its own line break, as an Arrow array over the file's bytes (no
-        # copy); taking the wanted lines concatenates them into a new, well-formed CSV.
         bounds = np.append(self.starts, len(self.data)).astype(np.int64)
-        every = pa.LargeBinaryArray.from_buffers(
-            pa.large_binary(),
-            len(self.starts),
-            [None, pa.py_buffer(bounds), pa.py_buffer(self.data)],
-        )
-        taken = every.take(pa.array(lines))
-        first, last = taken.buffers()[1], taken.buffers()[2]
-        size = int(np.frombuffer(first, dtype=np.int64)[len(lines)])
-        blob = last.slice(0, size)
+        if lines[-1] - lines[0] + 1 == len(lines):  # one run of lines: the bytes as they are
+            start, stop = int(bounds[lines[0]]), int(bounds[lines[-1] + 1])
+            blob = pa.py_buffer(self.data).slice(start, stop - start)
+        else:
+            # Each line with its own line break, as an Arrow array over the file's bytes (no
+            # copy); taking the wanted lines concatenates them into a new, well-formed CSV.
+            every = pa.LargeBinaryArray.from_buffers(
+                pa.large_binary(),
+                len(self.starts),
+                [None, pa.py_buffer(bounds), pa.py_buffer(self.data)],
+            )
+            taken = every.take(pa.array(lines))
+            first, last = taken.buffers()[1], taken.buffers()[2]
+            size = int(np.frombuffer(first, dtype=np.int64)[len(lines)])
+            blob = last.slice(0, size)
         table = pacsv.read_csv(
             pa.BufferReader(blob),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
