@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from xgedu_stats.config import DEFAULT_GROUPS
+
 PLATFORMS = {
     # file name, header, encoding, date format
     "portal": (
@@ -44,24 +46,7 @@ PLATFORMS = {
         "%Y-%m-%d %H:%M",
     ),
 }
-CATEGORIES = [
-    "孝感教育新闻",
-    "信息公开栏目",
-    "规划财务",
-    "教育督导",
-    "基础教育",
-    "职成教育",
-    "教育科研",
-    "人事老干语委",
-    "教育技术",
-    "教育党建",
-    "体育卫生",
-    "招生考试",
-    "行政审批",
-    "教育资助",
-    "安全后勤",
-    "教育工会",
-]
+CATEGORIES = [name for _, names in DEFAULT_GROUPS for name in names]
 PLACES = [
     "孝南区",
     "汉川市",

@@ -154,6 +154,35 @@ def output_format(output: Path | None, fmt: str | None) -> str:
     return fmt
 
 
+def run_config(
+    paths: tuple[Path, ...],
+    config_path: Path | None,
+    period: Period,
+    quiet: bool,
+    fuzzy: bool,
+    outputs: list[Path | None],
+) -> RunConfig:
+    """The run a command asks for; refuses outputs that would overwrite an input."""
+    from xgedu_stats import pipeline
+
+    config = RunConfig(tuple(paths), settings_for(config_path, quiet, fuzzy), period)
+    pipeline.check_outputs(config, [p for p in outputs if p is not None])
+    return config
+
+
+def emit_report(report: Any, fmt: str, output: Path | None, quiet: bool) -> None:
+    """Render a report to stdout, or atomically into a file and say so on stderr."""
+    from xgedu_stats.render import FORMATS, write_report
+
+    if output is None:
+        buffer = io.StringIO()
+        FORMATS[fmt].render(report, buffer)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        write_report(report, fmt, output)
+        say(f"已写入 {output}", quiet)
+
+
 def emit(text: str, output: Path | None, quiet: bool) -> None:
     """Write text to stdout, or atomically to a file and say so on stderr."""
     from xgedu_stats.render import atomic_output
@@ -241,12 +270,11 @@ def aggregate(
     """
     from xgedu_stats import pipeline
     from xgedu_stats import tables as tbl
-    from xgedu_stats.render import FORMATS, format_for, write_report
+    from xgedu_stats.render import format_for, write_report
 
     period = build_period(year, date_from, date_to)
     fmt = output_format(output, fmt)
-    config = RunConfig(tuple(paths), settings_for(config_path, quiet, fuzzy), period)
-    pipeline.check_outputs(config, [p for p in (output, rejects, duplicates) if p])
+    config = run_config(paths, config_path, period, quiet, fuzzy, [output, rejects, duplicates])
     result = pipeline.run(config, progress_bar(quiet))
 
     if verbose:
@@ -257,14 +285,7 @@ def aggregate(
                 f"读取 {f.file}：平台 {f.platform}（{f.platform_reason}），{how}，{f.rows} 行{blank}",
                 quiet,
             )
-    report = tbl.build_report(result, tables)
-    if output is None:
-        buffer = io.StringIO()
-        FORMATS[fmt].render(report, buffer)
-        emit(buffer.getvalue(), None, quiet)
-    else:
-        write_report(report, fmt, output)
-        say(f"已写入 {output}", quiet)
+    emit_report(tbl.build_report(result, tables), fmt, output, quiet)
     for path, make in ((rejects, tbl.rejects_table), (duplicates, tbl.duplicates_table)):
         if path is not None:
             detail = tbl.Report(result.period, result.totals, (make(result),))
@@ -348,22 +369,14 @@ def duplicates(
     """
     from xgedu_stats import pipeline
     from xgedu_stats import tables as tbl
-    from xgedu_stats.render import FORMATS, write_report
+    from xgedu_stats.render import write_report
 
     period = build_period(year, date_from, date_to)
     fmt = output_format(output, fmt)
-    config = RunConfig(tuple(paths), settings_for(config_path, quiet, fuzzy), period)
-    pipeline.check_outputs(config, [p for p in (output, write_decisions) if p])
-    result = pipeline.run(config)
+    config = run_config(paths, config_path, period, quiet, fuzzy, [output, write_decisions])
+    result = pipeline.run(config, progress_bar(quiet))
     table = tbl.pairs_table(result, doubtful_only=doubtful)
-    report = tbl.Report(result.period, result.totals, (table,))
-    if output is None:
-        buffer = io.StringIO()
-        FORMATS[fmt].render(report, buffer)
-        emit(buffer.getvalue(), None, quiet)
-    else:
-        write_report(report, fmt, output)
-        say(f"已写入 {output}", quiet)
+    emit_report(tbl.Report(result.period, result.totals, (table,)), fmt, output, quiet)
     if write_decisions is not None:
         sheet = tbl.decisions_table(result)
         write_report(tbl.Report(result.period, result.totals, (sheet,)), "csv", write_decisions)
