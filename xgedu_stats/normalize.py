@@ -172,16 +172,23 @@ def parse_counts(values: pd.Series) -> pd.DataFrame:
     >>> parse_counts(pd.Series(["1,234", "1.2万", "10万+", "", "abc"]))["value"].tolist()
     [1234, 12000, 100000, <NA>, <NA>]
     """
-    s = _str(values).str.normalize("NFKC").str.replace(r"[,\s]", "", regex=True)
-    parts = s.str.extract(r"^(\d+(?:\.\d+)?)(万|亿)?(\+)?$")
-    number = pd.to_numeric(parts[0], errors="coerce")
-    scale = parts[1].map({"万": 10_000, "亿": 100_000_000}).astype("float64").fillna(1.0)
-    value = (number * scale).round()
-    whole = value.notna() & ((number * scale) - value).abs().lt(1e-6)
+    a = pc.utf8_normalize(_arrow(values), "NFKC")
+    a = pc.replace_substring_regex(a, r"[,\s]", "")
+    parts = pc.extract_regex(a, r"^(?P<n>\d+(?:\.\d+)?)(?P<unit>万|亿)?(?P<plus>\+)?$")
+    number = pc.cast(
+        pc.if_else(pc.equal(parts.field("n"), ""), None, parts.field("n")), pa.float64()
+    )
+    number = number.to_numpy(zero_copy_only=False)
+    unit = parts.field("unit").to_numpy(zero_copy_only=False)
+    scale = np.where(unit == "万", 10_000.0, np.where(unit == "亿", 100_000_000.0, 1.0))
+    exact = number * scale
+    value = np.round(exact)
+    whole = ~np.isnan(value) & (np.abs(exact - value) < 1e-6)
+    plus = parts.field("plus").to_numpy(zero_copy_only=False)
     return pd.DataFrame(
         {
-            "value": value.where(whole).astype("Int64"),
-            "approx": parts[2].eq("+").fillna(False).astype(bool),
+            "value": pd.array(np.where(whole, value, np.nan), dtype="Float64").astype("Int64"),
+            "approx": plus == "+",
         },
         index=values.index,
     )
