@@ -262,8 +262,24 @@ class _Judge:
         return rows
 
     def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The same judgement, vectorised, for a frame of records that all have the raw width."""
+        """The same judgement, vectorised, for a frame of records that all have the raw width.
+
+        In the order ``records`` judges: summary rows first, then fields beyond the header.
+        """
         names = [c for c in frame.columns if c != "line"]
+        # Every summary word ends in 计: only rows whose first cell holds a 计, or is
+        # empty while a later cell holds one, need a closer look.
+        first = frame[names[0]]
+        maybe = first.str.contains("计", regex=False)
+        empty_first = first.str.strip() == ""
+        if empty_first.any():
+            for name in names[1:]:
+                maybe |= empty_first & frame[name].str.contains("计", regex=False)
+        if maybe.any():
+            candidates = frame.loc[maybe, names].values.tolist()
+            summary = pd.Series([_is_summary(c) for c in candidates], index=frame.index[maybe])
+            self.summary += frame.loc[summary.index[summary], "line"].tolist()
+            frame = frame.drop(index=summary.index[summary])
         extra = pd.Series(False, index=frame.index)
         for name in names[self.width :]:
             extra |= frame[name].str.strip() != ""
@@ -272,21 +288,7 @@ class _Judge:
         ):
             reason = f"字段数为 {len(names)}，与表头的 {self.width} 列不符"
             self.bad.append(Bad(int(line), reason, self.delimiter.join(cells)))
-        frame = frame.loc[~extra, [*names[: self.width], "line"]]
-        # Every summary word ends in 计: only rows whose first cell holds a 计, or is
-        # empty while a later cell holds one, need a closer look.
-        first = frame[names[0]]
-        maybe = first.str.contains("计", regex=False)
-        empty_first = first.str.strip() == "" if first.str.contains(r"^\s*$").any() else None
-        if empty_first is not None:
-            for name in names[1 : self.width]:
-                maybe |= empty_first & frame[name].str.contains("计", regex=False)
-        if maybe.any():
-            candidates = frame.loc[maybe, names[: self.width]].values.tolist()
-            summary = pd.Series([_is_summary(c) for c in candidates], index=frame.index[maybe])
-            self.summary += frame.loc[summary.index[summary], "line"].tolist()
-            frame = frame.drop(index=summary.index[summary])
-        return frame.reset_index(drop=True)
+        return frame.loc[~extra, [*names[: self.width], "line"]].reset_index(drop=True)
 
 
 def _is_summary(cells: list[str]) -> bool:

@@ -129,9 +129,17 @@ def scan(data: bytes, delimiter: str) -> FastCsvSheet | None:
     content = np.ones(256, dtype=bool)
     content[list(f"{delimiter} \t\r\n".encode())] = False
     blank_mask = ~np.maximum.reduceat(content[buf], starts) if n else np.zeros(0, dtype=bool)
+    # Lines with no ASCII content may still be blank: full-width or no-break spaces only.
+    ascii_content = content.copy()
+    ascii_content[128:] = False
+    unicode_only = (
+        ~blank_mask & ~np.maximum.reduceat(ascii_content[buf], starts) if n else blank_mask
+    )
     nul = per_line(np.flatnonzero(buf == 0)) > 0 if b"\x00" in data else np.zeros(n, dtype=bool)
 
     sheet = FastCsvSheet(data, delimiter, starts, ends, fields, blank_mask, {}, [], [])
+    for i in np.flatnonzero(unicode_only & (quotes == 0)):
+        blank_mask[i] = not any(c.strip() for c in sheet.line_text(i).split(delimiter))
     for i in np.flatnonzero(quotes > 0):
         text = sheet.line_text(i)
         try:
