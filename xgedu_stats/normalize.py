@@ -60,7 +60,11 @@ def _arrow(s: pd.Series) -> pa.Array:
 
 def _trimmed(a: pa.Array) -> pa.Array:
     """Without surrounding whitespace; the same array (no copy) when there is none."""
-    if pc.any(pc.match_substring_regex(a, r"^\s|\s$")).as_py():
+    edges = pc.or_(
+        pc.utf8_is_space(pc.utf8_slice_codeunits(a, 0, 1)),
+        pc.utf8_is_space(pc.utf8_slice_codeunits(a, -1)),
+    )
+    if pc.any(edges).as_py():
         return pc.utf8_trim_whitespace(a)
     return a
 
@@ -104,13 +108,20 @@ def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
     # Two passes: the leading tag and the site name first (anchored; they may follow
     # punctuation, as in "（第3期） - 孝感教育"), then every punctuation character.
     ends = [_LEADING_TAG]
+    hint = [r"^\s*[【\[]"]  # cheap tests that find the few titles the anchored rules touch
     if site_names:
         names = "|".join(re.escape(n) for n in sorted(_nfkc_all(site_names), key=len, reverse=True))
         ends.append(f"{_SITE_SEPARATOR}(?:{names})\\s*$")
+        hint.append(f"(?:{names})\\s*$")
     pattern = "|".join(f"(?:{r})" for r in ends)
+    hints = "|".join(hint)
 
     def keys(part: pa.Array) -> pa.Array:
-        part = pc.replace_substring_regex(pc.utf8_normalize(part, "NFKC"), pattern, "")
+        part = pc.utf8_normalize(part, "NFKC")
+        touched = pc.match_substring_regex(part, hints)
+        if pc.any(touched).as_py():
+            edited = pc.replace_substring_regex(part.filter(touched), pattern, "")
+            part = pc.replace_with_mask(part, touched, edited)
         return pc.replace_substring_regex(part, _PUNCTUATION, "")
 
     a = in_parallel(keys, _arrow(titles))
