@@ -265,7 +265,7 @@ def test_duplicates_command_lists_and_writes_decisions(tmp_path: Path) -> None:
     assert listing.exit_code == 0, listing.output
     table = list(csv.reader(io.StringIO(listing.stdout)))
     assert table[0][:3] == ["结果", "相似度", "条目1"]
-    assert {r[0] for r in table[1:]} >= {"标题相同", "相似，已合并"}
+    assert {r[0] for r in table[1:]} >= {"标题归一后相同", "相似，已合并"}
     out = tmp_path / "decide.csv"
     written = runner.invoke(
         cli, ["duplicates", str(root), "--fuzzy", "--write-decisions", str(out)]

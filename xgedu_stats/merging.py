@@ -14,7 +14,7 @@ from xgedu_stats.config import DedupeSettings
 from xgedu_stats.dedupe import row_order
 
 STATUS_LABELS = {
-    "exact": "标题相同",
+    "exact": "标题归一后相同",
     fuzzy.MERGED: "相似，已合并",
     fuzzy.DOUBTFUL: "存疑，未合并",
     fuzzy.BELOW: "接近，未合并",
