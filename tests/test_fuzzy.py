@@ -16,7 +16,7 @@ from labelled_titles import labelled_rows
 
 from xgedu_stats.cli import cli
 from xgedu_stats.config import RunConfig, settings_from_dict
-from xgedu_stats.fuzzy import allowed, candidates, cn_numbers, comparable
+from xgedu_stats.fuzzy import allowed, candidate_arrays, cn_numbers, comparable
 from xgedu_stats.pipeline import Result, run
 
 # Floors for the labelled set at the default threshold (measured: see the README).
@@ -79,7 +79,8 @@ def test_candidates_equal_brute_force_within_the_window() -> None:
     rng = random.Random(3)
     keys = ["".join(rng.choice("甲乙丙丁戊己") for _ in range(6)) for _ in range(300)]
     days = np.array([rng.randrange(20) for _ in keys])
-    got = {(min(c.a, c.b), max(c.a, c.b)) for c in candidates(keys, days, 3, 70)}
+    a, b, _ = candidate_arrays(keys, days, 3, 70)
+    got = {(min(x, y), max(x, y)) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
     want = {
         (i, j)
         for i, j in combinations(range(len(keys)), 2)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
+
+from xgedu_stats.normalize import arrow_strings
 
 
 def assign_items(title_keys: pd.Series, dates: pd.Series, window_days: int) -> pd.Series:
@@ -44,10 +45,7 @@ def assign_items(title_keys: pd.Series, dates: pd.Series, window_days: int) -> p
 
 def sorted_codes(values: pd.Series) -> np.ndarray:
     """Integer codes that sort like the strings (Arrow hashing, then a sort of the distinct)."""
-    a = pa.array(values.astype("str").fillna("").array)
-    if isinstance(a, pa.ChunkedArray):
-        a = a.combine_chunks()
-    encoded = pc.dictionary_encode(a)
+    encoded = pc.dictionary_encode(arrow_strings(values))
     order = pc.array_sort_indices(encoded.dictionary).to_numpy()
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
@@ -64,6 +62,16 @@ def row_order(rows: pd.DataFrame, keys: list[str]) -> np.ndarray:
         else:
             columns.append(col.to_numpy().astype("int64"))
     return np.lexsort(columns) if columns else np.arange(len(rows))
+
+
+def first_copies(rows: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
+    """Position of each item's first copy (platform priority, date, file, line); ids 1…N.
+
+    ``rows`` needs ``platform_rank``, ``date``, ``file`` and ``line``.
+    """
+    order = row_order(rows.assign(_id=ids), ["_id", "platform_rank", "date", "file", "line"])
+    sorted_ids = ids[order]
+    return order[np.r_[True, sorted_ids[1:] != sorted_ids[:-1]]] if len(order) else order
 
 
 def merged_groups(rows: pd.DataFrame) -> pd.DataFrame:

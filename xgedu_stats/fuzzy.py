@@ -113,18 +113,11 @@ class Candidate:
     score: float
 
 
-def candidates(
-    keys: list[str], days: np.ndarray, window_days: int, cutoff: float
-) -> list[Candidate]:
-    """Pairs of items within ``window_days`` of each other scoring at least ``cutoff``."""
-    a, b, score = candidate_arrays(keys, days, window_days, cutoff)
-    return [Candidate(int(x), int(y), float(z)) for x, y, z in zip(a, b, score, strict=True)]
-
-
 def candidate_arrays(
     keys: list[str], days: np.ndarray, window_days: int, cutoff: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The same pairs as arrays (a, b, score).
+    """Pairs of items within ``window_days`` of each other scoring at least ``cutoff``,
+    as arrays (a, b, score).
 
     Blocking by day: each day's items are compared with the items of that day and the
     following ``window_days`` days, never all pairs; rapidfuzz scores a block at a time

@@ -11,7 +11,7 @@ import pandas as pd
 from xgedu_stats import decisions as dec
 from xgedu_stats import fuzzy
 from xgedu_stats.config import DedupeSettings
-from xgedu_stats.dedupe import row_order
+from xgedu_stats.dedupe import first_copies, row_order
 
 STATUS_LABELS = {
     "exact": "标题归一后相同",
@@ -23,13 +23,6 @@ STATUS_LABELS = {
     fuzzy.DIFFERENT: "人工判定：不同",
 }
 SIDE = ["platform", "file", "line", "title", "date", "url"]
-
-
-def representatives(counted: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
-    """Position of each item's first copy (platform priority, date, file, line); ids 1…N."""
-    order = row_order(counted.assign(_id=ids), ["_id", "platform_rank", "date", "file", "line"])
-    sorted_ids = ids[order]
-    return order[np.r_[True, sorted_ids[1:] != sorted_ids[:-1]]] if len(order) else order
 
 
 Pairs = list[tuple[int, int, float, str]]
@@ -64,7 +57,7 @@ def refine(
     exact = _renumber(counted, exact)
     same = [(int(exact[x]) - 1, int(exact[y]) - 1) for x, y in same]
     apart = [(int(exact[x]) - 1, int(exact[y]) - 1) for x, y in apart]
-    reps = representatives(counted, exact)
+    reps = first_copies(counted, exact)
     keys = counted["title_key"].to_numpy(dtype=object)[reps].tolist()
     days = counted["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)[reps]
     result = fuzzy.merge(
@@ -96,7 +89,7 @@ def pairs_frame(counted: pd.DataFrame, fuzzy_pairs: Pairs) -> pd.DataFrame:
     """
     exact = counted["exact_id"].to_numpy(dtype=np.int64)
     final = counted["item_id"].to_numpy(dtype=np.int64)
-    reps = representatives(counted, exact)
+    reps = first_copies(counted, exact)
     rep_of_row = reps[exact - 1]
     others = np.flatnonzero(rep_of_row != np.arange(len(exact)))
     left = np.concatenate([rep_of_row[others], reps[[a for a, _, _, _ in fuzzy_pairs]]])

@@ -50,8 +50,8 @@ def _str(s: pd.Series) -> pd.Series:
     return s.astype("str").fillna("")
 
 
-def _arrow(s: pd.Series) -> pa.Array:
-    """The Arrow array behind a string column (no copy), nulls as empty strings."""
+def arrow_strings(s: pd.Series) -> pa.Array:
+    """The Arrow array behind a string column (no copy when it is one chunk), nulls as ""."""
     a = pa.array(_str(s).array)
     if isinstance(a, pa.ChunkedArray):
         a = a.combine_chunks()
@@ -124,7 +124,7 @@ def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
             part = pc.replace_with_mask(part, touched, edited)
         return pc.replace_substring_regex(part, _PUNCTUATION, "")
 
-    a = in_parallel(keys, _arrow(titles))
+    a = in_parallel(keys, arrow_strings(titles))
     # NFKC again where a combining mark is left: removing a space can bring it next to a
     # letter ("A ́" -> "Á"), which the second pass composes.
     marks = pc.match_substring_regex(a, r"\p{M}")
@@ -147,7 +147,7 @@ def parse_dates(values: pd.Series) -> pd.Series:
     >>> parse_dates(pd.Series(["2018年3月5日", "2018/02/30", "43164"])).dt.strftime("%Y-%m-%d").tolist()
     ['2018-03-05', nan, '2018-03-05']
     """
-    a = pc.utf8_trim_whitespace(pc.utf8_normalize(_arrow(values), "NFKC"))
+    a = pc.utf8_trim_whitespace(pc.utf8_normalize(arrow_strings(values), "NFKC"))
     parts = pc.extract_regex(a, _DATE)
     num = {k: _ints(parts.field(k)) for k in ("y", "m", "d", "H", "M", "S")}
     y, m, d = num["y"], num["m"], num["d"]
@@ -183,7 +183,7 @@ def parse_counts(values: pd.Series) -> pd.DataFrame:
     >>> parse_counts(pd.Series(["1,234", "1.2万", "10万+", "", "abc"]))["value"].tolist()
     [1234, 12000, 100000, <NA>, <NA>]
     """
-    a = pc.utf8_normalize(_arrow(values), "NFKC")
+    a = pc.utf8_normalize(arrow_strings(values), "NFKC")
     a = pc.replace_substring_regex(a, r"[,\s]", "")
     parts = pc.extract_regex(a, r"^(?P<n>\d+(?:\.\d+)?)(?P<unit>万|亿)?(?P<plus>\+)?$")
     number = pc.cast(
@@ -216,18 +216,18 @@ def normalize(rows: pd.DataFrame, site_names: Sequence[str] = ()) -> pd.DataFram
     ``date_raw`` and ``views_raw`` so a rejected row can be shown as it was.
     """
     out = rows.rename(columns={"date": "date_raw", "views": "views_raw"})
-    title = _trimmed(_arrow(out["title"]))
+    title = _trimmed(arrow_strings(out["title"]))
     out["title"] = pd.array(title, dtype="str")
     out["title_key"] = title_keys(out["title"], site_names)
-    out["channel"] = pd.array(_trimmed(_arrow(out["channel"])), dtype="str")
-    out["url"] = pd.array(_trimmed(_arrow(out["url"])), dtype="str")
+    out["channel"] = pd.array(_trimmed(arrow_strings(out["channel"])), dtype="str")
+    out["url"] = pd.array(_trimmed(arrow_strings(out["url"])), dtype="str")
     out["date"] = parse_dates(out["date_raw"])
     counts = on_unique(out["views_raw"], parse_counts)
     out["views"] = counts["value"]
     out["views_approx"] = counts["approx"]
 
     # Reasons as codes first (cheap), as text only through the categories.
-    date_blank = pc.equal(pc.utf8_trim_whitespace(_arrow(out["date_raw"])), "").to_numpy(
+    date_blank = pc.equal(pc.utf8_trim_whitespace(arrow_strings(out["date_raw"])), "").to_numpy(
         zero_copy_only=False
     )
     date_code = np.where(date_blank, 1, np.where(out["date"].isna().to_numpy(), 2, 0))

@@ -12,7 +12,7 @@ import pandas as pd
 from xgedu_stats.aggregate import category_counts, platform_counts
 from xgedu_stats.categories import item_categories, last_segment, row_categories
 from xgedu_stats.config import UNCATEGORISED, Period, RunConfig, Settings
-from xgedu_stats.dedupe import assign_items, merged_groups, row_order
+from xgedu_stats.dedupe import assign_items, first_copies, merged_groups
 from xgedu_stats.errors import InputError
 from xgedu_stats.ingest import discover
 from xgedu_stats.merging import pairs_frame, refine
@@ -133,7 +133,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         settings=settings,
         totals=totals,
         files=loaded.files,
-        rows=counted.reset_index(drop=True),
+        rows=counted,
         items=items,
         rejects=rejects,
         categories=category_counts(items["category"], settings.categories),
@@ -147,9 +147,7 @@ def _items(
     counted: pd.DataFrame, item_category: pd.Series, platforms: tuple[str, ...]
 ) -> pd.DataFrame:
     """One row per item: the title and date of its highest-priority copy, its platforms."""
-    order = row_order(counted, ["item_id", "platform_rank", "date", "file", "line"])
-    ids = counted["item_id"].to_numpy()[order]
-    first_rows = order[np.r_[True, ids[1:] != ids[:-1]]] if len(ids) else order
+    first_rows = first_copies(counted, counted["item_id"].to_numpy(dtype=np.int64))
     first = counted[["item_id", "title", "date"]].iloc[first_rows].set_index("item_id")
     # Which platforms an item is on, as a bit mask (few distinct masks), then as text.
     on = counted[["item_id", "platform_rank"]].drop_duplicates()
