@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from xgedu_stats.dedupe import assign_items, merged_groups
+from xgedu_stats.dedupe import assign_items, key_codes, merged_groups
 
 
 def ids(keys: list[str], dates: list[str], window: int = 3) -> list[int]:
@@ -57,3 +59,32 @@ def test_merged_groups_lists_only_items_with_copies() -> None:
     )
     got = merged_groups(rows)
     assert got[["item_id", "file", "line"]].values.tolist() == [[1, "b", 2], [1, "a", 2]]
+
+
+def test_key_codes_tell_apart_keys_that_share_length_and_both_ends() -> None:
+    keys = [
+        "关于甲乙丙丁戊己庚辛的通知",
+        "关于甲乙丙丁戊子庚辛的通知",
+        "关于甲乙丙丁戊己庚辛的通知",
+        "",
+    ]
+    codes = key_codes(pd.Series(keys)).tolist()
+    assert codes[0] == codes[2]
+    assert len({codes[0], codes[1], codes[3]}) == 3
+    assert codes[3] == 0  # the shortest first
+    assert codes[1] < codes[0]  # where length and both ends tie: as strings, 子 (U+5B50) first
+
+
+cjk = st.text(alphabet="关于第期年月日通知一二三a1", max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(cjk, min_size=1, max_size=40), st.randoms(use_true_random=False))
+def test_key_codes_depend_on_the_keys_alone(keys: list[str], random) -> None:
+    codes = dict(zip(keys, key_codes(pd.Series(keys)).tolist(), strict=True))
+    shuffled = keys[:]
+    random.shuffle(shuffled)
+    again = dict(zip(shuffled, key_codes(pd.Series(shuffled)).tolist(), strict=True))
+    ranks = sorted(set(codes.values()))
+    assert codes == again  # the same order whatever the row order …
+    assert len(ranks) == len(set(keys)) and ranks == list(range(len(ranks)))  # … one per key

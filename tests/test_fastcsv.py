@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xgedu_stats.ingest import Grid, Sheet, SourceFile, to_table
-from xgedu_stats.ingest.fastcsv import scan
+from xgedu_stats.ingest.fastcsv import SPACE_ONLY, regular, scan
 from xgedu_stats.ingest.text import decode, split
 
 SOURCE = SourceFile(Path("门户.csv"), "门户.csv")
 cell = st.sampled_from(
-    ["标题", "甲", "乙 丙", "", " ", "合计", "2018-03-01", '"引"号', "a,b", "\x00", "　"]
+    ["标题", "甲", "乙 丙", "", " ", "合计", "2018-03-01", '"引"号', "a,b", "\x00", "　", "\x0b"]
 )
 line = st.one_of(
     st.lists(cell, min_size=1, max_size=5).map(
@@ -55,3 +56,80 @@ def test_fast_and_careful_paths_agree(lines: list[str], newline: str) -> None:
         pd.testing.assert_frame_equal(fast[2], slow[2])
         pd.testing.assert_frame_equal(fast[3], slow[3])
         assert fast[4:] == slow[4:]
+
+
+# Quote-free lines: what most exports look like, and what ``regular`` reads.
+plain_cell = st.sampled_from(
+    ["标题", "甲", "乙 丙", "", " ", "合计", "2018-03-01", "　", "\x0b", "计"]
+)
+plain_line = st.one_of(
+    st.lists(plain_cell, min_size=1, max_size=4).map(",".join),
+    st.sampled_from(["", ",,", "标题,日期,栏目", "  "]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(plain_line, min_size=1, max_size=30),
+    st.sampled_from(["\n", "\r\n"]),
+    st.sampled_from(["", "\n", "\n\n"]),
+)
+def test_regular_and_careful_paths_agree(lines: list[str], newline: str, end: str) -> None:
+    data = ("标题,日期,栏目" + newline + newline.join(lines) + end.replace("\n", newline)).encode()
+    sheet = regular(data, ",")
+    if sheet is None:
+        return  # an empty line inside the file: ``scan`` reads it
+    slow_grid, slow_sheet = careful(data)
+    assert [r.cells for r in sheet.records] == [r.cells for r in slow_sheet.records[:20]]
+    grid = Grid(SOURCE, "csv", "utf-8", ",", (sheet,))
+    for fast, slow in zip(tables(grid, sheet), tables(slow_grid, slow_sheet), strict=True):
+        assert fast[0:2] == slow[0:2]
+        pd.testing.assert_frame_equal(fast[2], slow[2])
+        pd.testing.assert_frame_equal(fast[3], slow[3])
+        assert fast[4:] == slow[4:]
+
+
+def test_a_regular_file_is_read_without_a_line_index() -> None:
+    data = "标题,日期\n甲,2018-01-01\n,\n合计,2\n乙,2018-01-02\n\n".encode()
+    sheet = regular(data, ",")
+    assert sheet is not None
+    table = to_table(Grid(SOURCE, "csv", "utf-8", ",", (sheet,)), sheet, 0)
+    assert sheet._scanned is None
+    assert table.rows["line"].tolist() == [2, 5]
+    assert (table.blank_lines, table.summary_lines) == (2, (4,))
+
+
+def test_a_line_of_another_width_hands_the_file_to_the_line_index() -> None:
+    data = "标题,日期\n甲,2018-01-01\n乙,2018-01-02,多\n丙\n".encode()
+    sheet = regular(data, ",")
+    assert sheet is not None
+    table = to_table(Grid(SOURCE, "csv", "utf-8", ",", (sheet,)), sheet, 0)
+    assert sheet._scanned is not None
+    assert table.rows["line"].tolist() == [2]
+    assert table.malformed["line"].tolist() == [3, 4]
+
+
+def test_an_empty_line_after_the_header_hands_the_file_to_the_line_index() -> None:
+    data = "\n标题,日期\n甲,2018-01-01\n\n乙,2018-01-02\n".encode()
+    sheet = regular(data, ",")
+    assert sheet is not None
+    table = to_table(Grid(SOURCE, "csv", "utf-8", ",", (sheet,)), sheet, 0)
+    assert sheet._scanned is not None
+    assert table.rows["line"].tolist() == [3, 5]
+    assert table.blank_lines == 2
+
+
+@pytest.mark.parametrize(
+    "data", [b'a,b\n"x",y\n', b"a,b\rx,y\n", b"a,b\r\nx,y\ry,z\r\n", b"a,b\nx\x00,y\n", b"\n\r\n"]
+)
+def test_irregular_bytes_are_not_read_as_regular(data: bytes) -> None:
+    assert regular(data, ",") is None
+
+
+def test_space_only_matches_python_isspace_for_every_code_point() -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    matched = pc.match_substring_regex(pa.array(chars), SPACE_ONLY).to_pylist()
+    assert [c for c, m in zip(chars, matched, strict=True) if m != c.isspace()] == []

@@ -4,19 +4,25 @@ Rows are sorted by (title key, date); a new item starts where the key changes or
 gap to the previous row's date exceeds the window. Chains therefore merge (A~B, B~C
 makes one item even if A and C are further apart), and the result does not depend on
 the order of rows or files.
+
+Item ids are numbered by first date, then by title key in a fixed order (``key_codes``:
+by length, first bytes, last bytes, then the whole key): a function of the keys alone,
+so the same items get the same ids whatever the order of files and rows.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from xgedu_stats.normalize import arrow_strings
 
 
 def assign_items(title_keys: pd.Series, dates: pd.Series, window_days: int) -> pd.Series:
-    """Give every row an item id, numbered 1… by each item's first date, then its key.
+    """Give every row an item id, numbered 1… by each item's first date, then its key
+    (in the fixed order of ``key_codes``).
 
     >>> keys = pd.Series(["a", "a", "a"])
     >>> days = pd.to_datetime(pd.Series(["2018-01-01", "2018-01-03", "2018-03-01"]))
@@ -26,7 +32,7 @@ def assign_items(title_keys: pd.Series, dates: pd.Series, window_days: int) -> p
     n = len(title_keys)
     if n == 0:
         return pd.Series([], index=title_keys.index, dtype="int64")
-    codes = sorted_codes(title_keys)
+    codes = key_codes(title_keys)
     day = dates.to_numpy(dtype="datetime64[D]").astype("int64")
     order = np.lexsort((day, codes))
     c, d = codes[order], day[order]
@@ -41,6 +47,58 @@ def assign_items(title_keys: pd.Series, dates: pd.Series, window_days: int) -> p
     rank = np.empty(len(first_day), dtype="int64")
     rank[np.lexsort((first_code, first_day))] = np.arange(1, len(first_day) + 1)
     return pd.Series(rank[group], index=title_keys.index, dtype="int64")
+
+
+def key_codes(values: pd.Series) -> np.ndarray:
+    """Integer codes, equal for equal strings, ordered by a fixed function of the strings.
+
+    The order is by length in bytes, then the first 8 bytes, then the last 8 bytes, and
+    only where all of those tie by the whole string: numbers are compared, not text,
+    which is what makes it several times cheaper than ``sorted_codes`` on a million
+    distinct titles. It is not alphabetical, and does not need to be: it only has to be
+    the same whatever the order of the rows.
+    """
+    encoded = pc.dictionary_encode(arrow_strings(values))
+    distinct = encoded.dictionary
+    n = len(distinct)
+    width = np.int64 if pa.types.is_large_string(distinct.type) else np.int32
+    offsets = np.frombuffer(distinct.buffers()[1], dtype=width)[
+        distinct.offset : distinct.offset + n + 1
+    ].astype(np.int64)
+    data_buffer = distinct.buffers()[2]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(0, np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    head = _word(data, starts, ends, starts)
+    tail = _word(data, starts, ends, np.maximum(ends - 8, starts))
+    length = ends - starts
+    order = np.lexsort((tail, head, length))
+    tie = np.zeros(n, dtype=bool)
+    if n > 1:
+        tie[1:] = (length[order][1:] == length[order][:-1]) & (
+            (head[order][1:] == head[order][:-1]) & (tail[order][1:] == tail[order][:-1])
+        )
+    if tie.any():  # runs of equal (length, head, tail): sort those strings as strings
+        tied = np.flatnonzero(tie | np.r_[tie[1:], False])
+        run = np.cumsum(~tie)[tied]
+        within = pc.sort_indices(
+            pa.table({"run": run, "key": distinct.take(order[tied])}),
+            sort_keys=[("run", "ascending"), ("key", "ascending")],
+        ).to_numpy()
+        order[tied] = order[tied][within]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    return rank[encoded.indices.to_numpy()]
+
+
+def _word(data: np.ndarray, starts: np.ndarray, ends: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The 8 bytes of each string from ``at`` (zeros past its end) as a big-endian number."""
+    word = np.zeros(len(starts), dtype=np.uint64)
+    for k in range(8):
+        position = at + k
+        inside = position < ends
+        byte = data[np.where(inside, position, 0)] if len(data) else np.zeros(len(at), np.uint8)
+        word = (word << np.uint64(8)) | np.where(inside, byte, 0).astype(np.uint64)
+    return word
 
 
 def sorted_codes(values: pd.Series) -> np.ndarray:

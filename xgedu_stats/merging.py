@@ -11,7 +11,7 @@ import pandas as pd
 from xgedu_stats import decisions as dec
 from xgedu_stats import fuzzy
 from xgedu_stats.config import DedupeSettings
-from xgedu_stats.dedupe import first_copies, row_order
+from xgedu_stats.dedupe import first_copies, key_codes
 
 STATUS_LABELS = {
     "exact": "标题归一后相同",
@@ -74,11 +74,17 @@ def refine(
 
 
 def _renumber(counted: pd.DataFrame, groups: np.ndarray) -> np.ndarray:
-    """Ids 1…N by each group's first date, then its smallest key: stable whatever the row order."""
-    frame = pd.DataFrame({"g": groups, "date": counted["date"], "key": counted["title_key"]})
-    first = frame.sort_values(["g", "date", "key"]).drop_duplicates("g")
-    first = first.iloc[row_order(first, ["date", "key", "g"])]
-    rank = pd.Series(np.arange(1, len(first) + 1), index=first["g"].to_numpy())
+    """Ids 1…N by each group's first date, then its smallest key (``dedupe.key_codes``
+    order, as the exact ids): stable whatever the row order."""
+    if len(groups) == 0:
+        return groups.astype(np.int64)
+    key = key_codes(counted["title_key"])
+    day = counted["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    order = np.lexsort((key, day, groups))
+    g = groups[order]
+    first = order[np.r_[True, g[1:] != g[:-1]]]  # each group's first (date, key) row
+    ranked = first[np.lexsort((groups[first], key[first], day[first]))]
+    rank = pd.Series(np.arange(1, len(ranked) + 1), index=groups[ranked])
     return rank.reindex(groups).to_numpy(dtype=np.int64)
 
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xgedu_stats.config import Period
+from xgedu_stats.ingest.fastcsv import SPACE_ONLY
 
 # A leading tag in 【】 or [] (after NFKC, full-width ［］ are already []).
 _LEADING_TAG = r"^\s*(?:【[^】]*】|\[[^\]]*\])\s*"
@@ -52,13 +53,23 @@ def _str(s: pd.Series) -> pd.Series:
 
 def arrow_strings(s: pd.Series) -> pa.Array:
     """The Arrow array behind a string column (no copy when it is one chunk), nulls as ""."""
-    a = pa.array(_str(s).array)
-    if isinstance(a, pa.ChunkedArray):
-        a = a.combine_chunks()
-    return pc.fill_null(a, "")
+    a = _chunks(s)
+    return a.chunk(0) if a.num_chunks == 1 else a.combine_chunks()
 
 
-def _trimmed(a: pa.Array) -> pa.Array:
+def _chunks(s: pd.Series) -> pa.ChunkedArray:
+    """The Arrow chunks behind a string column (no copy), nulls as "".
+
+    A column concatenated from several files is several chunks; the kernels below run
+    chunk by chunk rather than on a combined copy.
+    """
+    a = pa.chunked_array(pa.array(_str(s).array))
+    if a.num_chunks == 0:
+        a = pa.chunked_array([pa.array([], pa.large_string())])
+    return pc.fill_null(a, "") if a.null_count else a
+
+
+def _trimmed(a: pa.ChunkedArray) -> pa.ChunkedArray:
     """Without surrounding whitespace; the same array (no copy) when there is none."""
     edges = pc.or_(
         pc.utf8_is_space(pc.utf8_slice_codeunits(a, 0, 1)),
@@ -82,18 +93,16 @@ def on_unique(values: pd.Series, parse: Callable[[pd.Series], T]) -> T:
     return spread
 
 
-def in_parallel(fn: Callable[[pa.Array], pa.Array], a: pa.Array, chunk: int = 200_000) -> pa.Array:
-    """Run an Arrow kernel over slices of ``a`` on every core (Arrow releases the GIL)."""
+def in_parallel(fn: Callable[[pa.Array], pa.Array], a: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Run an Arrow kernel over the chunks of ``a`` on every core (Arrow releases the GIL)."""
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    workers = min(os.cpu_count() or 1, max(1, len(a) // chunk))
-    if workers == 1:
-        return fn(a)
-    size = -(-len(a) // workers)
+    workers = min(os.cpu_count() or 1, a.num_chunks)
+    if workers <= 1:
+        return pa.chunked_array([fn(c) for c in a.chunks], type=a.type)
     with ThreadPoolExecutor(workers) as pool:
-        parts = list(pool.map(fn, [a.slice(i, size) for i in range(0, len(a), size)]))
-    return pa.concat_arrays(parts)
+        return pa.chunked_array(list(pool.map(fn, a.chunks)), type=a.type)
 
 
 def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
@@ -124,7 +133,7 @@ def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
             part = pc.replace_with_mask(part, touched, edited)
         return pc.replace_substring_regex(part, _PUNCTUATION, "")
 
-    a = in_parallel(keys, arrow_strings(titles))
+    a = in_parallel(keys, _chunks(titles))
     # NFKC again where a combining mark is left: removing a space can bring it next to a
     # letter ("A ́" -> "Á"), which the second pass composes.
     marks = pc.match_substring_regex(a, r"\p{M}")
@@ -165,6 +174,14 @@ def parse_dates(values: pd.Series) -> pd.Series:
     )
     days = np.where(serial_ok, from_serial, days)
     return pd.Series(days.astype("datetime64[s]"), index=values.index)
+
+
+def _dates_or_blank(values: pd.Series) -> pd.DataFrame:
+    """``parse_dates``, and whether the cell was blank (a different reason to reject)."""
+    blank = pc.match_substring_regex(arrow_strings(values), SPACE_ONLY)
+    return pd.DataFrame(
+        {"date": parse_dates(values), "blank": blank.to_numpy(zero_copy_only=False)}
+    )
 
 
 def _ints(parts: pa.Array) -> np.ndarray:
@@ -216,23 +233,23 @@ def normalize(rows: pd.DataFrame, site_names: Sequence[str] = ()) -> pd.DataFram
     ``date_raw`` and ``views_raw`` so a rejected row can be shown as it was.
     """
     out = rows.rename(columns={"date": "date_raw", "views": "views_raw"})
-    title = _trimmed(arrow_strings(out["title"]))
+    title = _trimmed(_chunks(out["title"]))
     out["title"] = pd.array(title, dtype="str")
     out["title_key"] = title_keys(out["title"], site_names)
-    out["channel"] = pd.array(_trimmed(arrow_strings(out["channel"])), dtype="str")
-    out["url"] = pd.array(_trimmed(arrow_strings(out["url"])), dtype="str")
-    out["date"] = parse_dates(out["date_raw"])
+    out["channel"] = on_unique(out["channel"], lambda c: c.str.strip())
+    out["url"] = pd.array(_trimmed(_chunks(out["url"])), dtype="str")
+    dates = on_unique(out["date_raw"], _dates_or_blank)
+    out["date"] = dates["date"]
     counts = on_unique(out["views_raw"], parse_counts)
     out["views"] = counts["value"]
     out["views_approx"] = counts["approx"]
 
     # Reasons as codes first (cheap), as text only through the categories.
-    date_blank = pc.equal(pc.utf8_trim_whitespace(arrow_strings(out["date_raw"])), "").to_numpy(
-        zero_copy_only=False
+    date_code = np.where(
+        dates["blank"].to_numpy(), 1, np.where(out["date"].isna().to_numpy(), 2, 0)
     )
-    date_code = np.where(date_blank, 1, np.where(out["date"].isna().to_numpy(), 2, 0))
     title_code = np.where(
-        pc.equal(title, "").to_numpy(zero_copy_only=False),
+        pc.equal(title, "").to_numpy(),
         1,
         np.where((out["title_key"] == "").to_numpy(), 2, 0),
     )

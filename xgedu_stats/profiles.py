@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 import pandas as pd
+import pyarrow as pa
 
 from xgedu_stats.config import Platform, Settings
 from xgedu_stats.errors import ConfigError, InputError
@@ -245,16 +246,18 @@ def canonical_rows(table: RawTable, assignment: Assignment, mapping: ColumnMappi
     Fields the file does not have are empty strings, so every frame has the same columns.
     """
     n = len(table.rows)
+
+    def same(value: str) -> pd.api.extensions.ExtensionArray:
+        return pd.array(pa.repeat(pa.scalar(value, pa.string()), n), dtype="str")
+
     out = pd.DataFrame(
         {
-            "file": pd.array([table.display] * n, dtype="str"),
+            "file": same(table.display),
             "line": table.rows["line"],
-            "platform": pd.array([assignment.platform.key] * n, dtype="str"),
+            "platform": same(assignment.platform.key),
         }
     )
     for spec in assignment.kind.fields:
         col = mapping.fields.get(spec.key)
-        out[spec.key] = (
-            table.rows[f"c{col}"] if col is not None else pd.array([""] * n, dtype="str")
-        )
+        out[spec.key] = table.rows[f"c{col}"] if col is not None else same("")
     return out

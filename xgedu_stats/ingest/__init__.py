@@ -13,10 +13,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from xgedu_stats.errors import InputError
-from xgedu_stats.ingest.fastcsv import FastCsvSheet, scan
+from xgedu_stats.ingest.fastcsv import (
+    SPACE_ONLY,
+    FastCsvSheet,
+    RegularCsvSheet,
+    regular,
+    scan,
+)
 from xgedu_stats.ingest.sheets import (
     Sheet,
     read_html,
@@ -141,7 +150,7 @@ def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:
         return Grid(source, "xlsx", None, None, tuple(read_xlsx(data, display)))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return Grid(source, "xls", None, None, tuple(read_xls(data, display)))
-    if not data.strip():
+    if not data or data.isspace():  # (no copy, unlike strip)
         raise InputError(f"文件 {display} 是空的，没有表头")
     encoding = encoding or _declared_charset(data)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
@@ -158,7 +167,7 @@ def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:
     if utf8 is not None:
         text, used = utf8
         delimiter = sniff_delimiter(text[:65536].decode("utf-8", errors="ignore"))
-        fast = scan(text, delimiter)
+        fast = regular(text, delimiter) or scan(text, delimiter)
         if fast is not None:
             return Grid(source, "csv", used, delimiter, (fast,))
     decoded = decode(data, display, encoding)
@@ -184,7 +193,9 @@ def _declared_charset(data: bytes) -> str | None:
     return "gb18030" if name in ("gbk", "gb2312", "gb18030") else name
 
 
-def to_table(grid: Grid, sheet: Sheet | FastCsvSheet, header_index: int) -> RawTable:
+def to_table(
+    grid: Grid, sheet: Sheet | FastCsvSheet | RegularCsvSheet, header_index: int
+) -> RawTable:
     """The sheet's records under the header at ``header_index`` (an index into records).
 
     Records above the header are skipped (and counted); summary rows (合计, 总计 …) and
@@ -200,8 +211,8 @@ def to_table(grid: Grid, sheet: Sheet | FastCsvSheet, header_index: int) -> RawT
         header.pop()
     width = len(header)
     judge = _Judge(width, grid.type != "csv", grid.delimiter or ",")
-    if isinstance(sheet, FastCsvSheet):
-        frame, others, _ = sheet.rows(header_record.line - 1, len(header_record.cells))
+    if isinstance(sheet, FastCsvSheet | RegularCsvSheet):
+        frame, others = sheet.rows(header_record.line - 1, len(header_record.cells))
         frame = judge.frame(frame)
         judge.records(Record(i + 1, i + 1, sheet.cells(i)) for i in others)
         frame = pd.concat([frame, judge.kept_frame()], ignore_index=True)
@@ -269,26 +280,35 @@ class _Judge:
         names = [c for c in frame.columns if c != "line"]
         # Every summary word ends in 计: only rows whose first cell holds a 计, or is
         # empty while a later cell holds one, need a closer look.
-        first = frame[names[0]]
-        maybe = first.str.contains("计", regex=False)
-        empty_first = first.str.strip() == ""
-        if empty_first.any():
+        first = _strings(frame[names[0]])
+        maybe = pc.match_substring(first, "计")
+        empty_first = pc.match_substring_regex(first, SPACE_ONLY)
+        if pc.any(empty_first).as_py():
             for name in names[1:]:
-                maybe |= empty_first & frame[name].str.contains("计", regex=False)
+                later = pc.match_substring(_strings(frame[name]), "计")
+                maybe = pc.or_(maybe, pc.and_(empty_first, later))
+        maybe = maybe.to_numpy(zero_copy_only=False)
         if maybe.any():
             candidates = frame.loc[maybe, names].values.tolist()
             summary = pd.Series([_is_summary(c) for c in candidates], index=frame.index[maybe])
             self.summary += frame.loc[summary.index[summary], "line"].tolist()
             frame = frame.drop(index=summary.index[summary])
-        extra = pd.Series(False, index=frame.index)
+        extra = np.zeros(len(frame), dtype=bool)
         for name in names[self.width :]:
-            extra |= frame[name].str.strip() != ""
+            blank = pc.match_substring_regex(_strings(frame[name]), SPACE_ONLY)
+            extra |= ~blank.to_numpy(zero_copy_only=False)
+        extra = pd.Series(extra, index=frame.index)
         for line, cells in zip(
             frame.loc[extra, "line"], frame.loc[extra, names].values.tolist(), strict=True
         ):
             reason = f"字段数为 {len(names)}，与表头的 {self.width} 列不符"
             self.bad.append(Bad(int(line), reason, self.delimiter.join(cells)))
         return frame.loc[~extra, [*names[: self.width], "line"]].reset_index(drop=True)
+
+
+def _strings(column: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The Arrow strings behind a column of ``str`` (no copy)."""
+    return pa.array(column.array)
 
 
 def _is_summary(cells: list[str]) -> bool:

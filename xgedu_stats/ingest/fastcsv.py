@@ -1,6 +1,12 @@
-"""The fast path for delimited text: numpy finds lines and fields, Arrow's CSV reader splits them.
+"""The fast paths for delimited text.
 
-It applies when no record spans lines (every line holds an even number of quote
+``regular``: when a file has no quote character, no NUL, no lone CR and no empty line
+inside it, and every line after the header has the header's number of fields, each
+line is one record and line numbers are arithmetic: Arrow's CSV reader reads the bytes
+after the header as they are, on every core. This is what most exports look like.
+
+``scan``: otherwise numpy finds lines and fields, and Arrow's CSV reader splits them. It
+applies when no record spans lines (every line holds an even number of quote
 characters) and the bytes are valid UTF-8 (a GB18030 file is transcoded first). Then each
 record is exactly one physical line, so line numbers come from the newline offsets, and
 the reader can be given only the well-formed lines. Lines with quotes (few: titles with
@@ -11,17 +17,22 @@ exactly what the careful path in ``text.py`` rejects.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from xgedu_stats.ingest.text import REASON_NUL, REASON_QUOTE, Bad, Record
 
 #: Records parsed in Python to look for the header.
 HEAD_RECORDS = 20
+
+#: A cell that Python's ``str.strip`` empties. RE2's ``\s`` is ASCII only; the rest of
+#: what ``str.isspace`` accepts is listed (a test checks it against every code point).
+SPACE_ONLY = r"^[\s\x{0B}\x{1C}-\x{1F}\x{85}\p{Z}]*$"
 
 
 @dataclass
@@ -51,7 +62,7 @@ class FastCsvSheet:
             return self.quoted[i]
         return self.line_text(i).split(self.delimiter)
 
-    def rows(self, header_line: int, raw_width: int) -> tuple[pd.DataFrame, list[int], list[int]]:
+    def rows(self, header_line: int, raw_width: int) -> tuple[pd.DataFrame, list[int]]:
         """Lines after the header with exactly ``raw_width`` fields, as string columns.
 
         Returns (columns c0… and line, the indices of other non-blank, non-bad lines after
@@ -67,7 +78,7 @@ class FastCsvSheet:
         others = np.setdiff1d(usable, plain, assume_unique=True).tolist()
         frame = self._parse(plain, raw_width)
         frame["line"] = pd.array(plain + 1, dtype="int64")
-        return frame, others, plain.tolist()
+        return frame, others
 
     def _parse(self, lines: np.ndarray, width: int) -> pd.DataFrame:
         names = [f"c{i}" for i in range(width)]
@@ -127,7 +138,7 @@ def scan(data: bytes, delimiter: str) -> FastCsvSheet | None:
     # A line is blank when it holds nothing but delimiters and spaces; every line's span
     # [start, next start) is non-empty (it holds at least its line break or one byte).
     content = np.ones(256, dtype=bool)
-    content[list(f"{delimiter} \t\r\n".encode())] = False
+    content[[*b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", ord(delimiter)]] = False  # str.isspace
     blank_mask = ~np.maximum.reduceat(content[buf], starts) if n else np.zeros(0, dtype=bool)
     # Lines with no ASCII content may still be blank: full-width or no-break spaces only.
     ascii_content = content.copy()
@@ -159,3 +170,131 @@ def scan(data: bytes, delimiter: str) -> FastCsvSheet | None:
     for i in np.flatnonzero(~blank_mask & (fields >= 0))[:HEAD_RECORDS]:
         sheet.records.append(Record(int(i) + 1, int(i) + 1, sheet.cells(int(i))))
     return sheet
+
+
+@dataclass
+class RegularCsvSheet:
+    """A file whose every line is one record: read by Arrow without a line index.
+
+    Built by ``regular`` from the first lines only. ``rows`` reads everything after the
+    header in one go; should a line there have another number of fields, the file is
+    indexed by ``scan`` after all and read as ``FastCsvSheet`` reads it.
+    """
+
+    data: bytes  # UTF-8, no BOM
+    delimiter: str
+    line_ends: list[int]  # byte offset just after each head line's line break
+    blank_lines: list[int]  # 0-based indices of the blank head lines
+    trailing_blank: int  # empty lines at the very end of the file
+    records: list[Record]
+    name: str | None = None
+    bad: list[Bad] = field(default_factory=list)
+    _scanned: FastCsvSheet | None = None
+    _blank_before: int = 0
+    _blank_after: int = 0
+
+    @property
+    def blank(self) -> int:
+        if self._scanned is not None:
+            return self._scanned.blank
+        return self._blank_before + self._blank_after + self.trailing_blank
+
+    def cells(self, i: int) -> list[str]:
+        assert self._scanned is not None  # only lines ``scan`` found irregular are asked for
+        return self._scanned.cells(i)
+
+    def rows(self, header_line: int, raw_width: int) -> tuple[pd.DataFrame, list[int]]:
+        """As ``FastCsvSheet.rows``: the lines after the header (0-based ``header_line``)."""
+        if self._scanned is None:
+            frame = self._read(header_line, raw_width)
+            if frame is not None:
+                return frame, []
+            self._scanned = scan(self.data, self.delimiter)
+            assert self._scanned is not None  # no quote characters: every record is one line
+            self.bad = self._scanned.bad
+        return self._scanned.rows(header_line, raw_width)
+
+    def _read(self, header_line: int, width: int) -> pd.DataFrame | None:
+        self._blank_before = sum(1 for i in self.blank_lines if i < header_line)
+        names = [f"c{i}" for i in range(width)]
+        start = self.line_ends[header_line]
+        expected = self.data.count(b"\n", start) - self.trailing_blank
+        if start < len(self.data) and not self.data.endswith(b"\n"):
+            expected += 1  # the last line has no line break
+        if expected <= 0:
+            self._blank_after = 0
+            return pd.DataFrame({n: pd.array([], dtype="str") for n in names}).assign(
+                line=pd.array([], dtype="int64")
+            )
+        irregular = 0
+
+        def count(_row: object) -> str:
+            nonlocal irregular
+            irregular += 1
+            return "skip"
+
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(self.data).slice(start)),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(
+                delimiter=self.delimiter, quote_char=False, invalid_row_handler=count
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                check_utf8=False,  # ``as_utf8`` has checked the whole file
+            ),
+        )
+        if irregular or table.num_rows != expected:
+            return None
+        line = np.arange(header_line + 2, header_line + 2 + table.num_rows, dtype=np.int64)
+        columns = [table.column(n).combine_chunks() for n in names]
+        # Blank rows (nothing but spaces between the delimiters) are counted, not read.
+        blank = pc.match_substring_regex(columns[0], SPACE_ONLY)
+        if pc.any(blank).as_py():
+            for column in columns[1:]:
+                blank = pc.and_(blank, pc.match_substring_regex(column, SPACE_ONLY))
+        self._blank_after = pc.sum(blank).as_py() or 0
+        if self._blank_after:
+            keep = pc.invert(blank)
+            columns = [c.filter(keep) for c in columns]
+            line = line[keep.to_numpy(zero_copy_only=False)]
+        frame = pd.DataFrame(
+            {n: pd.array(c, dtype="str") for n, c in zip(names, columns, strict=True)}
+        )
+        frame["line"] = pd.array(line, dtype="int64")
+        return frame
+
+
+def regular(data: bytes, delimiter: str) -> RegularCsvSheet | None:
+    """The file as a ``RegularCsvSheet`` if it can be one, judged from its bytes; else None.
+
+    Each test is one ``memchr``-fast pass over the file, without a copy. An empty line
+    after the header is found later, by the reader's row count.
+    """
+    end = len(data)
+    while end and data[end - 1] in b"\r\n":
+        end -= 1
+    if end == 0 or data.find(b'"') >= 0 or data.find(b"\x00") >= 0:
+        return None
+    carriage_returns = data.count(b"\r")
+    if carriage_returns and carriage_returns != data.count(b"\r\n"):
+        return None  # a lone \r ends a line for csv and editors
+    trailing_blank = max(data.count(b"\n", end) - 1, 0)
+    line_ends: list[int] = []
+    blank_lines: list[int] = []
+    records: list[Record] = []
+    position = 0
+    while position < end and len(records) < HEAD_RECORDS:
+        stop = data.find(b"\n", position)
+        stop = len(data) if stop < 0 else stop + 1
+        text = data[position:stop].decode("utf-8").rstrip("\r\n")
+        cells = text.split(delimiter)
+        index = len(line_ends)
+        line_ends.append(stop)
+        if any(c.strip() for c in cells):
+            records.append(Record(index + 1, index + 1, cells))
+        else:
+            blank_lines.append(index)
+        position = stop
+    return RegularCsvSheet(data, delimiter, line_ends, blank_lines, trailing_blank, records)
