@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from xgedu_stats.config import UNCATEGORISED, Category, Platform
@@ -34,24 +35,21 @@ def category_counts(item_category: pd.Series, categories: Sequence[Category]) ->
 
 
 def platform_counts(
-    rows_read: pd.Series, counted: pd.DataFrame, platforms: Sequence[Platform]
+    rows_read: pd.Series, masks: np.ndarray, platforms: Sequence[Platform]
 ) -> pd.DataFrame:
     """Per platform: rows read from its files, distinct items on it, and items only there.
 
-    ``rows_read`` is indexed by platform key; ``counted`` has ``item_id`` and ``platform``
-    for every row that was counted (readable, in period).
+    ``rows_read`` is indexed by platform key; ``masks`` has one number per item, bit ``i``
+    set when the item has a copy on ``platforms[i]`` (``dedupe.platform_masks``).
     """
-    pairs = counted[["item_id", "platform"]].drop_duplicates()
-    items = pairs["platform"].value_counts()
-    platforms_per_item = pairs.groupby("item_id")["platform"].transform("size")
-    only = pairs.loc[platforms_per_item == 1, "platform"].value_counts()
     keys = [p.key for p in platforms]
+    bits = np.left_shift(1, np.arange(len(keys), dtype=np.int64))
     return pd.DataFrame(
         {
             "platform": keys,
             "label": [p.label for p in platforms],
             "rows": [int(rows_read.get(k, 0)) for k in keys],
-            "items": [int(items.get(k, 0)) for k in keys],
-            "only_here": [int(only.get(k, 0)) for k in keys],
+            "items": [int(np.count_nonzero(masks & b)) for b in bits],
+            "only_here": [int(np.count_nonzero(masks == b)) for b in bits],
         }
     ).astype({"platform": "str", "label": "str"})

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from xgedu_stats.config import UNCATEGORISED, Category
+from xgedu_stats.dedupe import order_by
 from xgedu_stats.normalize import on_unique
 
 # A channel path's separators: 首页/信息公开/规划财务, 首页 > 业务工作 > 规划财务, 首页›…
@@ -26,13 +27,17 @@ def last_segment(channels: pd.Series) -> pd.Series:
 
 
 def row_categories(channels: pd.Series, categories: Sequence[Category]) -> pd.Series:
-    """Each row's category by its channel's last segment, or <NA> when it maps to none."""
+    """Each row's category by its channel's last segment, or <NA> when it maps to none.
+
+    A categorical column whose categories are the report's, in the report's order.
+    """
     lookup: dict[str, str] = {}
     for cat in categories:
         for name in (cat.name, *cat.aliases):
             key = pd.Series([name], dtype="str").str.normalize("NFKC").iloc[0].strip()
             lookup[key] = cat.name
-    return on_unique(channels, lambda c: last_segment(c).map(lookup).astype("str"))
+    dtype = pd.CategoricalDtype([c.name for c in categories])
+    return on_unique(channels, lambda c: last_segment(c).map(lookup).astype(dtype))
 
 
 def item_categories(rows: pd.DataFrame, categories: Sequence[Category]) -> pd.Series:
@@ -47,11 +52,16 @@ def item_categories(rows: pd.DataFrame, categories: Sequence[Category]) -> pd.Se
     ['基础教育', '未分类']
     """
     names = [c.name for c in categories]
-    ranks = pd.Categorical(rows["category"], categories=names).codes.astype("int64")
+    column = rows["category"]
+    if isinstance(column.dtype, pd.CategoricalDtype) and list(column.cat.categories) == names:
+        ranks = column.cat.codes.to_numpy().astype("int64")  # as ``row_categories`` gives
+    else:
+        ranks = pd.Categorical(column, categories=names).codes.astype("int64")
     mapped = ranks >= 0
     rank = ranks[mapped]
     ids = rows["item_id"].to_numpy(dtype="int64")[mapped]
-    best = np.lexsort((rank, rows["platform_rank"].to_numpy(dtype="int64")[mapped], ids))
+    platform = rows["platform_rank"].to_numpy(dtype="int64")[mapped]
+    best = order_by([ids, platform, rank]) if len(ids) else np.arange(0)
     first = best[np.r_[True, ids[best][1:] != ids[best][:-1]]] if len(best) else best
     # item ids are 1…N (dedupe.assign_items)
     count = int(rows["item_id"].max()) if len(rows) else 0

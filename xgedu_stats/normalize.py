@@ -86,9 +86,9 @@ def on_unique(values: pd.Series, parse: Callable[[pd.Series], T]) -> T:
     Dates, channels and counts repeat a lot: a million rows hold a few thousand distinct
     date strings, so parsing each once is most of the saving.
     """
-    codes, uniques = pd.factorize(_str(values))
-    parsed = parse(pd.Series(uniques, dtype="str"))
-    spread = parsed.take(codes)
+    encoded = pc.dictionary_encode(arrow_strings(values))
+    parsed = parse(pd.Series(pd.array(encoded.dictionary, dtype="str")))
+    spread = parsed.take(encoded.indices.to_numpy())
     spread.index = values.index
     return spread
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from xgedu_stats.aggregate import category_counts, platform_counts
 from xgedu_stats.categories import item_categories, last_segment, row_categories
 from xgedu_stats.config import UNCATEGORISED, Period, RunConfig, Settings
-from xgedu_stats.dedupe import assign_items, first_copies, merged_groups
+from xgedu_stats.dedupe import assign_items, first_copies, merged_groups, platform_masks
 from xgedu_stats.errors import InputError
 from xgedu_stats.ingest import discover
 from xgedu_stats.merging import pairs_frame, refine
@@ -100,7 +102,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     keys = [p.key for p in settings.platforms]
     counted = counted.reset_index(drop=True)
     counted = counted.assign(
-        platform_rank=pd.Categorical(counted["platform"], categories=keys).codes.astype("int64"),
+        platform_rank=_ranks(counted["platform"], keys),
         item_id=assign_items(counted["title_key"], counted["date"], settings.dedupe.window_days),
         category=row_categories(counted["channel"], settings.categories),
     )
@@ -108,7 +110,9 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     counted = counted.assign(exact_id=exact, item_id=final)
     warnings += notes
     item_category = item_categories(counted, settings.categories)
-    items = _items(counted, item_category, tuple(keys))
+    ids = counted["item_id"].to_numpy(dtype=np.int64)
+    masks = platform_masks(ids, counted["platform_rank"].to_numpy(), len(item_category))
+    items = _items(counted, item_category, masks, tuple(keys))
 
     unique = len(items)
     totals = Totals(
@@ -137,29 +141,35 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         items=items,
         rejects=rejects,
         categories=category_counts(items["category"], settings.categories),
-        platforms=platform_counts(rows_read, counted, settings.platforms),
+        platforms=platform_counts(rows_read, masks, settings.platforms),
         warnings=tuple(warnings),
         fuzzy_pairs=fuzzy_pairs,
     )
 
 
+def _ranks(platform: pd.Series, keys: list[str]) -> np.ndarray:
+    """Each row's platform as its position in ``keys`` (the priority order)."""
+    found = pc.index_in(pa.chunked_array(pa.array(platform.array)), value_set=pa.array(keys))
+    return found.to_numpy().astype(np.int64)
+
+
 def _items(
-    counted: pd.DataFrame, item_category: pd.Series, platforms: tuple[str, ...]
+    counted: pd.DataFrame, item_category: pd.Series, masks: np.ndarray, platforms: tuple[str, ...]
 ) -> pd.DataFrame:
     """One row per item: the title and date of its highest-priority copy, its platforms."""
     first_rows = first_copies(counted, counted["item_id"].to_numpy(dtype=np.int64))
     first = counted[["item_id", "title", "date"]].iloc[first_rows].set_index("item_id")
-    # Which platforms an item is on, as a bit mask (few distinct masks), then as text.
-    on = counted[["item_id", "platform_rank"]].drop_duplicates()
-    bits = pd.Series(np.left_shift(1, on["platform_rank"].to_numpy(dtype=np.int64)))
-    masks = bits.groupby(on["item_id"].to_numpy()).sum()  # one bit per platform: sum == or
-    names = {m: ",".join(k for i, k in enumerate(platforms) if m >> i & 1) for m in masks.unique()}
+    # Platforms as text, once per distinct mask (few).
+    distinct = np.flatnonzero(np.bincount(masks)) if len(masks) else masks
+    names = np.full(int(distinct.max()) + 1 if len(distinct) else 0, "", dtype=object)
+    for m in distinct:
+        names[m] = ",".join(k for i, k in enumerate(platforms) if m >> i & 1)
     items = pd.DataFrame(
         {
             "title": first["title"],
             "date": first["date"],
             "category": item_category,
-            "platforms": masks.map(names).astype("str"),
+            "platforms": pd.array(names[masks], dtype="str"),
         }
     )
     return items.rename_axis("item_id").reset_index()

@@ -281,11 +281,11 @@ class _Judge:
         # Every summary word ends in 计: only rows whose first cell holds a 计, or is
         # empty while a later cell holds one, need a closer look.
         first = _strings(frame[names[0]])
-        maybe = pc.match_substring(first, "计")
+        maybe = pc.match_substring_regex(first, "计")  # (RE2 finds a literal faster)
         empty_first = pc.match_substring_regex(first, SPACE_ONLY)
         if pc.any(empty_first).as_py():
             for name in names[1:]:
-                later = pc.match_substring(_strings(frame[name]), "计")
+                later = pc.match_substring_regex(_strings(frame[name]), "计")
                 maybe = pc.or_(maybe, pc.and_(empty_first, later))
         maybe = maybe.to_numpy(zero_copy_only=False)
         if maybe.any():

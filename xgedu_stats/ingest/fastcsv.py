@@ -105,7 +105,7 @@ class FastCsvSheet:
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=self.delimiter, quote_char=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: pa.large_string() for n in names},  # as pandas' str
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -240,7 +240,7 @@ class RegularCsvSheet:
                 delimiter=self.delimiter, quote_char=False, invalid_row_handler=count
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: pa.large_string() for n in names},  # as pandas' str
                 strings_can_be_null=False,
                 check_utf8=False,  # ``as_utf8`` has checked the whole file
             ),
@@ -248,7 +248,7 @@ class RegularCsvSheet:
         if irregular or table.num_rows != expected:
             return None
         line = np.arange(header_line + 2, header_line + 2 + table.num_rows, dtype=np.int64)
-        columns = [table.column(n).combine_chunks() for n in names]
+        columns = [table.column(n) for n in names]
         # Blank rows (nothing but spaces between the delimiters) are counted, not read.
         blank = pc.match_substring_regex(columns[0], SPACE_ONLY)
         if pc.any(blank).as_py():
@@ -258,7 +258,7 @@ class RegularCsvSheet:
         if self._blank_after:
             keep = pc.invert(blank)
             columns = [c.filter(keep) for c in columns]
-            line = line[keep.to_numpy(zero_copy_only=False)]
+            line = line[keep.to_numpy()]
         frame = pd.DataFrame(
             {n: pd.array(c, dtype="str") for n, c in zip(names, columns, strict=True)}
         )
