@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xgedu_stats.dedupe import assign_items, key_codes, merged_groups
+from xgedu_stats.dedupe import _Words, assign_items, key_codes, merged_groups
 
 
 def ids(keys: list[str], dates: list[str], window: int = 3) -> list[int]:
@@ -91,3 +92,16 @@ def test_key_codes_depend_on_the_keys_alone(keys: list[str], random) -> None:
     ranks = sorted(set(codes.values()))
     assert codes == again  # the same order whatever the row order …
     assert len(ranks) == len(set(keys)) and ranks == list(range(len(ranks)))  # … one per key
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=40), st.data())
+def test_words_read_up_to_eight_bytes_anywhere(data: bytes, draw) -> None:
+    offsets = draw.draw(st.lists(st.integers(0, len(data)), min_size=1, max_size=10))
+    counts = [draw.draw(st.integers(0, min(8, len(data) - o))) for o in offsets]
+    got = _Words(np.frombuffer(data, dtype=np.uint8)).at(np.array(offsets), np.array(counts))
+    expected = [
+        int.from_bytes(data[o : o + c].ljust(8, b"\0"), "big")
+        for o, c in zip(offsets, counts, strict=True)
+    ]
+    assert got.tolist() == expected

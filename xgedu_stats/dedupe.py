@@ -102,14 +102,21 @@ class _Words:
     )
 
     def __init__(self, data: np.ndarray) -> None:
-        padded = np.zeros(len(data) + 8, dtype=np.uint8)
-        padded[: len(data)] = data
-        # Element i of this view is bytes i…i+7: overlapping, unaligned, read as big-endian.
-        self._view = np.ndarray((len(data) + 1,), dtype=">u8", buffer=padded, strides=(1,))
+        # Element i of these views is bytes i…i+7: overlapping, unaligned, big-endian. The
+        # last 7 offsets would read past the end: they read a zero-padded copy instead.
+        self._full = max(len(data) - 7, 0)
+        self._view = np.ndarray((self._full,), dtype=">u8", buffer=data, strides=(1,))
+        end = np.zeros(15, dtype=np.uint8)
+        end[: len(data) - self._full] = data[self._full :]
+        self._end = np.ndarray((8,), dtype=">u8", buffer=end, strides=(1,))
 
     def at(self, offsets: np.ndarray, count: np.ndarray) -> np.ndarray:
         """``count`` (0…8) bytes from each offset, zero-padded on the right."""
-        return self._view[offsets].astype(np.uint64) & self._MASKS[count]
+        words = self._end[np.clip(offsets - self._full, 0, 7)]
+        if self._full:
+            near_end = offsets >= self._full
+            words = np.where(near_end, words, self._view[np.where(near_end, 0, offsets)])
+        return words.astype(np.uint64) & self._MASKS[count]
 
 
 def sorted_codes(values: pd.Series) -> np.ndarray:

@@ -131,14 +131,17 @@ def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
         if pc.any(touched).as_py():
             edited = pc.replace_substring_regex(part.filter(touched), pattern, "")
             part = pc.replace_with_mask(part, touched, edited)
-        return pc.replace_substring_regex(part, _PUNCTUATION, "")
+        part = pc.replace_substring_regex(part, _PUNCTUATION, "")
+        # NFKC again where a combining mark is left: removing a space can bring it next
+        # to a letter ("A ́" -> "Á"), which the second pass composes.
+        marks = pc.match_substring_regex(part, r"\p{M}")
+        if pc.any(marks).as_py():
+            part = pc.if_else(marks, pc.utf8_normalize(part, "NFKC"), part)
+        return part
 
-    a = in_parallel(keys, _chunks(titles))
-    # NFKC again where a combining mark is left: removing a space can bring it next to a
-    # letter ("A ́" -> "Á"), which the second pass composes.
-    marks = pc.match_substring_regex(a, r"\p{M}")
-    if pc.any(marks).as_py():
-        a = pc.if_else(marks, pc.utf8_normalize(a, "NFKC"), a)
+    chunks = in_parallel(keys, _chunks(titles)).chunks
+    # One chunk: the keys are hashed as one array next (``dedupe.key_codes``).
+    a = pa.concat_arrays(chunks) if len(chunks) != 1 else chunks[0]
     return pd.Series(pd.array(a, dtype="str"), index=titles.index)
 
 
