@@ -4,9 +4,12 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xgedu_stats.config import Period
 from xgedu_stats.normalize import (
+    dates_column,
     normalize,
     out_of_period,
     parse_counts,
@@ -185,3 +188,27 @@ def test_out_of_period() -> None:
     assert out_of_period(frame, Period()).tolist() == [False] * 5
     since = Period(start=date(2018, 6, 1))
     assert out_of_period(frame, since).tolist() == [True, True, False, False, False]
+
+
+two = st.integers(0, 39).map("{:02d}".format)
+iso_like = st.builds(
+    lambda y, m, d, time, tail: f"{y:04d}-{m}-{d}{time}{tail}",
+    st.integers(0, 9999),
+    two,
+    two,
+    st.one_of(
+        st.just(""),
+        st.builds(lambda h, mi: f" {h}:{mi}", two, two),
+        st.builds(lambda h, mi, s: f" {h}:{mi}:{s}", two, two, two),
+    ),
+    st.sampled_from(["", "", "", " ", "Z", ".5", "x"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(iso_like, st.text("0123456789-/: 年月日T", max_size=20)), max_size=20))
+def test_dates_read_by_position_are_what_parse_dates_reads(values: list[str]) -> None:
+    column = pd.Series(values, dtype="str")
+    got = dates_column(column)
+    pd.testing.assert_series_equal(got["date"], parse_dates(column), check_names=False)
+    assert got["blank"].tolist() == [not v.strip() for v in values]
