@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import pandas as pd
@@ -9,6 +10,8 @@ from hypothesis import strategies as st
 
 from xgedu_stats.config import Period
 from xgedu_stats.normalize import (
+    _PUNCTUATION,
+    NFKC_SAFE,
     dates_column,
     normalize,
     out_of_period,
@@ -212,3 +215,58 @@ def test_dates_read_by_position_are_what_parse_dates_reads(values: list[str]) ->
     got = dates_column(column)
     pd.testing.assert_series_equal(got["date"], parse_dates(column), check_names=False)
     assert got["blank"].tolist() == [not v.strip() for v in values]
+
+
+def _composition_seconds() -> set[str]:
+    seconds = set()
+    for code in range(0x110000):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    return seconds
+
+
+def test_every_character_that_skips_nfkc_is_safe_to_skip() -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    safe = [chr(c) for c in [*range(0x80), *range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)]]
+    safe += list(NFKC_SAFE)
+    seconds = _composition_seconds()
+    anchored = set("[]【】-—_|") | {c for c in map(chr, range(0x80)) if c.isspace()}
+
+    def dropped(texts: list[str]) -> list[bool]:
+        kept = pc.replace_substring_regex(pa.array(texts), _PUNCTUATION, "")
+        return [k == "" for k in kept.to_pylist()]
+
+    images = [unicodedata.normalize("NFKC", c) for c in safe]
+    punct_before, punct_after = dropped(safe), dropped(images)
+    for c, image, before, after in zip(safe, images, punct_before, punct_after, strict=True):
+        stable = image == c and unicodedata.combining(c) == 0 and c not in seconds
+        dropped_either_way = before and after and not (set(image) & anchored)
+        assert stable or dropped_either_way, f"U+{ord(c):04X} {c!r} -> {image!r}"
+
+
+# A title as the rules see it: a lead (tag, spaces), words and punctuation, a joint
+# (separators, spaces) and a tail (a site name). Characters NFKC changes appear in every
+# part, so a character wrongly let past NFKC changes some key.
+_changed = ["　", "［", "］", "－", "＿", "｜", "５", "Ａ", "\u0301", "⑴", "㈱", "﹝", "ﾟ"]
+_part = st.sampled_from
+title_text = st.builds(
+    lambda lead, words, joint, tail: lead + "".join(words) + "".join(joint) + tail,
+    _part(["", " ", "【转】", "[转]", "［转］", "［转]", "　", "【转】　"]),
+    st.lists(
+        _part(["关于", "通知", "第3期", "a", "1", "（", "）", "，", "…", "·", *_changed]),
+        max_size=4,
+    ),
+    st.lists(_part([" ", "-", " - ", "—", "_", "|", "　", "－", "＿", "｜", "（"]), max_size=3),
+    _part(["", "孝感教育", "孝感教育 ", "孝感教育　"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(title_text, min_size=1, max_size=20))
+def test_keys_are_the_same_with_or_without_the_nfkc_shortcut(titles: list[str]) -> None:
+    nfkc = [unicodedata.normalize("NFKC", t) for t in titles]  # the shortcut never applies
+    got = title_keys(pd.Series(titles, dtype="str"), ["孝感教育"])
+    assert got.tolist() == title_keys(pd.Series(nfkc, dtype="str"), ["孝感教育"]).tolist()

@@ -34,6 +34,18 @@ _DATE = (
     r"\s*(?:Z|[+-]\d{2}:?\d{2})?$"
 )
 
+#: Characters a title may hold and still skip NFKC with its key unchanged: NFKC leaves
+#: them alone and they never compose with a neighbour (ASCII, CJK ideographs, CJK
+#: punctuation), or NFKC turns them into punctuation that the key drops anyway and that
+#: the tag and site-name rules do not look for (（ → (, ， → ,). Most titles hold only
+#: these; ``tests/test_normalize.py`` checks each against unicodedata and ``title_keys``.
+NFKC_SAFE = "、。〈〉《》「」『』【】〔〕〖〗“”‘’·—" + "（），：；！？…"
+_NEEDS_NFKC = (
+    r"[^\x{0}-\x{7F}\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}"
+    + "".join(f"\\x{{{ord(c):X}}}" for c in NFKC_SAFE)
+    + "]"
+)
+
 T = TypeVar("T", pd.Series, pd.DataFrame)
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -126,7 +138,12 @@ def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
     hints = "|".join(hint)
 
     def keys(part: pa.Array) -> pa.Array:
-        part = pc.utf8_normalize(part, "NFKC")
+        needs = pc.match_substring_regex(part, _NEEDS_NFKC)
+        if pc.all(needs).as_py():
+            part = pc.utf8_normalize(part, "NFKC")
+        elif pc.any(needs).as_py():
+            nfkc = pc.utf8_normalize(part.filter(needs), "NFKC")
+            part = pc.replace_with_mask(part, needs, nfkc)
         touched = pc.match_substring_regex(part, hints)
         if pc.any(touched).as_py():
             edited = pc.replace_substring_regex(part.filter(touched), pattern, "")
