@@ -105,16 +105,22 @@ def on_unique(values: pd.Series, parse: Callable[[pd.Series], T]) -> T:
     return spread
 
 
-def in_parallel(fn: Callable[[pa.Array], pa.Array], a: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Run an Arrow kernel over the chunks of ``a`` on every core (Arrow releases the GIL)."""
+def in_parallel(
+    fn: Callable[[pa.Array], pa.Array], a: pa.ChunkedArray, piece: int = 100_000
+) -> pa.ChunkedArray:
+    """Run an Arrow kernel over pieces of ``a`` on every core (Arrow releases the GIL).
+
+    The pieces are the chunks (one or more a file), long ones sliced (no copy).
+    """
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    workers = min(os.cpu_count() or 1, a.num_chunks)
+    pieces = [c.slice(i, piece) for c in a.chunks for i in range(0, len(c), piece)] or a.chunks
+    workers = min(os.cpu_count() or 1, len(pieces))
     if workers <= 1:
-        return pa.chunked_array([fn(c) for c in a.chunks], type=a.type)
+        return pa.chunked_array([fn(c) for c in pieces], type=a.type)
     with ThreadPoolExecutor(workers) as pool:
-        return pa.chunked_array(list(pool.map(fn, a.chunks)), type=a.type)
+        return pa.chunked_array(list(pool.map(fn, pieces)), type=a.type)
 
 
 def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
