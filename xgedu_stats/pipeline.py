@@ -89,14 +89,16 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     rejected = (rows["reason"] != "") & ~outside
     views_warning = _unreadable_views_warning(rows)
     rejects = pd.concat(
-        [rows.loc[rejected].assign(raw=""), loaded.malformed],
+        [rows.iloc[np.flatnonzero(rejected)].assign(raw=""), loaded.malformed],
         ignore_index=True,
     )
     rejects = rejects.reindex(columns=REJECT_COLUMNS).sort_values(["file", "line"])
     rejects = rejects.reset_index(drop=True)
     rows_total, out_of_period_total = len(rows), int(outside.sum())
     keep = ~outside & ~rejected
-    counted = rows[COUNTED_COLUMNS] if keep.all() else rows.loc[keep, COUNTED_COLUMNS]
+    counted = rows[COUNTED_COLUMNS]
+    if not keep.all():
+        counted = counted.iloc[np.flatnonzero(keep)]  # (a boolean .loc is slower here)
     del rows
 
     keys = [p.key for p in settings.platforms]
