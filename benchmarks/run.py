@@ -6,6 +6,7 @@ time, the largest peak memory (RSS) and the ratio to DuckDB's bare dedupe-and-co
     pip install duckdb                      # the yardstick; not a dependency of the tool
     python benchmarks/run.py --rows 1000000 # makes the data under /tmp first if needed
     python benchmarks/run.py --rows 10000000 --only-tool --runs 1 --fuzzy-rows 0
+    pip install polars && python benchmarks/run.py --sketches  # the job with no checks (sketches.py)
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ def main() -> None:
     parser.add_argument(
         "--only-tool", action="store_true", help="time xgedu-stats alone (large runs)"
     )
+    parser.add_argument(
+        "--sketches",
+        action="store_true",
+        help="also time sketches of the job with no checks, in Arrow and in polars (sketches.py)",
+    )
     args = parser.parse_args()
 
     data = data_set(args.rows, args.data)
@@ -126,6 +132,16 @@ def main() -> None:
                     [sys.executable, "-c", PANDAS, *files],
                 )
             )
+
+    if args.sketches:
+        from sketches import ARROW, POLARS
+
+        contenders.append(
+            ("sketch, no checks: pyarrow + numpy", [sys.executable, "-c", ARROW, *files])
+        )
+        contenders.append(
+            ("sketch, no checks: polars (lazy)", [sys.executable, "-c", POLARS, *files])
+        )
 
     small = data_set(args.fuzzy_rows, None) if args.fuzzy_rows else data
     if args.fuzzy_rows:
