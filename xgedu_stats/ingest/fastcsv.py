@@ -30,9 +30,11 @@ from xgedu_stats.ingest.text import REASON_NUL, REASON_QUOTE, Bad, Record
 #: Records parsed in Python to look for the header.
 HEAD_RECORDS = 20
 
-#: A cell that Python's ``str.strip`` empties. RE2's ``\s`` is ASCII only; the rest of
-#: what ``str.isspace`` accepts is listed (a test checks it against every code point).
-SPACE_ONLY = r"^[\s\x{0B}\x{1C}-\x{1F}\x{85}\p{Z}]*$"
+#: A character ``str.isspace`` accepts. RE2's ``\s`` is ASCII only; the rest is listed
+#: (a test checks it against every code point).
+SPACE = r"[\s\x{0B}\x{1C}-\x{1F}\x{85}\p{Z}]"
+#: A cell that Python's ``str.strip`` empties.
+SPACE_ONLY = rf"^{SPACE}*$"
 
 
 @dataclass
@@ -60,7 +62,10 @@ class FastCsvSheet:
     def cells(self, i: int) -> list[str]:
         if i in self.quoted:
             return self.quoted[i]
-        return self.line_text(i).split(self.delimiter)
+        text = self.line_text(i)
+        if '"' in text:  # a plainly quoted line (``_plainly_quoted``): csv reads it as Arrow does
+            return next(csv.reader([text], delimiter=self.delimiter, strict=True))
+        return text.split(self.delimiter)
 
     def rows(self, header_line: int, raw_width: int) -> tuple[pd.DataFrame, list[int]]:
         """Lines after the header with exactly ``raw_width`` fields, as string columns.
@@ -103,7 +108,9 @@ class FastCsvSheet:
         table = pacsv.read_csv(
             pa.BufferReader(blob),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=self.delimiter, quote_char=False),
+            # Lines with quote characters get here only when plainly quoted, where
+            # Arrow's quoting and Python's strict csv agree.
+            parse_options=pacsv.ParseOptions(delimiter=self.delimiter, quote_char='"'),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.large_string() for n in names},  # as pandas' str
                 strings_can_be_null=False,
@@ -131,10 +138,19 @@ def scan(data: bytes, delimiter: str) -> FastCsvSheet | None:
     def per_line(positions: np.ndarray) -> np.ndarray:
         return np.bincount(np.searchsorted(starts, positions, side="right") - 1, minlength=n)
 
-    quotes = per_line(np.flatnonzero(buf == 34))
+    quote_at = np.flatnonzero(buf == 34)
+    quotes = per_line(quote_at)
     if np.any(quotes % 2):
         return None
-    fields = per_line(np.flatnonzero(buf == ord(delimiter))) + 1
+    delimiter_at = np.flatnonzero(buf == ord(delimiter))
+    delimiter_line = np.searchsorted(starts, delimiter_at, side="right") - 1
+    if len(quote_at):
+        # A delimiter inside a quoted field has an odd number of its line's quotes before
+        # it (exact for plainly quoted lines; the others are read by csv below).
+        earlier = np.concatenate(([0], np.cumsum(quotes)))[delimiter_line]
+        inside = (np.searchsorted(quote_at, delimiter_at) - earlier) % 2 == 1
+        delimiter_line = delimiter_line[~inside]
+    fields = np.bincount(delimiter_line, minlength=n) + 1
     # A line is blank when it holds nothing but delimiters and spaces; every line's span
     # [start, next start) is non-empty (it holds at least its line break or one byte).
     content = np.ones(256, dtype=bool)
@@ -151,7 +167,10 @@ def scan(data: bytes, delimiter: str) -> FastCsvSheet | None:
     sheet = FastCsvSheet(data, delimiter, starts, ends, fields, blank_mask, {}, [], [])
     for i in np.flatnonzero(unicode_only & (quotes == 0)):
         blank_mask[i] = not any(c.strip() for c in sheet.line_text(i).split(delimiter))
-    for i in np.flatnonzero(quotes > 0):
+    with_quotes = np.flatnonzero(quotes > 0)
+    plain = _plainly_quoted(data, starts, with_quotes, delimiter)
+    blank_mask[with_quotes[plain]] = _blank_quoted(data, starts, with_quotes[plain], delimiter)
+    for i in with_quotes[~plain]:  # few: quotes inside unquoted fields, text after a quote
         text = sheet.line_text(i)
         try:
             cells = next(csv.reader([text], delimiter=delimiter, strict=True))
@@ -170,6 +189,45 @@ def scan(data: bytes, delimiter: str) -> FastCsvSheet | None:
     for i in np.flatnonzero(~blank_mask & (fields >= 0))[:HEAD_RECORDS]:
         sheet.records.append(Record(int(i) + 1, int(i) + 1, sheet.cells(int(i))))
     return sheet
+
+
+def _quoted_lines(data: bytes, starts: np.ndarray, lines: np.ndarray) -> pa.Array:
+    """The given lines (with their line breaks) as Arrow strings."""
+    bounds = np.append(starts, len(data)).astype(np.int64)
+    every = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(bounds), pa.py_buffer(data))
+    return every.take(pa.array(lines, type=pa.int64()))
+
+
+def _delimiter_pattern(delimiter: str) -> str:
+    return {"\t": r"\t", "|": r"\|"}.get(delimiter, delimiter)
+
+
+def _plainly_quoted(
+    data: bytes, starts: np.ndarray, lines: np.ndarray, delimiter: str
+) -> np.ndarray:
+    """Which of these lines quote only whole fields, inner quotes doubled (``"a,b","c""d"``).
+
+    On such lines Arrow's CSV reader and Python's strict csv read the same cells, so they
+    are read in bulk; any other line with a quote character is read by csv, line by line.
+    """
+    if len(lines) == 0:
+        return np.zeros(0, dtype=bool)
+    d = _delimiter_pattern(delimiter)
+    field = rf'(?:"(?:[^"\r\n]|"")*"|[^"{d}\r\n]*)'
+    record = rf"^{field}(?:{d}{field})*\r?\n?$"
+    found = pc.match_substring_regex(_quoted_lines(data, starts, lines), record)
+    return found.to_numpy(zero_copy_only=False)
+
+
+def _blank_quoted(data: bytes, starts: np.ndarray, lines: np.ndarray, delimiter: str) -> np.ndarray:
+    """Which of these plainly quoted lines hold nothing but spaces (``"", " "``)."""
+    if len(lines) == 0:
+        return np.zeros(0, dtype=bool)
+    d = _delimiter_pattern(delimiter)
+    field = rf'(?:{SPACE}*|"{SPACE}*")'
+    record = rf"^{field}(?:{d}{field})*\r?\n?$"
+    found = pc.match_substring_regex(_quoted_lines(data, starts, lines), record)
+    return found.to_numpy(zero_copy_only=False)
 
 
 @dataclass
