@@ -1,9 +1,10 @@
 """The fast paths for delimited text.
 
-``regular``: when a file has no quote character, no NUL, no lone CR and no empty line
-inside it, and every line after the header has the header's number of fields, each
-line is one record and line numbers are arithmetic: Arrow's CSV reader reads the bytes
-after the header as they are, on every core. This is what most exports look like.
+``regular``: when a file has no NUL, no lone CR and no empty line inside it, quotes
+(if any) only around whole fields, and every line after the header has the header's
+number of fields, each line is one record and line numbers are arithmetic: Arrow's
+CSV reader reads the bytes after the header as they are, on every core. This is what
+most exports look like.
 
 ``scan``: otherwise numpy finds lines and fields, and Arrow's CSV reader splits them. It
 applies when no record spans lines (every line holds an even number of quote
@@ -212,11 +213,29 @@ def _plainly_quoted(
     """
     if len(lines) == 0:
         return np.zeros(0, dtype=bool)
+    found = pc.match_substring_regex(_quoted_lines(data, starts, lines), _plain_record(delimiter))
+    return found.to_numpy(zero_copy_only=False)
+
+
+def _plain_record(delimiter: str, whole_file: bool = False) -> str:
+    """A line whose fields are bare (no quote character) or wholly quoted, quotes doubled;
+    or, with ``whole_file``, a text made only of such lines."""
     d = _delimiter_pattern(delimiter)
     field = rf'(?:"(?:[^"\r\n]|"")*"|[^"{d}\r\n]*)'
-    record = rf"^{field}(?:{d}{field})*\r?\n?$"
-    found = pc.match_substring_regex(_quoted_lines(data, starts, lines), record)
-    return found.to_numpy(zero_copy_only=False)
+    record = rf"{field}(?:{d}{field})*"
+    if whole_file:
+        return rf"\A(?:{record}\r?\n)*(?:{record})?\z"
+    return rf"^{record}\r?\n?$"
+
+
+def _every_line_plain(data: bytes, delimiter: str) -> bool:
+    """Whether every line of the file is plainly quoted (or has no quotes): one pass of
+    RE2 over the whole file, without a line index."""
+    whole = pa.LargeStringArray.from_buffers(
+        1, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)), pa.py_buffer(data)
+    )
+    found = pc.match_substring_regex(whole, _plain_record(delimiter, whole_file=True))
+    return bool(found[0].as_py())
 
 
 def _blank_quoted(data: bytes, starts: np.ndarray, lines: np.ndarray, delimiter: str) -> np.ndarray:
@@ -232,7 +251,7 @@ def _blank_quoted(data: bytes, starts: np.ndarray, lines: np.ndarray, delimiter:
 
 @dataclass
 class RegularCsvSheet:
-    """A file whose every line is one record: read by Arrow without a line index.
+    """A file whose every line is one plain record: read by Arrow without a line index.
 
     Built by ``regular`` from the first lines only. ``rows`` reads everything after the
     header in one go; should a line there have another number of fields, the file is
@@ -268,7 +287,7 @@ class RegularCsvSheet:
             if frame is not None:
                 return frame, []
             self._scanned = scan(self.data, self.delimiter)
-            assert self._scanned is not None  # no quote characters: every record is one line
+            assert self._scanned is not None  # plain lines: every record is one line
             self.bad = self._scanned.bad
         return self._scanned.rows(header_line, raw_width)
 
@@ -295,7 +314,7 @@ class RegularCsvSheet:
             pa.BufferReader(pa.py_buffer(self.data).slice(start)),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
             parse_options=pacsv.ParseOptions(
-                delimiter=self.delimiter, quote_char=False, invalid_row_handler=count
+                delimiter=self.delimiter, quote_char='"', invalid_row_handler=count
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.large_string() for n in names},  # as pandas' str
@@ -333,8 +352,12 @@ def regular(data: bytes, delimiter: str) -> RegularCsvSheet | None:
     end = len(data)
     while end and data[end - 1] in b"\r\n":
         end -= 1
-    if end == 0 or data.find(b'"') >= 0 or data.find(b"\x00") >= 0:
+    if end == 0 or data.find(b"\x00") >= 0:
         return None
+    if data.find(b'"') >= 0 and not _every_line_plain(data, delimiter):
+        return (
+            None  # a quote inside a bare field, text after a closing quote, a record on two lines
+        )
     carriage_returns = data.count(b"\r")
     if carriage_returns and carriage_returns != data.count(b"\r\n"):
         return None  # a lone \r ends a line for csv and editors
@@ -347,7 +370,10 @@ def regular(data: bytes, delimiter: str) -> RegularCsvSheet | None:
         stop = data.find(b"\n", position)
         stop = len(data) if stop < 0 else stop + 1
         text = data[position:stop].decode("utf-8").rstrip("\r\n")
-        cells = text.split(delimiter)
+        if '"' in text:  # plainly quoted: csv reads it as Arrow does
+            cells = next(csv.reader([text], delimiter=delimiter, strict=True))
+        else:
+            cells = text.split(delimiter)
         index = len(line_ends)
         line_ends.append(stop)
         if any(c.strip() for c in cells):
