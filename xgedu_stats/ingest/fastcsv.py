@@ -10,9 +10,10 @@ most exports look like.
 applies when no record spans lines (every line holds an even number of quote
 characters) and the bytes are valid UTF-8 (a GB18030 file is transcoded first). Then each
 record is exactly one physical line, so line numbers come from the newline offsets, and
-the reader can be given only the well-formed lines. Lines with quotes (few: titles with
-commas) are checked one by one with Python's strict csv reader, so the fast path rejects
-exactly what the careful path in ``text.py`` rejects.
+the reader can be given only the well-formed lines. Plainly quoted lines (whole fields
+quoted, inner quotes doubled) are read in bulk too; other lines with quotes are read one
+by one by Python's strict csv reader, so the fast paths reject exactly what the careful
+path in ``text.py`` rejects (``tests/test_fastcsv.py`` compares them).
 """
 
 from __future__ import annotations
