@@ -297,13 +297,15 @@ class _Judge:
         for name in names[self.width :]:
             blank = pc.match_substring_regex(_strings(frame[name]), SPACE_ONLY)
             extra |= ~blank.to_numpy(zero_copy_only=False)
-        extra = pd.Series(extra, index=frame.index)
-        for line, cells in zip(
-            frame.loc[extra, "line"], frame.loc[extra, names].values.tolist(), strict=True
-        ):
+        kept = [*names[: self.width], "line"]
+        if not extra.any():
+            return frame[kept].reset_index(drop=True)
+        wrong = frame.iloc[np.flatnonzero(extra)]
+        for line, cells in zip(wrong["line"], wrong[names].values.tolist(), strict=True):
             reason = f"字段数为 {len(names)}，与表头的 {self.width} 列不符"
             self.bad.append(Bad(int(line), reason, self.delimiter.join(cells)))
-        return frame.loc[~extra, [*names[: self.width], "line"]].reset_index(drop=True)
+        # (by position: a boolean .loc over Arrow columns is several times slower)
+        return frame.iloc[np.flatnonzero(~extra)][kept].reset_index(drop=True)
 
 
 def _strings(column: pd.Series) -> pa.Array | pa.ChunkedArray:
