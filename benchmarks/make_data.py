@@ -11,6 +11,7 @@ rows the four files hold about 150 MB. Deterministic (fixed seed).
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 from pathlib import Path
 
@@ -78,7 +79,7 @@ ACTS = [
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-def make(rows: int, out: Path, seed: int = 2018) -> dict[str, int]:
+def make(rows: int, out: Path, seed: int = 2018, quote_all: bool = False) -> dict[str, int]:
     rng = np.random.default_rng(seed)
     repeats = int(rows * 0.02)
     copies = int(rows * 0.30)
@@ -133,7 +134,8 @@ def make(rows: int, out: Path, seed: int = 2018) -> dict[str, int]:
                 header[4]: rng.integers(10, 100000, len(part)),
             }
         )
-        table.to_csv(out / name, index=False, encoding=encoding)
+        quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+        table.to_csv(out / name, index=False, encoding=encoding, quoting=quoting)
         counts[key] = len(table)
     return counts
 
@@ -142,8 +144,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/xgedu-bench"))
+    parser.add_argument(
+        "--quote-all", action="store_true", help="quote every field, as many exporters do"
+    )
     args = parser.parse_args()
-    counts = make(args.rows, args.out)
+    counts = make(args.rows, args.out, quote_all=args.quote_all)
     # what the tool must find: every copy and repeat merged, every item counted once
     expected = {
         "rows_read": args.rows,
