@@ -115,14 +115,14 @@ def test_a_line_of_another_width_hands_the_file_to_the_line_index() -> None:
     assert table.malformed["line"].tolist() == [3, 4]
 
 
-def test_an_empty_line_after_the_header_hands_the_file_to_the_line_index() -> None:
-    data = "\n标题,日期\n甲,2018-01-01\n\n乙,2018-01-02\n".encode()
+def test_an_empty_line_after_the_header_is_a_blank_row() -> None:
+    data = "\n标题,日期\n甲,2018-01-01\n\n乙,2018-01-02\n\n".encode()
     sheet = regular(data, ",")
     assert sheet is not None
     table = to_table(Grid(SOURCE, "csv", "utf-8", ",", (sheet,)), sheet, 0)
-    assert sheet._scanned is not None
+    assert sheet._scanned is None
     assert table.rows["line"].tolist() == [3, 5]
-    assert table.blank_lines == 2
+    assert table.blank_lines == 3
 
 
 @pytest.mark.parametrize(

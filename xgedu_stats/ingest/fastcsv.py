@@ -255,15 +255,17 @@ class RegularCsvSheet:
     """A file whose every line is one plain record: read by Arrow without a line index.
 
     Built by ``regular`` from the first lines only. ``rows`` reads everything after the
-    header in one go; should a line there have another number of fields, the file is
-    indexed by ``scan`` after all and read as ``FastCsvSheet`` reads it.
+    header in one go (an empty line is a row of empty cells: blank); should a line there
+    have another number of fields, the file is indexed by ``scan`` after all and read as
+    ``FastCsvSheet`` reads it.
     """
 
     data: bytes  # UTF-8, no BOM
     delimiter: str
     line_ends: list[int]  # byte offset just after each head line's line break
     blank_lines: list[int]  # 0-based indices of the blank head lines
-    trailing_blank: int  # empty lines at the very end of the file
+    content_end: int  # where the empty lines at the very end of the file begin
+    trailing_blank: int  # how many there are
     records: list[Record]
     name: str | None = None
     bad: list[Bad] = field(default_factory=list)
@@ -295,11 +297,10 @@ class RegularCsvSheet:
     def _read(self, header_line: int, width: int) -> pd.DataFrame | None:
         self._blank_before = sum(1 for i in self.blank_lines if i < header_line)
         names = [f"c{i}" for i in range(width)]
-        start = self.line_ends[header_line]
-        expected = self.data.count(b"\n", start) - self.trailing_blank
-        if start < len(self.data) and not self.data.endswith(b"\n"):
-            expected += 1  # the last line has no line break
-        if expected <= 0:
+        start = min(self.line_ends[header_line], self.content_end)
+        # Every line after the header, up to the empty ones at the end, is one row.
+        expected = self.data.count(b"\n", start, self.content_end) + 1
+        if start == self.content_end:
             self._blank_after = 0
             return pd.DataFrame({n: pd.array([], dtype="str") for n in names}).assign(
                 line=pd.array([], dtype="int64")
@@ -312,10 +313,13 @@ class RegularCsvSheet:
             return "skip"
 
         table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(self.data).slice(start)),
+            pa.BufferReader(pa.py_buffer(self.data).slice(start, self.content_end - start)),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
             parse_options=pacsv.ParseOptions(
-                delimiter=self.delimiter, quote_char='"', invalid_row_handler=count
+                delimiter=self.delimiter,
+                quote_char='"',
+                ignore_empty_lines=False,  # an empty line is a blank row and keeps its number
+                invalid_row_handler=count,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.large_string() for n in names},  # as pandas' str
@@ -347,8 +351,8 @@ class RegularCsvSheet:
 def regular(data: bytes, delimiter: str) -> RegularCsvSheet | None:
     """The file as a ``RegularCsvSheet`` if it can be one, judged from its bytes; else None.
 
-    Each test is one ``memchr``-fast pass over the file, without a copy. An empty line
-    after the header is found later, by the reader's row count.
+    Each test is one fast pass over the file (``memchr``, or RE2 when there are quotes),
+    without a copy; the first lines are split here, to look for the header in.
     """
     end = len(data)
     while end and data[end - 1] in b"\r\n":
@@ -356,9 +360,7 @@ def regular(data: bytes, delimiter: str) -> RegularCsvSheet | None:
     if end == 0 or data.find(b"\x00") >= 0:
         return None
     if data.find(b'"') >= 0 and not _every_line_plain(data, delimiter):
-        return (
-            None  # a quote inside a bare field, text after a closing quote, a record on two lines
-        )
+        return None  # a quote inside a bare field or after a closing one; a record on two lines
     carriage_returns = data.count(b"\r")
     if carriage_returns and carriage_returns != data.count(b"\r\n"):
         return None  # a lone \r ends a line for csv and editors
@@ -382,4 +384,4 @@ def regular(data: bytes, delimiter: str) -> RegularCsvSheet | None:
         else:
             blank_lines.append(index)
         position = stop
-    return RegularCsvSheet(data, delimiter, line_ends, blank_lines, trailing_blank, records)
+    return RegularCsvSheet(data, delimiter, line_ends, blank_lines, end, trailing_blank, records)
