@@ -65,18 +65,13 @@ def test_merged_groups_lists_only_items_with_copies() -> None:
     assert got[["item_id", "file", "line"]].values.tolist() == [[1, "b", 2], [1, "a", 2]]
 
 
-def test_key_codes_tell_apart_keys_that_share_length_and_both_ends() -> None:
-    keys = [
-        "关于甲乙丙丁戊己庚辛的通知",
-        "关于甲乙丙丁戊子庚辛的通知",
-        "关于甲乙丙丁戊己庚辛的通知",
-        "",
-    ]
-    codes = key_codes(pd.Series(keys)).tolist()
-    assert codes[0] == codes[2]
-    assert len({codes[0], codes[1], codes[3]}) == 3
-    assert codes[3] == 0  # the shortest first
-    assert codes[1] < codes[0]  # where length and both ends tie: as strings, 子 (U+5B50) first
+def test_key_codes_tell_apart_keys_that_differ_only_where_no_word_is_read() -> None:
+    # 40 bytes: the words read are bytes 0-7, 16-23 and 32-39; these differ at byte 10 only.
+    first, second, third = "a" * 10 + "c" + "a" * 29, "a" * 10 + "b" + "a" * 29, "a" * 40
+    codes = key_codes(pd.Series([first, second, third, first, ""])).tolist()
+    assert codes[0] == codes[3]
+    assert len(set(codes)) == 4
+    assert codes[1] < codes[0]  # equal numbers: ordered as strings ("b" before "c")
 
 
 cjk = st.text(alphabet="关于第期年月日通知一二三a1", max_size=12)

@@ -6,8 +6,9 @@ makes one item even if A and C are further apart), and the result does not depen
 the order of rows or files.
 
 Item ids are numbered by first date, then by title key in a fixed order (``key_codes``:
-by length, first bytes, last bytes, then the whole key): a function of the keys alone,
-so the same items get the same ids whatever the order of files and rows.
+a number mixed from the key's length and bytes, the whole key only where two numbers
+tie): a function of the keys alone, so the same items get the same ids whatever the
+order of files and rows.
 """
 
 from __future__ import annotations
