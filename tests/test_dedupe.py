@@ -5,7 +5,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xgedu_stats.dedupe import _Words, assign_items, key_codes, merged_groups
+from xgedu_stats.dedupe import _Words, assign_items, first_copies, key_codes, merged_groups
 
 
 def ids(keys: list[str], dates: list[str], window: int = 3) -> list[int]:
@@ -100,3 +100,40 @@ def test_words_read_up_to_eight_bytes_anywhere(data: bytes, draw) -> None:
         for o, c in zip(offsets, counts, strict=True)
     ]
     assert got.tolist() == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 4),  # item
+            st.integers(0, 3),  # platform rank
+            st.integers(0, 400),  # day
+            st.sampled_from(["b.csv", "a.csv", "门户.csv"]),
+            st.integers(2, 9),  # line
+        ),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda r: (r[3], r[4]),
+    ),
+    st.booleans(),
+)
+def test_first_copy_is_the_smallest_platform_date_file_line(rows: list, huge: bool) -> None:
+    present = sorted({r[0] for r in rows})
+    renumber = {item: i + 1 for i, item in enumerate(present)}  # ids 1…N
+    frame = pd.DataFrame(
+        {
+            "platform_rank": [r[1] for r in rows],
+            "date": pd.to_datetime("2018-01-01") + pd.to_timedelta([r[2] for r in rows], unit="D"),
+            "file": pd.array([r[3] for r in rows], dtype="str"),
+            # huge line numbers: the four no longer fit in one number (the sorting path)
+            "line": [r[4] * (10**15 if huge else 1) for r in rows],
+        }
+    )
+    ids = np.array([renumber[r[0]] for r in rows])
+    got = first_copies(frame, ids).tolist()
+    expected = [
+        min((i for i, r in enumerate(rows) if renumber[r[0]] == item), key=lambda i: rows[i][1:])
+        for item in range(1, len(present) + 1)
+    ]
+    assert got == expected

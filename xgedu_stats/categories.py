@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from xgedu_stats.config import UNCATEGORISED, Category
-from xgedu_stats.dedupe import order_by
 from xgedu_stats.normalize import on_unique
 
 # A channel path's separators: 首页/信息公开/规划财务, 首页 > 业务工作 > 规划财务, 首页›…
@@ -58,15 +57,18 @@ def item_categories(rows: pd.DataFrame, categories: Sequence[Category]) -> pd.Se
     else:
         ranks = pd.Categorical(column, categories=names).codes.astype("int64")
     mapped = ranks >= 0
-    rank = ranks[mapped]
     ids = rows["item_id"].to_numpy(dtype="int64")[mapped]
     platform = rows["platform_rank"].to_numpy(dtype="int64")[mapped]
-    best = order_by([ids, platform, rank]) if len(ids) else np.arange(0)
-    first = best[np.r_[True, ids[best][1:] != ids[best][:-1]]] if len(best) else best
+    # The best copy of an item has the smallest (platform, category rank): as one number,
+    # found for every item in one pass (no sort).
+    key = platform * len(names) + ranks[mapped]
     # item ids are 1…N (dedupe.assign_items)
     count = int(rows["item_id"].max()) if len(rows) else 0
-    chosen = np.full(count, len(categories), dtype="int64")
-    chosen[ids[first] - 1] = rank[first]
+    none = np.iinfo(np.int64).max
+    best = np.full(count + 1, none, dtype="int64")
+    np.minimum.at(best, ids, key)
+    best = best[1:]
+    chosen = np.where(best == none, len(categories), best % max(len(names), 1))
     labels = np.array([*names, UNCATEGORISED], dtype=object)
     return pd.Series(
         labels[chosen], index=pd.Index(np.arange(1, count + 1), name="item_id"), dtype="str"

@@ -144,11 +144,21 @@ def row_order(rows: pd.DataFrame, keys: list[str]) -> np.ndarray:
 def order_by(columns: list[np.ndarray], stable: bool = True) -> np.ndarray:
     """Positions that sort by the integer ``columns``, the first the most significant.
 
-    Neighbouring columns whose ranges multiply to under 2**62 become one number, so
-    there are fewer keys to sort by (``lexsort`` costs one sort per key); often one.
+    Neighbouring columns whose ranges multiply to under 2**62 become one number
+    (``_packed``), so there are fewer keys to sort by (``lexsort`` costs one sort per
+    key); often one.
     """
     if len(columns[0]) == 0:
         return np.arange(0)
+    merged = _packed(columns)
+    if len(merged) == 1:
+        return np.argsort(merged[0], kind="stable" if stable else None)
+    return np.lexsort(merged[::-1])
+
+
+def _packed(columns: list[np.ndarray]) -> list[np.ndarray]:
+    """The columns as few numbers that order the same way: neighbours whose ranges
+    multiply to under 2**62 merged into one (most significant first)."""
     merged = [columns[0] - columns[0].min()]
     span = int(merged[0].max()) + 1
     for col in columns[1:]:
@@ -159,19 +169,35 @@ def order_by(columns: list[np.ndarray], stable: bool = True) -> np.ndarray:
         else:
             merged.append(col - low)
             span = high - low + 1
-    if len(merged) == 1:
-        return np.argsort(merged[0], kind="stable" if stable else None)
-    return np.lexsort(merged[::-1])
+    return merged
 
 
 def first_copies(rows: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
     """Position of each item's first copy (platform priority, date, file, line); ids 1…N.
 
-    ``rows`` needs ``platform_rank``, ``date``, ``file`` and ``line``.
+    ``rows`` needs ``platform_rank``, ``date``, ``file`` and ``line``. When the four fit
+    in one number (they do unless a file has billions of lines), each item's smallest is
+    found by ``np.minimum.at`` in one pass, with no sort.
     """
-    order = row_order(rows.assign(_id=ids), ["_id", "platform_rank", "date", "file", "line"])
-    sorted_ids = ids[order]
-    return order[np.r_[True, sorted_ids[1:] != sorted_ids[:-1]]] if len(order) else order
+    if len(ids) == 0:
+        return np.arange(0)
+    keys = ["platform_rank", "date", "file", "line"]
+    columns = [
+        sorted_codes(rows[k]) if rows[k].dtype in ("str", object) else rows[k].to_numpy()
+        for k in keys
+    ]
+    packed = _packed([c.astype("int64") for c in columns])
+    if len(packed) > 1:
+        order = order_by([ids, *packed])
+        sorted_ids = ids[order]
+        return order[np.r_[True, sorted_ids[1:] != sorted_ids[:-1]]]
+    key = packed[0]
+    best = np.full(int(ids.max()) + 1, np.iinfo(np.int64).max)
+    np.minimum.at(best, ids, key)
+    position = np.flatnonzero(key == best[ids])
+    first = np.empty(len(best), dtype=np.int64)
+    first[ids[position][::-1]] = position[::-1]  # (the smallest position on a tie)
+    return first[1:]
 
 
 def platform_masks(ids: np.ndarray, ranks: np.ndarray, items: int) -> np.ndarray:
