@@ -12,6 +12,7 @@ from xgedu_stats.config import Period
 from xgedu_stats.normalize import (
     _PUNCTUATION,
     NFKC_SAFE,
+    _trimmed,
     dates_column,
     normalize,
     out_of_period,
@@ -270,3 +271,13 @@ def test_keys_are_the_same_with_or_without_the_nfkc_shortcut(titles: list[str]) 
     nfkc = [unicodedata.normalize("NFKC", t) for t in titles]  # the shortcut never applies
     got = title_keys(pd.Series(titles, dtype="str"), ["孝感教育"])
     assert got.tolist() == title_keys(pd.Series(nfkc, dtype="str"), ["孝感教育"]).tolist()
+
+
+def test_trimming_finds_every_space_the_kernel_trims() -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    texts = pa.chunked_array([[c + "甲" for c in chars], ["甲" + c for c in chars], chars])
+    got = _trimmed(texts)
+    assert got.to_pylist() == pc.utf8_trim_whitespace(texts).to_pylist()

@@ -82,14 +82,63 @@ def _chunks(s: pd.Series) -> pa.ChunkedArray:
 
 
 def _trimmed(a: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Without surrounding whitespace; the same array (no copy) when there is none."""
-    edges = pc.or_(
-        pc.utf8_is_space(pc.utf8_slice_codeunits(a, 0, 1)),
-        pc.utf8_is_space(pc.utf8_slice_codeunits(a, -1)),
+    """Without surrounding whitespace (``utf8_trim_whitespace``), trimming only the strings
+    whose first or last character may be a space; the same chunks (no copy) when none is."""
+    return pa.chunked_array([_trimmed_chunk(c) for c in a.chunks], type=a.type)
+
+
+def _edge_bytes(a: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """The first and last 3 bytes of each string (0 past its ends), or None when all are empty."""
+    data_buffer = a.buffers()[2]
+    if len(a) == 0 or data_buffer is None or data_buffer.size == 0:
+        return None
+    width = np.int64 if pa.types.is_large_string(a.type) else np.int32
+    offsets = np.frombuffer(a.buffers()[1], dtype=width)[a.offset : a.offset + len(a) + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8)
+    starts, ends = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+
+    def at(position: np.ndarray) -> np.ndarray:
+        inside = (position >= starts) & (position < ends)
+        return np.where(inside, data[np.where(inside, position, 0)], 0)
+
+    head = np.stack([at(starts), at(starts + 1), at(starts + 2)])
+    tail = np.stack([at(ends - 3), at(ends - 2), at(ends - 1)])
+    return head, tail
+
+
+# Every space character, as UTF-8: ASCII ones, U+0085, U+00A0, U+1680, U+2000–U+200A,
+# U+2028, U+2029, U+202F, U+205F, U+3000 (a superset of what utf8_trim_whitespace trims;
+# a test checks every code point).
+_ASCII_SPACE = np.zeros(256, dtype=bool)
+_ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+
+
+def _is_space(b0: np.ndarray, b1: np.ndarray, b2: np.ndarray) -> np.ndarray:
+    """Whether the bytes b0 b1 (b2) begin with a space character."""
+    two = (b0 == 0xC2) & ((b1 == 0x85) | (b1 == 0xA0))
+    three = (b0 == 0xE1) & (b1 == 0x9A) & (b2 == 0x80)
+    three |= (
+        (b0 == 0xE2)
+        & (b1 == 0x80)
+        & (((b2 >= 0x80) & (b2 <= 0x8A)) | np.isin(b2, (0xA8, 0xA9, 0xAF)))
     )
-    if pc.any(edges).as_py():
-        return pc.utf8_trim_whitespace(a)
-    return a
+    three |= (b0 == 0xE2) & (b1 == 0x81) & (b2 == 0x9F)
+    three |= (b0 == 0xE3) & (b1 == 0x80) & (b2 == 0x80)
+    return _ASCII_SPACE[b0] | two | three
+
+
+def _trimmed_chunk(a: pa.Array) -> pa.Array:
+    edges = _edge_bytes(a)
+    if edges is None:
+        return a
+    head, tail = edges
+    last_two = (tail[1] == 0xC2) & ((tail[2] == 0x85) | (tail[2] == 0xA0))
+    maybe = _is_space(head[0], head[1], head[2]) | _is_space(tail[0], tail[1], tail[2])
+    maybe |= _ASCII_SPACE[tail[2]] | last_two
+    if not maybe.any():
+        return a
+    mask = pa.array(maybe)
+    return pc.replace_with_mask(a, mask, pc.utf8_trim_whitespace(a.filter(mask)))
 
 
 def on_unique(values: pd.Series, parse: Callable[[pd.Series], T]) -> T:
