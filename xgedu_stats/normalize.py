@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xgedu_stats.config import Period
-from xgedu_stats.ingest.fastcsv import SPACE_ONLY
+from xgedu_stats.ingest.fastcsv import ASCII_SPACE, SPACE_ONLY, starts_with_space
 
 # A leading tag in 【】 or [] (after NFKC, full-width ［］ are already []).
 _LEADING_TAG = r"^\s*(?:【[^】]*】|\[[^\]]*\])\s*"
@@ -106,35 +106,16 @@ def _edge_bytes(a: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     return head, tail
 
 
-# Every space character, as UTF-8: ASCII ones, U+0085, U+00A0, U+1680, U+2000–U+200A,
-# U+2028, U+2029, U+202F, U+205F, U+3000 (a superset of what utf8_trim_whitespace trims;
-# a test checks every code point).
-_ASCII_SPACE = np.zeros(256, dtype=bool)
-_ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
-
-
-def _is_space(b0: np.ndarray, b1: np.ndarray, b2: np.ndarray) -> np.ndarray:
-    """Whether the bytes b0 b1 (b2) begin with a space character."""
-    two = (b0 == 0xC2) & ((b1 == 0x85) | (b1 == 0xA0))
-    three = (b0 == 0xE1) & (b1 == 0x9A) & (b2 == 0x80)
-    three |= (
-        (b0 == 0xE2)
-        & (b1 == 0x80)
-        & (((b2 >= 0x80) & (b2 <= 0x8A)) | np.isin(b2, (0xA8, 0xA9, 0xAF)))
-    )
-    three |= (b0 == 0xE2) & (b1 == 0x81) & (b2 == 0x9F)
-    three |= (b0 == 0xE3) & (b1 == 0x80) & (b2 == 0x80)
-    return _ASCII_SPACE[b0] | two | three
-
-
 def _trimmed_chunk(a: pa.Array) -> pa.Array:
     edges = _edge_bytes(a)
     if edges is None:
         return a
     head, tail = edges
     last_two = (tail[1] == 0xC2) & ((tail[2] == 0x85) | (tail[2] == 0xA0))
-    maybe = _is_space(head[0], head[1], head[2]) | _is_space(tail[0], tail[1], tail[2])
-    maybe |= _ASCII_SPACE[tail[2]] | last_two
+    maybe = starts_with_space(head[0], head[1], head[2]) | starts_with_space(
+        tail[0], tail[1], tail[2]
+    )
+    maybe |= ASCII_SPACE[tail[2]] | last_two
     if not maybe.any():
         return a
     mask = pa.array(maybe)

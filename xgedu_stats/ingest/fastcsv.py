@@ -32,11 +32,34 @@ from xgedu_stats.ingest.text import REASON_NUL, REASON_QUOTE, Bad, Record
 #: Records parsed in Python to look for the header.
 HEAD_RECORDS = 20
 
+#: Above this many lines that may be blank, ``scan`` tests every byte rather than each line.
+MANY_BLANK_CANDIDATES = 20_000
+
 #: A character ``str.isspace`` accepts. RE2's ``\s`` is ASCII only; the rest is listed
 #: (a test checks it against every code point).
 SPACE = r"[\s\x{0B}\x{1C}-\x{1F}\x{85}\p{Z}]"
 #: A cell that Python's ``str.strip`` empties.
 SPACE_ONLY = rf"^{SPACE}*$"
+
+
+#: Every space character (``str.isspace``), as UTF-8: ASCII ones, U+0085, U+00A0, U+1680,
+#: U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000 (tests check every code point).
+ASCII_SPACE = np.zeros(256, dtype=bool)
+ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+
+
+def starts_with_space(b0: np.ndarray, b1: np.ndarray, b2: np.ndarray) -> np.ndarray:
+    """Whether the bytes b0 b1 (b2) begin with a space character."""
+    two = (b0 == 0xC2) & ((b1 == 0x85) | (b1 == 0xA0))
+    three = (b0 == 0xE1) & (b1 == 0x9A) & (b2 == 0x80)
+    three |= (
+        (b0 == 0xE2)
+        & (b1 == 0x80)
+        & (((b2 >= 0x80) & (b2 <= 0x8A)) | np.isin(b2, (0xA8, 0xA9, 0xAF)))
+    )
+    three |= (b0 == 0xE2) & (b1 == 0x81) & (b2 == 0x9F)
+    three |= (b0 == 0xE3) & (b1 == 0x80) & (b2 == 0x80)
+    return ASCII_SPACE[b0] | two | three
 
 
 @dataclass
@@ -122,8 +145,11 @@ class FastCsvSheet:
         return pd.DataFrame({n: pd.array(table.column(n), dtype="str") for n in names})
 
 
-def scan(data: bytes, delimiter: str) -> FastCsvSheet | None:
-    """Index a UTF-8 file by line, or None when a record may span lines (use the careful path)."""
+def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> FastCsvSheet | None:
+    """Index a UTF-8 file by line, or None when a record may span lines (use the careful path).
+
+    ``many``: above this many lines that may be blank, test every byte rather than each line.
+    """
     buf = np.frombuffer(data, dtype=np.uint8)
     newlines = np.flatnonzero(buf == 10)
     starts = np.concatenate(([0], newlines + 1))
@@ -153,21 +179,23 @@ def scan(data: bytes, delimiter: str) -> FastCsvSheet | None:
         inside = (np.searchsorted(quote_at, delimiter_at) - earlier) % 2 == 1
         delimiter_line = delimiter_line[~inside]
     fields = np.bincount(delimiter_line, minlength=n) + 1
-    # A line is blank when it holds nothing but delimiters and spaces; every line's span
-    # [start, next start) is non-empty (it holds at least its line break or one byte).
-    content = np.ones(256, dtype=bool)
-    content[[*b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", ord(delimiter)]] = False  # str.isspace
-    blank_mask = ~np.maximum.reduceat(content[buf], starts) if n else np.zeros(0, dtype=bool)
-    # Lines with no ASCII content may still be blank: full-width or no-break spaces only.
-    ascii_content = content.copy()
-    ascii_content[128:] = False
-    unicode_only = (
-        ~blank_mask & ~np.maximum.reduceat(ascii_content[buf], starts) if n else blank_mask
-    )
     nul = per_line(np.flatnonzero(buf == 0)) > 0 if b"\x00" in data else np.zeros(n, dtype=bool)
-
-    sheet = FastCsvSheet(data, delimiter, starts, ends, fields, blank_mask, {}, [], [])
-    for i in np.flatnonzero(unicode_only & (quotes == 0)):
+    sheet = FastCsvSheet(data, delimiter, starts, ends, fields, np.zeros(n, bool), {}, [], [])
+    blank_mask = sheet.blank_mask
+    # A blank line (nothing but delimiters and spaces) starts with one of them, or is
+    # empty (its span [start, next start) then holds its line break): only those lines
+    # are looked at. Lines with quotes are judged below.
+    first = [buf[np.minimum(starts + k, len(buf) - 1)] if n else starts for k in range(3)]
+    maybe = starts_with_space(*first) | (first[0] == ord(delimiter))
+    maybe &= quotes == 0
+    if np.count_nonzero(maybe) > many:  # say an empty first column
+        # Test every byte: a line with an ASCII character that is not a space or the
+        # delimiter is not blank; only the rest are split (non-ASCII spaces).
+        content = np.ones(256, dtype=bool)
+        content[[*b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", ord(delimiter)]] = False
+        content[128:] = False
+        maybe &= ~np.maximum.reduceat(content[buf], starts)
+    for i in np.flatnonzero(maybe):
         blank_mask[i] = not any(c.strip() for c in sheet.line_text(i).split(delimiter))
     with_quotes = np.flatnonzero(quotes > 0)
     plain = _plainly_quoted(data, starts, with_quotes, delimiter)
