@@ -16,10 +16,10 @@ from xgedu_stats.ingest.text import decode, split
 SOURCE = SourceFile(Path("门户.csv"), "门户.csv")
 cell = st.sampled_from(
     ["标题", "甲", "乙 丙", "", " ", "合计", "2018-03-01", '"引"号', "a,b", "\x00", "　", "\x0b",
-     '他说"好"', '"', "a,b,c", " ,", '""']
+     '他说"好"', '"', "a,b,c", " ,", '""', "甲\n乙", " \n", "合计\n"]
 )  # fmt: skip
-# A cell as written: bare (a comma or quote then breaks the line), or quoted with its
-# quotes doubled, as exporters write them.
+# A cell as written: bare (a comma, quote or line break then breaks the record), or
+# quoted with its quotes doubled, as exporters write them (a record on several lines).
 written = st.one_of(
     cell.map(lambda c: f'"{c}"' if "," in c else c),
     cell.map(lambda c: '"' + c.replace('"', '""') + '"'),
@@ -149,3 +149,21 @@ def test_space_only_matches_python_isspace_for_every_code_point() -> None:
     chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
     matched = pc.match_substring_regex(pa.array(chars), SPACE_ONLY).to_pylist()
     assert [c for c, m in zip(chars, matched, strict=True) if m != c.isspace()] == []
+
+
+def test_a_quoted_field_on_several_lines_is_one_record() -> None:
+    data = '标题,日期\n"甲\n乙",2018-01-01\n丙,2018-01-02\n" \n",\n'.encode()
+    assert regular(data, ",") is None  # one record a line: not this file
+    sheet = scan(data, ",")
+    assert sheet is not None
+    table = to_table(Grid(SOURCE, "csv", "utf-8", ",", (sheet,)), sheet, 0)
+    assert table.rows["line"].tolist() == [2, 4]
+    assert table.rows["c0"].tolist() == ["甲\n乙", "丙"]
+    assert table.blank_lines == 2  # the blank record on lines 5 and 6
+    slow_grid, slow_sheet = careful(data)
+    slow = to_table(slow_grid, slow_sheet, 0)
+    assert (slow.rows["line"].tolist(), slow.blank_lines) == ([2, 4], 2)
+
+
+def test_a_stray_quote_across_lines_is_left_to_the_careful_path() -> None:
+    assert scan('标题,日期\n甲"乙,2018-01-01\n丙,"2018-01-02\n'.encode(), ",") is None

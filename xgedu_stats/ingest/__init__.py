@@ -212,9 +212,9 @@ def to_table(
     width = len(header)
     judge = _Judge(width, grid.type != "csv", grid.delimiter or ",")
     if isinstance(sheet, FastCsvSheet | RegularCsvSheet):
-        frame, others = sheet.rows(header_record.line - 1, len(header_record.cells))
+        frame, others = sheet.rows(header_record.line, len(header_record.cells))
         frame = judge.frame(frame)
-        judge.records(Record(i + 1, i + 1, sheet.cells(i)) for i in others)
+        judge.records(sheet.record(i) for i in others)
         frame = pd.concat([frame, judge.kept_frame()], ignore_index=True)
         rows = frame.sort_values("line", kind="stable", ignore_index=True)
     else:

@@ -19,6 +19,7 @@ path in ``text.py`` rejects (``tests/test_fastcsv.py`` compares them).
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,41 +65,52 @@ def starts_with_space(b0: np.ndarray, b1: np.ndarray, b2: np.ndarray) -> np.ndar
 
 @dataclass
 class FastCsvSheet:
-    """A delimited file indexed by line, parsed in bulk once the header is known."""
+    """A delimited file indexed by record, parsed in bulk once the header is known.
+
+    A record is one line, or several when a quoted field holds line breaks.
+    """
 
     data: bytes  # UTF-8, no BOM
     delimiter: str
-    starts: np.ndarray  # byte offset where each line starts
-    ends: np.ndarray  # byte offset where each line ends (before \r\n or \n)
-    fields: np.ndarray  # number of fields on each line (-1 where unknown: a bad line)
+    starts: np.ndarray  # byte offset where each record starts
+    ends: np.ndarray  # byte offset where each record ends (before \r\n or \n)
+    lines: np.ndarray  # the (1-based) line each record starts on
+    last_lines: np.ndarray  # and the line it ends on
+    fields: np.ndarray  # number of fields of each record (-1 where unknown: a bad record)
     blank_mask: np.ndarray
-    quoted: dict[int, list[str]]  # line index -> cells, for lines with quote characters
+    quoted: dict[int, list[str]]  # record index -> cells, for records csv read one by one
     records: list[Record]
     bad: list[Bad]
     name: str | None = None
 
     @property
     def blank(self) -> int:
-        return int(self.blank_mask.sum())
+        """Blank lines (a blank record on two lines counts two, as the careful path counts)."""
+        spans = self.last_lines - self.lines + 1
+        return int(spans[self.blank_mask].sum())
 
-    def line_text(self, i: int) -> str:
+    def text(self, i: int) -> str:
         return self.data[self.starts[i] : self.ends[i]].decode("utf-8")
 
     def cells(self, i: int) -> list[str]:
         if i in self.quoted:
             return self.quoted[i]
-        text = self.line_text(i)
-        if '"' in text:  # a plainly quoted line (``_plainly_quoted``): csv reads it as Arrow does
-            return next(csv.reader([text], delimiter=self.delimiter, strict=True))
+        text = self.text(i)
+        if '"' in text:  # a plainly quoted record (``_plainly_quoted``): csv reads it as Arrow does
+            return next(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter))
         return text.split(self.delimiter)
 
-    def rows(self, header_line: int, raw_width: int) -> tuple[pd.DataFrame, list[int]]:
-        """Lines after the header with exactly ``raw_width`` fields, as string columns.
+    def record(self, i: int) -> Record:
+        return Record(int(self.lines[i]), int(self.last_lines[i]), self.cells(i))
 
-        Returns (columns c0… and line, the indices of other non-blank, non-bad lines after
-        the header, for the caller to judge one by one).
+    def rows(self, header_line: int, raw_width: int) -> tuple[pd.DataFrame, list[int]]:
+        """Records after the header (which starts on ``header_line``) with exactly
+        ``raw_width`` fields, as string columns.
+
+        Returns (columns c0… and line, the indices of the other non-blank, non-bad records
+        after the header, for the caller to judge one by one with ``record``).
         """
-        after = np.arange(header_line + 1, len(self.starts))
+        after = np.arange(int(np.searchsorted(self.lines, header_line)) + 1, len(self.starts))
         usable = after[~self.blank_mask[after] & (self.fields[after] >= 0)]
         exact = usable[self.fields[usable] == raw_width]
         if self.quoted:
@@ -107,35 +119,38 @@ class FastCsvSheet:
             plain = exact
         others = np.setdiff1d(usable, plain, assume_unique=True).tolist()
         frame = self._parse(plain, raw_width)
-        frame["line"] = pd.array(plain + 1, dtype="int64")
+        frame["line"] = pd.array(self.lines[plain], dtype="int64")
         return frame, others
 
-    def _parse(self, lines: np.ndarray, width: int) -> pd.DataFrame:
+    def _parse(self, records: np.ndarray, width: int) -> pd.DataFrame:
         names = [f"c{i}" for i in range(width)]
-        if len(lines) == 0:
+        if len(records) == 0:
             return pd.DataFrame({n: pd.array([], dtype="str") for n in names})
         bounds = np.append(self.starts, len(self.data)).astype(np.int64)
-        if lines[-1] - lines[0] + 1 == len(lines):  # one run of lines: the bytes as they are
-            start, stop = int(bounds[lines[0]]), int(bounds[lines[-1] + 1])
+        if records[-1] - records[0] + 1 == len(records):  # one run: the bytes as they are
+            start, stop = int(bounds[records[0]]), int(bounds[records[-1] + 1])
             blob = pa.py_buffer(self.data).slice(start, stop - start)
         else:
-            # Each line with its own line break, as an Arrow array over the file's bytes (no
-            # copy); taking the wanted lines concatenates them into a new, well-formed CSV.
+            # Each record with its own line break, as an Arrow array over the file's bytes
+            # (no copy); taking the wanted ones concatenates them into a new, well-formed CSV.
             every = pa.LargeBinaryArray.from_buffers(
                 pa.large_binary(),
                 len(self.starts),
                 [None, pa.py_buffer(bounds), pa.py_buffer(self.data)],
             )
-            taken = every.take(pa.array(lines))
+            taken = every.take(pa.array(records))
             first, last = taken.buffers()[1], taken.buffers()[2]
-            size = int(np.frombuffer(first, dtype=np.int64)[len(lines)])
+            size = int(np.frombuffer(first, dtype=np.int64)[len(records)])
             blob = last.slice(0, size)
+        multiline = bool(np.any(self.last_lines[records] > self.lines[records]))
         table = pacsv.read_csv(
             pa.BufferReader(blob),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-            # Lines with quote characters get here only when plainly quoted, where
+            # Records with quote characters get here only when plainly quoted, where
             # Arrow's quoting and Python's strict csv agree.
-            parse_options=pacsv.ParseOptions(delimiter=self.delimiter, quote_char='"'),
+            parse_options=pacsv.ParseOptions(
+                delimiter=self.delimiter, quote_char='"', newlines_in_values=multiline
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.large_string() for n in names},  # as pandas' str
                 strings_can_be_null=False,
@@ -146,45 +161,57 @@ class FastCsvSheet:
 
 
 def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> FastCsvSheet | None:
-    """Index a UTF-8 file by line, or None when a record may span lines (use the careful path).
+    """Index a UTF-8 file by record, or None when that cannot be done from the bytes alone
+    (a quote left open, a stray quote on a record of several lines, a lone CR): the
+    careful path reads those.
 
-    ``many``: above this many lines that may be blank, test every byte rather than each line.
+    A line break ends a record when an even number of quotes comes before it, which is
+    how csv reads plainly quoted fields that hold line breaks; a record of several lines
+    must be plainly quoted, or the pairing of its quotes is not to be trusted.
+
+    ``many``: above this many records that may be blank, test every byte rather than each.
     """
     buf = np.frombuffer(data, dtype=np.uint8)
+    if data.count(b"\r") != data.count(b"\r\n"):
+        return None  # a lone \r ends a line for csv and editors: not this path
     newlines = np.flatnonzero(buf == 10)
-    starts = np.concatenate(([0], newlines + 1))
-    ends = np.concatenate((newlines, [len(data)]))
+    quote_at = np.flatnonzero(buf == 34)
+    if len(quote_at) % 2:
+        return None  # a quote still open at the end of the file
+    boundaries = (
+        newlines[np.searchsorted(quote_at, newlines) % 2 == 0] if len(quote_at) else newlines
+    )
+    starts = np.concatenate(([0], boundaries + 1))
+    ends = np.concatenate((boundaries, [len(data)]))
     if len(data) and data.endswith(b"\n"):
         starts, ends = starts[:-1], ends[:-1]
-    if b"\r" in data:
-        cr = (ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13)
-        if np.count_nonzero(buf == 13) != np.count_nonzero(cr):
-            return None  # a lone \r ends a line for csv and editors: not this path
-        ends = ends - cr
+    if len(newlines) and b"\r" in data:
+        ends = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13))
     n = len(starts)
+    lines = np.searchsorted(newlines, starts) + 1
+    last_lines = np.searchsorted(newlines, ends) + 1
 
-    def per_line(positions: np.ndarray) -> np.ndarray:
+    def per_record(positions: np.ndarray) -> np.ndarray:
         return np.bincount(np.searchsorted(starts, positions, side="right") - 1, minlength=n)
 
-    quote_at = np.flatnonzero(buf == 34)
-    quotes = per_line(quote_at)
-    if np.any(quotes % 2):
-        return None
+    quotes = per_record(quote_at)
     delimiter_at = np.flatnonzero(buf == ord(delimiter))
-    delimiter_line = np.searchsorted(starts, delimiter_at, side="right") - 1
+    delimiter_record = np.searchsorted(starts, delimiter_at, side="right") - 1
     if len(quote_at):
-        # A delimiter inside a quoted field has an odd number of its line's quotes before
-        # it (exact for plainly quoted lines; the others are read by csv below).
-        earlier = np.concatenate(([0], np.cumsum(quotes)))[delimiter_line]
+        # A delimiter inside a quoted field has an odd number of its record's quotes before
+        # it (exact for plainly quoted records; the others are read by csv below).
+        earlier = np.concatenate(([0], np.cumsum(quotes)))[delimiter_record]
         inside = (np.searchsorted(quote_at, delimiter_at) - earlier) % 2 == 1
-        delimiter_line = delimiter_line[~inside]
-    fields = np.bincount(delimiter_line, minlength=n) + 1
-    nul = per_line(np.flatnonzero(buf == 0)) > 0 if b"\x00" in data else np.zeros(n, dtype=bool)
-    sheet = FastCsvSheet(data, delimiter, starts, ends, fields, np.zeros(n, bool), {}, [], [])
+        delimiter_record = delimiter_record[~inside]
+    fields = np.bincount(delimiter_record, minlength=n) + 1
+    nul = per_record(np.flatnonzero(buf == 0)) > 0 if b"\x00" in data else np.zeros(n, dtype=bool)
+    sheet = FastCsvSheet(
+        data, delimiter, starts, ends, lines, last_lines, fields, np.zeros(n, bool), {}, [], []
+    )
     blank_mask = sheet.blank_mask
-    # A blank line (nothing but delimiters and spaces) starts with one of them, or is
-    # empty (its span [start, next start) then holds its line break): only those lines
-    # are looked at. Lines with quotes are judged below.
+    # A blank record (nothing but delimiters and spaces) starts with one of them, or is
+    # empty (its span [start, next start) then holds its line break): only those are
+    # looked at. Records with quotes are judged below.
     first = [buf[np.minimum(starts + k, len(buf) - 1)] if n else starts for k in range(3)]
     maybe = starts_with_space(*first) | (first[0] == ord(delimiter))
     maybe &= quotes == 0
@@ -196,16 +223,19 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
         content[128:] = False
         maybe &= ~np.maximum.reduceat(content[buf], starts)
     for i in np.flatnonzero(maybe):
-        blank_mask[i] = not any(c.strip() for c in sheet.line_text(i).split(delimiter))
+        blank_mask[i] = not any(c.strip() for c in sheet.text(i).split(delimiter))
     with_quotes = np.flatnonzero(quotes > 0)
     plain = _plainly_quoted(data, starts, with_quotes, delimiter)
+    if np.any(last_lines[with_quotes[~plain]] > lines[with_quotes[~plain]]):
+        return None  # a stray quote may have paired with the wrong one: the careful path
     blank_mask[with_quotes[plain]] = _blank_quoted(data, starts, with_quotes[plain], delimiter)
     for i in with_quotes[~plain]:  # few: quotes inside unquoted fields, text after a quote
-        text = sheet.line_text(i)
+        text = sheet.text(i)
         try:
             cells = next(csv.reader([text], delimiter=delimiter, strict=True))
         except csv.Error:
-            sheet.bad.append(Bad(int(i) + 1, REASON_QUOTE.format(detail="引号后缺少分隔符"), text))
+            bad = Bad(int(lines[i]), REASON_QUOTE.format(detail="引号后缺少分隔符"), text)
+            sheet.bad.append(bad)
             fields[i] = -1
             continue
         sheet.quoted[int(i)] = cells
@@ -213,11 +243,12 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
         blank_mask[i] = not any(c.strip() for c in cells)
     for i in np.flatnonzero(nul):
         if fields[i] >= 0:
-            sheet.bad.append(Bad(int(i) + 1, REASON_NUL, sheet.line_text(i).replace("\x00", "\\0")))
+            text = sheet.text(i).replace("\x00", "\\0")
+            sheet.bad.append(Bad(int(lines[i]), REASON_NUL, text))
             fields[i] = -1
     sheet.bad.sort(key=lambda b: b.line)
     for i in np.flatnonzero(~blank_mask & (fields >= 0))[:HEAD_RECORDS]:
-        sheet.records.append(Record(int(i) + 1, int(i) + 1, sheet.cells(int(i))))
+        sheet.records.append(sheet.record(int(i)))
     return sheet
 
 
@@ -247,14 +278,16 @@ def _plainly_quoted(
 
 
 def _plain_record(delimiter: str, whole_file: bool = False) -> str:
-    """A line whose fields are bare (no quote character) or wholly quoted, quotes doubled;
-    or, with ``whole_file``, a text made only of such lines."""
+    """A record whose fields are bare (no quote character) or wholly quoted, quotes doubled
+    (a quoted field may hold line breaks); or, with ``whole_file``, a text made only of
+    such records, each on one line."""
     d = _delimiter_pattern(delimiter)
-    field = rf'(?:"(?:[^"\r\n]|"")*"|[^"{d}\r\n]*)'
-    record = rf"{field}(?:{d}{field})*"
     if whole_file:
+        field = rf'(?:"(?:[^"\r\n]|"")*"|[^"{d}\r\n]*)'
+        record = rf"{field}(?:{d}{field})*"
         return rf"\A(?:{record}\r?\n)*(?:{record})?\z"
-    return rf"^{record}\r?\n?$"
+    field = rf'(?:"(?:[^"]|"")*"|[^"{d}\r\n]*)'
+    return rf"^{field}(?:{d}{field})*\r?\n?$"
 
 
 def _every_line_plain(data: bytes, delimiter: str) -> bool:
@@ -307,14 +340,14 @@ class RegularCsvSheet:
             return self._scanned.blank
         return self._blank_before + self._blank_after + self.trailing_blank
 
-    def cells(self, i: int) -> list[str]:
-        assert self._scanned is not None  # only lines ``scan`` found irregular are asked for
-        return self._scanned.cells(i)
+    def record(self, i: int) -> Record:
+        assert self._scanned is not None  # only records ``scan`` found irregular are asked for
+        return self._scanned.record(i)
 
     def rows(self, header_line: int, raw_width: int) -> tuple[pd.DataFrame, list[int]]:
-        """As ``FastCsvSheet.rows``: the lines after the header (0-based ``header_line``)."""
+        """As ``FastCsvSheet.rows``: the lines after the header (on line ``header_line``)."""
         if self._scanned is None:
-            frame = self._read(header_line, raw_width)
+            frame = self._read(header_line - 1, raw_width)
             if frame is not None:
                 return frame, []
             self._scanned = scan(self.data, self.delimiter)
