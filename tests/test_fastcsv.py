@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xgedu_stats.ingest import Grid, Sheet, SourceFile, to_table
-from xgedu_stats.ingest.fastcsv import SPACE_ONLY, regular, scan
+from xgedu_stats.ingest.fastcsv import SPACE_ONLY, regular, scan, starts_with_space
 from xgedu_stats.ingest.text import decode, split
 
 SOURCE = SourceFile(Path("门户.csv"), "门户.csv")
@@ -167,3 +167,12 @@ def test_a_quoted_field_on_several_lines_is_one_record() -> None:
 
 def test_a_stray_quote_across_lines_is_left_to_the_careful_path() -> None:
     assert scan('标题,日期\n甲"乙,2018-01-01\n丙,"2018-01-02\n'.encode(), ",") is None
+
+
+def test_starts_with_space_is_str_isspace_for_every_code_point() -> None:
+    import numpy as np
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    heads = np.array([list((c + "  ").encode()[:3]) for c in chars], dtype=np.uint8)
+    found = starts_with_space(heads[:, 0], heads[:, 1], heads[:, 2])
+    assert [c for c, f in zip(chars, found, strict=True) if f != c.isspace()] == []

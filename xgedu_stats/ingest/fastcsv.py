@@ -1,19 +1,21 @@
 """The fast paths for delimited text.
 
-``regular``: when a file has no NUL, no lone CR and no empty line inside it, quotes
-(if any) only around whole fields, and every line after the header has the header's
-number of fields, each line is one record and line numbers are arithmetic: Arrow's
-CSV reader reads the bytes after the header as they are, on every core. This is what
-most exports look like.
+``regular``: when a file has no NUL and no lone CR, quotes (if any) only around whole
+fields that hold no line break, and every line after the header has the header's number
+of fields, each line is one record and line numbers are arithmetic: Arrow's CSV reader
+reads the bytes after the header as they are, on every core. This is what most exports
+look like.
 
-``scan``: otherwise numpy finds lines and fields, and Arrow's CSV reader splits them. It
-applies when no record spans lines (every line holds an even number of quote
-characters) and the bytes are valid UTF-8 (a GB18030 file is transcoded first). Then each
-record is exactly one physical line, so line numbers come from the newline offsets, and
-the reader can be given only the well-formed lines. Plainly quoted lines (whole fields
-quoted, inner quotes doubled) are read in bulk too; other lines with quotes are read one
-by one by Python's strict csv reader, so the fast paths reject exactly what the careful
-path in ``text.py`` rejects (``tests/test_fastcsv.py`` compares them).
+``scan``: otherwise numpy finds records and fields, and Arrow's CSV reader splits them.
+A line break ends a record when an even number of quotes comes before it, so a quoted
+field may hold line breaks; line numbers come from the newline offsets, and the reader is
+given only the well-formed records. Plainly quoted records (whole fields quoted, inner
+quotes doubled) are read in bulk; other records with quotes are read one by one by
+Python's strict csv reader, and when such a record spans lines (its quotes may pair
+wrongly), or a quote is left open, or a CR stands alone, ``scan`` declines and the
+careful path in ``text.py`` reads the file. The fast paths read exactly what the careful
+path reads (``tests/test_fastcsv.py`` compares them). Both need valid UTF-8 (a GB18030
+file is transcoded first).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from xgedu_stats.ingest.text import REASON_NUL, REASON_QUOTE, Bad, Record
 #: Records parsed in Python to look for the header.
 HEAD_RECORDS = 20
 
-#: Above this many lines that may be blank, ``scan`` tests every byte rather than each line.
+#: Above this many records that may be blank, ``scan`` tests every byte, not each record.
 MANY_BLANK_CANDIDATES = 20_000
 
 #: A character ``str.isspace`` accepts. RE2's ``\s`` is ASCII only; the rest is listed
@@ -43,14 +45,15 @@ SPACE = r"[\s\x{0B}\x{1C}-\x{1F}\x{85}\p{Z}]"
 SPACE_ONLY = rf"^{SPACE}*$"
 
 
-#: Every space character (``str.isspace``), as UTF-8: ASCII ones, U+0085, U+00A0, U+1680,
-#: U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000 (tests check every code point).
+#: The ASCII bytes ``str.isspace`` accepts; ``starts_with_space`` adds the others.
 ASCII_SPACE = np.zeros(256, dtype=bool)
 ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 
 
 def starts_with_space(b0: np.ndarray, b1: np.ndarray, b2: np.ndarray) -> np.ndarray:
-    """Whether the bytes b0 b1 (b2) begin with a space character."""
+    """Whether UTF-8 bytes b0 b1 b2 begin with a space character (``str.isspace``): an
+    ASCII one, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F or
+    U+3000 (a test checks every code point)."""
     two = (b0 == 0xC2) & ((b1 == 0x85) | (b1 == 0xA0))
     three = (b0 == 0xE1) & (b1 == 0x9A) & (b2 == 0x80)
     three |= (
