@@ -248,7 +248,7 @@ def canonical_rows(table: RawTable, assignment: Assignment, mapping: ColumnMappi
     n = len(table.rows)
 
     def same(value: str) -> pd.api.extensions.ExtensionArray:
-        return pd.array(pa.repeat(pa.scalar(value, pa.string()), n), dtype="str")
+        return pd.array(pa.repeat(pa.scalar(value, pa.large_string()), n), dtype="str")
 
     out = pd.DataFrame(
         {

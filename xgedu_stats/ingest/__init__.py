@@ -289,10 +289,10 @@ class _Judge:
                 maybe = pc.or_(maybe, pc.and_(empty_first, later))
         maybe = maybe.to_numpy(zero_copy_only=False)
         if maybe.any():
-            candidates = frame.loc[maybe, names].values.tolist()
-            summary = pd.Series([_is_summary(c) for c in candidates], index=frame.index[maybe])
-            self.summary += frame.loc[summary.index[summary], "line"].tolist()
-            frame = frame.drop(index=summary.index[summary])
+            candidates = frame.iloc[np.flatnonzero(maybe)]
+            summary = np.array([_is_summary(c) for c in candidates[names].values.tolist()])
+            self.summary += candidates["line"][summary].tolist()
+            frame = frame.drop(index=candidates.index[summary])
         extra = np.zeros(len(frame), dtype=bool)
         for name in names[self.width :]:
             blank = pc.match_substring_regex(_strings(frame[name]), SPACE_ONLY)
