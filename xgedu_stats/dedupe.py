@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from xgedu_stats.normalize import arrow_strings
+from xgedu_stats.normalize import arrow_strings, string_buffers
 
 
 def assign_items(title_keys: pd.Series, dates: pd.Series, window_days: int) -> pd.Series:
@@ -62,12 +62,7 @@ def key_codes(values: pd.Series) -> np.ndarray:
     encoded = pc.dictionary_encode(arrow_strings(values))
     distinct = encoded.dictionary
     n = len(distinct)
-    width = np.int64 if pa.types.is_large_string(distinct.type) else np.int32
-    offsets = np.frombuffer(distinct.buffers()[1], dtype=width)[
-        distinct.offset : distinct.offset + n + 1
-    ].astype(np.int64)
-    data_buffer = distinct.buffers()[2]
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(0, np.uint8)
+    offsets, data = string_buffers(distinct)
     starts, length = offsets[:-1], np.diff(offsets)
     words = _Words(data)
     mixed = np.uint64(0x9E3779B97F4A7C15) * length.astype(np.uint64)

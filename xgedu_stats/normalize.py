@@ -81,6 +81,16 @@ def _chunks(s: pd.Series) -> pa.ChunkedArray:
     return pc.fill_null(a, "") if a.null_count else a
 
 
+def string_buffers(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string array's offsets (``len(a) + 1``, int64) and bytes, as numpy views (no copy
+    of the bytes): string ``i`` is ``data[offsets[i]:offsets[i + 1]]``."""
+    width = np.int64 if pa.types.is_large_string(a.type) else np.int32
+    offsets = np.frombuffer(a.buffers()[1], dtype=width)[a.offset : a.offset + len(a) + 1]
+    data_buffer = a.buffers()[2]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(0, np.uint8)
+    return offsets.astype(np.int64), data
+
+
 def _trimmed(a: pa.ChunkedArray) -> pa.ChunkedArray:
     """Without surrounding whitespace (``utf8_trim_whitespace``), trimming only the strings
     whose first or last character may be a space; the same chunks (no copy) when none is."""
@@ -89,13 +99,12 @@ def _trimmed(a: pa.ChunkedArray) -> pa.ChunkedArray:
 
 def _edge_bytes(a: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     """The first and last 3 bytes of each string (0 past its ends), or None when all are empty."""
-    data_buffer = a.buffers()[2]
-    if len(a) == 0 or data_buffer is None or data_buffer.size == 0:
+    if len(a) == 0:
         return None
-    width = np.int64 if pa.types.is_large_string(a.type) else np.int32
-    offsets = np.frombuffer(a.buffers()[1], dtype=width)[a.offset : a.offset + len(a) + 1]
-    data = np.frombuffer(data_buffer, dtype=np.uint8)
-    starts, ends = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+    offsets, data = string_buffers(a)
+    if len(data) == 0:
+        return None
+    starts, ends = offsets[:-1], offsets[1:]
 
     def at(position: np.ndarray) -> np.ndarray:
         inside = (position >= starts) & (position < ends)
@@ -258,10 +267,8 @@ def _iso_days(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     iso = pc.match_substring_regex(a, _ISO).to_numpy(zero_copy_only=False)
     if not iso.any():
         return iso, np.zeros(0, dtype="datetime64[D]")
-    width = np.int64 if pa.types.is_large_string(a.type) else np.int32
-    offsets = np.frombuffer(a.buffers()[1], dtype=width)[a.offset : a.offset + len(a) + 1]
-    data = np.frombuffer(a.buffers()[2], dtype=np.uint8)
-    start = offsets[:-1][iso].astype(np.int64)
+    offsets, data = string_buffers(a)
+    start = offsets[:-1][iso]
     length = np.diff(offsets)[iso]
 
     def number(at: int, digits: int, present: np.ndarray | None = None) -> np.ndarray:
