@@ -367,7 +367,7 @@ def normalize(rows: pd.DataFrame, site_names: Sequence[str] = ()) -> pd.DataFram
     title = _trimmed(_chunks(out["title"]))
     out["title"] = pd.array(title, dtype="str")
     out["title_key"] = title_keys(out["title"], site_names)
-    out["channel"] = on_unique(out["channel"], lambda c: c.str.strip())
+    out["channel"] = pd.array(_trimmed(_chunks(out["channel"])), dtype="str")
     out["url"] = pd.array(_trimmed(_chunks(out["url"])), dtype="str")
     dates = dates_column(out["date_raw"])
     out["date"] = dates["date"]
