@@ -126,14 +126,18 @@ def sorted_codes(values: pd.Series) -> np.ndarray:
 
 def row_order(rows: pd.DataFrame, keys: list[str]) -> np.ndarray:
     """Positions that sort ``rows`` by ``keys`` (numbers, dates or strings), stably."""
-    columns = []
-    for key in keys:
-        col = rows[key]
-        if col.dtype == "str" or col.dtype == object:
-            columns.append(sorted_codes(col))
-        else:
-            columns.append(col.to_numpy().astype("int64"))
+    columns = _integers(rows, keys)
     return order_by(columns) if columns else np.arange(len(rows))
+
+
+def _integers(rows: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:
+    """The columns as int64 that order the same way (strings by ``sorted_codes``)."""
+    return [
+        sorted_codes(rows[k])
+        if rows[k].dtype in ("str", object)
+        else rows[k].to_numpy().astype("int64")
+        for k in keys
+    ]
 
 
 def order_by(columns: list[np.ndarray], stable: bool = True) -> np.ndarray:
@@ -176,12 +180,7 @@ def first_copies(rows: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
     """
     if len(ids) == 0:
         return np.arange(0)
-    keys = ["platform_rank", "date", "file", "line"]
-    columns = [
-        sorted_codes(rows[k]) if rows[k].dtype in ("str", object) else rows[k].to_numpy()
-        for k in keys
-    ]
-    packed = _packed([c.astype("int64") for c in columns])
+    packed = _packed(_integers(rows, ["platform_rank", "date", "file", "line"]))
     if len(packed) > 1:
         order = order_by([ids, *packed])
         sorted_ids = ids[order]

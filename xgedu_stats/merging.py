@@ -11,7 +11,7 @@ import pandas as pd
 from xgedu_stats import decisions as dec
 from xgedu_stats import fuzzy
 from xgedu_stats.config import DedupeSettings
-from xgedu_stats.dedupe import first_copies, key_codes
+from xgedu_stats.dedupe import first_copies, key_codes, order_by
 
 STATUS_LABELS = {
     "exact": "标题归一后相同",
@@ -80,10 +80,10 @@ def _renumber(counted: pd.DataFrame, groups: np.ndarray) -> np.ndarray:
         return groups.astype(np.int64)
     key = key_codes(counted["title_key"])
     day = counted["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    order = np.lexsort((key, day, groups))
+    order = order_by([groups, day, key])
     g = groups[order]
     first = order[np.r_[True, g[1:] != g[:-1]]]  # each group's first (date, key) row
-    ranked = first[np.lexsort((groups[first], key[first], day[first]))]
+    ranked = first[order_by([day[first], key[first], groups[first]])]
     rank = pd.Series(np.arange(1, len(ranked) + 1), index=groups[ranked])
     return rank.reindex(groups).to_numpy(dtype=np.int64)
 

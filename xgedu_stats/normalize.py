@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xgedu_stats.config import Period
-from xgedu_stats.ingest.fastcsv import ASCII_SPACE, SPACE_ONLY, starts_with_space
+from xgedu_stats.spaces import ASCII_SPACE, SPACE_ONLY, starts_with_space
 
 # A leading tag in 【】 or [] (after NFKC, full-width ［］ are already []).
 _LEADING_TAG = r"^\s*(?:【[^】]*】|\[[^\]]*\])\s*"

@@ -19,13 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xgedu_stats.errors import InputError
-from xgedu_stats.ingest.fastcsv import (
-    SPACE_ONLY,
-    FastCsvSheet,
-    RegularCsvSheet,
-    regular,
-    scan,
-)
+from xgedu_stats.ingest.fastcsv import FastCsvSheet, RegularCsvSheet, regular, scan
 from xgedu_stats.ingest.sheets import (
     Sheet,
     read_html,
@@ -34,6 +28,7 @@ from xgedu_stats.ingest.sheets import (
     read_xlsx,
 )
 from xgedu_stats.ingest.text import Bad, Decoded, Record, as_utf8, decode, sniff_delimiter, split
+from xgedu_stats.spaces import SPACE_ONLY, is_blank
 
 __all__ = [
     "TYPE_LABELS",
@@ -252,7 +247,7 @@ class _Judge:
         width = self.width
         for record in records:
             cells = record.cells
-            if len(cells) > width and not any(c.strip() for c in cells[width:]):
+            if len(cells) > width and is_blank(cells[width:]):
                 cells = cells[:width]
             if _is_summary(cells):
                 self.summary.append(record.line)

@@ -30,40 +30,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from xgedu_stats.ingest.text import REASON_NUL, REASON_QUOTE, Bad, Record
+from xgedu_stats.ingest.text import REASON_NUL, REASON_QUOTE, Bad, Record, strings_over
+from xgedu_stats.spaces import SPACE, SPACE_ONLY, is_blank, starts_with_space
 
 #: Records parsed in Python to look for the header.
 HEAD_RECORDS = 20
 
 #: Above this many records that may be blank, ``scan`` tests every byte, not each record.
 MANY_BLANK_CANDIDATES = 20_000
-
-#: A character ``str.isspace`` accepts. RE2's ``\s`` is ASCII only; the rest is listed
-#: (a test checks it against every code point).
-SPACE = r"[\s\x{0B}\x{1C}-\x{1F}\x{85}\p{Z}]"
-#: A cell that Python's ``str.strip`` empties.
-SPACE_ONLY = rf"^{SPACE}*$"
-
-
-#: The ASCII bytes ``str.isspace`` accepts; ``starts_with_space`` adds the others.
-ASCII_SPACE = np.zeros(256, dtype=bool)
-ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
-
-
-def starts_with_space(b0: np.ndarray, b1: np.ndarray, b2: np.ndarray) -> np.ndarray:
-    """Whether UTF-8 bytes b0 b1 b2 begin with a space character (``str.isspace``): an
-    ASCII one, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F or
-    U+3000 (a test checks every code point)."""
-    two = (b0 == 0xC2) & ((b1 == 0x85) | (b1 == 0xA0))
-    three = (b0 == 0xE1) & (b1 == 0x9A) & (b2 == 0x80)
-    three |= (
-        (b0 == 0xE2)
-        & (b1 == 0x80)
-        & (((b2 >= 0x80) & (b2 <= 0x8A)) | np.isin(b2, (0xA8, 0xA9, 0xAF)))
-    )
-    three |= (b0 == 0xE2) & (b1 == 0x81) & (b2 == 0x9F)
-    three |= (b0 == 0xE3) & (b1 == 0x80) & (b2 == 0x80)
-    return ASCII_SPACE[b0] | two | three
 
 
 @dataclass
@@ -98,10 +72,7 @@ class FastCsvSheet:
     def cells(self, i: int) -> list[str]:
         if i in self.quoted:
             return self.quoted[i]
-        text = self.text(i)
-        if '"' in text:  # a plainly quoted record (``_plainly_quoted``): csv reads it as Arrow does
-            return next(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter))
-        return text.split(self.delimiter)
+        return _split(self.text(i), self.delimiter)
 
     def record(self, i: int) -> Record:
         return Record(int(self.lines[i]), int(self.last_lines[i]), self.cells(i))
@@ -129,22 +100,16 @@ class FastCsvSheet:
         names = [f"c{i}" for i in range(width)]
         if len(records) == 0:
             return pd.DataFrame({n: pd.array([], dtype="str") for n in names})
-        bounds = np.append(self.starts, len(self.data)).astype(np.int64)
         if records[-1] - records[0] + 1 == len(records):  # one run: the bytes as they are
-            start, stop = int(bounds[records[0]]), int(bounds[records[-1] + 1])
-            blob = pa.py_buffer(self.data).slice(start, stop - start)
+            start = int(self.starts[records[0]])
+            stop = int(self.starts[records[-1] + 1]) if records[-1] + 1 < len(self.starts) else None
+            blob = pa.py_buffer(self.data)[start:stop]
         else:
-            # Each record with its own line break, as an Arrow array over the file's bytes
-            # (no copy); taking the wanted ones concatenates them into a new, well-formed CSV.
-            every = pa.LargeBinaryArray.from_buffers(
-                pa.large_binary(),
-                len(self.starts),
-                [None, pa.py_buffer(bounds), pa.py_buffer(self.data)],
-            )
-            taken = every.take(pa.array(records))
-            first, last = taken.buffers()[1], taken.buffers()[2]
-            size = int(np.frombuffer(first, dtype=np.int64)[len(records)])
-            blob = last.slice(0, size)
+            # Taking the wanted records, each with its own line break, concatenates them
+            # into a new, well-formed CSV.
+            taken = _records(self.data, self.starts, records)
+            size = int(np.frombuffer(taken.buffers()[1], dtype=np.int64)[len(records)])
+            blob = taken.buffers()[2].slice(0, size)
         multiline = bool(np.any(self.last_lines[records] > self.lines[records]))
         table = pacsv.read_csv(
             pa.BufferReader(blob),
@@ -175,8 +140,8 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
     ``many``: above this many records that may be blank, test every byte rather than each.
     """
     buf = np.frombuffer(data, dtype=np.uint8)
-    if data.count(b"\r") != data.count(b"\r\n"):
-        return None  # a lone \r ends a line for csv and editors: not this path
+    if _lone_cr(data):
+        return None
     newlines = np.flatnonzero(buf == 10)
     quote_at = np.flatnonzero(buf == 34)
     if len(quote_at) % 2:
@@ -226,12 +191,16 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
         content[128:] = False
         maybe &= ~np.maximum.reduceat(content[buf], starts)
     for i in np.flatnonzero(maybe):
-        blank_mask[i] = not any(c.strip() for c in sheet.text(i).split(delimiter))
+        blank_mask[i] = is_blank(sheet.text(i).split(delimiter))
     with_quotes = np.flatnonzero(quotes > 0)
-    plain = _plainly_quoted(data, starts, with_quotes, delimiter)
+    # Plainly quoted records (whole fields quoted, inner quotes doubled): Arrow's CSV
+    # reader and Python's strict csv read the same cells from them, so they are read in
+    # bulk; any other record with a quote is read by csv, one by one.
+    plain = _matching(data, starts, with_quotes, _plain_record(delimiter))
     if np.any(last_lines[with_quotes[~plain]] > lines[with_quotes[~plain]]):
         return None  # a stray quote may have paired with the wrong one: the careful path
-    blank_mask[with_quotes[plain]] = _blank_quoted(data, starts, with_quotes[plain], delimiter)
+    quoted_blank = _matching(data, starts, with_quotes[plain], _blank_record(delimiter))
+    blank_mask[with_quotes[plain]] = quoted_blank
     for i in with_quotes[~plain]:  # few: quotes inside unquoted fields, text after a quote
         text = sheet.text(i)
         try:
@@ -243,7 +212,7 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
             continue
         sheet.quoted[int(i)] = cells
         fields[i] = len(cells)
-        blank_mask[i] = not any(c.strip() for c in cells)
+        blank_mask[i] = is_blank(cells)
     for i in np.flatnonzero(nul):
         if fields[i] >= 0:
             text = sheet.text(i).replace("\x00", "\\0")
@@ -255,29 +224,34 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
     return sheet
 
 
-def _quoted_lines(data: bytes, starts: np.ndarray, lines: np.ndarray) -> pa.Array:
-    """The given lines (with their line breaks) as Arrow strings."""
-    bounds = np.append(starts, len(data)).astype(np.int64)
-    every = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(bounds), pa.py_buffer(data))
-    return every.take(pa.array(lines, type=pa.int64()))
+def _records(data: bytes, starts: np.ndarray, which: np.ndarray) -> pa.Array:
+    """The given records (each with its line break) as Arrow strings."""
+    return strings_over(data, starts).take(pa.array(which, type=pa.int64()))
+
+
+def _matching(data: bytes, starts: np.ndarray, which: np.ndarray, pattern: str) -> np.ndarray:
+    """Which of the given records match an RE2 pattern."""
+    if len(which) == 0:
+        return np.zeros(0, dtype=bool)
+    found = pc.match_substring_regex(_records(data, starts, which), pattern)
+    return found.to_numpy(zero_copy_only=False)
+
+
+def _split(text: str, delimiter: str) -> list[str]:
+    """A plain record's cells: quoted fields (``_plain_record``) as csv reads them."""
+    if '"' in text:
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return text.split(delimiter)
+
+
+def _lone_cr(data: bytes) -> bool:
+    """Whether a CR stands without its LF: csv and editors end a line there, Arrow does not."""
+    carriage_returns = data.count(b"\r")
+    return bool(carriage_returns) and carriage_returns != data.count(b"\r\n")
 
 
 def _delimiter_pattern(delimiter: str) -> str:
     return {"\t": r"\t", "|": r"\|"}.get(delimiter, delimiter)
-
-
-def _plainly_quoted(
-    data: bytes, starts: np.ndarray, lines: np.ndarray, delimiter: str
-) -> np.ndarray:
-    """Which of these lines quote only whole fields, inner quotes doubled (``"a,b","c""d"``).
-
-    On such lines Arrow's CSV reader and Python's strict csv read the same cells, so they
-    are read in bulk; any other line with a quote character is read by csv, line by line.
-    """
-    if len(lines) == 0:
-        return np.zeros(0, dtype=bool)
-    found = pc.match_substring_regex(_quoted_lines(data, starts, lines), _plain_record(delimiter))
-    return found.to_numpy(zero_copy_only=False)
 
 
 def _plain_record(delimiter: str, whole_file: bool = False) -> str:
@@ -293,25 +267,18 @@ def _plain_record(delimiter: str, whole_file: bool = False) -> str:
     return rf"^{field}(?:{d}{field})*\r?\n?$"
 
 
+def _blank_record(delimiter: str) -> str:
+    """A plainly quoted record that holds nothing but spaces (``"", " "``)."""
+    d = _delimiter_pattern(delimiter)
+    field = rf'(?:{SPACE}*|"{SPACE}*")'
+    return rf"^{field}(?:{d}{field})*\r?\n?$"
+
+
 def _every_line_plain(data: bytes, delimiter: str) -> bool:
     """Whether every line of the file is plainly quoted (or has no quotes): one pass of
     RE2 over the whole file, without a line index."""
-    whole = pa.LargeStringArray.from_buffers(
-        1, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)), pa.py_buffer(data)
-    )
-    found = pc.match_substring_regex(whole, _plain_record(delimiter, whole_file=True))
+    found = pc.match_substring_regex(strings_over(data), _plain_record(delimiter, whole_file=True))
     return bool(found[0].as_py())
-
-
-def _blank_quoted(data: bytes, starts: np.ndarray, lines: np.ndarray, delimiter: str) -> np.ndarray:
-    """Which of these plainly quoted lines hold nothing but spaces (``"", " "``)."""
-    if len(lines) == 0:
-        return np.zeros(0, dtype=bool)
-    d = _delimiter_pattern(delimiter)
-    field = rf'(?:{SPACE}*|"{SPACE}*")'
-    record = rf"^{field}(?:{d}{field})*\r?\n?$"
-    found = pc.match_substring_regex(_quoted_lines(data, starts, lines), record)
-    return found.to_numpy(zero_copy_only=False)
 
 
 @dataclass
@@ -425,9 +392,8 @@ def regular(data: bytes, delimiter: str) -> RegularCsvSheet | None:
         return None
     if data.find(b'"') >= 0 and not _every_line_plain(data, delimiter):
         return None  # a quote inside a bare field or after a closing one; a record on two lines
-    carriage_returns = data.count(b"\r")
-    if carriage_returns and carriage_returns != data.count(b"\r\n"):
-        return None  # a lone \r ends a line for csv and editors
+    if _lone_cr(data):
+        return None
     trailing_blank = max(data.count(b"\n", end) - 1, 0)
     line_ends: list[int] = []
     blank_lines: list[int] = []
@@ -436,16 +402,12 @@ def regular(data: bytes, delimiter: str) -> RegularCsvSheet | None:
     while position < end and len(records) < HEAD_RECORDS:
         stop = data.find(b"\n", position)
         stop = len(data) if stop < 0 else stop + 1
-        text = data[position:stop].decode("utf-8").rstrip("\r\n")
-        if '"' in text:  # plainly quoted: csv reads it as Arrow does
-            cells = next(csv.reader([text], delimiter=delimiter, strict=True))
-        else:
-            cells = text.split(delimiter)
+        cells = _split(data[position:stop].decode("utf-8").rstrip("\r\n"), delimiter)
         index = len(line_ends)
         line_ends.append(stop)
-        if any(c.strip() for c in cells):
-            records.append(Record(index + 1, index + 1, cells))
-        else:
+        if is_blank(cells):
             blank_lines.append(index)
+        else:
+            records.append(Record(index + 1, index + 1, cells))
         position = stop
     return RegularCsvSheet(data, delimiter, line_ends, blank_lines, end, trailing_blank, records)

@@ -12,7 +12,11 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import pyarrow as pa
+
 from xgedu_stats.errors import InputError
+from xgedu_stats.spaces import is_blank
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -118,16 +122,19 @@ def as_utf8(data: bytes, encoding: str | None = None) -> tuple[bytes, str] | Non
         return None
 
 
+def strings_over(data: bytes, starts: Sequence[int] | None = None) -> pa.LargeStringArray:
+    """Arrow strings over the bytes in place (no copy): string ``i`` runs from ``starts[i]``
+    to the next start (or the end); without ``starts``, the whole of ``data`` as one."""
+    bounds = np.append(np.asarray([0] if starts is None else starts, dtype=np.int64), len(data))
+    return pa.LargeStringArray.from_buffers(
+        len(bounds) - 1, pa.py_buffer(bounds.astype(np.int64)), pa.py_buffer(data)
+    )
+
+
 def _valid_utf8(data: bytes) -> bool:
     """Whether the bytes are UTF-8, checked by Arrow over the bytes in place (no copy)."""
-    import numpy as np
-    import pyarrow as pa
-
-    view = pa.LargeStringArray.from_buffers(
-        1, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)), pa.py_buffer(data)
-    )
     try:
-        view.validate(full=True)
+        strings_over(data).validate(full=True)
     except pa.ArrowInvalid:
         return False
     return True
@@ -197,7 +204,7 @@ def split(decoded: Decoded, delimiter: str) -> tuple[list[Record], list[Bad], in
                 bad.append(record)
                 resume = record.line  # 1-based line == index of the next line
                 break
-            if not any(cell.strip() for cell in record.cells):
+            if is_blank(record.cells):
                 blank += record.end - record.line + 1
                 continue
             reason = _record_problem(record, decoded)
