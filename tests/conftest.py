@@ -88,3 +88,36 @@ def write_csv(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+#: What a run on a small hostile file may use at most: address space and wall time.
+LIMIT_MIB = 1024
+LIMIT_SECONDS = 60
+
+
+def run_limited(
+    args: Sequence[str], cwd: Path, memory_mib: int = LIMIT_MIB, seconds: float = LIMIT_SECONDS
+):
+    """Run ``xgedu-stats ARGS`` in a subprocess under a memory limit (RLIMIT_AS) and a timeout.
+
+    A regression that makes a small file take gigabytes then fails the test (MemoryError,
+    or the process killed) instead of exhausting the machine; one that takes minutes fails
+    on the timeout.
+    """
+    import resource
+    import subprocess
+    import sys
+
+    limit = memory_mib * 1024 * 1024
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "xgedu_stats", *args],
+        cwd=cwd,
+        preexec_fn=limited,
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+    )
