@@ -103,7 +103,7 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
 def test_unknown_platform_key_names_its_line(tmp_path: Path) -> None:
     text = '[dedupe]\nwindow_days = 2\n\n[platforms.portal]\nlabel = "门户"\nlable = "x"\n'
     assert error(tmp_path, text) == (
-        "配置文件 c.toml：第 6 行，platforms.portal.lable：未知的设置项（可用：label、names、files、columns、encoding、sheet）"
+        "配置文件 c.toml：第 6 行，platforms.portal.lable：未知的设置项（可用：label、names、files、columns、encoding、sheet、document_id）"
     )
 
 

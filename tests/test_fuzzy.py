@@ -251,8 +251,8 @@ def test_decisions_override_both_ways(tmp_path: Path) -> None:
     result = run_rows(tmp_path, rows, decisions=str(decided), fuzzy=True)
     assert pair_quality(result, rows) == (1.0, 1.0)
     assert result.totals.unique_items == 3
-    assert result.warnings == ("去重决定文件第 4 行所指的信息不在本次数据中，已忽略",) or any(
-        "第 4 行" in w for w in result.warnings
+    assert result.warnings == (
+        "去重决定文件中有 1 行所指的信息不在本次读入的数据中，已忽略（第 4 行）",
     )
 
 
@@ -331,3 +331,85 @@ def test_decisions_follow_items_when_a_split_renumbers_them(tmp_path: Path) -> N
     result = run_rows(tmp_path, rows, decisions=str(decided))
     assert pair_quality(result, rows) == (1.0, 1.0)
     assert result.items["item_id"].tolist() == [1, 2, 3]
+
+
+def _portal_decisions(tmp_path: Path, lines: list[list[str]]) -> Path:
+    return decisions_file(tmp_path / "d.csv", lines)
+
+
+def test_a_same_decision_joins_two_documents_of_one_platform(tmp_path: Path) -> None:
+    """A clerk may say two links are one document: decisions override the rule both ways."""
+    export = tmp_path / "门户.csv"
+    export.write_bytes(
+        csv_bytes(
+            ["标题", "发布时间", "链接"],
+            [
+                ["甲", "2018-03-01", "http://a.cn/1.html"],
+                ["甲", "2018-03-01", "http://a.cn/2.html"],
+            ],
+        )
+    )
+    line = [
+        "portal",
+        "http://a.cn/1.html",
+        "",
+        "",
+        "portal",
+        "http://a.cn/2.html",
+        "",
+        "",
+        "",
+        "相同",
+    ]
+    decided = _portal_decisions(tmp_path, [line])
+    settings = settings_from_dict({"dedupe": {"decisions": str(decided)}})
+    assert run(RunConfig((export,), settings)).totals.unique_items == 1
+
+
+def test_a_different_decision_cannot_split_one_document(tmp_path: Path) -> None:
+    export = tmp_path / "门户.csv"
+    export.write_bytes(
+        csv_bytes(
+            ["标题", "发布时间", "链接"],
+            [
+                ["甲", "2018-03-01", "http://a.cn/1.html"],
+                ["甲", "2018-03-01", "http://a.cn/1.html"],
+            ],
+        )
+    )
+    line = [
+        "portal",
+        "http://a.cn/1.html",
+        "",
+        "",
+        "portal",
+        "http://a.cn/1.html",
+        "",
+        "",
+        "",
+        "不同",
+    ]
+    decided = _portal_decisions(tmp_path, [line])
+    settings = settings_from_dict({"dedupe": {"decisions": str(decided)}})
+    result = run(RunConfig((export,), settings))
+    assert result.totals.unique_items == 1
+    assert result.warnings[0] == (
+        "去重决定文件第 2 行判为不同的两行是同一平台上的同一篇"
+        "（链接相同，或没有链接而标题和日期相同），无法分开"
+    )
+
+
+def test_unmatched_decisions_are_one_warning_line(tmp_path: Path) -> None:
+    export = tmp_path / "门户.csv"
+    export.write_bytes(csv_bytes(["标题", "发布时间"], [["甲", "2018-03-01"]]))
+    lines = [
+        ["portal", f"http://a.cn/{i}.html", "", "", "toutiao", "", "乙", "2018-03-01", "", "相同"]
+        for i in range(12)
+    ]
+    decided = _portal_decisions(tmp_path, lines)
+    settings = settings_from_dict({"dedupe": {"decisions": str(decided)}})
+    result = run(RunConfig((export,), settings))
+    assert result.warnings[0] == (
+        "去重决定文件中有 12 行所指的信息不在本次读入的数据中，已忽略"
+        "（第 2、3、4、5、6、7、8、9、10、11 行等）"
+    )

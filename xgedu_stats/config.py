@@ -41,6 +41,8 @@ class Platform:
     columns: tuple[tuple[str, str], ...] = ()
     encoding: str | None = None
     sheet: str | None = None
+    document_id: str | None = None
+    """A regex with one group that reads a document's id from its link (RE2 syntax)."""
 
     @property
     def hints(self) -> tuple[str, ...]:
@@ -163,7 +165,7 @@ class RunConfig:
 
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _TOP_KEYS = ("platforms", "categories", "category_groups", "dedupe")
-_PLATFORM_KEYS = ("label", "names", "files", "columns", "encoding", "sheet")
+_PLATFORM_KEYS = ("label", "names", "files", "columns", "encoding", "sheet", "document_id")
 _DEDUPE_KEYS = ("window_days", "site_names", "priority", "fuzzy", "fuzzy_threshold", "decisions")
 
 
@@ -283,6 +285,8 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
             changes["sheet"] = ld.string(body["sheet"], f"{where}.sheet")
         if "encoding" in body:
             changes["encoding"] = _encoding(ld, body["encoding"], f"{where}.encoding")
+        if "document_id" in body:
+            changes["document_id"] = _document_id(ld, body["document_id"], f"{where}.document_id")
         if "columns" in body:
             cols = ld.table(body["columns"], f"{where}.columns")
             changes["columns"] = tuple(
@@ -338,6 +342,23 @@ def _encoding(ld: _Loader, value: Any, where: str) -> str:
     except LookupError:
         raise ld.fail(where, f"未知的编码 {name}（常用：utf-8、gb18030、gbk）") from None
     return name
+
+
+def _document_id(ld: _Loader, value: Any, where: str) -> str:
+    """A regex with exactly one group, in the subset of syntax RE2 (which applies it) and
+    Python's re share: no look-around, no back-references."""
+    pattern = ld.string(value, where)
+    try:
+        groups = re.compile(pattern).groups
+    except re.error as exc:
+        raise ld.fail(where, f"不是有效的正则表达式（{exc}）") from None
+    if groups != 1 or re.search(r"\(\?<?[=!]|\\[1-9]", pattern):
+        raise ld.fail(
+            where,
+            "应为只含一个括号分组的正则表达式，分组取出链接中的文档编号，"
+            r"例如 '_(\d+)\.s?html?$'（不支持 (?= 等环视和 \1 等反向引用）",
+        )
+    return pattern
 
 
 def _categories(doc: Mapping[str, Any], ld: _Loader) -> tuple[Category, ...]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from xgedu_stats.errors import ConfigError
@@ -87,15 +89,51 @@ def load(path: Path) -> list[Decision]:
     return out
 
 
-def locate(rows: pd.DataFrame, who: Identity, site_names: tuple[str, ...] = ()) -> pd.Index:
-    """The positions of the rows a decision names: platform + link, else platform + title + date."""
-    mask = rows["platform"] == who.platform
-    if who.url:
-        mask &= rows["url"] == who.url
-    else:
-        from xgedu_stats.normalize import title_keys
+def locate(
+    rows: pd.DataFrame, decisions: Sequence[Decision], site_names: Sequence[str] = ()
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The positions of the rows each decision names, left and right: platform and link,
+    else platform, title (compared as title keys) and date. One pass over the rows for
+    all decisions, whatever their number.
 
-        key = title_keys(pd.Series([who.title]), site_names).iloc[0]
-        mask &= rows["title_key"] == key
-        mask &= rows["date"].dt.strftime("%Y-%m-%d") == who.date
-    return rows.index[mask]
+    ``rows`` needs a 0…n-1 index and ``platform``, ``url``, ``title_key`` and ``date``.
+    """
+    from xgedu_stats.normalize import parse_dates, title_keys
+
+    sides = pd.DataFrame(
+        [
+            (n, side, who.platform, who.url, who.title, who.date)
+            for n, d in enumerate(decisions)
+            for side, who in enumerate((d.left, d.right))
+        ],
+        columns=["decision", "side", "platform", "url", "title", "date"],
+    ).astype({"platform": "str", "url": "str", "title": "str", "date": "str"})
+    found: dict[tuple[int, int], list[int]] = {}
+    if len(sides):
+        linked = sides[sides["url"] != ""]
+        if len(linked):
+            near = rows.index[rows["url"].isin(set(linked["url"]))]
+            hits = linked.merge(
+                rows.loc[near, ["platform", "url"]].rename_axis("row").reset_index(),
+                on=["platform", "url"],
+            )
+            for key, part in hits.groupby(["decision", "side"]):
+                found[key] = part["row"].tolist()
+        titled = sides[sides["url"] == ""].copy()
+        if len(titled):
+            titled["title_key"] = title_keys(titled["title"], site_names).to_numpy()
+            titled["date"] = parse_dates(titled["date"]).to_numpy()
+            near = rows.index[rows["title_key"].isin(set(titled["title_key"]))]
+            hits = titled.merge(
+                rows.loc[near, ["platform", "title_key", "date"]].rename_axis("row").reset_index(),
+                on=["platform", "title_key", "date"],
+            )
+            for key, part in hits.groupby(["decision", "side"]):
+                found[key] = part["row"].tolist()
+    return [
+        (
+            np.array(sorted(found.get((n, 0), [])), dtype=np.int64),
+            np.array(sorted(found.get((n, 1), [])), dtype=np.int64),
+        )
+        for n in range(len(decisions))
+    ]

@@ -1,7 +1,8 @@
 """Near-duplicates: copies whose titles were edited when re-posted.
 
 Runs after the exact dedupe, on items (not rows), and only among items whose first
-dates are within the window. Titles are compared with rapidfuzz's ``fuzz.ratio``: the
+dates are within the window and that have no platform in common: like the exact rule,
+it matches copies between platforms, never two items of one platform. Titles are compared with rapidfuzz's ``fuzz.ratio``: the
 Indel similarity of the two character sequences, which suits Chinese, where a character
 is a word and there are no spaces for token-based scorers to split on.
 
@@ -24,7 +25,7 @@ bound is doubtful and is not merged: it is listed for a person to decide.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -152,11 +153,18 @@ def candidate_arrays(
 
 
 class _Groups:
-    """Union-find with pairs that may never end up in one group."""
+    """Union-find with pairs that may never end up in one group, and the platforms each
+    group has a copy on: a similar title never joins two items of one platform."""
 
-    def __init__(self, n: int, apart: Iterable[tuple[int, int]] = ()) -> None:
+    def __init__(
+        self, n: int, apart: Iterable[tuple[int, int]] = (), masks: Sequence[int] | None = None
+    ) -> None:
         self.parent = list(range(n))
-        self.apart = [(a, b) for a, b in apart]
+        self.mask = list(masks) if masks is not None else [0] * n
+        self.apart: dict[int, set[int]] = {}
+        for a, b in apart:
+            self.apart.setdefault(a, set()).add(b)
+            self.apart.setdefault(b, set()).add(a)
 
     def find(self, x: int) -> int:
         while self.parent[x] != x:
@@ -164,15 +172,20 @@ class _Groups:
             x = self.parent[x]
         return x
 
-    def union(self, a: int, b: int) -> bool:
+    def union(self, a: int, b: int, decided: bool = False) -> bool:
+        """Join the groups of ``a`` and ``b``; refused when a pair held apart would end up
+        in one group or, unless a clerk ``decided`` it, when both have a copy on one platform."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        for x, y in self.apart:
-            rx, ry = self.find(x), self.find(y)
-            if {rx, ry} == {ra, rb}:
-                return False
+        if not decided and self.mask[ra] & self.mask[rb]:
+            return False
+        if any(self.find(x) == rb for x in self.apart.get(ra, ())):
+            return False
         self.parent[rb] = ra
+        self.mask[ra] |= self.mask[rb]
+        if rb in self.apart:
+            self.apart.setdefault(ra, set()).update(self.apart.pop(rb))
         return True
 
 
@@ -196,9 +209,13 @@ def merge(
     same: Iterable[tuple[int, int]] = (),
     different: Iterable[tuple[int, int]] = (),
     fuzzy: bool = True,
+    masks: Sequence[int] | None = None,
 ) -> Merge:
     """Group items: decisions first (``same`` joins, ``different`` keeps apart), then
     similar pairs, strongest first; doubtful groups are left unmerged.
+
+    ``masks``: the platforms each item has a copy on (bit ``i`` for platform ``i``); a
+    similar pair only joins items with no platform in common.
     """
     from rapidfuzz import fuzz
 
@@ -212,6 +229,9 @@ def merge(
         # Different numbers never merge: drop those pairs before any per-pair work.
         numbers = np.array([hash(tuple(_NUMBER.findall(k))) for k in comparable_keys])
         keep = numbers[a] == numbers[b]
+        if masks is not None:  # only between platforms: never two items of one platform
+            platforms = np.asarray(masks, dtype=np.int64)
+            keep &= (platforms[a] & platforms[b]) == 0
         a, b, score = a[keep], b[keep], score[keep]
         order = np.lexsort((b, a, -score))
         found = [
@@ -222,9 +242,9 @@ def merge(
         found = []
 
     pairs: list[tuple[int, int, float, str]] = []
-    trial = _Groups(n, different)
+    trial = _Groups(n, different, masks)
     for x, y in same:
-        trial.union(x, y)
+        trial.union(x, y, decided=True)
         pairs.append((x, y, 100.0, SAME))
     for x, y in different:
         pairs.append((x, y, float(fuzz.ratio(comparable_keys[x], comparable_keys[y])), DIFFERENT))
@@ -256,9 +276,9 @@ def merge(
         ):
             doubtful_roots.add(root)
 
-    final = _Groups(n, different)
+    final = _Groups(n, different, masks)
     for a, b in same:
-        final.union(a, b)
+        final.union(a, b, decided=True)
     for c in edges:
         if trial.find(c.a) in doubtful_roots:
             pairs.append((c.a, c.b, c.score, DOUBTFUL))

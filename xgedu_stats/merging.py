@@ -1,20 +1,28 @@
-"""Exact items to final items: a clerk's decisions, then near-duplicates (``--fuzzy``).
+"""From the identity rule's items to final items: a clerk's decisions, then near-duplicates
+(``--fuzzy``); and the pairs that show a clerk every merge.
 
-Glue between the frames of the pipeline and the pure matching in ``fuzzy``.
+Glue between the frames of the pipeline, the identity rule (``identity``) and the pure
+matching in ``fuzzy``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from xgedu_stats import decisions as dec
 from xgedu_stats import fuzzy
 from xgedu_stats.config import DedupeSettings
-from xgedu_stats.dedupe import first_copies, key_codes, order_by
+from xgedu_stats.decisions import Decision
+from xgedu_stats.dedupe import first_copies, platform_masks
+from xgedu_stats.identity import Identity, Rows
 
 STATUS_LABELS = {
     "exact": "标题归一后相同",
+    "same_link": "同一平台链接相同（重复导出）",
+    "same_day": "同一平台同日同题、无链接（重复导出）",
     fuzzy.MERGED: "相似，已合并",
     fuzzy.DOUBTFUL: "存疑，未合并",
     fuzzy.BELOW: "接近，未合并",
@@ -28,38 +36,106 @@ SIDE = ["platform", "file", "line", "title", "date", "url"]
 Pairs = list[tuple[int, int, float, str]]
 
 
-def refine(
-    counted: pd.DataFrame, settings: DedupeSettings
-) -> tuple[np.ndarray, np.ndarray, Pairs, list[str]]:
-    """Exact ids after decisions, final item ids (1…N), the fuzzy pairs considered, warnings.
+@dataclass(frozen=True)
+class Merged:
+    """Item ids per row, 1…N: ``exact`` by the identity rule, ``final`` after decisions and
+    ``--fuzzy``; the fuzzy pairs considered (between exact items, 0-based); warnings."""
 
-    ``counted`` has a 0…n-1 index, exact ``item_id`` (1…N), ``title_key``, ``date``,
-    ``platform``, ``platform_rank``, ``file``, ``line``, ``title`` and ``url``.
+    exact: np.ndarray
+    final: np.ndarray
+    pairs: Pairs
+    warnings: tuple[str, ...]
+
+
+def number(groups: np.ndarray, count: int, rows: Rows) -> np.ndarray:
+    """Ids 1…``count`` for groups 0…count-1 (one per row), ordered by each group's first
+    day, then its title key there, then file and line: a function of the contents alone.
+
+    >>> rows = Rows(*(np.array(v) for v in ([0, 0, 0], [5, 3, 3], [2, 2, 1], [-1] * 3,
+    ...                                     [0, 0, 0], [1, 2, 3])))
+    >>> number(np.array([0, 1, 1]), 2, rows).tolist()
+    [2, 1, 1]
     """
-    exact = counted["item_id"].to_numpy(dtype=np.int64).copy()
+    if len(groups) == 0:
+        return groups.astype(np.int64)
+    day = rows.day - rows.day.min()
+    primary = day * (int(rows.key.max()) + 1) + rows.key
+    none = np.iinfo(np.int64).max
+    best = np.full(count, none, dtype=np.int64)
+    np.minimum.at(best, groups, primary)
+    at_best = primary == best[groups]
+    secondary = rows.file * (int(rows.line.max()) + 1) + rows.line
+    second = np.full(count, none, dtype=np.int64)
+    np.minimum.at(second, groups[at_best], secondary[at_best])
+    rank = np.empty(count, dtype=np.int64)
+    rank[np.lexsort((second, best))] = np.arange(1, count + 1)
+    return rank[groups]
+
+
+def refine(
+    counted: pd.DataFrame,
+    rows: Rows,
+    identity: Identity,
+    decisions: Sequence[Decision],
+    located: Sequence[tuple[np.ndarray, np.ndarray]],
+    settings: DedupeSettings,
+) -> Merged:
+    """Exact items (the identity rule, ``different`` decisions already applied), then the
+    ``same`` decisions and, with ``--fuzzy``, similar titles on other platforms.
+
+    ``counted`` has a 0…n-1 index, ``title_key``, ``date``, ``platform_rank``, ``file``
+    and ``line``; ``located`` gives the rows each decision names (``decisions.locate``).
+    """
+    items = identity.row_items
+    count = int(identity.item.max()) + 1 if len(identity.item) else 0
+    exact = number(items, count, rows)
     warnings: list[str] = []
+    missing = [
+        d.line
+        for d, (left, right) in zip(decisions, located, strict=True)
+        if not (len(left) and len(right))
+    ]
+    if missing:
+        shown = (
+            "、".join(str(n) for n in missing[:10]) + " 行" + ("等" if len(missing) > 10 else "")
+        )
+        warnings.append(
+            f"去重决定文件中有 {len(missing)} 行所指的信息不在本次读入的数据中，已忽略（第 {shown}）"
+        )
     same: list[tuple[int, int]] = []
     apart: list[tuple[int, int]] = []
-    if settings.decisions is not None:
-        for d in dec.load(settings.decisions):
-            left = dec.locate(counted, d.left, settings.site_names)
-            right = dec.locate(counted, d.right, settings.site_names)
-            if not len(left) or not len(right):
-                warnings.append(f"去重决定文件第 {d.line} 行所指的信息不在本次读入的数据中，已忽略")
-                continue
-            if d.verdict == "different" and exact[left[0]] == exact[right[0]]:
-                exact[right] = exact.max() + 1  # split an exact item
-            # rows, not items: item ids change when they are renumbered below
-            (same if d.verdict == "same" else apart).append((int(left[0]), int(right[0])))
-    if not settings.fuzzy and not same and not apart:
-        return exact, exact, [], warnings
+    inseparable: list[int] = []
+    for d, (left, right) in zip(decisions, located, strict=True):
+        if not (len(left) and len(right)):
+            continue
+        if d.verdict == "same":
+            same += [(int(exact[left[0]]) - 1, int(exact[r]) - 1) for r in (*left[1:], *right)]
+        else:
+            pubs_left = set(identity.publication[left].tolist())
+            pubs_right = set(identity.publication[right].tolist())
+            if pubs_left & pubs_right:
+                inseparable.append(d.line)
+            apart += [
+                (int(exact[a]) - 1, int(exact[b]) - 1)
+                for a in left
+                for b in right
+                if identity.publication[a] != identity.publication[b]
+            ]
+    if inseparable:
+        shown = "、".join(str(n) for n in inseparable[:10])
+        warnings.append(
+            f"去重决定文件第 {shown} 行判为不同的两行是同一平台上的同一篇"
+            "（链接相同，或没有链接而标题和日期相同），无法分开"
+        )
+    same = [(a, b) for a, b in same if a != b]
+    apart = sorted({(min(a, b), max(a, b)) for a, b in apart if a != b})
+    if not settings.fuzzy and not same:
+        return Merged(exact, exact, [], tuple(warnings))
 
-    exact = _renumber(counted, exact)
-    same = [(int(exact[x]) - 1, int(exact[y]) - 1) for x, y in same]
-    apart = [(int(exact[x]) - 1, int(exact[y]) - 1) for x, y in apart]
     reps = first_copies(counted, exact)
     keys = counted["title_key"].to_numpy(dtype=object)[reps].tolist()
-    days = counted["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)[reps]
+    days = rows.day[reps]
+    masks = platform_masks(exact, rows.platform, count)
     result = fuzzy.merge(
         keys,
         days,
@@ -68,39 +144,34 @@ def refine(
         same=same,
         different=apart,
         fuzzy=settings.fuzzy,
+        masks=masks.tolist(),
     )
-    final = _renumber(counted, result.group[exact - 1] + 1)
-    return exact, final, result.pairs, warnings
-
-
-def _renumber(counted: pd.DataFrame, groups: np.ndarray) -> np.ndarray:
-    """Ids 1…N by each group's first date, then its smallest key (``dedupe.key_codes``
-    order, as the exact ids): stable whatever the row order."""
-    if len(groups) == 0:
-        return groups.astype(np.int64)
-    key = key_codes(counted["title_key"])
-    day = counted["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    order = order_by([groups, day, key])
-    g = groups[order]
-    first = order[np.r_[True, g[1:] != g[:-1]]]  # each group's first (date, key) row
-    ranked = first[order_by([day[first], key[first], groups[first]])]
-    rank = pd.Series(np.arange(1, len(ranked) + 1), index=groups[ranked])
-    return rank.reindex(groups).to_numpy(dtype=np.int64)
+    distinct, groups = np.unique(result.group[exact - 1], return_inverse=True)
+    final = number(groups.astype(np.int64), len(distinct), rows)
+    return Merged(exact, final, result.pairs, tuple(warnings))
 
 
 def pairs_frame(counted: pd.DataFrame, fuzzy_pairs: Pairs) -> pd.DataFrame:
-    """One line per pair: exact copies against their item's first copy, then fuzzy pairs.
+    """One line per pair: each copy against its item's first copy, then fuzzy pairs.
 
-    ``counted`` has ``exact_id`` and ``item_id`` (final) besides the columns ``refine`` needs.
+    A copy on the first copy's platform is a re-export (the same link, or the same title
+    on the same day without a link); on another platform, a copy with an equal title.
+    ``counted`` has ``exact_id`` and ``item_id`` (final) besides ``platform``,
+    ``platform_rank``, ``date``, ``file``, ``line``, ``title`` and ``url``.
     """
     exact = counted["exact_id"].to_numpy(dtype=np.int64)
     final = counted["item_id"].to_numpy(dtype=np.int64)
     reps = first_copies(counted, exact)
     rep_of_row = reps[exact - 1]
     others = np.flatnonzero(rep_of_row != np.arange(len(exact)))
+    rank = counted["platform_rank"].to_numpy()
+    has_link = (counted["url"] != "").to_numpy()
+    one_platform = rank[others] == rank[rep_of_row[others]]
+    linked = has_link[others] & has_link[rep_of_row[others]]
+    kind = np.where(one_platform, np.where(linked, "same_link", "same_day"), "exact")
     left = np.concatenate([rep_of_row[others], reps[[a for a, _, _, _ in fuzzy_pairs]]])
     right = np.concatenate([others, reps[[b for _, b, _, _ in fuzzy_pairs]]])
-    status = ["exact"] * len(others) + [s for _, _, _, s in fuzzy_pairs]
+    status = kind.tolist() + [s for _, _, _, s in fuzzy_pairs]
     score = [100.0] * len(others) + [round(x, 1) for _, _, x, _ in fuzzy_pairs]
     left = left.astype(np.int64)
     right = right.astype(np.int64)

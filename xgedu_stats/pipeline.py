@@ -11,11 +11,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from xgedu_stats import decisions
 from xgedu_stats.aggregate import category_counts, platform_counts
 from xgedu_stats.categories import item_categories, last_segment, row_categories
 from xgedu_stats.config import UNCATEGORISED, Period, RunConfig, Settings
-from xgedu_stats.dedupe import assign_items, first_copies, merged_groups, platform_masks
+from xgedu_stats.dedupe import (
+    first_copies,
+    key_codes,
+    merged_groups,
+    platform_masks,
+    sorted_codes,
+)
 from xgedu_stats.errors import InputError
+from xgedu_stats.identity import Identity, Rows, identify, link_codes
 from xgedu_stats.ingest import discover
 from xgedu_stats.merging import pairs_frame, refine
 from xgedu_stats.normalize import normalize, out_of_period
@@ -48,7 +56,8 @@ class Result:
     totals: Totals
     files: tuple[FileReport, ...]
     rows: pd.DataFrame
-    """Every counted row (readable, in period) with ``item_id`` and its own ``category``."""
+    """Every row of the period's items (readable; of any date: an item's later copies may
+    fall after the period) with ``item_id``, ``exact_id`` and its own ``category``."""
     items: pd.DataFrame
     """One row per unique item: ``item_id``, ``title``, ``date``, ``category``, ``platforms``."""
     rejects: pd.DataFrame
@@ -77,50 +86,87 @@ COUNTED_COLUMNS += ["views", "views_approx"]
 def run(config: RunConfig, progress: Progress | None = None) -> Result:
     """Read, deduplicate and count every export under ``config.paths``.
 
+    Items are found over every row given, whatever its date; an item then belongs to the
+    period of its earliest copy, so that the months of a year add up to the year.
+
     >>> run(RunConfig((Path("samples/2018"),), period=Period.year(2018))).totals  # doctest: +SKIP
     Totals(rows_read=..., rejected=..., out_of_period=..., duplicates=..., unique_items=2438)
     """
     settings = config.settings
+    decided = decisions.load(settings.dedupe.decisions) if settings.dedupe.decisions else []
     loaded = load(config.paths, settings, progress)
     warnings = list(loaded.warnings)
     rows = normalize(loaded.rows, settings.dedupe.site_names)
     del loaded.rows  # the raw strings are no longer needed; free them before the next copies
-    outside = out_of_period(rows, config.period)
-    rejected = (rows["reason"] != "") & ~outside
+    # A row that cannot be read is outside the period when its own date is: not read further.
+    outside = out_of_period(rows, config.period).to_numpy()
+    invalid = (rows["reason"] != "").to_numpy()
     views_warning = _unreadable_views_warning(rows)
     rejects = pd.concat(
-        [rows.iloc[np.flatnonzero(rejected)].assign(raw=""), loaded.malformed],
+        [rows.iloc[np.flatnonzero(invalid & ~outside)].assign(raw=""), loaded.malformed],
         ignore_index=True,
     )
     rejects = rejects.reindex(columns=REJECT_COLUMNS).sort_values(["file", "line"])
     rejects = rejects.reset_index(drop=True)
-    rows_total, out_of_period_total = len(rows), int(outside.sum())
-    keep = ~outside & ~rejected
+    invalid_outside = int(np.count_nonzero(invalid & outside))
     counted = rows[COUNTED_COLUMNS]
-    if not keep.all():
-        counted = counted.iloc[np.flatnonzero(keep)]  # (a boolean .loc is slower here)
+    if invalid.any():
+        counted = counted.iloc[np.flatnonzero(~invalid)]  # (a boolean .loc is slower here)
     del rows
+    counted = counted.reset_index(drop=True)
 
     keys = [p.key for p in settings.platforms]
-    counted = counted.reset_index(drop=True)
+    ranks = _ranks(counted["platform"], keys)
+    codes = Rows(
+        platform=ranks,
+        key=key_codes(counted["title_key"]),
+        day=counted["date"].to_numpy(dtype="datetime64[D]").astype(np.int64),
+        link=link_codes(counted["url"], ranks, [p.document_id for p in settings.platforms]),
+        file=sorted_codes(counted["file"]),
+        line=counted["line"].to_numpy(dtype=np.int64),
+    )
+    counted = counted.assign(platform_rank=ranks)
+    located = decisions.locate(counted, decided, settings.dedupe.site_names)
+    apart = [
+        (int(a), int(b))
+        for d, (left, right) in zip(decided, located, strict=True)
+        if d.verdict == "different"
+        for a in left
+        for b in right
+    ]
+    identity = identify(codes, settings.dedupe.window_days, apart)
+    merged = refine(counted, codes, identity, decided, located, settings.dedupe)
+    warnings += merged.warnings
+    warnings += _identity_warnings(counted, codes, identity)
+
+    # Categories from every copy, whatever its date; then only the period's items.
     counted = counted.assign(
-        platform_rank=_ranks(counted["platform"], keys),
-        item_id=assign_items(counted["title_key"], counted["date"], settings.dedupe.window_days),
+        item_id=merged.final,
+        exact_id=merged.exact,
         category=row_categories(counted["channel"], settings.categories),
     )
-    exact, final, fuzzy_pairs, notes = refine(counted, settings.dedupe)
-    counted = counted.assign(exact_id=exact, item_id=final)
-    warnings += notes
-    item_category = item_categories(counted, settings.categories)
+    all_categories = item_categories(counted, settings.categories)
+    first, last = _period_items(merged.final, codes.day, config.period)
+    keep = np.flatnonzero((merged.final >= first) & (merged.final <= last))
+    out_of_period_rows = len(counted) - len(keep)
+    if len(keep) < len(counted):
+        counted = counted.iloc[keep].reset_index(drop=True)
+    counted["item_id"] = counted["item_id"].to_numpy() - (first - 1)
+    exact_ids, counted["exact_id"] = np.unique(counted["exact_id"].to_numpy(), return_inverse=True)
+    counted["exact_id"] = counted["exact_id"].to_numpy() + 1
+    fuzzy_pairs = _pairs_within(merged.pairs, exact_ids)
+    item_category = all_categories.iloc[first - 1 : last].set_axis(
+        pd.Index(np.arange(1, last - first + 2), name="item_id")
+    )
     ids = counted["item_id"].to_numpy(dtype=np.int64)
     masks = platform_masks(ids, counted["platform_rank"].to_numpy(), len(item_category))
     items = _items(counted, item_category, masks, tuple(keys))
 
     unique = len(items)
     totals = Totals(
-        rows_read=rows_total + len(loaded.malformed),
+        rows_read=len(invalid) + len(loaded.malformed),
         rejected=len(rejects),
-        out_of_period=out_of_period_total,
+        out_of_period=invalid_outside + out_of_period_rows,
         duplicates=len(counted) - unique,
         unique_items=unique,
     )
@@ -149,6 +195,55 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     )
 
 
+def _period_items(final: np.ndarray, day: np.ndarray, period: Period) -> tuple[int, int]:
+    """The ids (first, last) of the items whose earliest copy is in the period: ids are
+    numbered by first day, so they are a run."""
+    count = int(final.max()) if len(final) else 0
+    if count == 0:
+        return 1, 0
+    first_day = np.full(count + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_day, final, day)
+    first_day = first_day[1:]
+    start = period.start and np.datetime64(period.start, "D").astype(np.int64)
+    end = period.end and np.datetime64(period.end, "D").astype(np.int64)
+    lo = int(np.searchsorted(first_day, start, side="left")) if start is not None else 0
+    hi = int(np.searchsorted(first_day, end, side="right")) if end is not None else count
+    return lo + 1, hi
+
+
+def _pairs_within(pairs: list[tuple[int, int, float, str]], kept: np.ndarray) -> list:
+    """The fuzzy pairs between exact items that are both kept, renumbered to the kept ones."""
+    if not pairs:
+        return []
+    position = {int(old) - 1: new for new, old in enumerate(kept)}
+    return [
+        (position[a], position[b], score, status)
+        for a, b, score, status in pairs
+        if a in position and b in position
+    ]
+
+
+def _identity_warnings(counted: pd.DataFrame, codes: Rows, identity: Identity) -> list[str]:
+    """Links that hold rows of different titles (counted once, by the link), and titles
+    repeated so often that their copies were paired day by day only."""
+    out = []
+    linked = codes.link >= 0
+    first_key = codes.key[identity.first_row][identity.publication]
+    differ = linked & (codes.key != first_key)
+    if differ.any():
+        pubs = np.unique(identity.publication[differ])
+        example = counted["url"].iloc[int(identity.first_row[pubs[0]])]
+        out.append(
+            f"有 {len(pubs)} 个链接对应的各行标题不同（如 {example}），按链接算作同一条信息；"
+            "可用 duplicates 命令逐一核对"
+        )
+    for row in identity.crowded[:3]:
+        out.append(
+            f"标题「{counted['title'].iloc[row]}」在几天内出现的次数太多，各平台的副本只按同一天配对"
+        )
+    return out
+
+
 def _ranks(platform: pd.Series, keys: list[str]) -> np.ndarray:
     """Each row's platform as its position in ``keys`` (the priority order)."""
     found = pc.index_in(pa.chunked_array(pa.array(platform.array)), value_set=pa.array(keys))
@@ -158,9 +253,15 @@ def _ranks(platform: pd.Series, keys: list[str]) -> np.ndarray:
 def _items(
     counted: pd.DataFrame, item_category: pd.Series, masks: np.ndarray, platforms: tuple[str, ...]
 ) -> pd.DataFrame:
-    """One row per item: the title and date of its highest-priority copy, its platforms."""
-    first_rows = first_copies(counted, counted["item_id"].to_numpy(dtype=np.int64))
-    first = counted[["item_id", "title", "date"]].iloc[first_rows].set_index("item_id")
+    """One row per item: the title of its highest-priority copy, the date of its earliest
+    copy (the one that places it in a period), its platforms."""
+    ids = counted["item_id"].to_numpy(dtype=np.int64)
+    first_rows = first_copies(counted, ids)
+    first = counted[["item_id", "title"]].iloc[first_rows].set_index("item_id")
+    seconds = counted["date"].to_numpy(dtype="datetime64[s]").astype(np.int64)
+    earliest = np.full(len(first_rows) + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(earliest, ids, seconds)
+    first["date"] = earliest[1:].astype("datetime64[s]")
     # Platforms as text, once per distinct mask (few).
     distinct = np.flatnonzero(np.bincount(masks)) if len(masks) else masks
     names = np.full(int(distinct.max()) + 1 if len(distinct) else 0, "", dtype=object)

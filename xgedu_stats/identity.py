@@ -1,0 +1,339 @@
+"""Which rows are one item: one publication per platform, copies matched across platforms.
+
+**Within one platform** rows are one *publication* only when they are the same document:
+the same link (a re-export; or the same document id read from the link where the config
+says how), or — for rows without a link — the same title key on the same day (a
+re-export: the tool cannot tell more). Rows with different links are different
+publications whatever their titles and dates, and the same title on different days is
+always another publication.
+
+**Across platforms** publications are copies of one item when their title keys are equal
+and their days within ``window_days``; an item has at most one copy per platform, and
+where several copies could pair, the nearest in date pairs first (ties: the earlier).
+Most keys have a handful of rows on distinct platforms: for those the rule is the old
+chain (sorted by day, a gap over the window starts a new item), computed for every row
+at once. Only chains where one platform has two publications are matched pair by pair.
+
+Everything here is a function of the rows' contents (keys, days, platforms, links, file
+names and line numbers), not of their order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from xgedu_stats.dedupe import order_by
+from xgedu_stats.normalize import arrow_strings
+
+#: A chain (one title within the window) with more candidate pairs than this is paired
+#: day by day only (the k-th publication of each platform on a day), so that a title
+#: repeated thousands of times cannot make the work quadratic; a note names it.
+CAREFUL_PAIRS_LIMIT = 1_000_000
+
+#: A link's scheme (http://, https://): the same document whichever it was exported with.
+_SCHEME = r"^[A-Za-z][A-Za-z0-9+.\-]*://"
+#: What a link may end with that names no other document: a fragment, slashes.
+_TAIL = r"(?:#.*|/+)$"
+#: A cell is a link only when it looks like one (a path or a host): "详情", "无", "-" are not.
+_LOOKS_LIKE_LINK = r"[./]"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What the identity rule reads of each counted row (numpy arrays of equal length).
+
+    ``key`` orders and identifies title keys (``dedupe.key_codes``); ``link`` is -1 for a
+    row without a link, else equal for rows naming one document on one platform
+    (``link_codes``); ``file`` orders file names; days are integers (days since 1970).
+    """
+
+    platform: np.ndarray
+    key: np.ndarray
+    day: np.ndarray
+    link: np.ndarray
+    file: np.ndarray
+    line: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.key)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Publications and items of the rows; both numbered from 0.
+
+    ``publication[row]`` and ``item[publication]``; ``first_row[publication]`` is the
+    publication's earliest row (day, file, line), whose key and day it is matched by.
+    """
+
+    publication: np.ndarray
+    first_row: np.ndarray
+    item: np.ndarray
+    crowded: tuple[int, ...] = ()
+    """First rows of chains with too many candidate pairs, paired day by day only."""
+
+    @property
+    def row_items(self) -> np.ndarray:
+        return self.item[self.publication]
+
+
+def link_codes(
+    urls: pd.Series, platform: np.ndarray, document_ids: Sequence[str | None] = ()
+) -> np.ndarray:
+    """A code per row, equal for rows whose links name one document on one platform;
+    -1 for a row without a link.
+
+    Links are compared without their scheme, a fragment or trailing slashes. Where
+    ``document_ids[platform]`` is a regex with one group, a link it matches is named by
+    that group (for a CMS that lists one document under two columns with two paths).
+
+    >>> link_codes(pd.Series(["http://a.cn/1.html", "https://a.cn/1.html#top", ""]),
+    ...            np.array([0, 0, 0])).tolist()
+    [0, 0, -1]
+    """
+    links = arrow_strings(urls)
+    is_link = pc.match_substring_regex(links, _LOOKS_LIKE_LINK).to_numpy(zero_copy_only=False)
+    if not is_link.any():
+        return np.full(len(links), -1, dtype=np.int64)
+    names = pc.replace_substring_regex(links, _SCHEME, "", max_replacements=1)
+    names = pc.replace_substring_regex(names, _TAIL, "", max_replacements=1)
+    for rank, pattern in enumerate(document_ids):
+        if not pattern:
+            continue
+        mine = pa.array(platform == rank)
+        found = pc.extract_regex(names, _named(pattern))
+        matched = pc.and_(mine, pc.is_valid(found))
+        if pc.any(matched).as_py():
+            # An id cannot look like a link without a scheme: it gets a prefix of its own.
+            prefix, nothing = pa.scalar("\x00id:", names.type), pa.scalar("", names.type)
+            ids = pc.binary_join_element_wise(prefix, found.field("id"), nothing)
+            names = pc.if_else(matched, ids, names)
+    codes = pc.dictionary_encode(names).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    width = int(platform.max()) + 1 if len(platform) else 1
+    return np.where(is_link, codes * width + platform, -1)
+
+
+def _named(pattern: str) -> str:
+    """The pattern with its first capturing group named ``id`` (RE2 extracts named groups)."""
+    out, i, escaped = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif c == "(" and not pattern.startswith("(?", i):
+            return "".join(out) + "(?P<id>" + pattern[i + 1 :]
+        elif (
+            c == "("
+            and pattern.startswith(("(?P<", "(?<"), i)
+            and not pattern.startswith(("(?<=", "(?<!"), i)
+        ):  # a named group: renamed
+            close = pattern.index(">", i)
+            return "".join(out) + "(?P<id>" + pattern[close + 1 :]
+        out.append(c)
+        i += 1
+    return f"(?P<id>{pattern})"
+
+
+def dense(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """Group numbers 0…G-1 for equal tuples of the integer columns, in the tuples' order."""
+    n = len(columns[0])
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = order_by(list(columns), stable=False)
+    starts = np.zeros(n, dtype=bool)
+    starts[0] = True
+    for col in columns:
+        c = col[order]
+        starts[1:] |= c[1:] != c[:-1]
+    ids = np.empty(n, dtype=np.int64)
+    ids[order] = np.cumsum(starts) - 1
+    return ids
+
+
+def publications(rows: Rows) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's publication (0…P-1) and each publication's first row.
+
+    Rows with a link are grouped by it; rows without one by (title key, day). A group
+    without links joins the publication with links that has a row of the same title on
+    the same day, when there is exactly one such publication (an export without a link
+    column overlapping one with it); when there are several, it stays apart.
+    """
+    n = len(rows)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    linked = rows.link >= 0
+    pub = dense(
+        [
+            (~linked).astype(np.int64),
+            rows.platform,
+            np.where(linked, rows.link, rows.key),
+            np.where(linked, 0, rows.day),
+        ]
+    )
+    if linked.any() and not linked.all():
+        slot = dense([rows.platform, rows.key, rows.day])
+        slot_of_link = np.full(int(slot.max()) + 1, -1, dtype=np.int64)
+        pairs = np.unique(np.stack([slot[linked], pub[linked]]), axis=1)
+        single = np.bincount(pairs[0], minlength=len(slot_of_link)) == 1
+        only = pairs[:, single[pairs[0]]]
+        slot_of_link[only[0]] = only[1]
+        joins = ~linked & (slot_of_link[slot] >= 0)
+        if joins.any():
+            pub = np.where(joins, slot_of_link[slot], pub)
+            pub = dense([pub])
+    first = np.full(int(pub.max()) + 1, -1, dtype=np.int64)
+    order = order_by([pub, rows.day, rows.file, rows.line])
+    sorted_pub = pub[order]
+    starts = np.r_[True, sorted_pub[1:] != sorted_pub[:-1]]
+    first[sorted_pub[starts]] = order[starts]
+    return pub, first
+
+
+def match(
+    platform: np.ndarray,
+    key: np.ndarray,
+    day: np.ndarray,
+    tie: np.ndarray,
+    window_days: int,
+    apart: Sequence[tuple[int, int]] = (),
+) -> tuple[np.ndarray, list[int]]:
+    """Items of publications (numbered 0…), and the chains paired day by day only.
+
+    ``platform``, ``key``, ``day`` and ``tie`` (a content-derived order for ties) describe
+    each publication; ``apart`` holds pairs of publications that may never be one item.
+    """
+    n = len(key)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), []
+    order = order_by([key, day, tie], stable=False)
+    k, d = key[order], day[order]
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = (k[1:] != k[:-1]) | (d[1:] - d[:-1] > window_days)
+    chain_sorted = np.cumsum(starts) - 1
+    chain = np.empty(n, dtype=np.int64)
+    chain[order] = chain_sorted
+    chains = int(chain_sorted[-1]) + 1
+
+    # A chain needs pairing when one platform has two publications in it, or when it
+    # holds a pair a clerk said are different.
+    per_platform = dense([chain, platform])
+    repeated = np.bincount(per_platform) > 1
+    careful = np.zeros(chains, dtype=bool)
+    first_of_group = np.zeros(len(repeated), dtype=np.int64)
+    first_of_group[per_platform] = chain
+    careful[first_of_group[repeated]] = True
+    for a, b in apart:
+        if chain[a] == chain[b]:
+            careful[chain[a]] = True
+
+    item = chain.copy()
+    if not careful.any():
+        return item, []
+    next_item = chains
+    by_day_only: list[int] = []
+    chain_starts = np.flatnonzero(starts)
+    chain_ends = np.r_[chain_starts[1:], n]
+    apart_of: dict[int, set[int]] = {}
+    for a, b in apart:
+        apart_of.setdefault(a, set()).add(b)
+        apart_of.setdefault(b, set()).add(a)
+    for c in np.flatnonzero(careful):
+        members = order[chain_starts[c] : chain_ends[c]]  # by day, then tie
+        groups, exact = _pair(platform[members], day[members], window_days, members, apart_of)
+        if not exact:
+            by_day_only.append(int(members[0]))
+        # group 0 keeps the chain's number; the others take new ones
+        numbers = np.where(groups == 0, c, next_item + groups - 1)
+        next_item += int(groups.max())
+        item[members] = numbers
+    return item, by_day_only
+
+
+def _pair(
+    platform: np.ndarray,
+    day: np.ndarray,
+    window_days: int,
+    members: np.ndarray,
+    apart_of: dict[int, set[int]],
+) -> tuple[np.ndarray, bool]:
+    """Group the publications of one chain (sorted by day, then tie): nearest first.
+
+    Candidate pairs are publications on different platforms within the window, taken by
+    (gap in days, the earlier day, then their order); a pair joins two groups unless
+    that would put two publications of one platform, or two held apart, in one group.
+    Returns a group number (0…) per publication, in order of first appearance, and
+    whether the pairing was complete (False: too many pairs, paired within days only).
+    """
+    m = len(day)
+    reach = np.searchsorted(day, day + window_days, side="right")
+    counts = reach - np.arange(m) - 1
+    total = int(counts.sum())
+    exact = total <= CAREFUL_PAIRS_LIMIT
+    if not exact:  # the k-th publication of each platform on a day are one item
+        slot = dense([day, platform])
+        by_slot = np.argsort(slot, kind="stable")  # within a slot, in chain order
+        sorted_slot = slot[by_slot]
+        within = np.empty(m, dtype=np.int64)
+        within[by_slot] = np.arange(m) - np.searchsorted(sorted_slot, sorted_slot)
+        return _first_appearance(dense([day, within])), False
+    i = np.repeat(np.arange(m), counts)
+    j = i + 1 + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    keep = platform[i] != platform[j]
+    i, j = i[keep], j[keep]
+    edges = np.lexsort((j, i, day[i], day[j] - day[i]))
+    parent = list(range(m))
+    mask = [1 << int(p) for p in platform]
+    position = {int(p): q for q, p in enumerate(members)}
+    held = [{position[x] for x in apart_of.get(int(p), ()) if x in position} for p in members]
+    group_members = [[q] for q in range(m)]
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for e in edges.tolist():
+        a, b = find(int(i[e])), find(int(j[e]))
+        if a == b or mask[a] & mask[b]:
+            continue
+        if held[a] and any(find(x) == b for x in held[a]):
+            continue
+        if len(group_members[a]) < len(group_members[b]):
+            a, b = b, a
+        parent[b] = a
+        mask[a] |= mask[b]
+        held[a] |= held[b]
+        group_members[a] += group_members[b]
+    return _first_appearance(np.array([find(q) for q in range(m)], dtype=np.int64)), True
+
+
+def _first_appearance(groups: np.ndarray) -> np.ndarray:
+    """Renumber groups 0… in the order they first appear."""
+    _, first, inverse = np.unique(groups, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[inverse]
+
+
+def identify(rows: Rows, window_days: int, apart: Sequence[tuple[int, int]] = ()) -> Identity:
+    """Publications and items of ``rows``; ``apart`` holds pairs of *rows* a clerk said
+    are different (their publications are then never one item)."""
+    pub, first = publications(rows)
+    if len(pub) == 0:
+        return Identity(pub, first, pub)
+    tie = dense([rows.platform[first], rows.file[first], rows.line[first]])
+    held = [(int(pub[a]), int(pub[b])) for a, b in apart if pub[a] != pub[b]]
+    item, by_day_only = match(
+        rows.platform[first], rows.key[first], rows.day[first], tie, window_days, held
+    )
+    return Identity(pub, first, item, tuple(int(first[p]) for p in by_day_only))
