@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import SAMPLES, csv_bytes
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xgedu_stats import identity
@@ -497,3 +497,45 @@ def test_link_codes() -> None:
     codes = link_codes(urls, np.array([0, 0, 0, 0, 1])).tolist()
     assert codes[0] == codes[1] and codes[2] == codes[3] == -1
     assert codes[4] not in (codes[0], -1)  # another platform: another document
+
+
+def plain_link(url: str) -> str | None:
+    """What ``link_codes`` compares, written plainly: None for a cell that is not a link."""
+    import re
+
+    if "/" not in url and "." not in url:
+        return None
+    url = re.sub(r"^[A-Za-z][A-Za-z0-9+.\-]*://", "", url, count=1)
+    return re.sub(r"/*(?:#.*)?$", "", url, count=1)
+
+
+@st.composite
+def link_cells(draw: st.DrawFn) -> list[tuple[str, int]]:
+    """Cells of a link column: often every link written alike (one scheme), as exports do."""
+    schemes = draw(
+        st.sampled_from([["http://"], ["https://"], ["", "http://", "https://", "ftp://"]])
+    )
+    link = st.builds(
+        lambda scheme, host, path, tail: scheme + host + path + tail,
+        st.sampled_from(schemes),
+        st.sampled_from(["a.cn", "A.cn"]),
+        st.sampled_from(["", "/1.html", "/art/1.html", "/x#y/1.html"]),
+        st.sampled_from(["", "/", "//", "#top", "/#top", "#", "#a/b/"]),
+    )
+    cell = link | st.sampled_from(["", "详情", "-"])
+    return draw(st.lists(st.tuples(cell, st.integers(0, 1)), max_size=12))
+
+
+@settings(max_examples=300, deadline=None)
+@given(link_cells())
+@example([("http://a.cn/1.html", 0), ("http://a.cn/1.html/", 0)])
+def test_link_codes_equal_their_plain_reference(cells: list[tuple[str, int]]) -> None:
+    urls = pd.Series([u for u, _ in cells], dtype="str")
+    platform = np.array([p for _, p in cells], dtype=np.int64)
+    codes = link_codes(urls, platform).tolist() if cells else []
+    names = [plain_link(u) for u, _ in cells]
+    assert [c == -1 for c in codes] == [n is None for n in names]
+    for i, j in combinations(range(len(cells)), 2):
+        if names[i] is not None and names[j] is not None:
+            same = names[i] == names[j] and cells[i][1] == cells[j][1]
+            assert (codes[i] == codes[j]) == same, (cells[i], cells[j])

@@ -38,10 +38,8 @@ CAREFUL_PAIRS_LIMIT = 1_000_000
 
 #: A link's scheme (http://, https://): the same document whichever it was exported with.
 _SCHEME = r"^[A-Za-z][A-Za-z0-9+.\-]*://"
-#: What a link may end with that names no other document: a fragment, slashes.
-_TAIL = r"(?:#.*|/+)$"
-#: A cell is a link only when it looks like one (a path or a host): "详情", "无", "-" are not.
-_LOOKS_LIKE_LINK = r"[./]"
+#: What a link may end with that names no other document: slashes, a fragment.
+_TAIL = r"/*(?:#.*)?$"
 
 
 @dataclass(frozen=True)
@@ -98,11 +96,12 @@ def link_codes(
     [0, 0, -1]
     """
     links = arrow_strings(urls)
-    is_link = pc.match_substring_regex(links, _LOOKS_LIKE_LINK).to_numpy(zero_copy_only=False)
+    # (two literal searches are several times faster than the regex ``[./]``)
+    is_link = pc.or_(pc.match_substring(links, "/"), pc.match_substring(links, "."))
+    is_link = is_link.to_numpy(zero_copy_only=False)
     if not is_link.any():
         return np.full(len(links), -1, dtype=np.int64)
-    names = pc.replace_substring_regex(links, _SCHEME, "", max_replacements=1)
-    names = pc.replace_substring_regex(names, _TAIL, "", max_replacements=1)
+    names = _without_scheme_and_tail(links, is_link)
     for rank, pattern in enumerate(document_ids):
         if not pattern:
             continue
@@ -117,6 +116,25 @@ def link_codes(
     codes = pc.dictionary_encode(names).indices.to_numpy(zero_copy_only=False).astype(np.int64)
     width = int(platform.max()) + 1 if len(platform) else 1
     return np.where(is_link, codes * width + platform, -1)
+
+
+def _without_scheme_and_tail(links: pa.Array, is_link: np.ndarray) -> pa.Array:
+    """Links without a scheme, a fragment or trailing slashes, edited only where one of
+    them is there to remove: most exports write every link alike, and then none is."""
+    count = int(np.count_nonzero(is_link))
+    alike = any(
+        pc.sum(pc.starts_with(links, scheme)).as_py() == count for scheme in ("http://", "https://")
+    )
+    touched = pc.or_(pc.ends_with(links, "/"), pc.match_substring(links, "#"))
+    if not alike:  # one document may be written with two schemes, or without
+        touched = pc.or_(touched, pc.match_substring(links, "://"))
+    if not pc.any(touched).as_py():
+        return links
+    edited = links.filter(touched)
+    if not alike:
+        edited = pc.replace_substring_regex(edited, _SCHEME, "", max_replacements=1)
+    edited = pc.replace_substring_regex(edited, _TAIL, "", max_replacements=1)
+    return pc.replace_with_mask(links, touched, edited)
 
 
 def _named(pattern: str) -> str:
@@ -331,7 +349,9 @@ def identify(rows: Rows, window_days: int, apart: Sequence[tuple[int, int]] = ()
     pub, first = publications(rows)
     if len(pub) == 0:
         return Identity(pub, first, pub)
-    tie = dense([rows.platform[first], rows.file[first], rows.line[first]])
+    tie = (
+        rows.file[first] * (int(rows.line.max()) + 1) + rows.line[first]
+    )  # (a file is one platform's)
     held = [(int(pub[a]), int(pub[b])) for a, b in apart if pub[a] != pub[b]]
     item, by_day_only = match(
         rows.platform[first], rows.key[first], rows.day[first], tie, window_days, held
