@@ -73,20 +73,68 @@ def test_allowed(a: str, b: str, ok: bool) -> None:
     assert allowed(comparable(a), comparable(b)) is ok
 
 
-def test_candidates_equal_brute_force_within_the_window() -> None:
+@pytest.mark.parametrize("at_once", [1_000_000, 50, 1])  # pairs scored at once
+def test_candidates_equal_brute_force_within_the_window(
+    at_once: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from rapidfuzz import fuzz
 
+    from xgedu_stats import fuzzy
+
+    monkeypatch.setattr(fuzzy, "PAIRS_AT_ONCE", at_once)
     rng = random.Random(3)
     keys = ["".join(rng.choice("甲乙丙丁戊己") for _ in range(6)) for _ in range(300)]
     days = np.array([rng.randrange(20) for _ in keys])
-    a, b, _ = candidate_arrays(keys, days, 3, 70)
-    got = {(min(x, y), max(x, y)) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    classes = np.array([rng.randrange(2) for _ in keys])
+    masks = np.array([1 << rng.randrange(3) for _ in keys])
+    found = candidate_arrays(keys, days, 3, 70, classes, masks)
+    got = {(min(x, y), max(x, y)) for x, y in zip(found.a.tolist(), found.b.tolist(), strict=True)}
     want = {
         (i, j)
         for i, j in combinations(range(len(keys)), 2)
-        if abs(days[i] - days[j]) <= 3 and fuzz.ratio(keys[i], keys[j]) >= 70
+        if abs(days[i] - days[j]) <= 3
+        and fuzz.ratio(keys[i], keys[j]) >= 70
+        and classes[i] == classes[j]
+        and not masks[i] & masks[j]
     }
     assert got == want
+    assert found.crowded_days == ()
+
+
+def test_a_crowded_day_is_not_compared_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xgedu_stats import fuzzy
+
+    monkeypatch.setattr(fuzzy, "DAY_PAIRS_LIMIT", 5)
+    keys = [f"孝南区实验小学召开安全工作会议{c}" for c in "甲乙丙丁戊己"] + [
+        "汉川市育才小学开学典礼"
+    ]
+    days = np.array([10] * 6 + [30])
+    found = candidate_arrays(keys, days, 3, 70)
+    assert (len(found.a), found.crowded_days) == (0, (10,))
+
+
+def test_titles_differing_only_in_a_number_on_one_day_stay_bounded(tmp_path: Path) -> None:
+    """Issue 9: 8,000 such rows took 2.1 GiB (one score matrix for the whole day)."""
+    from conftest import run_limited
+
+    (tmp_path / "门户.csv").write_bytes(
+        csv_bytes(
+            ["标题", "发布时间", "链接"],
+            [
+                [f"孝南区实验小学第{i}期安全工作简报", "2018-03-01", f"http://a.cn/{i}"]
+                for i in range(3000)
+            ],
+        )
+    )
+    (tmp_path / "头条.csv").write_bytes(
+        csv_bytes(
+            ["标题", "发布时间"],
+            [[f"孝南区实验小学第{i}期安全工作简报（转载）", "2018-03-02"] for i in range(3000)],
+        )
+    )
+    done = run_limited(["aggregate", ".", "--fuzzy", "-f", "json", "-q"], tmp_path, memory_mib=1024)
+    assert done.returncode == 0, done.stderr
+    assert '"unique_items": 3000' in done.stdout
 
 
 def write_exports(root: Path, rows: list) -> list[Path]:
@@ -413,3 +461,22 @@ def test_unmatched_decisions_are_one_warning_line(tmp_path: Path) -> None:
         "去重决定文件中有 12 行所指的信息不在本次读入的数据中，已忽略"
         "（第 2、3、4、5、6、7、8、9、10、11 行等）"
     )
+
+
+def test_a_crowded_day_is_one_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xgedu_stats import fuzzy
+
+    monkeypatch.setattr(fuzzy, "DAY_PAIRS_LIMIT", 2)
+    rows = [
+        (f"孝南区实验小学召开安全工作会议{c}", _d(5), i, "portal") for i, c in enumerate("甲乙丙")
+    ]
+    rows += [
+        (f"孝南区实验小学召开安全工作会议{c}", _d(5), 3 + i, "toutiao")
+        for i, c in enumerate("丁戊")
+    ]
+    result = run_rows(tmp_path, rows, fuzzy=True)
+    assert result.totals.unique_items == 5
+    assert (
+        "2018-03-05 发布的标题中相似的太多（一天要比较的配对超过 2 对），这些天没有做相似比较；"
+        "标题相同的副本照常合并"
+    ) in result.warnings

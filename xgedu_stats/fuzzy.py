@@ -114,42 +114,101 @@ class Candidate:
     score: float
 
 
-def candidate_arrays(
-    keys: list[str], days: np.ndarray, window_days: int, cutoff: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs of items within ``window_days`` of each other scoring at least ``cutoff``,
-    as arrays (a, b, score).
+#: Pairs scored at once (bounds the memory of the pair arrays whatever the input).
+PAIRS_AT_ONCE = 1_000_000
+#: A day whose titles give more pairs to score than this (after the rules that need no
+#: score: other numbers, a platform in common) is not compared, with a note: such a day
+#: is generated, not published (a real one has a few hundred pairs at most).
+DAY_PAIRS_LIMIT = 2_000_000
 
-    Blocking by day: each day's items are compared with the items of that day and the
-    following ``window_days`` days, never all pairs; rapidfuzz scores a block at a time
-    on every core.
+
+@dataclass(frozen=True)
+class Candidates:
+    """Pairs of items (a < b, score), and the days too crowded to compare."""
+
+    a: np.ndarray
+    b: np.ndarray
+    score: np.ndarray
+    crowded_days: tuple[int, ...] = ()
+
+
+def candidate_arrays(
+    keys: list[str],
+    days: np.ndarray,
+    window_days: int,
+    cutoff: float,
+    classes: np.ndarray | None = None,
+    masks: np.ndarray | None = None,
+) -> Candidates:
+    """Pairs of items within ``window_days`` of each other scoring at least ``cutoff``.
+
+    Only pairs that could merge are scored: the same ``classes`` (the same numbers),
+    no platform in common (``masks``), days within the window. They are listed from the
+    items sorted by (class, day), never as all pairs, and scored by rapidfuzz pair by
+    pair in C++ on every core.
     """
     from rapidfuzz import fuzz, process
 
-    order = np.argsort(days, kind="stable")
-    sorted_days = days[order]
+    n = len(keys)
+    empty = np.zeros(0, dtype=np.int64)
+    if n < 2:
+        return Candidates(empty, empty, np.zeros(0, dtype=np.float32))
+    days = np.asarray(days, dtype=np.int64)
+    group = (
+        np.zeros(n, dtype=np.int64)
+        if classes is None
+        else np.unique(classes, return_inverse=True)[1]
+    )
+    first = int(days.min())
+    span = int(days.max()) - first + window_days + 1
+    place = group * span + (days - first)
+    order = np.argsort(place, kind="stable")
+    placed = place[order]
+    counts = np.searchsorted(placed, placed + window_days, side="right") - np.arange(n) - 1
+    day_of = days[order]
+    per_day = np.bincount(day_of - first, weights=counts)
+    crowded = np.flatnonzero(per_day > DAY_PAIRS_LIMIT) + first
+    if len(crowded):
+        counts[np.isin(day_of, crowded)] = 0
+    texts = np.array(keys, dtype=object)
     found_a, found_b, found_s = [], [], []
-    for day in np.unique(sorted_days):
-        lo = np.searchsorted(sorted_days, day, side="left")
-        mid = np.searchsorted(sorted_days, day, side="right")
-        hi = np.searchsorted(sorted_days, day + window_days, side="right")
-        if hi - lo < 2:
-            continue
-        block = [keys[i] for i in order[lo:mid]]
-        near = [keys[i] for i in order[lo:hi]]
-        scores = process.cdist(
-            block, near, scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1, dtype=np.float32
-        )
-        rows, cols = np.nonzero(scores)
-        keep = cols > rows  # same-day pairs once, and never an item with itself
-        rows, cols = rows[keep], cols[keep]
-        found_a.append(order[lo + rows])
-        found_b.append(order[lo + cols])
-        found_s.append(scores[rows, cols])
+    ends = np.cumsum(counts)
+    start = 0
+    while start < n:
+        # positions start…stop-1 hold at most PAIRS_AT_ONCE pairs (or one position's)
+        base = ends[start - 1] if start else 0
+        stop = max(int(np.searchsorted(ends, base + PAIRS_AT_ONCE, side="right")), start + 1)
+        part = counts[start:stop]
+        i = np.repeat(np.arange(start, stop), part)
+        j = i + 1 + np.arange(len(i)) - np.repeat(np.cumsum(part) - part, part)
+        a, b = order[i], order[j]
+        if masks is not None:
+            keep = (masks[a] & masks[b]) == 0
+            a, b = a[keep], b[keep]
+        if len(a):
+            scores = process.cpdist(
+                texts[a],
+                texts[b],
+                scorer=fuzz.ratio,
+                score_cutoff=cutoff,
+                workers=-1,
+                dtype=np.float32,
+            )
+            keep = scores >= cutoff
+            found_a.append(np.minimum(a, b)[keep])
+            found_b.append(np.maximum(a, b)[keep])
+            found_s.append(scores[keep])
+        start = stop
     if not found_a:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.float32)
-    return np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_s)
+        return Candidates(
+            empty, empty, np.zeros(0, dtype=np.float32), tuple(int(d) for d in crowded)
+        )
+    return Candidates(
+        np.concatenate(found_a),
+        np.concatenate(found_b),
+        np.concatenate(found_s),
+        tuple(int(d) for d in crowded),
+    )
 
 
 class _Groups:
@@ -191,10 +250,13 @@ class _Groups:
 
 @dataclass(frozen=True)
 class Merge:
-    """The outcome: a group number per item, and every pair considered, with its status."""
+    """The outcome: a group number per item, every pair considered with its status, and
+    the days that were too crowded to compare."""
 
     group: np.ndarray
     pairs: list[tuple[int, int, float, str]]  # a, b, score, status
+    crowded_days: tuple[int, ...] = ()
+    """Days (since 1970) with too many candidate pairs to compare (``DAY_CANDIDATES_LIMIT``)."""
 
 
 MERGED, DOUBTFUL, BELOW, REFUSED = "merged", "doubtful", "below", "refused"
@@ -224,15 +286,17 @@ def merge(
     same = [(a, b) for a, b in same if a != b]
     comparable_keys = [comparable(k) for k in keys]
     lower = max(0.0, threshold - DOUBT_MARGIN)
+    crowded: tuple[int, ...] = ()
     if fuzzy and n:
-        a, b, score = candidate_arrays(comparable_keys, days, window_days, lower)
-        # Different numbers never merge: drop those pairs before any per-pair work.
+        # Different numbers never merge, nor two items of one platform: those pairs are
+        # dropped as they are scored, before any per-pair work.
         numbers = np.array([hash(tuple(_NUMBER.findall(k))) for k in comparable_keys])
-        keep = numbers[a] == numbers[b]
-        if masks is not None:  # only between platforms: never two items of one platform
-            platforms = np.asarray(masks, dtype=np.int64)
-            keep &= (platforms[a] & platforms[b]) == 0
-        a, b, score = a[keep], b[keep], score[keep]
+        platforms = None if masks is None else np.asarray(masks, dtype=np.int64)
+        found_arrays = candidate_arrays(
+            comparable_keys, days, window_days, lower, numbers, platforms
+        )
+        a, b, score = found_arrays.a, found_arrays.b, found_arrays.score
+        crowded = found_arrays.crowded_days
         order = np.lexsort((b, a, -score))
         found = [
             Candidate(int(x), int(y), float(z))
@@ -289,4 +353,4 @@ def merge(
         if c.score < threshold and allowed(comparable_keys[c.a], comparable_keys[c.b]):
             pairs.append((c.a, c.b, c.score, BELOW))
     group = np.array([final.find(x) for x in range(n)], dtype=np.int64)
-    return Merge(group, pairs)
+    return Merge(group, pairs, crowded)

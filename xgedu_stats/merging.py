@@ -146,6 +146,13 @@ def refine(
         fuzzy=settings.fuzzy,
         masks=masks.tolist(),
     )
+    if result.crowded_days:
+        shown = "、".join(str(np.datetime64(d, "D")) for d in result.crowded_days[:5])
+        more = f" 等 {len(result.crowded_days)} 天" if len(result.crowded_days) > 5 else ""
+        warnings.append(
+            f"{shown}{more} 发布的标题中相似的太多（一天要比较的配对超过 "
+            f"{fuzzy.DAY_PAIRS_LIMIT:,} 对），这些天没有做相似比较；标题相同的副本照常合并"
+        )
     distinct, groups = np.unique(result.group[exact - 1], return_inverse=True)
     final = number(groups.astype(np.int64), len(distinct), rows)
     return Merged(exact, final, result.pairs, tuple(warnings))
