@@ -238,8 +238,10 @@ def _identity_warnings(counted: pd.DataFrame, codes: Rows, identity: Identity) -
             "可用 duplicates 命令逐一核对"
         )
     for row in identity.crowded[:3]:
+        when = counted["date"].iloc[row].strftime("%Y-%m-%d")
         out.append(
-            f"标题「{counted['title'].iloc[row]}」在几天内出现的次数太多，各平台的副本只按同一天配对"
+            f"标题「{counted['title'].iloc[row]}」（{when} 起）在几天内出现的次数太多，"
+            "各平台的副本只按同一天的先后配对"
         )
     return out
 
