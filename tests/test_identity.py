@@ -563,6 +563,6 @@ def test_one_title_thousands_of_times_a_day_stays_bounded(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     assert '"unique_items": 3000' in done.stdout
     assert (
-        "标题「关于做好安全工作的通知」在几天内出现的次数太多，各平台的副本只按同一天配对"
+        "标题「关于做好安全工作的通知」（2018-03-01 起）在几天内出现的次数太多，各平台的副本只按同一天的先后配对"
         in done.stderr
     )
