@@ -174,3 +174,13 @@ def test_config_not_utf8(tmp_path: Path) -> None:
     path.write_bytes('[categories]\n"教育资助" = ["学生资助"]\n'.encode("gbk"))
     with pytest.raises(ConfigError, match="不是 UTF-8 编码"):
         load_settings(path)
+
+
+def test_at_most_sixty_platforms() -> None:
+    from xgedu_stats.config import settings_from_dict
+
+    doc = {"platforms": {f"p{i}": {"label": f"平台{i}"} for i in range(56)}}
+    assert len(settings_from_dict(doc).platforms) == 60  # 56 and the 4 built in
+    doc["platforms"]["extra"] = {"label": "又一个"}
+    with pytest.raises(ConfigError, match="平台最多 60 个（现有 61 个）"):
+        settings_from_dict(doc)

@@ -22,6 +22,9 @@ UNCATEGORISED = "未分类"
 REPORT_TABLES = ("categories", "platforms")
 OUTPUT_FORMATS = ("text", "markdown", "csv", "json", "xlsx")
 
+#: Platforms an item's copies are recorded on as bits of one 64-bit number.
+MAX_PLATFORMS = 60
+
 #: The config file name that ``init`` writes and that commands use when present.
 CONFIG_NAME = "xgedu-stats.toml"
 
@@ -328,6 +331,8 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
         dedupe = replace(dedupe, decisions=name if name.is_absolute() else ld.path.parent / name)
     ordered = [platforms[k] for k in dedupe.priority if k in platforms]
     ordered += [p for k, p in platforms.items() if k not in dedupe.priority]
+    if len(ordered) > MAX_PLATFORMS:
+        raise ld.fail("platforms", f"平台最多 {MAX_PLATFORMS} 个（现有 {len(ordered)} 个）")
 
     categories = _categories(doc, ld)
     return Settings(platforms=tuple(ordered), categories=categories, dedupe=dedupe, source=ld.path)

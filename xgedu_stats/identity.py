@@ -183,37 +183,62 @@ def publications(rows: Rows) -> tuple[np.ndarray, np.ndarray]:
     without links joins the publication with links that has a row of the same title on
     the same day, when there is exactly one such publication (an export without a link
     column overlapping one with it); when there are several, it stays apart.
+
+    Link codes already name a document on a platform, so rows with links need no sort:
+    only rows without a link are grouped by sorting.
     """
     n = len(rows)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     linked = rows.link >= 0
-    pub = dense(
-        [
-            (~linked).astype(np.int64),
-            rows.platform,
-            np.where(linked, rows.link, rows.key),
-            np.where(linked, 0, rows.day),
-        ]
-    )
-    if linked.any() and not linked.all():
-        slot = dense([rows.platform, rows.key, rows.day])
-        slot_of_link = np.full(int(slot.max()) + 1, -1, dtype=np.int64)
-        pairs = np.unique(np.stack([slot[linked], pub[linked]]), axis=1)
-        single = np.bincount(pairs[0], minlength=len(slot_of_link)) == 1
-        only = pairs[:, single[pairs[0]]]
-        slot_of_link[only[0]] = only[1]
-        joins = ~linked & (slot_of_link[slot] >= 0)
-        if joins.any():
-            pub = np.where(joins, slot_of_link[slot], pub)
-            pub = dense([pub])
-    first = np.full(int(pub.max()) + 1, -1, dtype=np.int64)
-    order = order_by([pub, rows.day, rows.file, rows.line])
-    sorted_pub = pub[order]
-    starts = np.r_[True, sorted_pub[1:] != sorted_pub[:-1]]
-    first[sorted_pub[starts]] = order[starts]
-    return pub, first
+    ids = rows.link.copy()
+    if not linked.all():
+        plain = ~linked
+        offset = int(rows.link.max()) + 1
+        ids[plain] = offset + dense([rows.platform[plain], rows.key[plain], rows.day[plain]])
+        if linked.any():
+            ids = _join_plain_to_linked(rows, ids, linked)
+    present = np.zeros(int(ids.max()) + 1, dtype=bool)
+    present[ids] = True
+    pub = (np.cumsum(present) - 1)[ids]
+    return pub, _first_rows(pub, rows)
+
+
+def _join_plain_to_linked(rows: Rows, ids: np.ndarray, linked: np.ndarray) -> np.ndarray:
+    """Rows without a link take the id of the one linked publication of their title that
+    day on their platform, where there is exactly one."""
+    slot = dense([rows.platform, rows.key, rows.day])
+    pairs = np.unique(np.stack([slot[linked], ids[linked]]), axis=1)
+    single = np.bincount(pairs[0], minlength=int(slot.max()) + 1) == 1
+    only = pairs[:, single[pairs[0]]]
+    slot_of_link = np.full(int(slot.max()) + 1, -1, dtype=np.int64)
+    slot_of_link[only[0]] = only[1]
+    joins = ~linked & (slot_of_link[slot] >= 0)
+    return np.where(joins, slot_of_link[slot], ids)
+
+
+def _first_rows(pub: np.ndarray, rows: Rows) -> np.ndarray:
+    """Each publication's earliest row by (day, file, line), one pass and no sort where
+    the three fit in one number."""
+    count = int(pub.max()) + 1
+    lines = int(rows.line.max()) + 1
+    files = int(rows.file.max()) + 1
+    day = rows.day - rows.day.min()
+    if (int(day.max()) + 1) * files * lines >= 2**62:  # (billions of lines): sort instead
+        order = order_by([pub, rows.day, rows.file, rows.line])
+        sorted_pub = pub[order]
+        starts = np.r_[True, sorted_pub[1:] != sorted_pub[:-1]]
+        first = np.empty(count, dtype=np.int64)
+        first[sorted_pub[starts]] = order[starts]
+        return first
+    packed = (day * files + rows.file) * lines + rows.line
+    best = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(best, pub, packed)
+    position = np.flatnonzero(packed == best[pub])
+    first = np.empty(count, dtype=np.int64)
+    first[pub[position][::-1]] = position[::-1]  # (the smallest position on a tie)
+    return first
 
 
 def match(
@@ -241,14 +266,13 @@ def match(
     chain[order] = chain_sorted
     chains = int(chain_sorted[-1]) + 1
 
-    # A chain needs pairing when one platform has two publications in it, or when it
-    # holds a pair a clerk said are different.
-    per_platform = dense([chain, platform])
-    repeated = np.bincount(per_platform) > 1
-    careful = np.zeros(chains, dtype=bool)
-    first_of_group = np.zeros(len(repeated), dtype=np.int64)
-    first_of_group[per_platform] = chain
-    careful[first_of_group[repeated]] = True
+    # A chain needs pairing when one platform has two publications in it (its platforms,
+    # as bits, are fewer than its members), or when it holds a pair held apart.
+    chain_starts = np.flatnonzero(starts)
+    bits = np.left_shift(np.int64(1), platform[order].astype(np.int64))
+    held = np.bitwise_or.reduceat(bits, chain_starts)
+    sizes = np.diff(np.r_[chain_starts, n])
+    careful = np.bitwise_count(held).astype(np.int64) < sizes
     for a, b in apart:
         if chain[a] == chain[b]:
             careful[chain[a]] = True
@@ -258,7 +282,6 @@ def match(
         return item, []
     next_item = chains
     by_day_only: list[int] = []
-    chain_starts = np.flatnonzero(starts)
     chain_ends = np.r_[chain_starts[1:], n]
     apart_of: dict[int, set[int]] = {}
     for a, b in apart:
