@@ -181,3 +181,29 @@ def test_csv_keeps_the_data_and_xlsx_does_not_fail(tmp_path: Path) -> None:
     assert {r[4].value for r in sheet.iter_rows(min_row=3)} == {
         "\\x1b[2J\\x1b[31m关于开展安全教育的通知\\x07"
     }
+
+
+def test_a_library_error_with_a_control_character_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whatever a library error quotes (a header cell, a key), the CLI shows it escaped."""
+    from xgedu_stats import pipeline
+    from xgedu_stats.errors import InputError
+
+    def fail(config: object, progress: object = None) -> None:
+        raise InputError("文件 a.csv 中找不到标题列；表头为：名称\n错误：伪造")
+
+    monkeypatch.setattr(pipeline, "run", fail)
+    result = invoke("aggregate", Path(__file__).parent / "fixtures" / "mini")
+    assert result.stderr == "错误：文件 a.csv 中找不到标题列；表头为：名称\\n错误：伪造\n"
+
+
+def test_warnings_quoting_the_data_are_escaped(tmp_path: Path) -> None:
+    """The 未分类 warning quotes channel names from the export."""
+    (tmp_path / "门户.csv").write_bytes(
+        csv_bytes(HEADER, [["甲", "2018-01-01", "动态\x1b[31m\n伪造"]])
+    )
+    result = invoke("aggregate", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "「动态\\x1b[31m\\n伪造」1 行" in result.stderr
+    assert "\x1b" not in result.stderr and len(result.stderr.splitlines()) == 1
