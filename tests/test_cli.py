@@ -484,20 +484,20 @@ class Pipe(io.StringIO):
 def test_progress_bar_only_on_a_terminal_and_not_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from xgedu_stats import cli as cli_module
+    from xgedu_stats.terminal import progress_bar
 
     monkeypatch.setattr(sys, "stderr", Pipe())
-    with cli_module.progress_bar(False) as update:
+    with progress_bar(False) as update:
         assert update is None
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    with cli_module.progress_bar(True) as update:
+    with progress_bar(True) as update:
         assert update is None
-    with cli_module.progress_bar(False) as small:
+    with progress_bar(False) as small:
         assert small is not None
         small(1, 1, 10, 10, "a.csv", 5)
     assert terminal.getvalue() == ""  # too small to be worth a bar
-    with cli_module.progress_bar(False) as big:
+    with progress_bar(False) as big:
         assert big is not None
         big(1, 2, 30 << 20, 60 << 20, "a.csv", 1000)
         big(2, 2, 60 << 20, 60 << 20, "b.csv", 2000)
@@ -514,11 +514,11 @@ def test_progress_bar_is_closed_when_interrupted(monkeypatch: pytest.MonkeyPatch
     """Ctrl-C while the bar shows: the cursor it hid is shown again."""
     import sys
 
-    from xgedu_stats import cli as cli_module
+    from xgedu_stats.terminal import progress_bar
 
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    with pytest.raises(KeyboardInterrupt), cli_module.progress_bar(False) as update:
+    with pytest.raises(KeyboardInterrupt), progress_bar(False) as update:
         assert update is not None
         update(1, 30, 1 << 20, 60 << 20, "a.csv", 10)
         assert HIDE_CURSOR in terminal.getvalue()

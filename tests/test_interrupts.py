@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from xgedu_stats.cli import Terminated, cli
+from xgedu_stats.cli import cli
+from xgedu_stats.terminal import Terminated
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 

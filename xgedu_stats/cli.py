@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import functools
 import io
-import signal
-import sys
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -33,55 +29,28 @@ from xgedu_stats.config import (
 from xgedu_stats.errors import OptionError, OutputError, XgeduError
 from xgedu_stats.messages import display_path, os_reason, printable
 from xgedu_stats.outputs import FORMAT_EXTENSIONS, check_outputs, choose_format, open_output
+from xgedu_stats.terminal import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    Terminated,
+    progress_bar,
+    signals,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Show a progress bar when reading at least this much (and stderr is a terminal).
-PROGRESS_MIN_BYTES = 20 * 1024 * 1024
-PROGRESS_MIN_FILES = 20
-
-#: What each command writes, and what the written file says it is (its marker).
+#: The formats each output can be written in (aggregate's: config.OUTPUT_FORMATS).
 DUPLICATES_FORMATS = ("text", "csv", "xlsx")
 INSPECT_FORMATS = ("text", "json")
 DETAIL_FORMATS = ("csv", "xlsx")  # --rejects, --duplicates
 DECISIONS_FORMATS = ("csv",)  # --write-decisions
-
-#: Exit codes when stopped: Ctrl-C, and SIGTERM (128 + the signal, as a shell reports it).
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 128 + 15
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the program is, so that every ``finally`` runs (no temp files left)."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
-
-
-@contextmanager
-def _signals() -> Iterator[None]:
-    """Quiet under ``| head`` (default SIGPIPE); SIGTERM cleans up like Ctrl-C. Restored after."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    wanted = {signal.SIGTERM: _terminate}
-    if hasattr(signal, "SIGPIPE"):
-        wanted[signal.SIGPIPE] = signal.SIG_DFL
-    saved = {number: signal.signal(number, handler) for number, handler in wanted.items()}
-    try:
-        yield
-    finally:
-        for number, handler in saved.items():
-            if handler is not None:
-                signal.signal(number, handler)
 
 
 class Group(click_zh.Group):
     """The ``xgedu-stats`` group: Chinese help and messages; Ctrl-C and SIGTERM clean up."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        with _signals():
+        with signals():
             return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -263,41 +232,6 @@ def emit_report(report: Any, fmt: str, output: Path | None, quiet: bool, what: s
     else:
         write_report(report, fmt, output, what)
         say(f"已写入 {display_path(output)}", quiet)
-
-
-@contextmanager
-def progress_bar(quiet: bool) -> Iterator[Callable[[int, int, int, int, str, int], None] | None]:
-    """A progress callback drawing on stderr, for a terminal only and only for big reads.
-
-    The bar is always closed on the way out (Ctrl-C included): it hides the cursor while it
-    draws, and closing it shows the cursor again.
-    """
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    state: dict[str, Any] = {"bar": None, "decided": False, "done": 0}
-
-    def update(files_done: int, files: int, done: int, total: int, name: str, rows: int) -> None:
-        if not state["decided"]:
-            state["decided"] = True
-            if total >= PROGRESS_MIN_BYTES or files >= PROGRESS_MIN_FILES:
-                state["bar"] = click.progressbar(length=total, label="读取", file=sys.stderr)
-                state["bar"].__enter__()
-        bar = state["bar"]
-        if bar is None:
-            return
-        bar.label = f"读取 {files_done}/{files} 个文件，{rows} 行"
-        bar.update(done - state["done"])
-        state["done"] = done
-        if files_done == files:
-            state["bar"] = None
-            bar.__exit__(None, None, None)
-
-    try:
-        yield update
-    finally:
-        if state["bar"] is not None:
-            state["bar"].__exit__(None, None, None)
 
 
 # --- commands ---------------------------------------------------------------------
