@@ -284,20 +284,14 @@ def aggregate(
     同一条信息在多个平台发布只计 1 条：标题归一后相同、发布日期相差不超过
     window_days（默认 3）天的各行合并为一条。
     """
+    period = build_period(year, date_from, date_to)  # (usage errors before pandas is imported)
+    fmt = choose_format(output, fmt, OUTPUT_FORMATS, writer="aggregate")
+    rejects_fmt = detail_format(rejects, "--rejects", DETAIL_FORMATS)
+    duplicates_fmt = detail_format(duplicates, "--duplicates", DETAIL_FORMATS)
     from xgedu_stats import pipeline
     from xgedu_stats import tables as tbl
     from xgedu_stats.render import write_report
 
-    period = build_period(year, date_from, date_to)
-    fmt = choose_format(output, fmt, OUTPUT_FORMATS, writer="aggregate")
-    details = [
-        (path, detail_format(path, option, DETAIL_FORMATS), make, what)
-        for path, option, make, what in (
-            (rejects, "--rejects", tbl.rejects_table, "无效行明细"),
-            (duplicates, "--duplicates", tbl.duplicates_table, "合并明细"),
-        )
-        if path is not None
-    ]
     settings = settings_for(config_path, quiet, fuzzy)
     outputs = [("-o", output), ("--rejects", rejects), ("--duplicates", duplicates)]
     check_outputs(outputs, paths, settings)
@@ -313,7 +307,13 @@ def aggregate(
                 quiet,
             )
     emit_report(tbl.build_report(result, tables), fmt, output, quiet, "统计表")
+    details = (
+        (rejects, rejects_fmt, tbl.rejects_table, "无效行明细"),
+        (duplicates, duplicates_fmt, tbl.duplicates_table, "合并明细"),
+    )
     for path, detail_fmt, make, what in details:
+        if path is None or detail_fmt is None:
+            continue
         detail = tbl.Report(result.period, result.totals, (make(result),))
         write_report(detail, detail_fmt, path, what)
         say(f"已写入 {display_path(path)}（{len(detail.tables[0].rows)} 行）", quiet)
@@ -348,11 +348,11 @@ def inspect(
 
     设置新的导出格式时，先用它检查，再按提示修改配置文件。
     """
+    fmt = choose_format(output, fmt, INSPECT_FORMATS, writer="inspect")
     from xgedu_stats.inspection import inspect_files
     from xgedu_stats.render import write_text
     from xgedu_stats.render.inspection import INSPECT_FORMATS as RENDER
 
-    fmt = choose_format(output, fmt, INSPECT_FORMATS, writer="inspect")
     settings = settings_for(config_path, quiet)
     check_outputs([("-o", output)], paths, settings)
     inspections, warnings = inspect_files(paths, settings, sample_rows)
@@ -399,13 +399,13 @@ def duplicates(
     存疑的配对可用 --write-decisions 写出，填好“判断”列后在配置 [dedupe] decisions 中指定，
     下次统计时按人工判断合并或分开。
     """
+    period = build_period(year, date_from, date_to)  # (usage errors before pandas is imported)
+    fmt = choose_format(output, fmt, DUPLICATES_FORMATS, writer="duplicates")
+    decisions_fmt = detail_format(write_decisions, "--write-decisions", DECISIONS_FORMATS)
     from xgedu_stats import pipeline
     from xgedu_stats import tables as tbl
     from xgedu_stats.render import write_report
 
-    period = build_period(year, date_from, date_to)
-    fmt = choose_format(output, fmt, DUPLICATES_FORMATS, writer="duplicates")
-    decisions_fmt = detail_format(write_decisions, "--write-decisions", DECISIONS_FORMATS)
     settings = settings_for(config_path, quiet, fuzzy)
     check_outputs([("-o", output), ("--write-decisions", write_decisions)], paths, settings)
     with progress_bar(quiet) as progress:
