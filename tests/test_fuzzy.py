@@ -321,6 +321,7 @@ def test_duplicates_command_lists_and_writes_decisions(tmp_path: Path) -> None:
     )
     assert written.exit_code == 0, written.output
     sheet = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert sheet.pop(0)[0].startswith("# xgedu-stats ")  # the marker line (tests/test_own_files.py)
     assert sheet[0] == [
         "平台1",
         "链接1",

@@ -249,18 +249,18 @@ def test_discover_walks_folders_sorted_and_skips_lock_files(tmp_path: Path) -> N
     (tmp_path / "b").mkdir()
     for name in ["b/2.csv", "a.CSV", "~$a.xlsx", ".hidden.csv", "notes.doc", "b/1.xls", "c.html"]:
         (tmp_path / name).write_text("x")
-    found = [s.path.relative_to(tmp_path).as_posix() for s in discover([tmp_path])]
+    found = [s.path.relative_to(tmp_path).as_posix() for s in discover([tmp_path]).files]
     assert found == ["a.CSV", "b/1.xls", "b/2.csv", "c.html"]
 
 
 def test_discover_reads_a_file_once_even_if_named_twice(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text("x")
-    assert len(discover([tmp_path, tmp_path / "a.csv"])) == 1
+    assert len(discover([tmp_path, tmp_path / "a.csv"]).files) == 1
 
 
 def test_discover_explicit_file_of_any_suffix(tmp_path: Path) -> None:
     (tmp_path / "a.dat").write_text("x")
-    assert [s.path.name for s in discover([tmp_path / "a.dat"])] == ["a.dat"]
+    assert [s.path.name for s in discover([tmp_path / "a.dat"]).files] == ["a.dat"]
 
 
 def test_discover_missing_path(tmp_path: Path) -> None:

@@ -63,7 +63,9 @@ def test_rejects_file_lists_exactly_the_broken_rows(tmp_path: Path) -> None:
         cli, ["aggregate", str(export), "--year", "2018", "--rejects", str(rejects), "-f", "json"]
     )
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(rejects.read_text(encoding="utf-8-sig"))))
+    marker, table = rejects.read_text(encoding="utf-8-sig").split("\n", 1)
+    assert marker.startswith("# xgedu-stats ")  # (tests/test_own_files.py)
+    rows = list(csv.DictReader(io.StringIO(table)))
     assert {int(r["行号"]) for r in rows} == broken
     assert len(rows) == len(broken)
     import json

@@ -12,7 +12,7 @@ from conftest import REPORT_2018, SAMPLES
 
 from xgedu_stats.config import Period, RunConfig, Settings, settings_from_dict
 from xgedu_stats.errors import InputError
-from xgedu_stats.pipeline import Result, Totals, check_outputs, run
+from xgedu_stats.pipeline import Result, Totals, run
 
 
 def run_on(*paths: Path, settings: Settings | None = None, period: Period | None = None) -> Result:
@@ -243,12 +243,3 @@ def test_every_file_is_placed_before_any_is_read(tmp_path: Path) -> None:
     (tmp_path / "unknown.csv").write_text("not,a,valid\nfile")
     with pytest.raises(InputError, match=r"无法确定文件 .*unknown\.csv 属于哪个平台"):
         run_on(tmp_path)
-
-
-def test_check_outputs_refuses_an_input(tmp_path: Path) -> None:
-    target = tmp_path / "门户.csv"
-    target.write_text("标题,日期\n")
-    config = RunConfig((tmp_path,))
-    with pytest.raises(InputError) as exc:
-        check_outputs(config, [tmp_path / "out.csv", target])
-    assert str(exc.value) == f"输出文件 {target} 是输入文件之一，不能覆盖；请换一个文件名"

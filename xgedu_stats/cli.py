@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import functools
 import io
-import signal
-import sys
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from xgedu_stats import __version__
+from xgedu_stats import __version__, click_zh
 from xgedu_stats.config import (
     CONFIG_NAME,
     OUTPUT_FORMATS,
@@ -28,27 +26,69 @@ from xgedu_stats.config import (
     example_config,
     load_settings,
 )
-from xgedu_stats.errors import XgeduError
+from xgedu_stats.errors import OptionError, OutputError, XgeduError
+from xgedu_stats.messages import display_path, os_reason, printable
+from xgedu_stats.outputs import FORMAT_EXTENSIONS, check_outputs, choose_format, open_output
+from xgedu_stats.terminal import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    Terminated,
+    progress_bar,
+    signals,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Show a progress bar when reading at least this much (and stderr is a terminal).
-PROGRESS_MIN_BYTES = 20 * 1024 * 1024
-PROGRESS_MIN_FILES = 20
+#: The formats each output can be written in (aggregate's: config.OUTPUT_FORMATS).
+DUPLICATES_FORMATS = ("text", "csv", "xlsx")
+INSPECT_FORMATS = ("text", "json")
+DETAIL_FORMATS = ("csv", "xlsx")  # --rejects, --duplicates
+DECISIONS_FORMATS = ("csv",)  # --write-decisions
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", message="xgedu-stats %(version)s")
+class Group(click_zh.Group):
+    """The ``xgedu-stats`` group: Chinese help and messages; Ctrl-C and SIGTERM clean up."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with signals():
+            return super().main(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:  # (outputs already cleaned up on the way out)
+            terminated = isinstance(exc, Terminated)
+            click.echo("已终止" if terminated else "已中断", err=True)
+            code = EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+            raise click.exceptions.Exit(code) from None
+
+
+@click.group("xgedu-stats", cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, "--version", message="xgedu-stats %(version)s", help="显示版本号并退出。"
+)
 def cli() -> None:
     """把各发布平台的导出文件汇总成政府信息公开工作年度报告的统计表。
 
     先用 inspect 看每个文件是怎样读的，再用 aggregate 统计。
     """
-    if hasattr(signal, "SIGPIPE"):  # quiet under `| head`
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
 # --- shared option stacks ---------------------------------------------------------
+
+
+class DateParam(click.ParamType):
+    """A date written 2018-01-01 (click's DateTime shows ``[%Y-%m-%d]`` to the clerk)."""
+
+    name = "日期"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return datetime.strptime(value, "%Y-%m-%d").date()
+        except ValueError:
+            self.fail(f"{value!r} 不是日期；请写成 2018-01-01 这样", param, ctx)
 
 
 def input_options(f: F) -> F:
@@ -57,25 +97,41 @@ def input_options(f: F) -> F:
         "--config",
         "config_path",
         type=click.Path(path_type=Path, dir_okay=False),
+        metavar="文件",
         help=f"配置文件（TOML）。不写时，若当前文件夹有 {CONFIG_NAME} 则使用它。",
     )(f)
-    return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))(f)
+    return click.argument(
+        "paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="路径..."
+    )(f)
 
 
 def period_options(f: F) -> F:
-    date = click.DateTime(formats=["%Y-%m-%d"])
-    f = click.option("--to", "date_to", type=date, help="统计期结束日期（含），如 2018-12-31。")(f)
     f = click.option(
-        "--from", "date_from", type=date, help="统计期开始日期（含），如 2018-01-01。"
+        "--to",
+        "date_to",
+        type=DateParam(),
+        metavar="日期",
+        help="统计期结束日期（含），如 2018-12-31。",
+    )(f)
+    f = click.option(
+        "--from",
+        "date_from",
+        type=DateParam(),
+        metavar="日期",
+        help="统计期开始日期（含），如 2018-01-01。",
     )(f)
     return click.option(
         "--year",
         type=click.IntRange(1990, 2100),
-        help="统计年度，等于 --from YYYY-01-01 --to YYYY-12-31。",
+        metavar="年",
+        help="统计年度，如 2018：等于 --from 2018-01-01 --to 2018-12-31。",
     )(f)
 
 
 def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
+    listed = "、".join(formats)
+    extensions = " ".join(ext for f in formats for ext in FORMAT_EXTENSIONS[f])
+
     def decorate(f: F) -> F:
         f = click.option(
             "-v", "--verbose", is_flag=True, help="显示每个文件的读取详情；出错时显示详细信息。"
@@ -85,31 +141,43 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
             "-o",
             "--output",
             type=click.Path(path_type=Path, dir_okay=False),
-            help="写入文件（默认输出到屏幕）；未指定 --format 时按扩展名确定格式。",
+            metavar="文件",
+            help=f"写入此文件（默认输出到屏幕）；不写 --format 时，扩展名 {extensions} 决定格式。",
         )(f)
         return click.option(
-            "-f", "--format", "fmt", type=click.Choice(formats), help="输出格式，默认 text。"
+            "-f",
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            metavar="格式",
+            help=f"输出格式：{listed}；默认 text，或按 -o 的扩展名。",
         )(f)
 
     return decorate
 
 
 def handle_errors(f: F) -> F:
-    """Turn library errors into ``Error: …`` and exit 1; other failures too, unless -v."""
+    """Turn library errors into one ``错误：…`` line and exit 1 (options that do not fit
+    together: exit 2); other failures too, unless -v. Control characters never reach the line."""
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return f(*args, **kwargs)
+        except OptionError as exc:
+            raise click.UsageError(printable(str(exc))) from None
         except XgeduError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(str(exc))) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
             if kwargs.get("verbose"):
                 raise
             raise click.ClickException(
-                f"程序内部错误（{type(exc).__name__}: {exc}）；加 -v 重新运行可看到详细信息，请反馈给维护者"
+                printable(
+                    f"程序内部错误（{type(exc).__name__}: {exc}）；"
+                    "加 -v 重新运行可看到详细信息，请反馈给维护者"
+                )
             ) from None
 
     return wrapper  # type: ignore[return-value]
@@ -119,16 +187,17 @@ def handle_errors(f: F) -> F:
 
 
 def say(message: str, quiet: bool) -> None:
+    """A note on stderr, one line whatever the file names in it hold."""
     if not quiet:
-        click.echo(message, err=True)
+        click.echo(printable(message), err=True)
 
 
-def build_period(year: int | None, date_from: datetime | None, date_to: datetime | None) -> Period:
+def build_period(year: int | None, date_from: date | None, date_to: date | None) -> Period:
     if year is not None and (date_from or date_to):
         raise click.UsageError("--year 不能与 --from/--to 同时使用")
     if year is not None:
         return Period.year(year)
-    period = Period(date_from.date() if date_from else None, date_to.date() if date_to else None)
+    period = Period(date_from, date_to)
     if period.start and period.end and period.start > period.end:
         raise click.UsageError("--from 的日期晚于 --to")
     return period
@@ -145,33 +214,15 @@ def settings_for(config_path: Path | None, quiet: bool, fuzzy: bool = False) -> 
     return settings
 
 
-def output_format(output: Path | None, fmt: str | None) -> str:
-    from xgedu_stats.render import FORMATS, format_for
-
-    fmt = format_for(output, fmt)
-    if FORMATS[fmt].binary and output is None:
-        raise click.UsageError(f"{fmt} 格式需要用 -o 指定输出文件，例如 -o 统计.{fmt}")
-    return fmt
+def detail_format(path: Path | None, option: str, formats: tuple[str, ...]) -> str | None:
+    """The format of a detail file (``--rejects`` …), from its extension."""
+    if path is None:
+        return None
+    return choose_format(path, None, formats, option=option, format_option=False)
 
 
-def run_config(
-    paths: tuple[Path, ...],
-    config_path: Path | None,
-    period: Period,
-    quiet: bool,
-    fuzzy: bool,
-    outputs: list[Path | None],
-) -> RunConfig:
-    """The run a command asks for; refuses outputs that would overwrite an input."""
-    from xgedu_stats import pipeline
-
-    config = RunConfig(tuple(paths), settings_for(config_path, quiet, fuzzy), period)
-    pipeline.check_outputs(config, [p for p in outputs if p is not None])
-    return config
-
-
-def emit_report(report: Any, fmt: str, output: Path | None, quiet: bool) -> None:
-    """Render a report to stdout, or atomically into a file and say so on stderr."""
+def emit_report(report: Any, fmt: str, output: Path | None, quiet: bool, what: str) -> None:
+    """Render a report to stdout, or into a file (marked as ``what``) and say so on stderr."""
     from xgedu_stats.render import FORMATS, write_report
 
     if output is None:
@@ -179,46 +230,8 @@ def emit_report(report: Any, fmt: str, output: Path | None, quiet: bool) -> None
         FORMATS[fmt].render(report, buffer)
         click.echo(buffer.getvalue(), nl=False)
     else:
-        write_report(report, fmt, output)
-        say(f"已写入 {output}", quiet)
-
-
-def emit(text: str, output: Path | None, quiet: bool) -> None:
-    """Write text to stdout, or atomically to a file and say so on stderr."""
-    from xgedu_stats.render import atomic_output
-
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    with atomic_output(output) as stream:
-        stream.write(text)
-    say(f"已写入 {output}", quiet)
-
-
-def progress_bar(quiet: bool) -> Callable[[int, int, int, int, str, int], None] | None:
-    """A progress callback drawing on stderr, for a terminal only and only for big reads."""
-    if quiet or not sys.stderr.isatty():
-        return None
-    state: dict[str, Any] = {}
-
-    def update(files_done: int, files: int, done: int, total: int, name: str, rows: int) -> None:
-        if "bar" not in state:
-            if total < PROGRESS_MIN_BYTES and files < PROGRESS_MIN_FILES:
-                state["bar"] = None
-            else:
-                state["bar"] = click.progressbar(length=total, label="读取", file=sys.stderr)
-                state["bar"].__enter__()
-                state["done"] = 0
-        bar = state["bar"]
-        if bar is None:
-            return
-        bar.label = f"读取 {files_done}/{files} 个文件，{rows} 行"
-        bar.update(done - state["done"])
-        state["done"] = done
-        if files_done == files:
-            bar.__exit__(None, None, None)
-
-    return update
+        write_report(report, fmt, output, what)
+        say(f"已写入 {display_path(output)}", quiet)
 
 
 # --- commands ---------------------------------------------------------------------
@@ -234,17 +247,20 @@ def progress_bar(quiet: bool) -> Callable[[int, int, int, int, str, int], None] 
     "tables",
     multiple=True,
     type=click.Choice(REPORT_TABLES),
-    help="只输出指定的表（可多次使用）；默认全部。",
+    metavar="表名",
+    help=f"只输出这张表：{'、'.join(REPORT_TABLES)}（可写多次）；默认全部。",
 )
 @click.option("--fuzzy", is_flag=True, help="标题相似（转载时改了几个字）的也算同一条。")
 @click.option(
     "--rejects",
     type=click.Path(path_type=Path, dir_okay=False),
+    metavar="文件",
     help="把无效行及原因写入此文件（.csv 或 .xlsx）。",
 )
 @click.option(
     "--duplicates",
     type=click.Path(path_type=Path, dir_okay=False),
+    metavar="文件",
     help="把合并为同一条的各行写入此文件（.csv 或 .xlsx）。",
 )
 @handle_errors
@@ -252,8 +268,8 @@ def aggregate(
     paths: tuple[Path, ...],
     config_path: Path | None,
     year: int | None,
-    date_from: datetime | None,
-    date_to: datetime | None,
+    date_from: date | None,
+    date_to: date | None,
     fmt: str | None,
     output: Path | None,
     quiet: bool,
@@ -268,14 +284,19 @@ def aggregate(
     同一条信息在多个平台发布只计 1 条：标题归一后相同、发布日期相差不超过
     window_days（默认 3）天的各行合并为一条。
     """
+    period = build_period(year, date_from, date_to)  # (usage errors before pandas is imported)
+    fmt = choose_format(output, fmt, OUTPUT_FORMATS, writer="aggregate")
+    rejects_fmt = detail_format(rejects, "--rejects", DETAIL_FORMATS)
+    duplicates_fmt = detail_format(duplicates, "--duplicates", DETAIL_FORMATS)
     from xgedu_stats import pipeline
     from xgedu_stats import tables as tbl
-    from xgedu_stats.render import format_for, write_report
+    from xgedu_stats.render import write_report
 
-    period = build_period(year, date_from, date_to)
-    fmt = output_format(output, fmt)
-    config = run_config(paths, config_path, period, quiet, fuzzy, [output, rejects, duplicates])
-    result = pipeline.run(config, progress_bar(quiet))
+    settings = settings_for(config_path, quiet, fuzzy)
+    outputs = [("-o", output), ("--rejects", rejects), ("--duplicates", duplicates)]
+    check_outputs(outputs, paths, settings)
+    with progress_bar(quiet) as progress:
+        result = pipeline.run(RunConfig(tuple(paths), settings, period), progress)
 
     if verbose:
         for f in result.files:
@@ -285,19 +306,24 @@ def aggregate(
                 f"读取 {f.file}：平台 {f.platform}（{f.platform_reason}），{how}，{f.rows} 行{blank}",
                 quiet,
             )
-    emit_report(tbl.build_report(result, tables), fmt, output, quiet)
-    for path, make in ((rejects, tbl.rejects_table), (duplicates, tbl.duplicates_table)):
-        if path is not None:
-            detail = tbl.Report(result.period, result.totals, (make(result),))
-            write_report(detail, format_for(path, None, default="csv"), path)
-            say(f"已写入 {path}（{len(detail.tables[0].rows)} 行）", quiet)
+    emit_report(tbl.build_report(result, tables), fmt, output, quiet, "统计表")
+    details = (
+        (rejects, rejects_fmt, tbl.rejects_table, "无效行明细"),
+        (duplicates, duplicates_fmt, tbl.duplicates_table, "合并明细"),
+    )
+    for path, detail_fmt, make, what in details:
+        if path is None or detail_fmt is None:
+            continue
+        detail = tbl.Report(result.period, result.totals, (make(result),))
+        write_report(detail, detail_fmt, path, what)
+        say(f"已写入 {display_path(path)}（{len(detail.tables[0].rows)} 行）", quiet)
     for warning in result.warnings:
         say(f"注意：{warning}", quiet)
 
 
 @cli.command()
 @input_options
-@output_options(("text", "json"))
+@output_options(INSPECT_FORMATS)
 @click.option(
     "-n",
     "--rows",
@@ -305,6 +331,7 @@ def aggregate(
     type=click.IntRange(0, 1000),
     default=5,
     show_default=True,
+    metavar="行数",
     help="每个文件显示的前几行。",
 )
 @handle_errors
@@ -321,17 +348,21 @@ def inspect(
 
     设置新的导出格式时，先用它检查，再按提示修改配置文件。
     """
+    fmt = choose_format(output, fmt, INSPECT_FORMATS, writer="inspect")
     from xgedu_stats.inspection import inspect_files
-    from xgedu_stats.render import format_for
-    from xgedu_stats.render.inspection import INSPECT_FORMATS
+    from xgedu_stats.render import write_text
+    from xgedu_stats.render.inspection import INSPECT_FORMATS as RENDER
 
     settings = settings_for(config_path, quiet)
-    fmt = format_for(output, fmt)
-    fmt = fmt if fmt in INSPECT_FORMATS else "text"
+    check_outputs([("-o", output)], paths, settings)
     inspections, warnings = inspect_files(paths, settings, sample_rows)
-    buffer = io.StringIO()
-    INSPECT_FORMATS[fmt](inspections, buffer)
-    emit(buffer.getvalue(), output, quiet)
+    if output is None:
+        buffer = io.StringIO()
+        RENDER[fmt](inspections, buffer)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        write_text(output, lambda stream: RENDER[fmt](inspections, stream), fmt, "文件读取说明")
+        say(f"已写入 {display_path(output)}", quiet)
     for warning in warnings:
         say(f"注意：{warning}", quiet)
 
@@ -339,21 +370,22 @@ def inspect(
 @cli.command()
 @input_options
 @period_options
-@output_options(("text", "csv", "xlsx"))
+@output_options(DUPLICATES_FORMATS)
 @click.option("--fuzzy", is_flag=True, help="也找标题相似的信息（转载时改了几个字）。")
 @click.option("--doubtful", is_flag=True, help="只列出存疑和接近的配对（需要人工判断的）。")
 @click.option(
     "--write-decisions",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="把存疑和接近的配对写入此 CSV，“判断”列留空待填（相同 / 不同）。",
+    metavar="文件",
+    help="把存疑和接近的配对写入此文件（.csv），“判断”列留空待填（相同 / 不同）。",
 )
 @handle_errors
 def duplicates(
     paths: tuple[Path, ...],
     config_path: Path | None,
     year: int | None,
-    date_from: datetime | None,
-    date_to: datetime | None,
+    date_from: date | None,
+    date_to: date | None,
     fmt: str | None,
     output: Path | None,
     quiet: bool,
@@ -367,26 +399,32 @@ def duplicates(
     存疑的配对可用 --write-decisions 写出，填好“判断”列后在配置 [dedupe] decisions 中指定，
     下次统计时按人工判断合并或分开。
     """
+    period = build_period(year, date_from, date_to)  # (usage errors before pandas is imported)
+    fmt = choose_format(output, fmt, DUPLICATES_FORMATS, writer="duplicates")
+    decisions_fmt = detail_format(write_decisions, "--write-decisions", DECISIONS_FORMATS)
     from xgedu_stats import pipeline
     from xgedu_stats import tables as tbl
     from xgedu_stats.render import write_report
 
-    period = build_period(year, date_from, date_to)
-    fmt = output_format(output, fmt)
-    config = run_config(paths, config_path, period, quiet, fuzzy, [output, write_decisions])
-    result = pipeline.run(config, progress_bar(quiet))
+    settings = settings_for(config_path, quiet, fuzzy)
+    check_outputs([("-o", output), ("--write-decisions", write_decisions)], paths, settings)
+    with progress_bar(quiet) as progress:
+        result = pipeline.run(RunConfig(tuple(paths), settings, period), progress)
     table = tbl.pairs_table(result, doubtful_only=doubtful)
-    emit_report(tbl.Report(result.period, result.totals, (table,)), fmt, output, quiet)
-    if write_decisions is not None:
+    emit_report(tbl.Report(result.period, result.totals, (table,)), fmt, output, quiet, "配对清单")
+    if write_decisions is not None and decisions_fmt is not None:
         sheet = tbl.decisions_table(result)
-        write_report(tbl.Report(result.period, result.totals, (sheet,)), "csv", write_decisions)
-        say(f"已写入 {write_decisions}（{len(sheet.rows)} 对待判断）", quiet)
+        report = tbl.Report(result.period, result.totals, (sheet,))
+        write_report(report, decisions_fmt, write_decisions, "人工判定表")
+        say(f"已写入 {display_path(write_decisions)}（{len(sheet.rows)} 对待判断）", quiet)
     for warning in result.warnings:
         say(f"注意：{warning}", quiet)
 
 
 @cli.command()
-@click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.argument(
+    "directory", default=".", type=click.Path(path_type=Path, file_okay=False), metavar="[文件夹]"
+)
 @click.option("--force", is_flag=True, help="覆盖已有的配置文件。")
 @handle_errors
 def init(directory: Path, force: bool) -> None:
@@ -394,12 +432,15 @@ def init(directory: Path, force: bool) -> None:
 
     文件中的值就是内置默认值，只改需要改的地方即可。
     """
-    from xgedu_stats.render import atomic_output
-
     target = directory / CONFIG_NAME
     if target.exists() and not force:
-        raise click.ClickException(f"{target} 已存在；要覆盖请加 --force")
-    directory.mkdir(parents=True, exist_ok=True)
-    with atomic_output(target) as stream:
+        raise click.ClickException(f"{display_path(target)} 已存在；要覆盖请加 --force")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法建立文件夹 {display_path(directory)}：{os_reason(exc)}") from None
+    with open_output(target) as stream:  # its first line marks it as the tool's own file
         stream.write(example_config())
-    click.echo(f"已写入 {target}；在此文件夹中运行 xgedu-stats 时会自动使用它", err=True)
+    click.echo(
+        f"已写入 {display_path(target)}；在此文件夹中运行 xgedu-stats 时会自动使用它", err=True
+    )

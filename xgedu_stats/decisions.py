@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from xgedu_stats.errors import ConfigError
+from xgedu_stats.markers import marked_as
 
 COLUMNS = ["平台1", "链接1", "标题1", "日期1", "平台2", "链接2", "标题2", "日期2", "相似度", "判断"]
 _VERDICTS = {
@@ -60,6 +61,10 @@ def load(path: Path) -> list[Decision]:
         raise ConfigError(
             f"去重决定文件 {path} 不是 UTF-8 编码；请用 Excel 另存为“CSV UTF-8”"
         ) from None
+    first, _, rest = text.partition("\n")
+    skipped = 0
+    if marked_as(first) is not None:  # the marker line --write-decisions starts the file with
+        text, skipped = rest, 1
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("平台1", "平台2", "判断") if c not in (reader.fieldnames or [])]
     if missing:
@@ -67,7 +72,7 @@ def load(path: Path) -> list[Decision]:
             f"去重决定文件 {path} 缺少列：{'、'.join(missing)}；列应为：{','.join(COLUMNS)}"
         )
     out = []
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(reader, start=2 + skipped):
         raw = (row.get("判断") or "").strip().lower()
         if not raw:
             continue

@@ -1,4 +1,5 @@
-"""Errors the library raises; the CLI turns each into one ``Error: …`` line and exit 1."""
+"""Errors the library raises; the CLI turns each into one ``错误：…`` line and exit 1
+(:class:`OptionError`: a usage error, exit 2)."""
 
 from __future__ import annotations
 
@@ -13,3 +14,12 @@ class InputError(XgeduError):
 
 class ConfigError(XgeduError):
     """The configuration file is missing, malformed or inconsistent."""
+
+
+class OutputError(XgeduError):
+    """An output file cannot be written (missing or read-only folder, no space, an input)."""
+
+
+class OptionError(XgeduError):
+    """Options that cannot work together (two outputs in one file, an extension a command
+    cannot write); the CLI shows it as a usage error (exit 2)."""

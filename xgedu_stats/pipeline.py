@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,9 +21,7 @@ from xgedu_stats.dedupe import (
     platform_masks,
     sorted_codes,
 )
-from xgedu_stats.errors import InputError
 from xgedu_stats.identity import Identity, Rows, identify, link_codes
-from xgedu_stats.ingest import discover
 from xgedu_stats.merging import pairs_frame, refine
 from xgedu_stats.normalize import normalize, out_of_period
 from xgedu_stats.sources import FileReport, Progress, load
@@ -305,11 +302,3 @@ def _unreadable_views_warning(rows: pd.DataFrame) -> list[str]:
         return []
     examples = "、".join(f"「{v}」" for v in rows.loc[bad, "views_raw"].drop_duplicates().head(3))
     return [f"有 {int(bad.sum())} 行的阅读量无法识别（如{examples}），已留空；不影响条数统计"]
-
-
-def check_outputs(config: RunConfig, outputs: list[Path]) -> None:
-    """Refuse to write an output over one of the input files."""
-    inputs = {s.path.resolve() for s in discover(config.paths)}
-    for out in outputs:
-        if out.resolve() in inputs:
-            raise InputError(f"输出文件 {out} 是输入文件之一，不能覆盖；请换一个文件名")

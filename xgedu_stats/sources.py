@@ -64,15 +64,30 @@ class Loaded:
 MALFORMED_COLUMNS = ["file", "line", "platform", "reason", "raw"]
 
 
+def protected_files(settings: Settings) -> dict[Path, str]:
+    """Files a run reads that are not exports (the config in use, the decisions file), with
+    what each is: never read as inputs, never overwritten by an output."""
+    found: dict[Path, str] = {}
+    if settings.source is not None:
+        found[settings.source] = "正在使用的配置文件"
+    if settings.dedupe.decisions is not None:
+        found[settings.dedupe.decisions] = "配置中指定的人工判定文件（[dedupe] decisions）"
+    return found
+
+
 def load(paths: Iterable[Path], settings: Settings, progress: Progress | None = None) -> Loaded:
-    """Read every file under ``paths``; every file is placed on a platform before any is read."""
-    sources = discover(paths)
+    """Read every file under ``paths``; every file is placed on a platform before any is read.
+
+    The tool's own outputs and the config and decisions files are left out, with a warning.
+    """
+    found = discover(paths, protected_files(settings))
+    sources = found.files
     assignments = [assign(s, settings) for s in sources]
     sizes = [_size(a.source.path) for a in assignments]
     frames: list[pd.DataFrame] = []
     malformed: list[pd.DataFrame] = []
     files: list[FileReport] = []
-    warnings: list[str] = []
+    warnings: list[str] = list(found.notes)
     done = rows_so_far = 0
     for n, (a, size) in enumerate(zip(assignments, sizes, strict=True), start=1):
         grid = read_grid(a.source, a.platform.encoding)

@@ -8,8 +8,10 @@ not know what a column means (``profiles``) nor what a value means (``normalize`
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
+import stat
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,11 +30,14 @@ from xgedu_stats.ingest.sheets import (
     read_xlsx,
 )
 from xgedu_stats.ingest.text import Bad, Decoded, Record, as_utf8, decode, sniff_delimiter, split
+from xgedu_stats.markers import written_by_tool
+from xgedu_stats.messages import display_path, os_reason, shorten
 from xgedu_stats.spaces import SPACE_ONLY, is_blank
 
 __all__ = [
     "TYPE_LABELS",
     "Decoded",
+    "Discovery",
     "Grid",
     "RawTable",
     "Sheet",
@@ -45,6 +50,9 @@ __all__ = [
 
 #: File name endings read when a folder is given.
 TABULAR_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".htm", ".html", ".xml")
+
+#: An input path longer than this (in bytes) is refused before the system is asked (Linux's PATH_MAX).
+MAX_PATH_BYTES = 4096
 
 #: How a summary row starts; such rows are not data.
 SUMMARY_WORDS = ("合计", "总计", "小计", "共计")
@@ -103,35 +111,126 @@ class RawTable:
         return f"{self.source.display}[{self.sheet}]" if self.sheet else self.source.display
 
 
-def discover(paths: Iterable[Path]) -> list[SourceFile]:
+@dataclass(frozen=True)
+class Discovery:
+    """The files to read, and a note for each file found but not read (and why)."""
+
+    files: tuple[SourceFile, ...]
+    notes: tuple[str, ...]
+
+
+def discover(paths: Iterable[Path], protected: Mapping[Path, str] | None = None) -> Discovery:
     """Expand files and folders (recursively: csv, tsv, txt, xlsx, xls, html, xml) into files.
 
-    >>> discover([Path("samples/2018")])  # doctest: +SKIP
-    [SourceFile(path=PosixPath('samples/2018/今日头条_2018.csv'), ...), ...]
+    Files the tool wrote (a marker in their first bytes) and the ``protected`` files (the
+    config in use, the decisions file: path -> what it is) are never inputs: they are left
+    out with a note. A folder that cannot be listed is an error, not a silent gap.
+
+    >>> discover([Path("samples/2018")]).files  # doctest: +SKIP
+    (SourceFile(path=PosixPath('samples/2018/今日头条_2018.csv'), ...), ...)
     """
-    found: dict[Path, SourceFile] = {}
+    protected = dict(protected or {})
+    found: dict[str, SourceFile] = {}
+    notes: list[str] = []
     for given in paths:
-        if given.is_dir():
-            inside = sorted(
-                p
-                for p in given.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in TABULAR_SUFFIXES
-                and not p.name.startswith((".", "~$"))
+        shown = display_path(given)
+        size = len(os.fsencode(given))
+        if size > MAX_PATH_BYTES:
+            raise InputError(
+                f"路径太长（{size} 字节，系统上限为 {MAX_PATH_BYTES} 字节）：{shorten(shown)}"
             )
-            if not inside:
+        try:
+            mode = given.stat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            raise InputError(f"找不到文件或文件夹：{shown}") from None
+        except OSError as exc:
+            raise InputError(f"无法访问 {shown}：{os_reason(exc)}") from None
+        if stat.S_ISDIR(mode):
+            inside = sorted(_walk(given))
+            kept = _keep_inputs(inside, protected, notes)
+            if not kept:
                 kinds = "、".join(TABULAR_SUFFIXES)
-                raise InputError(f"文件夹 {given} 中没有可读的导出文件（{kinds}）")
-            candidates = inside
-        elif given.is_file():
-            candidates = [given]
-        elif given.exists():
-            raise InputError(f"{given} 既不是文件也不是文件夹")
+                why = (
+                    f"；其中的 {len(inside)} 个文件是 xgedu-stats 写出的或配置用的文件，不作为导出数据读取"
+                    if inside
+                    else ""
+                )
+                raise InputError(f"文件夹 {shown} 中没有可读的导出文件（{kinds}）{why}")
+        elif stat.S_ISREG(mode):
+            kept = _keep_inputs([given], protected, notes)
         else:
-            raise InputError(f"找不到文件或文件夹：{given}")
-        for p in candidates:
-            found.setdefault(p.resolve(), SourceFile(p, p.as_posix()))
-    return list(found.values())
+            raise InputError(f"{shown} 既不是文件也不是文件夹")
+        for p in kept:
+            found.setdefault(os.path.realpath(p), SourceFile(p, display_path(p)))
+    if not found:
+        raise InputError("没有可读的导出文件" + ("：" + "；".join(notes) if notes else ""))
+    return Discovery(tuple(found.values()), tuple(dict.fromkeys(notes)))
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Every export-like file under ``folder``; a subfolder that cannot be listed is an error.
+
+    (``Path.rglob`` skips such a folder without a word: its rows would silently vanish.)
+    Symlinked folders are followed, each real folder once.
+    """
+    seen: set[tuple[int, int]] = set()
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            st = current.stat()
+            if st.st_ino:  # (0 where a file system has no inode numbers)
+                if (st.st_dev, st.st_ino) in seen:
+                    continue
+                seen.add((st.st_dev, st.st_ino))
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            raise InputError(
+                f"无法读取文件夹 {display_path(current)}：{os_reason(exc)}；"
+                "其中的导出文件无法统计，请检查权限或把它移出输入文件夹"
+            ) from None
+        for entry in entries:
+            path = current / entry.name
+            try:
+                is_dir = entry.is_dir()
+                is_file = not is_dir and entry.is_file()
+            except OSError as exc:
+                raise InputError(f"无法访问 {display_path(path)}：{os_reason(exc)}") from None
+            if is_dir:
+                pending.append(path)
+            elif (
+                is_file
+                and path.suffix.lower() in TABULAR_SUFFIXES
+                and not entry.name.startswith((".", "~$"))
+            ):
+                yield path
+
+
+def _keep_inputs(paths: list[Path], protected: Mapping[Path, str], notes: list[str]) -> list[Path]:
+    """The paths that are exports; each other one gets a note saying what it is."""
+    kept = []
+    for p in paths:
+        what = next((w for kept_path, w in protected.items() if same_file(p, kept_path)), None)
+        if what is not None:
+            notes.append(f"文件 {display_path(p)} 是{what}，不作为导出数据读取")
+            continue
+        marked = written_by_tool(p)
+        if marked is not None:
+            notes.append(
+                f"文件 {display_path(p)} 是 xgedu-stats 写出的{marked}，不作为导出数据读取"
+            )
+            continue
+        kept.append(p)
+    return kept
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same inode where both exist, else the same real path."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
 
 
 def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:

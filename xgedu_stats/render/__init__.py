@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from xgedu_stats.markers import marker_line
+from xgedu_stats.outputs import open_output
 from xgedu_stats.render import csv as csv_format
 from xgedu_stats.render import json as json_format
 from xgedu_stats.render import markdown, text, xlsx
@@ -34,45 +33,36 @@ FORMATS: dict[str, Format] = {
     "xlsx": Format(xlsx.render, binary=True),
 }
 
-SUFFIXES = {".txt": "text", ".md": "markdown", ".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
+#: How each text format carries the marker line in a file (``None``: no marker, JSON stays JSON).
+MARKS: dict[str, str | None] = {
+    "text": "{}",
+    "markdown": "<!-- {} -->",
+    "csv": "{}",
+    "json": None,
+}
 
 
-def format_for(path: Path | None, given: str | None, default: str = "text") -> str:
-    """The output format: as given, else from the file's suffix, else the default.
-
-    >>> format_for(Path("out.md"), None), format_for(None, None)
-    ('markdown', 'text')
-    """
-    if given:
-        return given
-    if path is not None:
-        return SUFFIXES.get(path.suffix.lower(), default)
-    return default
-
-
-@contextmanager
-def atomic_output(path: Path, encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
-    """A stream that replaces ``path`` only once fully written; on error, nothing changes.
-
-    ``encoding=None`` gives a binary stream.
-    """
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        if encoding is None:
-            with os.fdopen(fd, "wb") as stream:
-                yield stream
-        else:
-            with os.fdopen(fd, "w", encoding=encoding, newline="") as stream:
-                yield stream
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_report(report: Report, fmt: str, path: Path) -> None:
-    """Render a report atomically into a file."""
+def write_report(report: Report, fmt: str, path: Path, what: str) -> None:
+    """Render a report into a file (see :func:`xgedu_stats.outputs.open_output`), marked as
+    written by the tool (``what``: 统计表, 无效行明细 …) so that it is never read as an export."""
     spec = FORMATS[fmt]
-    with atomic_output(path, None if spec.binary else spec.encoding) as stream:
-        spec.render(report, stream)
+    marker = marker_line(what)
+    if spec.binary:
+        with open_output(path, None) as stream:
+            xlsx.render(report, stream, marker=marker)
+        return
+    write_text(path, lambda stream: spec.render(report, stream), fmt, what, spec.encoding)
+
+
+def write_text(
+    path: Path,
+    render: Callable[[IO[str]], None],
+    fmt: str,
+    what: str,
+    encoding: str = "utf-8",
+) -> None:
+    """Write text into a file, with the marker line its format carries."""
+    mark = MARKS.get(fmt)
+    first = mark.format(marker_line(what)) if mark is not None else None
+    with open_output(path, encoding, first_line=first) as stream:
+        render(stream)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from xgedu_stats.inspection import Inspection
+from xgedu_stats.messages import printable
 from xgedu_stats.profiles import ARTICLES
 from xgedu_stats.render.text import table_text
 from xgedu_stats.tables import Column, Row, Table
@@ -50,9 +51,10 @@ def _text_block(i: Inspection) -> str:
     ]
     if i.unreadable_views:
         lines.append(f"  阅读量无法识别：{i.unreadable_views} 行（已留空）")
+    lines = [printable(ln) for ln in lines]  # headers and names come from the file
+    lines.append(f"  前 {len(i.sample)} 行（归一后）：")
     sample = Table("sample", "", _SAMPLE, tuple(_rows(i)))
-    body = "\n".join("    " + ln for ln in table_text(sample).splitlines())
-    lines.append(f"  前 {len(i.sample)} 行（归一后）：\n{body}")
+    lines += ["    " + ln for ln in table_text(sample).splitlines()]  # (cells escaped there)
     return "\n".join(lines) + "\n"
 
 

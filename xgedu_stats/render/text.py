@@ -1,4 +1,7 @@
-"""Plain text for the terminal: tabulate, with Chinese characters aligned (wcwidth)."""
+"""Plain text for the terminal: tabulate, with Chinese characters aligned (wcwidth).
+
+Control characters in cells are escaped (``\\x1b``): a title must not drive the terminal.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +9,21 @@ from typing import IO
 
 from tabulate import tabulate
 
+from xgedu_stats.messages import printable
 from xgedu_stats.tables import Report, Table
 
 
 def table_text(table: Table, tablefmt: str = "simple") -> str:
-    headers = [c.label for c in table.columns]
+    headers = [printable(c.label) for c in table.columns]
     align = ["right" if c.numeric else "left" for c in table.columns]
-    body = [["" if v is None else v for v in r.values] for r in table.rows]
+    body = [[_cell(v) for v in r.values] for r in table.rows]
     return tabulate(body, headers=headers, tablefmt=tablefmt, colalign=align, disable_numparse=True)
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    return printable(value) if isinstance(value, str) else value
 
 
 def render(report: Report, stream: IO[str]) -> None:

@@ -1,0 +1,113 @@
+"""The mark on every file xgedu-stats writes, and finding it again among the inputs.
+
+A rejects or duplicates file written into the export folder must not be read as an export
+on the next run. Text files written to disk start with one marker line (a CSV's first cell,
+which a spreadsheet keeps when the clerk saves the file again; an HTML comment in markdown);
+workbooks carry it in their document properties (``docProps/core.xml``), which are read here
+with ``zipfile`` alone. What goes to stdout carries no mark.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+import zlib
+from pathlib import Path
+
+from xgedu_stats import __version__
+
+#: How every marker line starts (``init``'s config starts so too: it counts as a mark).
+MARKER_PREFIX = "# xgedu-stats"
+
+#: How much of a text file is read to look for the marker line.
+MARKER_BYTES = 4096
+
+#: A workbook's document properties larger than this are not ours (ours are under 1 KiB).
+CORE_XML_LIMIT = 64 * 1024
+
+#: The workbook property holding the marker (Excel shows it as 标记 / Tags).
+WORKBOOK_PROPERTY = "keywords"
+
+_WHAT = re.compile("写出：(.+?)（")
+
+
+def marker_line(what: str) -> str:
+    """The first line of a text file the tool writes; no ASCII comma or quote in it.
+
+    >>> marker_line("无效行明细").endswith("写出：无效行明细（统计时不作为导出数据读取）")
+    True
+    """
+    return f"{MARKER_PREFIX} {__version__} 写出：{what}（统计时不作为导出数据读取）"
+
+
+def marked_as(line: str) -> str | None:
+    """What a marker line says the file is (``无效行明细`` …), or None if it is no marker.
+
+    Tolerates what a spreadsheet does to the line when the file is saved again: the cell
+    quoted, empty cells of the other columns after it, and a markdown comment around it.
+
+    >>> marked_as('"# xgedu-stats 0.1.0 写出：人工判定表（统计时不作为导出数据读取）",,,')
+    '人工判定表'
+    >>> marked_as("# xgedu-stats 配置文件（TOML 格式）"), marked_as("标题,日期")
+    ('配置文件', None)
+    """
+    text = line.strip().strip("\ufeff")
+    if text.startswith("<!--"):
+        text = text[4:].removesuffix("-->").strip()
+    text = text.rstrip(",;\t| ").strip('"').strip()
+    if not (text == MARKER_PREFIX or text.startswith(MARKER_PREFIX + " ")):
+        return None
+    found = _WHAT.search(text)
+    if found:
+        return found.group(1)
+    return "配置文件" if "配置文件" in text else "文件"
+
+
+def written_by_tool(path: Path) -> str | None:
+    """What the tool wrote ``path`` as, if it did (from its first bytes); else None.
+
+    A file that cannot be opened is not judged here: reading it reports the error.
+    """
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(MARKER_BYTES)
+    except OSError:
+        return None
+    if head.startswith(b"PK\x03\x04"):
+        return _workbook_mark(path)
+    return marked_as(_first_line(head))
+
+
+def _first_line(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
+        text = head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+        return text.split("\n", 1)[0]
+    line = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:  # saved again as GBK ("CSV" in a Chinese Excel)
+        return line.decode("gb18030", errors="replace")
+
+
+def _workbook_mark(path: Path) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as book:
+            info = book.getinfo("docProps/core.xml")
+            if info.file_size > CORE_XML_LIMIT:
+                return None
+            with book.open(info) as stream:
+                core = stream.read(CORE_XML_LIMIT).decode("utf-8", errors="replace")
+    except (
+        KeyError,
+        OSError,
+        EOFError,
+        RuntimeError,
+        ValueError,
+        NotImplementedError,
+        zipfile.BadZipFile,
+        zlib.error,
+    ):
+        return None  # not a workbook we wrote; reading it will say what is wrong, if anything
+    found = re.search(rf"<(?:\w+:)?{WORKBOOK_PROPERTY}\b[^>]*>([^<]*)<", core)
+    return marked_as(html.unescape(found.group(1))) if found else None

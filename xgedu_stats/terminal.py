@@ -1,0 +1,86 @@
+"""What happens at the clerk's terminal: the progress bar, Ctrl-C and SIGTERM.
+
+The progress bar hides the cursor while it draws: it is a context manager, closed on every
+way out. SIGTERM is turned into an exception, like Ctrl-C, so that every ``finally`` runs
+(an output being written is removed, never left half-written).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+#: Show a progress bar when reading at least this much (and stderr is a terminal).
+PROGRESS_MIN_BYTES = 20 * 1024 * 1024
+PROGRESS_MIN_FILES = 20
+
+#: Exit codes when stopped: Ctrl-C, and SIGTERM (128 + the signal, as a shell reports it).
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 128 + 15
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that every ``finally`` runs (no temp files left)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextmanager
+def signals() -> Iterator[None]:
+    """Quiet under ``| head`` (default SIGPIPE); SIGTERM cleans up like Ctrl-C. Restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = {signal.SIGTERM: _terminate}
+    if hasattr(signal, "SIGPIPE"):
+        wanted[signal.SIGPIPE] = signal.SIG_DFL
+    saved = {number: signal.signal(number, handler) for number, handler in wanted.items()}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            if handler is not None:
+                signal.signal(number, handler)
+
+
+@contextmanager
+def progress_bar(quiet: bool) -> Iterator[Callable[[int, int, int, int, str, int], None] | None]:
+    """A progress callback drawing on stderr, for a terminal only and only for big reads.
+
+    The bar is always closed on the way out (Ctrl-C included): it hides the cursor while it
+    draws, and closing it shows the cursor again.
+    """
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    state: dict[str, Any] = {"bar": None, "decided": False, "done": 0}
+
+    def update(files_done: int, files: int, done: int, total: int, name: str, rows: int) -> None:
+        if not state["decided"]:
+            state["decided"] = True
+            if total >= PROGRESS_MIN_BYTES or files >= PROGRESS_MIN_FILES:
+                state["bar"] = click.progressbar(length=total, label="读取", file=sys.stderr)
+                state["bar"].__enter__()
+        bar = state["bar"]
+        if bar is None:
+            return
+        bar.label = f"读取 {files_done}/{files} 个文件，{rows} 行"
+        bar.update(done - state["done"])
+        state["done"] = done
+        if files_done == files:
+            state["bar"] = None
+            bar.__exit__(None, None, None)
+
+    try:
+        yield update
+    finally:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
