@@ -281,8 +281,10 @@ def aggregate(
 ) -> None:
     """读取各平台的导出文件（文件或文件夹），去重后按类别和平台统计信息条数。
 
-    同一条信息在多个平台发布只计 1 条：标题归一后相同、发布日期相差不超过
-    window_days（默认 3）天的各行合并为一条。
+    同一条信息在多个平台发布只计 1 条。同一平台内，链接相同（没有链接时同一天、
+    标题归一后相同）的各行是同一篇；不同平台之间，标题归一后相同、发布日期相差
+    不超过 window_days（默认 3）天的是副本，每个平台至多一个。每条信息计入它
+    最早的副本所在的统计期。
     """
     period = build_period(year, date_from, date_to)  # (usage errors before pandas is imported)
     fmt = choose_format(output, fmt, OUTPUT_FORMATS, writer="aggregate")
