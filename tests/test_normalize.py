@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from xgedu_stats.config import Period
 from xgedu_stats.normalize import (
+    _DATE,
     _PUNCTUATION,
     DATE_REASONS,
     NFKC_SAFE,
@@ -22,6 +23,7 @@ from xgedu_stats.normalize import (
     TITLE_REASONS,
     _trimmed,
     ambiguous_dates,
+    date_parts,
     dates_column,
     normalize,
     out_of_period,
@@ -381,7 +383,9 @@ iso_like = st.builds(
         # the forms the byte-position path must leave to the regex
         st.builds(
             lambda sep, h, mi, s: f"{sep}{h}:{mi}:{s}",
-            st.sampled_from(["T", " 下午 ", " 上午", "下午", " 周五 ", "(星期五) "]),
+            st.sampled_from(
+                ["T", "", " 下午 ", " 上午", "下午", " 周五 ", "(星期五) ", "周五 上午"]
+            ),
             two,
             two,
             two,
@@ -422,6 +426,34 @@ def test_dates_read_by_position_are_what_parse_dates_reads(values: list[str]) ->
     pd.testing.assert_series_equal(got["date"], parse_dates(column), check_names=False)
     assert got["blank"].tolist() == [not v.strip() for v in values]
     assert got["ambiguous"].tolist() == ambiguous_dates(column).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            iso_like,
+            st.text("0123456789-/:. 年月日时分秒T上下午星期周一五日天()+Z", max_size=24),
+        ),
+        max_size=20,
+    )
+)
+def test_date_parts_are_the_groups_of_the_full_pattern(values: list[str]) -> None:
+    import re
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    a = pa.array([unicodedata.normalize("NFKC", v).strip() for v in values], pa.string())
+    parts = date_parts(a)
+    full = pc.extract_regex(a, _DATE)
+    for i, field in enumerate(full.type):
+        assert parts[field.name].to_pylist() == full.field(i).to_pylist(), field.name
+    for zone, sign, zh, zm in zip(
+        *(parts[k].to_pylist() for k in ("zone", "sign", "zh", "zm")), strict=True
+    ):
+        found = re.fullmatch(r"([+-])(\d\d):?(\d\d)?", zone)
+        assert (sign, zh, zm) == ((found[1], found[2], found[3] or "") if found else ("", "", ""))
 
 
 def _composition_seconds() -> set[str]:

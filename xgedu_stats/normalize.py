@@ -30,16 +30,31 @@ _PUNCTUATION = r"[\p{P}\p{Z}\p{Cf}\s|~^`]+"
 # A weekday after the date (星期五, 周五, (星期五) after NFKC): allowed and ignored, since
 # exports get it wrong.
 _WEEKDAY = r"(?:星期[一二三四五六日天]|周[一二三四五六日])"
-# A date, then optionally a weekday, a time of day (24-hour, or 12-hour after 上午/下午;
-# seconds with a fraction) and an offset from UTC (Z, +0800, +08:00; +08 after a time).
-_DATE = (
-    r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    rf"(?:\s*(?:\(\s*{_WEEKDAY}\s*\)|{_WEEKDAY}))?"
-    r"(?:(?:\s*T\s*|\s*(?P<half>上午|下午)\s*|\s+)"
-    r"(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})\s*分?"
-    r"(?:\s*:?\s*(?P<S>\d{1,2})(?:\.\d+)?\s*秒?)?)?"
-    r"(?:\s*(?P<zone>Z|(?P<sign>[+-])(?P<zh>\d{2})(?::?(?P<zm>\d{2}))?))?$"
-)
+
+
+def _date_pattern(words: bool) -> str:
+    """A date, then optionally a weekday, a time of day (24-hour, or 12-hour after
+    上午/下午; seconds with a fraction) and an offset from UTC (Z, +0800, +08:00; +08
+    after a time). Without ``words``, no weekday and no 上午/下午 (and an empty ``half``):
+    the same pattern for any string that holds neither, and faster."""
+    weekday = rf"(?:\s*(?:\(\s*{_WEEKDAY}\s*\)|{_WEEKDAY}))?" if words else ""
+    before_time = r"\s*T\s*|\s*(?P<half>上午|下午)\s*|\s+" if words else r"\s*T\s*|\s+(?P<half>)"
+    return (
+        r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+        + weekday
+        + rf"(?:(?:{before_time})"
+        r"(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})\s*分?"
+        r"(?:\s*:?\s*(?P<S>\d{1,2})(?:\.\d+)?\s*秒?)?)?"
+        r"(?:\s*(?P<zone>Z|[+-]\d{2}(?::?\d{2})?))?$"
+    )
+
+
+_DATE = _date_pattern(words=True)
+_DATE_PLAIN = _date_pattern(words=False)
+#: What a string holds when only ``_DATE`` can read it (上午/下午, a weekday).
+_DATE_WORDS = r"午|星期|周"
+#: The parts of an offset that ``_DATE`` found (read apart: fewer groups are faster).
+_ZONE = r"^(?P<sign>[+-])(?P<zh>\d{2}):?(?P<zm>\d{2})?$"
 #: Eight digits, ``YYYYMMDD`` (read as ``YYYY-MM-DD``).
 _COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
 #: Dates whose order of day and month, or whose century, cannot be known: three numbers
@@ -284,20 +299,32 @@ def _prepared(values: pd.Series) -> pa.Array:
     return pc.utf8_trim_whitespace(pc.utf8_normalize(arrow_strings(values), "NFKC"))
 
 
-def _ambiguous(a: pa.Array) -> np.ndarray:
-    return pc.match_substring_regex(a, _AMBIGUOUS).to_numpy(zero_copy_only=False)
+def _ambiguous(a: pa.Array, among: np.ndarray | None = None) -> np.ndarray:
+    """``ambiguous_dates`` over prepared strings, looking only ``among`` them if given."""
+    if among is None:
+        return pc.match_substring_regex(a, _AMBIGUOUS).to_numpy(zero_copy_only=False)
+    return _matching(a, _AMBIGUOUS, pa.array(among)).to_numpy(zero_copy_only=False)
+
+
+def _matching(a: pa.Array, pattern: str, among: pa.BooleanArray) -> pa.BooleanArray:
+    """``match_substring_regex`` where ``among`` is true, false elsewhere: the regex runs
+    only on those strings (a cheap test found the few that may match)."""
+    if not pc.any(among).as_py():
+        return among
+    return pc.replace_with_mask(among, among, pc.match_substring_regex(a.filter(among), pattern))
 
 
 def _parse_dates(a: pa.Array) -> np.ndarray:
     """``parse_dates`` over prepared strings: days as ``datetime64[s]``."""
-    a = pc.replace_substring_regex(a, _COMPACT, r"\1-\2-\3")
-    parts = pc.extract_regex(a, _DATE)
-    y, m, d, H, M, S, zh, zm = (
-        _ints(parts.field(k)) for k in ("y", "m", "d", "H", "M", "S", "zh", "zm")
-    )
+    compact = _matching(a, _COMPACT, pc.equal(pc.binary_length(a), 8))
+    if pc.any(compact).as_py():
+        edited = pc.replace_substring_regex(a.filter(compact), _COMPACT, r"\1-\2-\3")
+        a = pc.replace_with_mask(a, compact, edited)
+    parts = date_parts(a)
+    y, m, d, H, M, S, zh, zm = (_ints(parts[k]) for k in ("y", "m", "d", "H", "M", "S", "zh", "zm"))
 
     def equal(name: str, value: str) -> np.ndarray:
-        return pc.equal(parts.field(name), value).to_numpy(zero_copy_only=False)
+        return pc.equal(parts[name], value).to_numpy(zero_copy_only=False)
 
     # 上午 12 is midnight, 下午 12 noon, 下午 1–11 add 12 hours; past 12 is no such time.
     twelve_hour = ~equal("half", "")
@@ -324,6 +351,28 @@ def _parse_dates(a: pa.Array) -> np.ndarray:
         "timedelta64[D]"
     )
     return np.where(serial_ok, from_serial, days).astype("datetime64[s]")
+
+
+def date_parts(a: pa.Array) -> dict[str, pa.Array]:
+    """The groups of ``_DATE`` for each string ("" where absent), by name, and the
+    ``sign``, ``zh`` and ``zm`` of its offset (as ``_ZONE``).
+
+    Most strings hold no weekday and no 上午/下午: they are read with the plainer pattern,
+    which gives the same groups for them; the rest with the full one (a test compares
+    this with ``_DATE`` over every string).
+    """
+    plain = pc.extract_regex(a, _DATE_PLAIN)
+    parts = {f.name: plain.field(i) for i, f in enumerate(plain.type)}
+    words = _matching(a, _DATE_WORDS, pc.invert(pc.string_is_ascii(a)))
+    if pc.any(words).as_py():
+        full = pc.extract_regex(a.filter(words), _DATE)
+        for i, f in enumerate(full.type):
+            parts[f.name] = pc.replace_with_mask(parts[f.name], words, full.field(i))
+    zone = parts["zone"]
+    offsets = pc.extract_regex(zone, _ZONE) if pc.any(pc.not_equal(zone, "")).as_py() else None
+    for i, name in enumerate(("sign", "zh", "zm")):
+        parts[name] = zone if offsets is None else offsets.field(i)
+    return parts
 
 
 def _days(
@@ -401,11 +450,12 @@ def _dates_or_blank(values: pd.Series) -> pd.DataFrame:
     (different reasons to reject)."""
     blank = pc.match_substring_regex(arrow_strings(values), SPACE_ONLY)
     prepared = _prepared(values)
+    date = _parse_dates(prepared)
     return pd.DataFrame(
         {
-            "date": _parse_dates(prepared),
+            "date": date,
             "blank": blank.to_numpy(zero_copy_only=False),
-            "ambiguous": _ambiguous(prepared),
+            "ambiguous": _ambiguous(prepared, among=np.isnat(date)),
         }
     )
 
