@@ -10,9 +10,20 @@ from hypothesis import strategies as st
 
 from xgedu_stats.config import Period
 from xgedu_stats.normalize import (
+    _DATE,
     _PUNCTUATION,
+    DATE_REASONS,
     NFKC_SAFE,
+    REASON_AMBIGUOUS_DATE,
+    REASON_BAD_DATE,
+    REASON_NO_DATE,
+    REASON_NO_TITLE,
+    REASON_PUNCT_TITLE,
+    REASONS,
+    TITLE_REASONS,
     _trimmed,
+    ambiguous_dates,
+    date_parts,
     dates_column,
     normalize,
     out_of_period,
@@ -88,11 +99,144 @@ def test_parse_dates_forms(value: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        # eight digits
+        ("20180306", "2018-03-06"),
+        ("２０１８０３０６", "2018-03-06"),
+        # 上午/下午 before the time
+        ("2018-03-08 下午 3:20", "2018-03-08"),
+        ("2018-03-08 上午 10:20", "2018-03-08"),
+        ("2018/3/8 下午3:20:05", "2018-03-08"),
+        ("2018年3月8日 下午3时20分", "2018-03-08"),
+        ("2018年3月8日下午3时20分", "2018-03-08"),
+        ("2018-03-08 下午 12:00", "2018-03-08"),
+        ("2018-03-08 上午 12:30", "2018-03-08"),
+        # a weekday after the date, ignored (even when it is wrong: 2018-03-09 was a Friday)
+        ("2018年3月9日 星期五", "2018-03-09"),
+        ("2018-03-09 周五", "2018-03-09"),
+        ("2018-03-09（星期五）", "2018-03-09"),
+        ("2018-03-09 (星期五)", "2018-03-09"),
+        ("2018年3月9日 星期五 10:20", "2018-03-09"),
+        ("2018年3月9日星期五", "2018-03-09"),
+        ("2018-03-09 星期日", "2018-03-09"),
+        ("2018-03-09 星期天", "2018-03-09"),
+        ("2018-03-09 周日 下午 3:20", "2018-03-09"),
+        # fractions of a second and offsets that keep the day
+        ("2018-03-08T10:20:00.000+0800", "2018-03-08"),
+        ("2018-03-08T10:20:00.123456Z", "2018-03-08"),
+        ("2018-03-08 10:20:00 +08:00", "2018-03-08"),
+        ("2018-03-08 10:20:00+08", "2018-03-08"),
+    ],
+)
+def test_parse_dates_more_forms(value: str, day: str) -> None:
+    assert parse_dates(pd.Series([value])).tolist() == [pd.Timestamp(day)]
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        # a time with an offset is moved to China Standard Time (UTC+8) before its day is taken
+        ("2018-03-08T20:00:00Z", "2018-03-09"),
+        ("2018-03-08T15:59:59Z", "2018-03-08"),
+        ("2018-03-08T16:00:00Z", "2018-03-09"),
+        ("2018-03-08T16:00:00+0000", "2018-03-09"),
+        ("2018-03-09T01:00:00+09:00", "2018-03-09"),
+        ("2018-03-09T00:59:00+09:00", "2018-03-08"),
+        ("2018-03-08 16:00:00 -08:00", "2018-03-09"),
+        ("2018-03-09 00:30+08:30", "2018-03-09"),
+        ("2018-03-09T00:10:00+08:30", "2018-03-08"),
+        ("2018-03-08T23:00:00-14:00", "2018-03-09"),
+        ("2018-03-08T23:00:00+14:00", "2018-03-08"),
+        ("2018-03-09T01:00:00+14:00", "2018-03-08"),
+        ("2018-12-31T16:00:00Z", "2019-01-01"),
+        ("2018-03-08 下午 4:00 Z", "2018-03-09"),
+        # no offset: as written; a date without a time: the day as written
+        ("2018-03-08T23:59:59", "2018-03-08"),
+        ("2018-03-08Z", "2018-03-08"),
+        ("2018-03-08+09:00", "2018-03-08"),
+    ],
+)
+def test_times_with_an_offset_are_taken_in_china_standard_time(value: str, day: str) -> None:
+    assert parse_dates(pd.Series([value])).tolist() == [pd.Timestamp(day)]
+    assert dates_column(pd.Series([value]))["date"].tolist() == [pd.Timestamp(day)]
+
+
+@pytest.mark.parametrize(
     "value",
-    ["", "待定", "2018-02-30", "2018-13-01", "18-3-5", "2018-03-05 25:00", "2018-03-05 abc"],
+    [
+        "",
+        "待定",
+        "2018-02-30",
+        "2018-13-01",
+        "18-3-5",
+        "2018-03-05 25:00",
+        "2018-03-05 abc",
+        # 上午/下午 with an hour past 12, or after the time
+        "2018-03-08 下午 13:20",
+        "2018-03-08 上午 15:00",
+        "2018-03-08 3:20 下午",
+        # offsets beyond ±14:00 or with 60 minutes or more
+        "2018-01-01T10:00:00+99:00",
+        "2018-03-08T10:20:00+08:75",
+        "2018-03-08T10:20:00+14:01",
+        "2018-03-08T10:20:00-1500",
+        "2018-03-08+99:00",
+        "2018-03-05-08",
+        # years outside 1900-2100
+        "0001-01-01",
+        "9999-01-01",
+        "1899-12-31",
+        "2101-01-01",
+        "18990101",
+        # eight digits that are not a date; a weekday that is not one
+        "20181301",
+        "20180230",
+        "2018030",
+        "2018-03-09 周八",
+        "2018-03-09 星期",
+    ],
 )
 def test_parse_dates_unreadable(value: str) -> None:
     assert parse_dates(pd.Series([value])).isna().all()
+    assert dates_column(pd.Series([value]))["date"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [("1900-01-01", "1900-01-01"), ("2100-12-31 23:59", "2100-12-31"), ("19000101", "1900-01-01")],
+)
+def test_the_years_at_either_end_are_readable(value: str, day: str) -> None:
+    assert parse_dates(pd.Series([value])).tolist() == [pd.Timestamp(day)]
+    assert dates_column(pd.Series([value]))["date"].tolist() == [pd.Timestamp(day)]
+
+
+@pytest.mark.parametrize(
+    ("value", "ambiguous"),
+    [
+        ("3/5/2018", True),
+        ("05/03/2018", True),
+        ("18-3-7", True),
+        ("3.5.18", True),
+        ("3/5/18", True),
+        ("13/5/2018", True),
+        ("3/5/2018 10:20", True),
+        ("３/５/２０１８", True),
+        ("18年3月7日", True),
+        ("2018-3-7", False),
+        ("2018/3/5", False),
+        ("20180305", False),
+        ("3/5", False),
+        ("3/5/201", False),
+        ("待定", False),
+        ("", False),
+    ],
+)
+def test_ambiguous_dates(value: str, ambiguous: bool) -> None:
+    assert ambiguous_dates(pd.Series([value])).tolist() == [ambiguous]
+    column = dates_column(pd.Series([value]))
+    assert column["ambiguous"].tolist() == [ambiguous]
+    assert column["date"].isna().all() == (ambiguous or value in {"3/5", "3/5/201", "待定", ""})
 
 
 @pytest.mark.parametrize(
@@ -170,6 +314,33 @@ def test_normalize_reasons() -> None:
     ]
 
 
+def test_ambiguous_dates_have_their_own_reason() -> None:
+    out = normalize(rows(date=["3/5/2018", "18-3-7", "2018-03-05", "2018-3-5"]), SITES)
+    assert out["reason"].tolist() == [
+        "发布时间有歧义（看不出日、月的顺序或年份的世纪，请写成 2018-03-05 这样的年-月-日）",
+        "发布时间有歧义（看不出日、月的顺序或年份的世纪，请写成 2018-03-05 这样的年-月-日）",
+        "",
+        "",
+    ]
+
+
+def test_every_combination_of_title_and_date_reasons() -> None:
+    titles = {"": "甲", REASON_NO_TITLE: " ", REASON_PUNCT_TITLE: "——"}
+    dates = {
+        "": "2018-01-01",
+        REASON_NO_DATE: " ",
+        REASON_BAD_DATE: "待定",
+        REASON_AMBIGUOUS_DATE: "3/5/2018",
+    }
+    assert set(TITLE_REASONS) == set(titles) and set(DATE_REASONS) == set(dates)
+    cases = [(t, d) for t in titles for d in dates]
+    out = normalize(
+        rows(title=[titles[t] for t, _ in cases], date=[dates[d] for _, d in cases]), SITES
+    )
+    assert out["reason"].tolist() == ["；".join(r for r in case if r) for case in cases]
+    assert len(set(out["reason"])) == len(cases) == len(REASONS)
+
+
 def test_normalize_keeps_raw_values_and_types_the_rest() -> None:
     out = normalize(rows(title=[" 甲 "], date=["2018/1/2"], views=["1,000"]), SITES)
     r = out.iloc[0]
@@ -195,27 +366,94 @@ def test_out_of_period() -> None:
 
 
 two = st.integers(0, 39).map("{:02d}".format)
+# mostly years near the readable range (1900-2100), with its edges; mostly real months,
+# days and hours, so that the offsets that move a day are met often
+year = st.one_of(st.integers(1895, 2105), st.integers(0, 9999))
+month = st.one_of(st.integers(1, 12).map("{:02d}".format), two)
+day = st.one_of(st.integers(1, 28).map("{:02d}".format), two)
 iso_like = st.builds(
     lambda y, m, d, time, tail: f"{y:04d}-{m}-{d}{time}{tail}",
-    st.integers(0, 9999),
-    two,
-    two,
+    year,
+    month,
+    day,
     st.one_of(
         st.just(""),
         st.builds(lambda h, mi: f" {h}:{mi}", two, two),
         st.builds(lambda h, mi, s: f" {h}:{mi}:{s}", two, two, two),
+        # the forms the byte-position path must leave to the regex
+        st.builds(
+            lambda sep, h, mi, s: f"{sep}{h}:{mi}:{s}",
+            st.sampled_from(
+                ["T", "", " 下午 ", " 上午", "下午", " 周五 ", "(星期五) ", "周五 上午"]
+            ),
+            two,
+            two,
+            two,
+        ),
     ),
-    st.sampled_from(["", "", "", " ", "Z", ".5", "x"]),
+    st.sampled_from(
+        [
+            *["", "", "", " ", "Z", ".5", "x", ".000+0800", "+08:00", " +08:00", "+08"],
+            *["-14:00", "+14:01", "+08:75", "+99:00", " 星期五", "（星期五）", "周五"],
+        ]
+    ),
+)
+compact_like = st.builds(lambda y, m, d: f"{y:04d}{m}{d}", year, month, day)
+ambiguous_like = st.builds(
+    lambda a, b, sep, y: f"{a}{sep}{b}{sep}{y}",
+    st.integers(0, 39),
+    st.integers(0, 39),
+    st.sampled_from("-/."),
+    st.sampled_from(["18", "2018", "7"]),
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(iso_like, st.text("0123456789-/: 年月日T", max_size=20)), max_size=20))
+@given(
+    st.lists(
+        st.one_of(
+            iso_like,
+            compact_like,
+            ambiguous_like,
+            st.text("0123456789-/: 年月日T上下午星期周五()+Z", max_size=20),
+        ),
+        max_size=20,
+    )
+)
 def test_dates_read_by_position_are_what_parse_dates_reads(values: list[str]) -> None:
     column = pd.Series(values, dtype="str")
     got = dates_column(column)
     pd.testing.assert_series_equal(got["date"], parse_dates(column), check_names=False)
     assert got["blank"].tolist() == [not v.strip() for v in values]
+    assert got["ambiguous"].tolist() == ambiguous_dates(column).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            iso_like,
+            st.text("0123456789-/:. 年月日时分秒T上下午星期周一五日天()+Z", max_size=24),
+        ),
+        max_size=20,
+    )
+)
+def test_date_parts_are_the_groups_of_the_full_pattern(values: list[str]) -> None:
+    import re
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    a = pa.array([unicodedata.normalize("NFKC", v).strip() for v in values], pa.string())
+    parts = date_parts(a)
+    full = pc.extract_regex(a, _DATE)
+    for i, field in enumerate(full.type):
+        assert parts[field.name].to_pylist() == full.field(i).to_pylist(), field.name
+    for zone, sign, zh, zm in zip(
+        *(parts[k].to_pylist() for k in ("zone", "sign", "zh", "zm")), strict=True
+    ):
+        found = re.fullmatch(r"([+-])(\d\d):?(\d\d)?", zone)
+        assert (sign, zh, zm) == ((found[1], found[2], found[3] or "") if found else ("", "", ""))
 
 
 def _composition_seconds() -> set[str]:

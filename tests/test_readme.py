@@ -23,14 +23,46 @@ def block(marker: str) -> str:
     return found.group(1)
 
 
+CI = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def ci_block(marker: str) -> str:
+    """The block as .ci/run reads it from the README (its own ``readme_block`` function)."""
+    import subprocess
+
+    function = re.search(r"^readme_block\(\) \{\n.*?^\}\n", CI, re.S | re.M)
+    assert function, ".ci/run has no readme_block function"
+    script = f"set -euo pipefail\n{function.group(0)}readme_block {marker}\n"
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
 def test_two_setup_commands_and_ci_runs_them() -> None:
     commands = block("ci-commands").splitlines()
     assert len(commands) == 2
     install_and_run, install_and_test = commands
     assert install_and_run.startswith("pip install . && xgedu-stats aggregate samples/")
     assert install_and_test.endswith("&& pytest")
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "<!-- ci-commands:start -->" in ci and "python3 -m venv" in ci
+    assert ci_block("ci-commands") == block("ci-commands")
+    assert "mapfile -t commands < <(readme_block ci-commands)" in CI and "python3 -m venv" in CI
+
+
+def test_offline_installation_is_in_the_readme_and_ci_runs_it() -> None:
+    import subprocess
+
+    offline = block("offline-commands")
+    commands = offline.splitlines()
+    assert commands[0] == "python3 -m pip wheel --wheel-dir wheelhouse ./xgedu-stats"
+    assert "pip install --no-index --find-links wheelhouse xgedu-stats" in commands
+    assert subprocess.run(["bash", "-n", "-c", offline], check=False).returncode == 0
+    # .ci/run reads the same block and runs it as it is, then compares the figures
+    assert ci_block("offline-commands") == offline
+    assert 'offline="$(readme_block offline-commands)"' in CI
+    assert 'bash -euo pipefail -c "$offline"' in CI
+    assert '"$work/.venv/bin/xgedu-stats" aggregate samples/2018 --year 2018 -q' in CI
+    assert CI.index("for command in") < CI.index('-c "$offline"')
 
 
 def test_sample_output_is_for_the_first_command() -> None:

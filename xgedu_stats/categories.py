@@ -6,12 +6,15 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from xgedu_stats.config import UNCATEGORISED, Category
-from xgedu_stats.normalize import on_unique
+from xgedu_stats.normalize import arrow_strings, on_unique
 
-# A channel path's separators: 首页/信息公开/规划财务, 首页 > 业务工作 > 规划财务, 首页›…
-_PATH_SEPARATOR = r"[/>›]"
+# A channel path's separators, after NFKC (which makes ＞ a >): 首页/信息公开/规划财务,
+# 首页 > 业务工作 > 规划财务, 首页›…, 首页 » …, and 首页\业务工作 as some CMSs print it.
+_PATH_SEPARATOR = r"[/>›»\\]"
 
 
 def last_segment(channels: pd.Series) -> pd.Series:
@@ -26,17 +29,47 @@ def last_segment(channels: pd.Series) -> pd.Series:
 
 
 def row_categories(channels: pd.Series, categories: Sequence[Category]) -> pd.Series:
-    """Each row's category by its channel's last segment, or <NA> when it maps to none.
+    """Each row's category by its channel path, or <NA> when it maps to none.
 
+    The category is the one named by the deepest segment of the path that is a
+    category's name or alias: 首页 > 业务工作 > 教育资助 > 通知公告 is 教育资助 (通知公告
+    names none), and a sub-column under several categories maps to each one's category.
     A categorical column whose categories are the report's, in the report's order.
+
+    >>> from xgedu_stats.config import Settings
+    >>> row_categories(pd.Series(["首页 > 教育资助 > 通知公告", "通知公告"]), Settings().categories).tolist()
+    ['教育资助', nan]
     """
-    lookup: dict[str, str] = {}
-    for cat in categories:
-        for name in (cat.name, *cat.aliases):
-            key = pd.Series([name], dtype="str").str.normalize("NFKC").iloc[0].strip()
-            lookup[key] = cat.name
-    dtype = pd.CategoricalDtype([c.name for c in categories])
-    return on_unique(channels, lambda c: last_segment(c).map(lookup).astype(dtype))
+    names = [c.name for c in categories]
+    owners = [(name, i) for i, c in enumerate(categories) for name in (c.name, *c.aliases)]
+    keys = _segment_text(pa.array([name for name, _ in owners], pa.string()))
+    owner_of_key = np.array([i for _, i in owners], dtype=np.int64)
+    dtype = pd.CategoricalDtype(names)
+
+    def deepest(values: pd.Series) -> pd.Series:
+        codes = _deepest_match(arrow_strings(values), keys)
+        codes = np.where(codes >= 0, owner_of_key[np.maximum(codes, 0)], -1)
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))
+
+    return on_unique(channels, deepest)
+
+
+def _segment_text(a: pa.Array) -> pa.Array:
+    """Segments (or names) as they are compared: NFKC, trimmed."""
+    return pc.utf8_trim_whitespace(pc.utf8_normalize(a, "NFKC"))
+
+
+def _deepest_match(paths: pa.Array, keys: pa.Array) -> np.ndarray:
+    """For each path, the index in ``keys`` of its deepest segment found there, or -1."""
+    lists = pc.split_pattern_regex(pc.utf8_normalize(paths, "NFKC"), _PATH_SEPARATOR)
+    segments = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    parents = pc.list_parent_indices(lists).to_numpy()
+    found = pc.fill_null(pc.index_in(segments, value_set=keys), -1).to_numpy()
+    hit = np.flatnonzero(found >= 0)
+    # Segments are flattened in path order, so a path's deepest hit is its last one.
+    deepest = np.full(len(paths), -1, dtype=np.int64)
+    np.maximum.at(deepest, parents[hit], hit)
+    return np.where(deepest >= 0, found[np.maximum(deepest, 0)], -1)
 
 
 def item_categories(rows: pd.DataFrame, categories: Sequence[Category]) -> pd.Series:

@@ -27,12 +27,50 @@ _SITE_SEPARATOR = r"\s*(?:-|—|_|\|)+\s*"
 # and the ASCII symbols used as punctuation in titles.
 _PUNCTUATION = r"[\p{P}\p{Z}\p{Cf}\s|~^`]+"
 
-_DATE = (
-    r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:(?:\s+|\s*T\s*)(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})\s*分?"
-    r"(?:\s*:?\s*(?P<S>\d{1,2})(?:\.\d+)?\s*秒?)?)?"
-    r"\s*(?:Z|[+-]\d{2}:?\d{2})?$"
+# A weekday after the date (星期五, 周五, (星期五) after NFKC): allowed and ignored, since
+# exports get it wrong.
+_WEEKDAY = r"(?:星期[一二三四五六日天]|周[一二三四五六日])"
+
+
+def _date_pattern(words: bool) -> str:
+    """A date, then optionally a weekday, a time of day (24-hour, or 12-hour after
+    上午/下午; seconds with a fraction) and an offset from UTC (Z, +0800, +08:00; +08
+    after a time). Without ``words``, no weekday and no 上午/下午 (and an empty ``half``):
+    the same pattern for any string that holds neither, and faster."""
+    weekday = rf"(?:\s*(?:\(\s*{_WEEKDAY}\s*\)|{_WEEKDAY}))?" if words else ""
+    before_time = r"\s*T\s*|\s*(?P<half>上午|下午)\s*|\s+" if words else r"\s*T\s*|\s+(?P<half>)"
+    return (
+        r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+        + weekday
+        + rf"(?:(?:{before_time})"
+        r"(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})\s*分?"
+        r"(?:\s*:?\s*(?P<S>\d{1,2})(?:\.\d+)?\s*秒?)?)?"
+        r"(?:\s*(?P<zone>Z|[+-]\d{2}(?::?\d{2})?))?$"
+    )
+
+
+_DATE = _date_pattern(words=True)
+_DATE_PLAIN = _date_pattern(words=False)
+#: What a string holds when only ``_DATE`` can read it (上午/下午, a weekday).
+_DATE_WORDS = r"午|星期|周"
+#: The parts of an offset that ``_DATE`` found (read apart: fewer groups are faster).
+_ZONE = r"^(?P<sign>[+-])(?P<zh>\d{2}):?(?P<zm>\d{2})?$"
+#: Eight digits, ``YYYYMMDD`` (read as ``YYYY-MM-DD``).
+_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
+#: Dates whose order of day and month, or whose century, cannot be known: three numbers
+#: none of which is a four-digit year in front (3/5/2018, 05/03/2018, 18-3-7, 3.5.18),
+#: or a two-digit year in Chinese (18年3月7日); a time may follow.
+_AMBIGUOUS = (
+    r"^(?:\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*(?:\d{1,2}|\d{4})|\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2})"
+    r"(?:[\sT日].*)?$"
 )
+#: The years a publication date may fall in; others are typing or export errors.
+YEAR_MIN, YEAR_MAX = 1900, 2100
+#: The offset of China Standard Time from UTC, in minutes: times with an offset are
+#: converted to it before their day is taken.
+CST_MINUTES = 8 * 60
+#: The largest offset from UTC there is (±14:00), in minutes.
+_ZONE_MAX_MINUTES = 14 * 60
 
 #: Characters a title may hold and still skip NFKC with its key unchanged: NFKC leaves
 #: them alone and they never compose with a neighbour (ASCII, CJK ideographs, CJK
@@ -56,6 +94,14 @@ REASON_NO_TITLE = "标题为空"
 REASON_PUNCT_TITLE = "标题只有标点符号"
 REASON_NO_DATE = "发布时间为空"
 REASON_BAD_DATE = "发布时间无法识别"
+REASON_AMBIGUOUS_DATE = (
+    "发布时间有歧义（看不出日、月的顺序或年份的世纪，请写成 2018-03-05 这样的年-月-日）"
+)
+#: A row's reasons by code: ``normalize`` gives each row a title code and a date code
+#: (indexes into these) and their combination ``title * len(DATE_REASONS) + date``.
+TITLE_REASONS = ("", REASON_NO_TITLE, REASON_PUNCT_TITLE)
+DATE_REASONS = ("", REASON_NO_DATE, REASON_BAD_DATE, REASON_AMBIGUOUS_DATE)
+REASONS = tuple("；".join(r for r in (t, d) if r) for t in TITLE_REASONS for d in DATE_REASONS)
 
 
 def _str(s: pd.Series) -> pd.Series:
@@ -221,34 +267,122 @@ def _nfkc_all(values: Sequence[str]) -> list[str]:
 def parse_dates(values: pd.Series) -> pd.Series:
     """Parse publication dates to days (``datetime64``); unreadable values become NaT.
 
-    Accepts ``2018-03-05``, ``2018-03-05 10:20[:00]``, ``2018/3/5``, ``2018.3.5``,
-    ``2018年3月5日``, with an optional ``T`` and ``Z`` or offset, and Excel serial day
-    numbers (``43164`` or ``43164.43``, counted from 1899-12-30) between 1960 and 2100.
+    Accepts ``2018-03-05``, ``2018-03-05 10:20[:00[.000]]``, ``2018/3/5``, ``2018.3.5``,
+    ``2018年3月5日 10时20分``, ``20180305``; a time after 上午/下午 (``2018-03-05 下午 3:20``);
+    a weekday after the date (``星期一``, ``周一``, ``（星期一）``), which is ignored; a ``T``
+    before the time; and Excel serial day numbers (``43164`` or ``43164.43``, counted
+    from 1899-12-30) between 1960 and 2100. A time with an offset (``Z``, ``+0800``,
+    ``+08:00``) is converted to China Standard Time (UTC+8) before its day is taken; a
+    time without one, or a date without a time, is taken as written. Years outside
+    1900–2100, offsets beyond ±14:00 and ambiguous forms such as ``3/5/2018`` (see
+    ``ambiguous_dates``) are unreadable.
 
-    >>> parse_dates(pd.Series(["2018年3月5日", "2018/02/30", "43164"])).dt.strftime("%Y-%m-%d").tolist()
-    ['2018-03-05', nan, '2018-03-05']
+    >>> days = parse_dates(pd.Series(["2018年3月5日 星期一", "2018/02/30", "43164", "2018-03-04T20:00Z"]))
+    >>> days.dt.strftime("%Y-%m-%d").tolist()
+    ['2018-03-05', nan, '2018-03-05', '2018-03-05']
     """
-    a = pc.utf8_trim_whitespace(pc.utf8_normalize(arrow_strings(values), "NFKC"))
-    parts = pc.extract_regex(a, _DATE)
-    days = _days(*(_ints(parts.field(k)) for k in ("y", "m", "d", "H", "M", "S")))
+    return pd.Series(_parse_dates(_prepared(values)), index=values.index)
+
+
+def ambiguous_dates(values: pd.Series) -> np.ndarray:
+    """Which values are written in a form whose day/month order or century cannot be known.
+
+    >>> ambiguous_dates(pd.Series(["3/5/2018", "18-3-7", "2018-3-7", "待定"])).tolist()
+    [True, True, False, False]
+    """
+    return _ambiguous(_prepared(values))
+
+
+def _prepared(values: pd.Series) -> pa.Array:
+    """Date strings as the patterns read them: NFKC (full-width digits, （）), trimmed."""
+    return pc.utf8_trim_whitespace(pc.utf8_normalize(arrow_strings(values), "NFKC"))
+
+
+def _ambiguous(a: pa.Array, among: np.ndarray | None = None) -> np.ndarray:
+    """``ambiguous_dates`` over prepared strings, looking only ``among`` them if given."""
+    if among is None:
+        return pc.match_substring_regex(a, _AMBIGUOUS).to_numpy(zero_copy_only=False)
+    return _matching(a, _AMBIGUOUS, pa.array(among)).to_numpy(zero_copy_only=False)
+
+
+def _matching(a: pa.Array, pattern: str, among: pa.BooleanArray) -> pa.BooleanArray:
+    """``match_substring_regex`` where ``among`` is true, false elsewhere: the regex runs
+    only on those strings (a cheap test found the few that may match)."""
+    if not pc.any(among).as_py():
+        return among
+    return pc.replace_with_mask(among, among, pc.match_substring_regex(a.filter(among), pattern))
+
+
+def _parse_dates(a: pa.Array) -> np.ndarray:
+    """``parse_dates`` over prepared strings: days as ``datetime64[s]``."""
+    compact = _matching(a, _COMPACT, pc.equal(pc.binary_length(a), 8))
+    if pc.any(compact).as_py():
+        edited = pc.replace_substring_regex(a.filter(compact), _COMPACT, r"\1-\2-\3")
+        a = pc.replace_with_mask(a, compact, edited)
+    parts = date_parts(a)
+    y, m, d, H, M, S, zh, zm = (_ints(parts[k]) for k in ("y", "m", "d", "H", "M", "S", "zh", "zm"))
+
+    def equal(name: str, value: str) -> np.ndarray:
+        return pc.equal(parts[name], value).to_numpy(zero_copy_only=False)
+
+    # 上午 12 is midnight, 下午 12 noon, 下午 1–11 add 12 hours; past 12 is no such time.
+    twelve_hour = ~equal("half", "")
+    afternoon = equal("half", "下午")
+    H = np.where(twelve_hour, np.where(H > 12, 99, H % 12 + np.where(afternoon, 12, 0)), H)
+    days = _days(y, m, d, H, M, S)
+
+    # An offset moves a time by (8 hours - offset), at most a day either way; a date
+    # without a time is a day as written. (An hours-only offset, as in PostgreSQL's
+    # "10:20:00+08", must follow a time: "2018-03-05-08" is not a date.)
+    timed = ~equal("H", "")
+    zone = ~equal("zone", "")
+    offset = zh * 60 + zm
+    offset = np.where(equal("sign", "-"), -offset, offset)
+    zone_ok = (zm < 60) & (np.abs(offset) <= _ZONE_MAX_MINUTES)
+    zone_ok &= timed | equal("zone", "Z") | ~equal("zm", "")
+    shift = np.where(zone & timed, np.floor_divide(H * 60 + M + CST_MINUTES - offset, 24 * 60), 0)
+    days = np.where(zone & ~zone_ok, np.datetime64("NaT"), days + shift.astype("timedelta64[D]"))
+
     is_serial = pc.match_substring_regex(a, r"^\d{5}(?:\.\d+)?$")
     serial = pc.cast(pc.if_else(is_serial, a, None), pa.float64()).to_numpy(zero_copy_only=False)
     serial_ok = (serial >= _SERIAL_MIN) & (serial < _SERIAL_MAX)
     from_serial = np.datetime64("1899-12-30") + np.floor(np.where(serial_ok, serial, 0)).astype(
         "timedelta64[D]"
     )
-    days = np.where(serial_ok, from_serial, days)
-    return pd.Series(days.astype("datetime64[s]"), index=values.index)
+    return np.where(serial_ok, from_serial, days).astype("datetime64[s]")
+
+
+def date_parts(a: pa.Array) -> dict[str, pa.Array]:
+    """The groups of ``_DATE`` for each string ("" where absent), by name, and the
+    ``sign``, ``zh`` and ``zm`` of its offset (as ``_ZONE``).
+
+    Most strings hold no weekday and no 上午/下午: they are read with the plainer pattern,
+    which gives the same groups for them; the rest with the full one (a test compares
+    this with ``_DATE`` over every string).
+    """
+    plain = pc.extract_regex(a, _DATE_PLAIN)
+    parts = {f.name: plain.field(i) for i, f in enumerate(plain.type)}
+    words = _matching(a, _DATE_WORDS, pc.invert(pc.string_is_ascii(a)))
+    if pc.any(words).as_py():
+        full = pc.extract_regex(a.filter(words), _DATE)
+        for i, f in enumerate(full.type):
+            parts[f.name] = pc.replace_with_mask(parts[f.name], words, full.field(i))
+    zone = parts["zone"]
+    offsets = pc.extract_regex(zone, _ZONE) if pc.any(pc.not_equal(zone, "")).as_py() else None
+    for i, name in enumerate(("sign", "zh", "zm")):
+        parts[name] = zone if offsets is None else offsets.field(i)
+    return parts
 
 
 def _days(
     y: np.ndarray, m: np.ndarray, d: np.ndarray, H: np.ndarray, M: np.ndarray, S: np.ndarray
 ) -> np.ndarray:
-    """Days from numbered parts (0 where absent); NaT where the date or the time cannot be."""
+    """Days from numbered parts (0 where absent); NaT where the date or the time cannot be,
+    or the year is outside ``YEAR_MIN``–``YEAR_MAX``."""
     month = ((y - 1970) * 12 + (m - 1)).astype("datetime64[M]")
     first_day = month.astype("datetime64[D]")
     month_days = ((month + 1).astype("datetime64[D]") - first_day).astype(np.int64)
-    ok = (y > 0) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= month_days)
+    ok = (y >= YEAR_MIN) & (y <= YEAR_MAX) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= month_days)
     ok &= (H <= 23) & (M <= 59) & (S <= 59)
     return np.where(ok, first_day + (d - 1), np.datetime64("NaT"))
 
@@ -287,7 +421,8 @@ def _iso_days(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def dates_column(values: pd.Series) -> pd.DataFrame:
-    """``date`` (as ``parse_dates``) and ``blank`` for a column of publication dates.
+    """``date`` (as ``parse_dates``), ``blank`` and ``ambiguous`` (as ``ambiguous_dates``)
+    for a column of publication dates.
 
     Values in the common ISO layout are read by position; the rest are parsed once per
     distinct value (a year of dates without times has a few hundred).
@@ -296,6 +431,7 @@ def dates_column(values: pd.Series) -> pd.DataFrame:
     iso, iso_days = _iso_days(a)
     date = np.full(len(a), np.datetime64("NaT"), dtype="datetime64[s]")
     blank = np.zeros(len(a), dtype=bool)
+    ambiguous = np.zeros(len(a), dtype=bool)
     date[iso] = iso_days
     rest = ~iso
     if rest.any():
@@ -304,14 +440,22 @@ def dates_column(values: pd.Series) -> pd.DataFrame:
         )
         date[rest] = others["date"].to_numpy()
         blank[rest] = others["blank"].to_numpy()
-    return pd.DataFrame({"date": date, "blank": blank}, index=values.index)
+        ambiguous[rest] = others["ambiguous"].to_numpy()
+    return pd.DataFrame({"date": date, "blank": blank, "ambiguous": ambiguous}, index=values.index)
 
 
 def _dates_or_blank(values: pd.Series) -> pd.DataFrame:
-    """``parse_dates``, and whether the cell was blank (a different reason to reject)."""
+    """``parse_dates``, whether the cell was blank and whether its form is ambiguous
+    (different reasons to reject)."""
     blank = pc.match_substring_regex(arrow_strings(values), SPACE_ONLY)
+    prepared = _prepared(values)
+    date = _parse_dates(prepared)
     return pd.DataFrame(
-        {"date": parse_dates(values), "blank": blank.to_numpy(zero_copy_only=False)}
+        {
+            "date": date,
+            "blank": blank.to_numpy(zero_copy_only=False),
+            "ambiguous": _ambiguous(prepared, among=np.isnat(date)),
+        }
     )
 
 
@@ -376,26 +520,23 @@ def normalize(rows: pd.DataFrame, site_names: Sequence[str] = ()) -> pd.DataFram
     out["views_approx"] = counts["approx"]
 
     # Reasons as codes first (cheap), as text only through the categories.
-    date_code = np.where(
-        dates["blank"].to_numpy(), 1, np.where(out["date"].isna().to_numpy(), 2, 0)
+    date_code = np.select(
+        [dates["blank"].to_numpy(), dates["ambiguous"].to_numpy(), out["date"].isna().to_numpy()],
+        [
+            DATE_REASONS.index(REASON_NO_DATE),
+            DATE_REASONS.index(REASON_AMBIGUOUS_DATE),
+            DATE_REASONS.index(REASON_BAD_DATE),
+        ],
+        0,
     )
-    title_code = np.where(
-        pc.equal(title, "").to_numpy(),
-        1,
-        np.where((out["title_key"] == "").to_numpy(), 2, 0),
+    title_code = np.select(
+        [pc.equal(title, "").to_numpy(), (out["title_key"] == "").to_numpy()],
+        [TITLE_REASONS.index(REASON_NO_TITLE), TITLE_REASONS.index(REASON_PUNCT_TITLE)],
+        0,
     )
-    labels = [
-        "",
-        REASON_NO_DATE,
-        REASON_BAD_DATE,
-        REASON_NO_TITLE,
-        f"{REASON_NO_TITLE}；{REASON_NO_DATE}",
-        f"{REASON_NO_TITLE}；{REASON_BAD_DATE}",
-        REASON_PUNCT_TITLE,
-        f"{REASON_PUNCT_TITLE}；{REASON_NO_DATE}",
-        f"{REASON_PUNCT_TITLE}；{REASON_BAD_DATE}",
-    ]
-    out["reason"] = pd.Categorical.from_codes(title_code * 3 + date_code, labels)
+    out["reason"] = pd.Categorical.from_codes(
+        title_code * len(DATE_REASONS) + date_code, list(REASONS)
+    )
     return out
 
 
