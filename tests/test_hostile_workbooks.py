@@ -6,6 +6,7 @@ never an internal error, and the file is never modified.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import struct
@@ -110,6 +111,31 @@ def test_xlsx_part_whose_zip_header_understates_its_size(tmp_path: Path) -> None
     message = error_of(cli(tmp_path, "门户_lies.xlsx", bytes(patched)))
     assert message.startswith("文件 门户_lies.xlsx 的工作表「文章」无法读取（")
     assert message.endswith("）；请用 Excel 打开后重新保存")
+
+
+def test_xlsx_part_longer_than_its_zip_header_states(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python's zipfile stops at the stated size; should a reader of zips not, the stream
+    is counted as it inflates."""
+    real_open = zipfile.ZipFile.open
+
+    def longer(self: zipfile.ZipFile, name: object, *args: object, **kwargs: object):
+        part = real_open(self, name, *args, **kwargs)  # type: ignore[arg-type]
+        if part.name != "xl/worksheets/sheet1.xml":
+            return part
+        return io.BytesIO(part.read() + b"<row/>" * 1000)
+
+    path = tmp_path / "门户.xlsx"
+    path.write_bytes(xlsx())
+    monkeypatch.setattr(zipfile.ZipFile, "open", longer)
+    with pytest.raises(InputError) as caught:
+        read_grid(SourceFile(path, "门户.xlsx"))
+    size = len(xlsx_parts(sheet_data())["xl/worksheets/sheet1.xml"])
+    assert str(caught.value) == (
+        f"文件 门户.xlsx 的工作表「文章」无法读取：xl/worksheets/sheet1.xml 解压后比 zip 中记载的 "
+        f"{size:,} 字节长；请用 Excel 打开后重新保存"
+    )
 
 
 def test_xlsx_part_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -352,7 +378,7 @@ def test_spreadsheetml_index_that_is_not_a_number(tmp_path: Path) -> None:
     assert result.rejects[["line", "reason"]].values.tolist() == [
         [5, "第 2 列单元格的 ss:Index「abc」不是正整数"]
     ]
-    assert result.totals.unique_items == 3
+    assert totals_of(cli(tmp_path, "门户.xls", spreadsheetml(rows).encode()))["rejected"] == 1
     bad_row = spreadsheetml('<Row ss:Index="abc"/>').encode()
     assert error_of(cli(tmp_path, "门户.xls", bad_row)) == (
         "文件 门户.xls 的工作表「Sheet1」无法读取：第 1 个 <Row> 的 ss:Index「abc」不是正整数；"
@@ -408,7 +434,24 @@ def test_html_cell_holding_a_nul_rejects_its_row(tmp_path: Path) -> None:
     assert result.rejects[["line", "reason", "raw"]].values.tolist() == [
         [5, "含有 NUL 字符", "坏\\0行,2018-03-01,规划财务"]
     ]
-    assert result.totals.unique_items == 3
+    assert totals_of(cli(tmp_path, "门户.html", page.encode())) == {
+        "rows_read": 4, "rejected": 1, "out_of_period": 0, "duplicates": 0, "unique_items": 3,
+    }  # fmt: skip
+
+
+def test_html_charset_declared_wrongly_or_overruled_by_a_bom(tmp_path: Path) -> None:
+    page = html_table()
+    for content in (
+        page.encode("gb18030"),  # declares utf-8, is GB18030
+        page.encode("utf-16"),  # declares utf-8, starts with a UTF-16 BOM
+        page.replace("utf-8", "gbk").encode("utf-8-sig"),  # declares gbk, starts with a UTF-8 BOM
+    ):
+        path = tmp_path / "门户.html"
+        path.write_bytes(content)
+        assert [r.cells for r in read_grid(SourceFile(path, "门户.html")).sheets[0].records] == [
+            HEADER,
+            *ROWS,
+        ]
 
 
 def test_truncated_html_reads_the_rows_there_and_says_so(tmp_path: Path) -> None:

@@ -156,9 +156,8 @@ def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:
         raise InputError(f"文件 {display} 是空的，没有表头")
     if encoding is None and data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         encoding = _utf32(data, display)  # (before UTF-16: FF FE also starts UTF-32-LE's BOM)
-    encoding = encoding or _declared_charset(data)
     if _starts_markup(data, encoding):
-        decoded = decode(data, display, encoding)
+        decoded = _decode_markup(data, display, encoding)
         kind = markup_kind(decoded.text)
         if kind == "spreadsheetml":
             sheets = read_spreadsheetml(decoded.text, display)
@@ -172,6 +171,24 @@ def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:
         grid = _delimited(source, data, encoding)
     _something_readable(grid)
     return grid
+
+
+def _decode_markup(data: bytes, display: str, encoding: str | None) -> Decoded:
+    """Decode HTML or XML: the configured encoding; else a BOM; else what the file declares
+    (``<meta charset>``, ``<?xml encoding?>``) if that decodes it; else as any text file."""
+    if encoding is not None or data.startswith(_BOMS):
+        return decode(data, display, encoding)
+    declared = _declared_charset(data)
+    if declared is not None:
+        try:
+            return decode(data, display, declared)
+        except InputError:
+            pass  # the file's own declaration is wrong: detect, as for a file without one
+    return decode(data, display)
+
+
+#: Byte order marks: they decide a file's encoding before anything it declares.
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def _delimited(source: SourceFile, data: bytes, encoding: str | None) -> Grid:

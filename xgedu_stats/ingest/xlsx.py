@@ -141,8 +141,9 @@ class _Book:
         seen = 0
         with self.archive.open(info) as part:
             while chunk := part.read(CHUNK):
-                seen += len(chunk)
-                _check_size(name, seen, info.compress_size)  # (a zip's stated sizes can lie)
+                seen += len(chunk)  # (a zip's stated sizes can lie: count what comes out)
+                if seen > info.file_size:  # (so the checks above hold for what is read)
+                    raise Unreadable(f"{name} 解压后比 zip 中记载的 {info.file_size:,} 字节长")
                 parser.Parse(chunk, False)
         parser.Parse(b"", True)
 
