@@ -107,7 +107,7 @@ def check(name: str, content: bytes) -> None:
         assert result.totals.balanced, result.totals
 
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 STYLES = (
     '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
@@ -120,7 +120,7 @@ TYPED = (
 XLSX_PARTS = xlsx_parts(sheet_data(extra=TYPED), shared=["关于开展读书活动的通知"], styles=STYLES)
 
 
-@FUZZ
+@settings(FUZZ, max_examples=200)
 @given(
     part=st.sampled_from([*sorted(XLSX_PARTS), *["xl/worksheets/sheet1.xml"] * 6]),
     changes=edits,

@@ -249,6 +249,12 @@ def test_xlsx_cells_that_cannot_be_read_through_the_command_line(tmp_path: Path)
     }  # fmt: skip
 
 
+def test_xlsx_row_inside_a_row_is_one_row(tmp_path: Path) -> None:
+    nested = '<row r="5">' + inline_row(6, ["套在行里的行", "2018-03-01", "规划财务"]) + "</row>"
+    result = read(tmp_path, "门户.xlsx", xlsx(sheet_data(extra=nested)))
+    assert (result.totals.rows_read, result.totals.unique_items) == (4, 4)
+
+
 def test_xlsx_values_as_a_person_sees_them(tmp_path: Path) -> None:
     """Shared and inline strings, numbers, dates by their style, booleans, errors, escapes."""
     styles = (
@@ -273,6 +279,20 @@ def test_xlsx_values_as_a_person_sees_them(tmp_path: Path) -> None:
         "关于开学的通知", "2018-03-05 12:00:00", "规划财务", "6600000000000000001", "TRUE",
         "#N/A", "2018-03-05 00:00:00", "富文本", "", "12", "0.5", "a\rb",
     ]  # fmt: skip
+
+
+def test_xlsb_says_what_it_is(tmp_path: Path) -> None:
+    parts = xlsx_parts(sheet_data())
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"xl/workbook.xml", b"xl/workbook.bin")
+    parts["xl/workbook.bin"] = b"\x83\x01\x00"
+    path = tmp_path / "门户.xlsb"
+    path.write_bytes(zip_bytes(parts))
+    with pytest.raises(InputError) as caught:
+        read_grid(SourceFile(path, "门户.xlsb"))
+    assert str(caught.value) == (
+        "文件 门户.xlsb 看起来是 .xlsx，但无法打开（是 Excel 二进制工作簿（.xlsb），本工具读不了）；"
+        "请用 Excel 另存为 .xlsx 或 CSV"
+    )
 
 
 def test_xlsx_without_worksheets_or_with_a_missing_part(tmp_path: Path) -> None:

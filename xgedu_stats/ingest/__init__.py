@@ -37,6 +37,7 @@ from xgedu_stats.ingest.xlsx import read_xlsx
 from xgedu_stats.spaces import SPACE_ONLY, is_blank
 
 __all__ = [
+    "TEXT_ENCODINGS",
     "TYPE_LABELS",
     "Decoded",
     "Grid",
@@ -46,6 +47,7 @@ __all__ = [
     "decode",
     "discover",
     "read_grid",
+    "text_encoding",
     "to_table",
 ]
 

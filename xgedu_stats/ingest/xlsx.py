@@ -89,6 +89,10 @@ class _Book:
         names = set(archive.namelist())
         main = _targets(self, "_rels/.rels", "").get(f"{DOC_RELS}/officeDocument")
         workbook = main[0] if main else "xl/workbook.xml"
+        if workbook.endswith(".bin"):
+            raise Unreadable(
+                "是 Excel 二进制工作簿（.xlsb），本工具读不了", "请用 Excel 另存为 .xlsx 或 CSV"
+            )
         if workbook not in names:
             raise Unreadable("缺少工作簿内容（xl/workbook.xml）")
         base = posixpath.dirname(workbook)
@@ -348,7 +352,7 @@ def _read_sheet(book: _Book, part: str, rows: SheetRows) -> None:
                 cells[at] = value
         elif tag in (_V, _T):
             reading = False
-        elif tag == _ROW:
+        elif tag == _ROW and in_row:  # (not again for a <row> that held another)
             in_row = False
             rows.budget.spend(len(cells))  # (at most MAX_COLUMNS made before this)
             rows.add(number, cells, problem)
