@@ -91,6 +91,7 @@ def load(paths: Iterable[Path], settings: Settings, progress: Progress | None = 
     done = rows_so_far = 0
     for n, (a, size) in enumerate(zip(assignments, sizes, strict=True), start=1):
         grid = read_grid(a.source, a.platform.encoding)
+        warnings += grid.notes
         for table_rows, bad, report, notes in _tables(grid, a):
             frames.append(table_rows)
             malformed.append(bad)

@@ -8,6 +8,7 @@ not know what a column means (``profiles``) nor what a value means (``normalize`
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import stat
@@ -22,19 +23,25 @@ import pyarrow.compute as pc
 
 from xgedu_stats.errors import InputError
 from xgedu_stats.ingest.fastcsv import FastCsvSheet, RegularCsvSheet, regular, scan
-from xgedu_stats.ingest.sheets import (
-    Sheet,
-    read_html,
-    read_spreadsheetml,
-    read_xls,
-    read_xlsx,
+from xgedu_stats.ingest.markup import markup_kind, read_html, read_spreadsheetml
+from xgedu_stats.ingest.sheets import Sheet, read_xls
+from xgedu_stats.ingest.text import (
+    REASON_NUL,
+    Bad,
+    Decoded,
+    Record,
+    as_utf8,
+    decode,
+    sniff_delimiter,
+    split,
 )
-from xgedu_stats.ingest.text import Bad, Decoded, Record, as_utf8, decode, sniff_delimiter, split
+from xgedu_stats.ingest.xlsx import read_xlsx
 from xgedu_stats.markers import written_by_tool
 from xgedu_stats.messages import display_path, os_reason, shorten
 from xgedu_stats.spaces import SPACE_ONLY, is_blank
 
 __all__ = [
+    "TEXT_ENCODINGS",
     "TYPE_LABELS",
     "Decoded",
     "Discovery",
@@ -45,6 +52,7 @@ __all__ = [
     "decode",
     "discover",
     "read_grid",
+    "text_encoding",
     "to_table",
 ]
 
@@ -83,6 +91,7 @@ class Grid:
     encoding: str | None
     delimiter: str | None
     sheets: tuple[Sheet, ...]
+    notes: tuple[str, ...] = ()  # what a person should know about how it was read
 
 
 @dataclass(frozen=True)
@@ -246,17 +255,44 @@ def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:
         return Grid(source, "xls", None, None, tuple(read_xls(data, display)))
     if not data or data.isspace():  # (no copy, unlike strip)
         raise InputError(f"文件 {display} 是空的，没有表头")
-    encoding = encoding or _declared_charset(data)
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        decoded = decode(data, display, encoding)
-        head = decoded.text.lstrip("\ufeff \t\r\n")[:4096].lower()
-        if "urn:schemas-microsoft-com:office:spreadsheet" in head and "<workbook" in head:
-            sheets = read_spreadsheetml(decoded.text.encode("utf-8"), display)
-            return Grid(source, "spreadsheetml", decoded.encoding, None, tuple(sheets))
-        if re.search(r"<(html|table|!doctype|body|meta|head)\b", head):
+    if encoding is None and data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        encoding = _utf32(data, display)  # (before UTF-16: FF FE also starts UTF-32-LE's BOM)
+    if _starts_markup(data, encoding):
+        decoded = _decode_markup(data, display, encoding)
+        kind = markup_kind(decoded.text)
+        if kind == "spreadsheetml":
+            sheets = read_spreadsheetml(decoded.text, display)
+        elif kind == "html":
             sheets = read_html(decoded.text, display)
-            return Grid(source, "html", decoded.encoding, None, tuple(sheets))
-        raise InputError(f"文件 {display} 是 XML 格式，但不是可识别的 Excel 表格或网页表格")
+        else:
+            raise InputError(f"文件 {display} 是 XML 格式，但不是可识别的 Excel 表格或网页表格")
+        notes = tuple(note for sheet in sheets for note in sheet.notes)
+        grid = Grid(source, kind, decoded.encoding, None, tuple(sheets), notes)
+    else:
+        grid = _delimited(source, data, encoding)
+    _something_readable(grid)
+    return grid
+
+
+def _decode_markup(data: bytes, display: str, encoding: str | None) -> Decoded:
+    """Decode HTML or XML: the configured encoding; else a BOM; else what the file declares
+    (``<meta charset>``, ``<?xml encoding?>``) if that decodes it; else as any text file."""
+    if encoding is not None or data.startswith(_BOMS):
+        return decode(data, display, encoding)
+    declared = _declared_charset(data)
+    if declared is not None:
+        try:
+            return decode(data, display, declared)
+        except InputError:
+            pass  # the file's own declaration is wrong: detect, as for a file without one
+    return decode(data, display)
+
+
+#: Byte order marks: they decide a file's encoding before anything it declares.
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _delimited(source: SourceFile, data: bytes, encoding: str | None) -> Grid:
     utf8 = as_utf8(data, encoding)
     if utf8 is not None:
         text, used = utf8
@@ -264,26 +300,98 @@ def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:
         fast = regular(text, delimiter) or scan(text, delimiter)
         if fast is not None:
             return Grid(source, "csv", used, delimiter, (fast,))
-    decoded = decode(data, display, encoding)
+    decoded = decode(data, source.display, encoding)
     delimiter = sniff_delimiter(decoded.text[:65536])
     records, bad, blank = split(decoded, delimiter)
     return Grid(source, "csv", decoded.encoding, delimiter, (Sheet(None, records, bad, blank),))
 
 
-def _declared_charset(data: bytes) -> str | None:
-    """The charset an HTML or XML file declares about itself, if any and if known."""
-    import codecs
+def _utf32(data: bytes, display: str) -> str:
+    try:
+        data.decode("utf-32")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"文件 {display} 以 UTF-32 标记开头，但内容无法按 UTF-32 解码；请重新导出该文件"
+        ) from None
+    return "utf-32"
 
+
+#: Leading bytes before a "<" that still make a file markup (a UTF-8 BOM, spaces).
+_MARKUP_START = re.compile(rb"[\xef\xbb\xbf \t\r\n]*<")
+
+
+def _starts_markup(data: bytes, encoding: str | None) -> bool:
+    """Whether the file's text starts with "<" (HTML or XML), in any of its encodings."""
+    wide = encoding if encoding and encoding.startswith(("utf-16", "utf-32")) else None
+    if wide is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        wide = "utf-16"
+    if wide is None:
+        return _MARKUP_START.match(data) is not None
+    head = data[:4096].decode(wide, errors="ignore")
+    return head.lstrip("\ufeff \t\r\n")[:1] == "<"
+
+
+def _something_readable(grid: Grid) -> None:
+    """A file whose every record is bad says so (not that it is empty), with the first reason."""
+    sheets = grid.sheets
+    if any(s.records for s in sheets) or not any(s.bad for s in sheets):
+        return
+    bad = [b for s in sheets for b in s.bad]
+    first = min(bad, key=lambda b: b.line)
+    hint = "请核对文件，或重新导出"
+    if first.reason == REASON_NUL:
+        hint = (
+            "它可能不是文本文件，或是没有 BOM 标记的 UTF-16/UTF-32 文本；"
+            "请用 Excel 打开后另存为 CSV（UTF-8）"
+        )
+    raise InputError(
+        f"文件 {grid.source.display} 中没有一行能读：全部 {len(bad)} 行都无效"
+        f"（第 {first.line} 行：{first.reason}）；{hint}"
+    )
+
+
+#: Encodings a file may declare for itself (``<meta charset>``, ``<?xml encoding?>``), by
+#: their ``codecs`` names: text encodings only (``codecs.lookup`` also knows base64, rot13,
+#: zlib, idna …, which turn bytes into something else).
+TEXT_ENCODINGS = frozenset(
+    {
+        "ascii", "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
+        "utf-32", "utf-32-le", "utf-32-be",
+        "gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950",
+        "shift_jis", "shift_jis_2004", "shift_jisx0213", "cp932", "euc_jp", "euc_jis_2004",
+        "euc_jisx0213", "iso2022_jp", "iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_2004",
+        "iso2022_jp_3", "iso2022_jp_ext", "euc_kr", "cp949", "johab", "iso2022_kr",
+        "iso8859-1", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5", "iso8859-6",
+        "iso8859-7", "iso8859-8", "iso8859-9", "iso8859-10", "iso8859-11", "iso8859-13",
+        "iso8859-14", "iso8859-15", "iso8859-16",
+        "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+        "cp1258", "cp874", "koi8-r", "koi8-u", "mac-roman",
+    }
+)  # fmt: skip
+
+
+def text_encoding(name: str) -> str | None:
+    """The codecs name of a text encoding, or None (unknown, or not a text encoding).
+
+    >>> text_encoding("GB2312"), text_encoding("base64")
+    ('gb2312', None)
+    """
+    try:
+        found = codecs.lookup(name).name
+    except (LookupError, ValueError):
+        return None
+    return found if found in TEXT_ENCODINGS else None
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset an HTML or XML file declares about itself, if it is a text encoding."""
     head = data[:2048].decode("ascii", errors="ignore").lower()
     if not head.lstrip().startswith("<"):
         return None
     found = re.search(r"""(?:charset|encoding)\s*=\s*["']?([a-z0-9_\-]+)""", head)
     if not found:
         return None
-    try:
-        name = codecs.lookup(found.group(1)).name
-    except LookupError:
-        return None
+    name = text_encoding(found.group(1))
     return "gb18030" if name in ("gbk", "gb2312", "gb18030") else name
 
 

@@ -1,32 +1,45 @@
-"""Spreadsheets and markup: .xlsx (openpyxl), real .xls (xlrd), HTML tables, SpreadsheetML.
+"""What every table reader shares, and real .xls (xlrd).
 
-Each reader returns :class:`Sheet` objects whose records carry the row number a person
-sees in Excel (or the row of the HTML table), and cells as text.
+The readers (here, ``xlsx`` for .xlsx, ``markup`` for HTML and SpreadsheetML) return
+:class:`Sheet` objects whose records carry the row number a person sees in Excel (or the
+row of the HTML table), and cells as text. Every reader builds its rows through
+:class:`SheetRows`, spends the file's cell budget as it makes cells, and runs inside
+``limits.Reading``, so a file cannot cost more than the limits in ``limits`` and a
+failure is one clear line naming the file and sheet.
 """
 
 from __future__ import annotations
 
-import io
 import math
-import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+import xml.parsers.expat
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from html.parser import HTMLParser
 from typing import Any
 
 from xgedu_stats.errors import InputError
-from xgedu_stats.ingest.text import Bad, Record
+from xgedu_stats.ingest.limits import (
+    AS_CSV,
+    MAX_ROWS,
+    Budget,
+    LimitHit,
+    Reading,
+    Unreadable,
+)
+from xgedu_stats.ingest.text import REASON_NUL, Bad, Record
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """One table of a file: a worksheet, an HTML table, or the whole of a CSV."""
+    """One table of a file: a worksheet, an HTML table, or the whole of a CSV.
+
+    ``notes``: what a person should know about how it was read (a table never closed).
+    """
 
     name: str | None
     records: list[Record]
     bad: list[Bad] = field(default_factory=list)
     blank: int = 0
+    notes: tuple[str, ...] = ()
 
 
 def cell_text(value: Any) -> str:
@@ -50,152 +63,116 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def sheet_from_rows(name: str | None, rows: Iterable[tuple[int, Sequence[Any]]]) -> Sheet:
-    """Build a sheet from (row number, values), counting blank rows."""
-    records: list[Record] = []
-    blank = 0
-    for number, values in rows:
-        cells = [cell_text(v) for v in values]
+class SheetRows:
+    """A sheet's rows as a reader finds them: ``add(row number, cells)``, then ``sheet()``.
+
+    Rows with nothing in them are counted as blank, and so, with ``gaps_blank``, are rows
+    never written (a gap in the numbers: counted, never made one by one, however far the
+    numbers jump). A row holding a NUL, or a cell the reader could not read (``problem``),
+    is a bad row with its reason.
+    """
+
+    def __init__(self, name: str | None, budget: Budget, gaps_blank: bool = False) -> None:
+        self.name, self.budget, self.gaps_blank = name, budget, gaps_blank
+        self.records: list[Record] = []
+        self.bad: list[Bad] = []
+        self.blank = 0
+        self.count = 0  # rows added
+        self.last = 0  # the highest row number seen
+
+    def add(self, number: int, cells: list[str], problem: str | None = None) -> None:
+        self.count += 1
+        if self.count > MAX_ROWS:
+            raise LimitHit(f"的行数超过 Excel 的最大行数 {MAX_ROWS:,}", AS_CSV)
+        if number > self.last:
+            if self.gaps_blank:
+                self.blank += number - self.last - 1
+            self.last = number
         while cells and not cells[-1].strip():
             cells.pop()
-        if not cells:
-            blank += 1
-            continue
-        records.append(Record(number, number, cells))
-    return Sheet(name, records, blank=blank)
+        if problem is None and "\x00" in "".join(cells):
+            problem = REASON_NUL
+        if problem is not None:
+            self.bad.append(Bad(number, problem, ",".join(cells).replace("\x00", "\\0")))
+        elif cells:
+            self.records.append(Record(number, number, cells))
+        else:
+            self.blank += 1
+
+    def sheet(self, notes: tuple[str, ...] = ()) -> Sheet:
+        return Sheet(self.name, self.records, self.bad, self.blank, notes)
 
 
-def read_xlsx(data: bytes, display: str) -> list[Sheet]:
-    import openpyxl
+def whole_number(text: str) -> int | None:
+    """An index or a count as a file writes it (``"12"``); None unless it is a whole number.
 
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(
-            f"文件 {display} 看起来是 .xlsx，但无法打开（{type(exc).__name__}）；请用 Excel 打开后重新保存"
-        ) from None
-    try:
-        sheets = []
-        for ws in book.worksheets:
-            ws.reset_dimensions()  # some exporters write a wrong <dimension>
-            rows = ws.iter_rows(values_only=True)
-            sheets.append(sheet_from_rows(ws.title, enumerate(rows, start=1)))
-        return sheets
-    finally:
-        book.close()
+    Absurdly long numbers come back as 10**10, above every limit (and cheap to compare).
+    """
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0")
+    return 10**10 if len(digits) > 10 else int(digits or "0")
+
+
+def xml_parser() -> Any:
+    """An expat parser (namespaces as ``"uri name"``) that refuses entity declarations.
+
+    No spreadsheet declares entities; refusing them stops "billion laughs" expansion and
+    external entities (XXE) before expat's own amplification limit is needed. Expat never
+    fetches anything by itself.
+    """
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+
+    def refuse(*_: object) -> None:
+        raise Unreadable("其中声明了 XML 实体（<!ENTITY>），表格软件不会写出这样的文件")
+
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.buffer_text = True
+    parser.buffer_size = 1 << 16
+    return parser
+
+
+# --- real .xls ----------------------------------------------------------------------------
 
 
 def read_xls(data: bytes, display: str) -> list[Sheet]:
     import xlrd
 
-    try:
-        book = xlrd.open_workbook(file_contents=data)
-    except Exception as exc:
-        raise InputError(
-            f"文件 {display} 看起来是旧版 Excel（.xls），但无法打开（{exc}）；请用 Excel 另存为 .xlsx"
-        ) from None
-
-    def value(cell: Any) -> Any:
-        if cell.ctype == xlrd.XL_CELL_DATE:
-            try:
-                return xlrd.xldate_as_datetime(cell.value, book.datemode)
-            except (ValueError, OverflowError):
-                return cell.value
-        return cell.value
-
-    return [
-        sheet_from_rows(sh.name, ((r + 1, [value(c) for c in sh.row(r)]) for r in range(sh.nrows)))
-        for sh in book.sheets()
-    ]
-
-
-class _Tables(HTMLParser):
-    """Collects every <table>'s rows of cell texts; colspan cells repeat as empty cells."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[list[list[str]]] = []
-        self._stack: list[list[list[str]]] = []
-        self._cell: list[str] | None = None
-        self._span = 1
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
-            self._stack.append([])
-        elif not self._stack:
-            return
-        elif tag == "tr":
-            self._close_cell()
-            self._stack[-1].append([])
-        elif tag in ("td", "th"):
-            self._close_cell()
-            if not self._stack[-1]:
-                self._stack[-1].append([])
-            self._cell = []
-            span = dict(attrs).get("colspan") or "1"
-            self._span = int(span) if span.isdigit() and 0 < int(span) < 1000 else 1
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th"):
-            self._close_cell()
-        elif tag == "table" and self._stack:
-            self._close_cell()
-            self.tables.append(self._stack.pop())
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def _close_cell(self) -> None:
-        if self._cell is not None and self._stack and self._stack[-1]:
-            text = " ".join("".join(self._cell).split())
-            self._stack[-1][-1].extend([text] + [""] * (self._span - 1))
-        self._cell = None
-        self._span = 1
-
-
-def read_html(text: str, display: str) -> list[Sheet]:
-    parser = _Tables()
-    parser.feed(text)
-    parser.close()
-    tables = [t for t in parser.tables if any(any(c.strip() for c in row) for row in t)]
-    if not tables:
-        raise InputError(f"文件 {display} 是网页（HTML）格式，但其中没有表格")
-    named = len(tables) > 1
-    return [
-        sheet_from_rows(f"表格{i}" if named else None, enumerate(rows, start=1))
-        for i, rows in enumerate(tables, start=1)
-    ]
-
-
-_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
-
-
-def read_spreadsheetml(data: bytes, display: str) -> list[Sheet]:
-    """Excel 2003 XML: Workbook/Worksheet/Table/Row/Cell/Data, honouring ss:Index skips."""
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise InputError(
-            f"文件 {display} 是 Excel 2003 XML 格式，但内容不完整（{exc}）；请重新导出"
-        ) from None
+    reading = Reading(
+        display, "看起来是旧版 Excel（.xls），但无法打开", "请用 Excel 另存为 .xlsx", explain=True
+    )
+    budget = Budget()
+    with reading:
+        # ragged_rows: a row is as long as its last cell, not padded to the widest row
+        book = xlrd.open_workbook(file_contents=data, ragged_rows=True, on_demand=True)
+        names = book.sheet_names()
+    reading.open = True
     sheets = []
-    for ws in root.iter(f"{_SS}Worksheet"):
-        rows: list[tuple[int, list[str]]] = []
-        number = 0
-        for row in ws.iter(f"{_SS}Row"):
-            number = int(row.get(f"{_SS}Index", number + 1))
-            cells: list[str] = []
-            for cell in row.iter(f"{_SS}Cell"):
-                index = int(cell.get(f"{_SS}Index", len(cells) + 1))
-                cells.extend([""] * (index - 1 - len(cells)))
-                data_el = cell.find(f"{_SS}Data")
-                cells.append("".join(data_el.itertext()) if data_el is not None else "")
-                cells.extend([""] * int(cell.get(f"{_SS}MergeAcross", 0)))
-            rows.append((number, cells))
-        sheets.append(sheet_from_rows(ws.get(f"{_SS}Name"), rows))
+    for index, name in enumerate(names):
+        reading.sheet = name
+        with reading:
+            sh = book.sheet_by_index(index)
+            budget.spend(sum(sh.row_len(r) for r in range(sh.nrows)))
+            rows = SheetRows(name, budget)
+            for r in range(sh.nrows):
+                values = [
+                    _xls_date(v, book.datemode) if t == xlrd.XL_CELL_DATE else v
+                    for t, v in zip(sh.row_types(r), sh.row_values(r), strict=True)
+                ]
+                rows.add(r + 1, [cell_text(v) for v in values])
+            sheets.append(rows.sheet())
+            book.unload_sheet(index)
     if not sheets:
-        raise InputError(f"文件 {display} 是 XML 格式，但不是可识别的 Excel 表格")
+        raise InputError(f"文件 {display} 是旧版 Excel（.xls），但其中没有工作表")
     return sheets
+
+
+def _xls_date(value: float, datemode: int) -> Any:
+    import xlrd
+
+    try:
+        return xlrd.xldate_as_datetime(value, datemode)
+    except (ValueError, OverflowError):
+        return value

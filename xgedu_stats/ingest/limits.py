@@ -1,0 +1,145 @@
+"""What a workbook or markup file may make the readers do, and how their failures read.
+
+A small file must not cost gigabytes or hours: a zip part that inflates a thousandfold,
+a row numbered 99,999,999,999, a cell that "merges across" two billion columns. The work
+each reader does is bounded by the data actually present, under the limits below (the
+README lists them). Whatever goes wrong inside a reader (openpyxl's helpers, xlrd, expat,
+html.parser, or a limit) leaves it as one ``InputError`` that names the file and sheet.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from xgedu_stats.errors import InputError
+
+MiB = 1024 * 1024
+
+#: Excel's own limits: no row or column of a real workbook lies beyond them.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+
+#: Cells one file may hold, all sheets (or tables) together, counting the empty cells a
+#: gap, a colspan, a rowspan or a MergeAcross puts before or after a value; in an .xlsx
+#: also its shared strings.
+MAX_CELLS = 5_000_000
+
+#: The uncompressed size of one part of an .xlsx (a sheet's XML, the shared strings …).
+MAX_PART_BYTES = 512 * MiB
+
+#: An .xlsx part above RATIO_FROM_BYTES may inflate at most this many times its
+#: compressed size: real sheets compress 5–20 times, a "zip bomb" of empty rows ~1000.
+MAX_COMPRESSION_RATIO = 100
+RATIO_FROM_BYTES = 1 * MiB
+
+#: HTML's own limits on a cell's colspan and rowspan (larger values count as these).
+MAX_COLSPAN = 1000
+MAX_ROWSPAN = 65534
+
+#: Advice for a file too big for the workbook readers: the CSV path has none of these limits.
+AS_CSV = "请在 Excel 中把它另存为 CSV 后再统计"
+
+
+class Unreadable(Exception):
+    """A file (or sheet) cannot be read: ``detail`` says why, in Chinese, and ``advice``
+    what to do (None: the reader's usual advice for its kind of file)."""
+
+    def __init__(self, detail: str, advice: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.advice = advice
+
+
+class LimitHit(Unreadable):
+    """A limit above was reached."""
+
+
+def excel_column(index: int) -> str:
+    """Column letters for a 1-based index: ``excel_column(16384) == "XFD"``."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def too_many_rows(number: int | str) -> LimitHit:
+    return LimitHit(
+        f"有行号 {number}，超过 Excel 的最大行数 {MAX_ROWS:,}",
+        "这不是 Excel 能写出的表格；请用 Excel 打开后重新保存",
+    )
+
+
+def too_many_columns(where: str) -> LimitHit:
+    return LimitHit(
+        f"{where}超过 Excel 的最大列数 {MAX_COLUMNS:,}（{excel_column(MAX_COLUMNS)} 列）",
+        "这不是 Excel 能写出的表格；请用 Excel 打开后重新保存",
+    )
+
+
+class Budget:
+    """Cells a file may still make (``MAX_CELLS`` in all), spent as a reader makes them."""
+
+    def __init__(self) -> None:
+        self.left = MAX_CELLS
+
+    def spend(self, cells: int) -> None:
+        self.left -= cells
+        if self.left < 0:
+            raise LimitHit(f"中的单元格超过 {MAX_CELLS:,} 个（一个文件各表合计的上限）", AS_CSV)
+
+
+def shown(text: str | None, limit: int = 40) -> str:
+    """A value quoted from a file, in a message: short, printable, on one line."""
+    text = "".join(c if c.isprintable() else " " for c in (text or "")[: limit + 1])
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """An exception's text as one short line (library messages may hold line breaks)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Reading:
+    """The one wrapper around every workbook reader: ``with reading:`` around opening a file
+    and around reading each sheet (``sheet`` set), so that any failure, at open time or
+    while rows are read, becomes one ``InputError`` naming the file and the sheet.
+
+    ``opened``: what a failure to open says (``看起来是 .xlsx，但无法打开``); ``advice``:
+    what to do about a file that cannot be read; ``explain``: quote the library's own
+    words when the file does not open (xlrd's say what is wrong; zipfile's only restate
+    the type). Set ``open`` once the file is open.
+    """
+
+    def __init__(self, display: str, opened: str, advice: str, explain: bool = False) -> None:
+        self.display, self.opened, self.advice, self.explain = display, opened, advice, explain
+        self.sheet: str | None = None
+        self.open = False
+
+    def __enter__(self) -> Reading:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool:
+        if exc is None or not isinstance(exc, Exception) or isinstance(exc, InputError):
+            return False  # (MemoryError, KeyboardInterrupt … are not the file's fault)
+        raise InputError(self.message(exc)) from None
+
+    def message(self, exc: Exception) -> str:
+        where = f"文件 {self.display} "
+        if self.sheet is not None:
+            where += f"的工作表「{self.sheet}」"
+        if isinstance(exc, Unreadable):
+            advice = exc.advice or self.advice
+            if isinstance(exc, LimitHit):
+                return f"{where}{exc.detail}；{advice}"
+            if self.open:
+                return f"{where}无法读取：{exc.detail}；{advice}"
+            return f"{where}{self.opened}（{exc.detail}）；{advice}"
+        said = _one_line(str(exc)) if self.open or self.explain else ""
+        why = f"{type(exc).__name__}: {said}" if said else type(exc).__name__
+        if not self.open:
+            return f"{where}{self.opened}（{why}）；{self.advice}"
+        return f"{where}无法读取（{why}）；{self.advice}"

@@ -1,0 +1,331 @@
+"""HTML tables and SpreadsheetML (Excel 2003 XML): what government CMSs save as ".xls".
+
+Both are read as a stream (html.parser; expat), every cell counted against the file's
+budget, every index and span checked against the limits before anything is made.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.parsers.expat
+from html.parser import HTMLParser
+
+from xgedu_stats.errors import InputError
+from xgedu_stats.ingest.limits import (
+    AS_CSV,
+    MAX_COLSPAN,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_ROWSPAN,
+    Budget,
+    LimitHit,
+    Reading,
+    Unreadable,
+    shown,
+    too_many_columns,
+    too_many_rows,
+)
+from xgedu_stats.ingest.sheets import Sheet, SheetRows, whole_number, xml_parser
+
+# --- HTML ---------------------------------------------------------------------------------
+
+
+class _Table:
+    """One <table> being read: its rows, the cell open now, the slots rowspans cover."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.colspan = self.rowspan = 1
+        self.covered: dict[int, int] = {}  # column -> the last row a rowspan covers it in
+        self.closed = False
+
+    def close_cell(self, budget: Budget) -> None:
+        if self.cell is None:
+            return
+        text = " ".join("".join(self.cell).split())
+        self.cell = None
+        row, r = self.rows[-1], len(self.rows) - 1
+        before = len(row)
+        while self.covered.get(len(row), -1) >= r:  # a cell above spans down into this slot
+            row.append("")
+        column = len(row)
+        if column + self.colspan > MAX_COLUMNS:
+            raise too_many_columns(f"第 {r + 1} 行")
+        budget.spend(column - before + self.colspan)
+        row.append(text)
+        row.extend([""] * (self.colspan - 1))  # a merged cell's value sits in its first column
+        if self.rowspan != 1:
+            last = r + self.rowspan - 1 if self.rowspan else MAX_ROWS  # (0: to the table's end)
+            for c in range(column, column + self.colspan):
+                self.covered[c] = max(self.covered.get(c, -1), last)
+
+
+def _span(value: str | None, most: int, zero: int) -> int:
+    """HTML's rules for colspan/rowspan: leading digits count, out of range is clamped."""
+    text = (value or "").strip()
+    digits = text[: len(text) - len(text.lstrip("0123456789"))] if text else ""
+    if not digits:
+        return 1
+    number = whole_number(digits) or 0
+    return zero if number == 0 else min(number, most)
+
+
+class _Tables(HTMLParser):
+    """Every <table>'s rows of cell texts; a colspan or rowspan leaves empty cells in the
+    slots it covers, so the columns below a merged header cell stay in line."""
+
+    def __init__(self, budget: Budget) -> None:
+        super().__init__(convert_charrefs=True)
+        self.budget = budget
+        self.tables: list[_Table] = []  # in the order they end (an inner table first)
+        self._stack: list[_Table] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._stack.append(_Table())
+            return
+        if not self._stack:
+            return
+        table = self._stack[-1]
+        if tag == "tr":
+            table.close_cell(self.budget)
+            table.rows.append([])
+            if len(table.rows) > MAX_ROWS:
+                raise LimitHit(f"中的表格超过 {MAX_ROWS:,} 行", AS_CSV)
+        elif tag in ("td", "th"):
+            table.close_cell(self.budget)
+            if not table.rows:
+                table.rows.append([])
+            table.cell = []
+            given = dict(attrs)
+            table.colspan = _span(given.get("colspan"), MAX_COLSPAN, 1)
+            table.rowspan = _span(given.get("rowspan"), MAX_ROWSPAN, 0)
+        elif tag == "br" and table.cell is not None:
+            table.cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._stack:
+            return
+        if tag in ("td", "th"):
+            self._stack[-1].close_cell(self.budget)
+        elif tag == "table":
+            table = self._stack.pop()
+            table.close_cell(self.budget)
+            table.closed = True
+            self.tables.append(table)
+
+    def handle_data(self, data: str) -> None:
+        if self._stack and self._stack[-1].cell is not None:
+            self._stack[-1].cell.append(data)
+
+    def close(self) -> None:
+        super().close()
+        while self._stack:  # a file that ends inside a table: what was read of it still counts
+            table = self._stack.pop()
+            table.close_cell(self.budget)
+            self.tables.append(table)
+
+
+def read_html(text: str, display: str) -> list[Sheet]:
+    """Every table with some text in it, one sheet each (named 表格1, 表格2 … when several)."""
+    budget = Budget()
+    reading = Reading(display, "是网页（HTML）格式，但无法读取", "请重新导出该文件")
+    reading.open = True
+    with reading:
+        parser = _Tables(budget)
+        parser.feed(text)
+        parser.close()
+    tables = [t for t in parser.tables if any(any(c.strip() for c in row) for row in t.rows)]
+    if not tables:
+        raise InputError(f"文件 {display} 是网页（HTML）格式，但其中没有表格")
+    named = len(tables) > 1
+    sheets = []
+    for i, table in enumerate(tables, start=1):
+        name = f"表格{i}" if named else None
+        reading.sheet = name
+        with reading:
+            rows = SheetRows(name, budget)
+            for number, cells in enumerate(table.rows, start=1):
+                rows.add(number, cells)
+            notes = () if table.closed else (_unclosed(display, name, len(table.rows)),)
+            sheets.append(rows.sheet(notes))
+    return sheets
+
+
+def _unclosed(display: str, name: str | None, rows: int) -> str:
+    where = f"文件 {display} 的「{name}」" if name else f"文件 {display} 中的表格"
+    return (
+        f"{where}没有结束标记 </table>，文件可能不完整（被截断）；已照常读取其中的 {rows} 行，"
+        f"最后一行（第 {rows} 行）可能不全，请核对或重新导出"
+    )
+
+
+# --- SpreadsheetML (Excel 2003 XML) -------------------------------------------------------
+
+_SS = "urn:schemas-microsoft-com:office:spreadsheet"
+_WORKSHEET, _ROW, _CELL, _DATA = (f"{_SS} {t}" for t in ("Worksheet", "Row", "Cell", "Data"))
+_INDEX, _MERGE, _NAME = (f"{_SS} {a}" for a in ("Index", "MergeAcross", "Name"))
+
+#: Feed expat this many characters at a time.
+_CHUNK = 1 << 20
+
+
+class _Workbook2003:
+    """Streams Workbook/Worksheet/Table/Row/Cell/Data, honouring ss:Index and ss:MergeAcross."""
+
+    def __init__(self, reading: Reading, budget: Budget) -> None:
+        self.reading, self.budget = reading, budget
+        self.sheets: list[Sheet] = []
+        self.rows: SheetRows | None = None
+        self.depth = 0
+        self.number = 0  # the current row's number
+        self.cells: list[str] | None = None  # the current row's cells (None: not in a row)
+        self.problem: str | None = None
+        self.column = 0  # the column after the last cell placed (merges included)
+        self.cell_at = 0  # the depth of the open <Cell> (0: none)
+        self.data_at = 0  # the depth of the <Data> being read (0: none)
+        self.index = self.merge = 0
+        self.pieces: list[str] = []
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        self.depth += 1
+        if tag == _CELL and self.cells is not None:
+            self.cell_at, self.pieces = self.depth, []
+            self.index = self._position(attrs.get(_INDEX), "ss:Index", self.column + 1, 1)
+            self.merge = self._position(attrs.get(_MERGE), "ss:MergeAcross", 0, 0)
+            if self.index + self.merge > MAX_COLUMNS:
+                at = f"ss:Index={self.index}" if self.merge == 0 else f"ss:MergeAcross={self.merge}"
+                raise too_many_columns(f"第 {self.number} 行的单元格（{at}）")
+        elif tag == _DATA and self.cell_at and self.depth == self.cell_at + 1:
+            self.data_at = self.depth
+        elif tag == _ROW and self.rows is not None:
+            given = attrs.get(_INDEX)
+            number = self.number + 1 if given is None else whole_number(given)
+            if not number:
+                raise Unreadable(
+                    f"第 {self.rows.count + 1} 个 <Row> 的 ss:Index「{shown(given)}」不是正整数"
+                )
+            if number > MAX_ROWS:
+                raise too_many_rows(number if given is None else given.strip())
+            self.number, self.cells, self.problem, self.column = number, [], None, 0
+        elif tag == _WORKSHEET:
+            name = attrs.get(_NAME)
+            self.reading.sheet = name
+            self.rows, self.number = SheetRows(name, self.budget), 0
+
+    def _position(self, given: str | None, attribute: str, default: int, least: int) -> int:
+        if given is None:
+            return default
+        number = whole_number(given)
+        if number is None or number < least:
+            if self.problem is None:
+                kind = "正整数" if least else "整数"
+                self.problem = (
+                    f"第 {self.column + 1} 列单元格的 {attribute}「{shown(given)}」不是{kind}"
+                )
+            return default
+        return number
+
+    def end(self, tag: str) -> None:
+        if tag == _DATA and self.depth == self.data_at:
+            self.data_at = 0
+        elif tag == _CELL and self.depth == self.cell_at and self.cells is not None:
+            self.cell_at = 0
+            cells, at = self.cells, self.index - 1
+            end = at + 1 + self.merge
+            if end > len(cells):
+                self.budget.spend(end - len(cells))
+                cells.extend([""] * (end - len(cells)))
+            cells[at] = "".join(self.pieces)
+            self.column = end
+        elif tag == _ROW and self.cells is not None and self.rows is not None:
+            self.rows.add(self.number, self.cells, self.problem)
+            self.cells = None
+        elif tag == _WORKSHEET and self.rows is not None:
+            self.sheets.append(self.rows.sheet())
+            self.rows, self.cells = None, None
+            self.reading.sheet = None
+        self.depth -= 1
+
+    def text(self, data: str) -> None:
+        if self.data_at:
+            self.pieces.append(data)
+
+
+def read_spreadsheetml(text: str, display: str) -> list[Sheet]:
+    """Excel 2003 XML, from its decoded text (expat is told it is text, whatever the file's
+    own declaration says)."""
+    reading = Reading(
+        display, "是 Excel 2003 XML 格式，但无法读取", "请重新导出该文件，或用 Excel 另存为 .xlsx"
+    )
+    reading.open = True
+    book = _Workbook2003(reading, Budget())
+    parser = xml_parser()
+    parser.StartElementHandler = book.start
+    parser.EndElementHandler = book.end
+    parser.CharacterDataHandler = book.text
+    with reading:
+        try:
+            for at in range(0, len(text), _CHUNK):
+                parser.Parse(text[at : at + _CHUNK], False)
+            parser.Parse("", True)
+        except xml.parsers.expat.ExpatError as exc:
+            raise InputError(
+                f"文件 {display} 是 Excel 2003 XML 格式，但内容不完整（{exc}）；请重新导出"
+            ) from None
+    if not book.sheets:
+        raise InputError(f"文件 {display} 是 XML 格式，但不是可识别的 Excel 表格")
+    return book.sheets
+
+
+# --- which markup -------------------------------------------------------------------------
+
+_PROLOG_SPACE = re.compile(r"[\ufeff \t\r\n]*")
+_ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
+_DOCTYPE_END = re.compile(r"[\[>]")
+_SUBSET_END = re.compile(r"\]\s*>")
+_HTML = re.compile(r"<(html|table|!doctype|body|meta|head)\b")
+
+
+def markup_kind(text: str) -> str | None:
+    """``"spreadsheetml"``, ``"html"`` or None, for text that starts with "<".
+
+    SpreadsheetML is a ``Workbook`` root element (any prefix) in Excel's namespace, found
+    after whatever prolog comes first (a DOCTYPE, comments: of any length). HTML is an
+    HTML-looking tag near the start.
+
+    >>> markup_kind('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">')
+    'spreadsheetml'
+    """
+    at = _root_at(text)
+    if at >= 0:
+        root = _ROOT.match(text, at)
+        if root and root.group(1).rpartition(":")[2].lower() == "workbook":
+            end = text.find(">", at, at + 65536)
+            if _SS in text[at : end if end >= 0 else at + 65536]:
+                return "spreadsheetml"
+    head = text[_PROLOG_SPACE.match(text).end() :][:4096].lower()
+    return "html" if _HTML.search(head) else None
+
+
+def _root_at(text: str) -> int:
+    """Where the first element starts, after the XML declaration, processing instructions,
+    comments and a DOCTYPE (with its internal subset); -1 if the text ends first."""
+    at = 0
+    while True:
+        at = _PROLOG_SPACE.match(text, at).end()
+        if text.startswith("<?", at):
+            end, step = text.find("?>", at + 2), 2
+        elif text.startswith("<!--", at):
+            end, step = text.find("-->", at + 4), 3
+        elif text[at : at + 9].upper() == "<!DOCTYPE":
+            mark = _DOCTYPE_END.search(text, at)
+            if mark and mark.group() == "[":
+                mark = _SUBSET_END.search(text, mark.end())
+            end, step = (mark.start(), len(mark.group())) if mark else (-1, 0)
+        else:
+            return at if text.startswith("<", at) else -1
+        if end < 0:
+            return -1
+        at = end + step
