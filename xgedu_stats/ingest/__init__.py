@@ -28,7 +28,7 @@ from xgedu_stats.ingest.sheets import (
     read_xlsx,
 )
 from xgedu_stats.ingest.text import Bad, Decoded, Record, as_utf8, decode, sniff_delimiter, split
-from xgedu_stats.spaces import SPACE_ONLY, is_blank
+from xgedu_stats.spaces import SPACE, SPACE_ONLY, is_blank
 
 __all__ = [
     "TYPE_LABELS",
@@ -46,8 +46,20 @@ __all__ = [
 #: File name endings read when a folder is given.
 TABULAR_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".htm", ".html", ".xml")
 
-#: How a summary row starts; such rows are not data.
+#: The words a summary row starts with; such rows are not data.
 SUMMARY_WORDS = ("合计", "总计", "小计", "共计")
+_COUNT = "[0-9０-９][0-9０-９,，]*"
+#: A summary row's first non-blank cell, its spaces removed: a summary word, perhaps a
+#: colon and a count (合计、合计：11条、总计 11 条、小计 12), or 共 and a count (共 1460 条).
+#: Titles that merely begin alike (共青团…, 总计划…) are data. One pattern for Python's re
+#: and for RE2 (the digits are spelt out: the two engines' \d differ).
+SUMMARY_CELL = (
+    rf"^(?:(?:{'|'.join(SUMMARY_WORDS)})[:：]?(?:共?{_COUNT}[条项篇个件]?)?"
+    rf"|共{_COUNT}[条项篇个件])$"
+)
+_SUMMARY_CELL = re.compile(SUMMARY_CELL)
+#: A first character every summary cell begins with (after spaces): RE2's cheap first look.
+_SUMMARY_START = rf"^{SPACE}*[合总小共]"
 
 TYPE_LABELS = {
     "csv": "CSV 文本",
@@ -161,6 +173,8 @@ def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:
     utf8 = as_utf8(data, encoding)
     if utf8 is not None:
         text, used = utf8
+        if not text or text.isspace():  # only a byte-order mark, say
+            raise InputError(f"文件 {display} 是空的，没有表头")
         delimiter = sniff_delimiter(text[:65536].decode("utf-8", errors="ignore"))
         fast = regular(text, delimiter) or scan(text, delimiter)
         if fast is not None:
@@ -273,21 +287,10 @@ class _Judge:
         In the order ``records`` judges: summary rows first, then fields beyond the header.
         """
         names = [c for c in frame.columns if c != "line"]
-        # Every summary word ends in 计: only rows whose first cell holds a 计, or is
-        # empty while a later cell holds one, need a closer look.
-        first = _strings(frame[names[0]])
-        maybe = pc.match_substring_regex(first, "计")  # (RE2 finds a literal faster)
-        empty_first = pc.match_substring_regex(first, SPACE_ONLY)
-        if pc.any(empty_first).as_py():
-            for name in names[1:]:
-                later = pc.match_substring_regex(_strings(frame[name]), "计")
-                maybe = pc.or_(maybe, pc.and_(empty_first, later))
-        maybe = maybe.to_numpy(zero_copy_only=False)
-        if maybe.any():
-            candidates = frame.iloc[np.flatnonzero(maybe)]
-            summary = np.array([_is_summary(c) for c in candidates[names].values.tolist()])
-            self.summary += candidates["line"][summary].tolist()
-            frame = frame.drop(index=candidates.index[summary])
+        summary = _summary_rows([_strings(frame[name]) for name in names])
+        if summary.any():
+            self.summary += frame["line"].to_numpy()[summary].tolist()
+            frame = frame.iloc[np.flatnonzero(~summary)]
         extra = np.zeros(len(frame), dtype=bool)
         for name in names[self.width :]:
             blank = pc.match_substring_regex(_strings(frame[name]), SPACE_ONLY)
@@ -309,5 +312,24 @@ def _strings(column: pd.Series) -> pa.Array | pa.ChunkedArray:
 
 
 def _is_summary(cells: list[str]) -> bool:
+    """Whether a record is a summary row (``SUMMARY_CELL``); ``_summary_rows`` in bulk."""
     first = next((c for c in cells if c.strip()), "")
-    return "".join(first.split()).rstrip(":：") in SUMMARY_WORDS
+    return _SUMMARY_CELL.match("".join(first.split())) is not None
+
+
+def _summary_rows(columns: list[pa.Array | pa.ChunkedArray]) -> np.ndarray:
+    """``_is_summary`` over whole columns in RE2: which rows are summary rows."""
+    lead = columns[0]  # the first cell that is not blank
+    blank = pc.match_substring_regex(lead, SPACE_ONLY)
+    for column in columns[1:]:
+        if not pc.any(blank).as_py():
+            break
+        lead = pc.if_else(blank, column, lead)
+        blank = pc.match_substring_regex(lead, SPACE_ONLY)
+    maybe = pc.match_substring_regex(lead, _SUMMARY_START).to_numpy(zero_copy_only=False)
+    found = np.zeros(len(maybe), dtype=bool)
+    if maybe.any():
+        at = np.flatnonzero(maybe)
+        compact = pc.replace_substring_regex(pc.take(lead, pa.array(at)), SPACE, "")
+        found[at] = pc.match_substring_regex(compact, SUMMARY_CELL).to_numpy(zero_copy_only=False)
+    return found
