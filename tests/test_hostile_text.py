@@ -258,3 +258,43 @@ def test_a_platform_sheet_setting_still_picks_the_workbook_sheet(tmp_path: Path)
         f"文件 {tmp_path / '头条.xlsx'} 中没有配置的工作表「无此表」"
         "（[platforms.toutiao] sheet）；工作表有：文章列表、说明"
     )
+
+
+# --- names with | and line breaks in tables ---------------------------------------------------
+
+NAMES_CONFIG = """
+[category_groups]
+"重点|工作" = ["教育|新闻", "安全\\n后勤"]
+"""
+NAMES_CSV = '标题,发布时间,栏目\n甲,2018-01-01,教育|新闻\n乙,2018-01-02,"安全\n后勤"\n'
+
+
+def aggregate(tmp_path: Path, *args: str) -> str:
+    from click.testing import CliRunner
+
+    from xgedu_stats.cli import cli
+
+    (tmp_path / "c.toml").write_text(NAMES_CONFIG, encoding="utf-8")
+    (tmp_path / "门户.csv").write_text(NAMES_CSV, encoding="utf-8")
+    done = CliRunner().invoke(
+        cli, ["aggregate", str(tmp_path / "门户.csv"), "-c", str(tmp_path / "c.toml"), *args]
+    )
+    assert done.exit_code == 0, done.output
+    return done.stdout
+
+
+def test_a_name_with_a_pipe_or_a_line_break_keeps_the_markdown_table_whole(
+    tmp_path: Path,
+) -> None:
+    out = aggregate(tmp_path, "-f", "markdown", "-t", "categories")
+    table = [ln for ln in out.splitlines() if ln.startswith("|")]
+    rows = [[c.strip() for c in re.split(r"(?<!\\)\|", ln)[1:-1]] for ln in table]
+    assert [len(r) for r in rows] == [3] * 6  # header, rule, two categories, 小计, 合计
+    assert rows[2:4] == [["重点\\|工作", "教育\\|新闻", "1"], ["重点\\|工作", "安全<br>后勤", "1"]]
+
+
+def test_a_name_with_a_line_break_is_one_line_of_the_text_table(tmp_path: Path) -> None:
+    out = aggregate(tmp_path, "-t", "categories")
+    rows = [ln.split() for ln in out.splitlines()]
+    assert ["重点|工作", "安全", "后勤", "1"] in rows
+    assert ["后勤"] not in rows

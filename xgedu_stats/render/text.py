@@ -9,10 +9,26 @@ from tabulate import tabulate
 from xgedu_stats.tables import Report, Table
 
 
+def table_cell(value: object, tablefmt: str = "simple") -> object:
+    """A cell as one line of a table: a line break inside a name or title would start a
+    false row (and end a markdown table), and ``|`` would split a markdown cell.
+
+    >>> table_cell("安全\\n后勤"), table_cell("a|b\\r\\nc", "pipe")
+    ('安全 后勤', 'a\\\\|b<br>c')
+    """
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    if tablefmt == "pipe":
+        return "<br>".join(value.replace("|", "\\|").splitlines())
+    return " ".join(value.splitlines())
+
+
 def table_text(table: Table, tablefmt: str = "simple") -> str:
-    headers = [c.label for c in table.columns]
+    headers = [table_cell(c.label, tablefmt) for c in table.columns]
     align = ["right" if c.numeric else "left" for c in table.columns]
-    body = [["" if v is None else v for v in r.values] for r in table.rows]
+    body = [[table_cell(v, tablefmt) for v in r.values] for r in table.rows]
     return tabulate(body, headers=headers, tablefmt=tablefmt, colalign=align, disable_numparse=True)
 
 
