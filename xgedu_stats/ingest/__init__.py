@@ -173,8 +173,6 @@ def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:
     utf8 = as_utf8(data, encoding)
     if utf8 is not None:
         text, used = utf8
-        if not text or text.isspace():  # only a byte-order mark, say
-            raise InputError(f"文件 {display} 是空的，没有表头")
         delimiter = sniff_delimiter(text[:65536].decode("utf-8", errors="ignore"))
         fast = regular(text, delimiter) or scan(text, delimiter)
         if fast is not None:
