@@ -325,3 +325,24 @@ def test_summary_cells(cell: str, summary: bool) -> None:
     from xgedu_stats.ingest import _is_summary
 
     assert _is_summary(["", cell, "12"]) is summary
+
+
+def test_a_utf8_file_with_a_gbk_line_is_utf8_on_every_path(tmp_path: Path) -> None:
+    # Its UTF-8 lines happen to be valid GB18030 too (as garbage): the one GBK line is
+    # rejected, the rest read as UTF-8, whichever reader reads the file.
+    from xgedu_stats.ingest import to_table
+
+    head = "标题,发布时间\n".encode()
+    head.decode("gb18030")  # (valid, as garbage)
+    for lone_cr in (b"", b"\r"):  # the fast path, and the careful one
+        path = tmp_path / "门户.csv"
+        path.write_bytes(
+            head + "甲乙,2018-01-01\n".encode("gbk") + "丙丁,2018-01-02\n".encode() + lone_cr
+        )
+        g = read_grid(SourceFile(path, "门户.csv"))
+        table = to_table(g, g.sheets[0], 0)
+        assert (g.encoding, table.header) == ("utf-8", ("标题", "发布时间"))
+        assert table.rows["c0"].tolist() == ["丙丁"]
+        assert table.malformed[["line", "reason"]].values.tolist() == [
+            [2, "含有无法按 utf-8 解码的字节"]
+        ]

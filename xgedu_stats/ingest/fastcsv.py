@@ -20,6 +20,7 @@ file is transcoded first).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -100,6 +101,10 @@ class FastCsvSheet:
             plain = exact[~np.isin(exact, np.fromiter(self.quoted, dtype=np.int64))]
         else:
             plain = exact
+        # Arrow's reader drops a BOM at the start of what it reads: a first record that
+        # begins with one (files joined end to end) is read one by one instead.
+        while len(plain) and self.data.startswith(codecs.BOM_UTF8, int(self.starts[plain[0]])):
+            plain = plain[1:]
         others = np.setdiff1d(usable, plain, assume_unique=True).tolist()
         frame = self._parse(plain, raw_width)
         frame["line"] = pd.array(self.lines[plain], dtype="int64")
@@ -377,6 +382,8 @@ class RegularCsvSheet:
         start = min(self.record_ends[k], self.content_end)
         # Every line after the header, up to the empty ones at the end, is one row.
         expected = self.data.count(b"\n", start, self.content_end) + 1
+        if self.data.startswith(codecs.BOM_UTF8, start):
+            return None  # (Arrow's reader would drop it: ``scan`` reads such a line alone)
         if start == self.content_end:
             self._blank_after = 0
             return pd.DataFrame({n: pd.array([], dtype="str") for n in names}).assign(
