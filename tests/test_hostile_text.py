@@ -216,6 +216,13 @@ def test_millions_of_blank_lines_take_seconds(tmp_path: Path, blank: str, lines:
     assert totals(cli(tmp_path, text.encode(), "-f", "json"))["rows_read"] == 2
 
 
+def test_millions_of_blank_lines_on_the_careful_path_take_seconds(tmp_path: Path) -> None:
+    # (a lone CR anywhere sends the file to Python's csv, line by line)
+    blank = " \n" * 1_250_000
+    text = blank + HEADER + blank + "甲,2018-01-01\r" + blank + "乙,2018-01-02\n" + blank
+    assert totals(cli(tmp_path, text.encode(), "-f", "json"))["rows_read"] == 2
+
+
 def test_millions_of_blank_lines_and_no_header(tmp_path: Path) -> None:
     assert error_line(cli(tmp_path, b" \n" * 5_000_000)) == "文件 门户.csv 是空的，没有表头"
 

@@ -346,3 +346,23 @@ def test_a_utf8_file_with_a_gbk_line_is_utf8_on_every_path(tmp_path: Path) -> No
         assert table.malformed[["line", "reason"]].values.tolist() == [
             [2, "含有无法按 utf-8 解码的字节"]
         ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.sampled_from(["\r", "\n", "\t", " ", ",", "甲", "\u3000", "\u2028", "\x0b", "a"]))
+)
+def test_lines_are_split_as_an_editor_splits_them(text: str) -> None:
+    """The careful path's lines (decoded one at a time) are io.StringIO's, and a line is
+    skipped as blank exactly when csv would read it as a blank record of one line."""
+    import csv
+    import io
+
+    from xgedu_stats.ingest.text import _Lines
+
+    expected = list(io.StringIO(text, newline=""))
+    lines = _Lines(text)
+    assert (len(lines), lines[:]) == (len(expected), expected)
+    after = lines.after_blanks(",")
+    blank = [not any(c.strip() for c in next(csv.reader([ln]), [])) for ln in expected]
+    assert [after[i] > i for i in range(len(expected))] == blank

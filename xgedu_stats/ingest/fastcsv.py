@@ -153,24 +153,21 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
     how csv reads plainly quoted fields that hold line breaks; a record of several lines
     must be plainly quoted, or the pairing of its quotes is not to be trusted.
 
-    Memory is a few bytes per byte of the file and a few words per record, never a word
-    per delimiter or quote: a file of nothing but commas costs what any file of its size costs.
+    Memory is a word a line and a few words a record; delimiters, quotes and NULs are
+    counted a block of the file at a time: a file of nothing but commas or quotes costs no
+    more than any file of its size.
 
     ``many``: above this many records that may be blank, test every byte rather than each.
     """
     if _lone_cr(data):
         return None
     buf = np.frombuffer(data, dtype=np.uint8)
+    has_quotes = b'"' in data
+    if has_quotes and data.count(b'"') % 2:
+        return None  # a quote still open at the end of the file
     newlines = np.flatnonzero(buf == 10)
-    if b'"' in data:
-        # Inside a quoted field: an odd number of quotes before (one byte a byte).
-        inside = np.logical_xor.accumulate(buf == 34)
-        if inside[-1]:
-            return None  # a quote still open at the end of the file
-        boundaries = newlines[~inside[newlines]]
-    else:
-        inside = None
-        boundaries = newlines
+    # A line break inside a quoted field (an odd number of quotes before it) is text.
+    boundaries = newlines[_quotes_before(buf, newlines) % 2 == 0] if has_quotes else newlines
     starts = np.concatenate(([0], boundaries + 1))
     ends = np.concatenate((boundaries, [len(data)]))
     if data.endswith(b"\n") or not data:
@@ -178,24 +175,13 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
     if len(newlines) and b"\r" in data:
         ends = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13))
     n = len(starts)
-    if inside is None:  # every line is a record
-        lines = last_lines = np.arange(1, n + 1)
-        quoted = np.zeros(n, dtype=bool)
-    else:
+    if has_quotes:
         lines = np.searchsorted(newlines, starts) + 1
         last_lines = np.searchsorted(newlines, ends) + 1
-        quoted = _per_record(buf == 34, starts) > 0
+    else:  # every line is a record
+        lines = last_lines = np.arange(1, n + 1)
     del newlines, boundaries
-    # A delimiter inside a quoted field does not end a field (exact for plainly quoted
-    # records; the others are read by csv below). Each record starts outside quotes.
-    delimiters = buf == ord(delimiter)
-    if inside is not None:
-        delimiters &= ~inside
-        del inside
-    fields = _per_record(delimiters, starts)
-    fields += 1
-    del delimiters
-    nul = _per_record(buf == 0, starts) > 0 if b"\x00" in data else np.zeros(n, dtype=bool)
+    fields, quoted, nul = _per_record(buf, starts, ord(delimiter), has_quotes, b"\x00" in data)
     sheet = FastCsvSheet(
         data, delimiter, starts, ends, lines, last_lines, fields, np.zeros(n, bool), {}, [], []
     )
@@ -258,17 +244,52 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
 _CHUNK = 1 << 22
 
 
-def _per_record(hits: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """How many of the bytes marked in ``hits`` each record holds (records begin at
-    ``starts``), holding the positions of at most ``_CHUNK`` bytes at a time."""
-    counts = np.zeros(len(starts), dtype=np.int64)
-    for low in range(0, len(hits), _CHUNK):
-        at = np.flatnonzero(hits[low : low + _CHUNK]) + low
-        if len(at):
-            record = np.searchsorted(starts, at, side="right") - 1
-            first = int(record[0])
-            counts[first : int(record[-1]) + 1] += np.bincount(record - first)
+def _quotes_before(buf: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """How many quotes come before each of the (sorted) positions, a block at a time."""
+    counts = np.zeros(len(positions), dtype=np.int64)
+    carried = 0
+    for low in range(0, len(buf), _CHUNK):
+        quotes = np.flatnonzero(buf[low : low + _CHUNK] == 34) + low
+        inside = slice(*np.searchsorted(positions, [low, low + _CHUNK]))
+        counts[inside] = carried + np.searchsorted(quotes, positions[inside])
+        carried += len(quotes)
     return counts
+
+
+def _per_record(
+    buf: np.ndarray, starts: np.ndarray, delimiter: int, has_quotes: bool, has_nul: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per record: its fields (delimiters outside quotes, plus one: exact for plainly
+    quoted records, the others are read by csv), whether it holds a quote, and whether a
+    NUL; the positions of at most ``_CHUNK`` bytes are held at a time.
+
+    A record starts outside quotes, so a delimiter is inside a quoted field when an odd
+    number of the file's quotes come before it.
+    """
+    n = len(starts)
+    fields = np.ones(n, dtype=np.int64)
+    quoted = np.zeros(n, dtype=bool)
+    nul = np.zeros(n, dtype=bool)
+
+    def record(at: np.ndarray) -> np.ndarray:
+        return np.searchsorted(starts, at, side="right") - 1
+
+    carried = 0
+    for low in range(0, len(buf), _CHUNK):
+        block = buf[low : low + _CHUNK]
+        at = np.flatnonzero(block == delimiter) + low
+        if has_quotes:
+            quotes = np.flatnonzero(block == 34) + low
+            quoted[record(quotes)] = True
+            at = at[(carried + np.searchsorted(quotes, at)) % 2 == 0]
+            carried += len(quotes)
+        if len(at):
+            which = record(at)
+            first = int(which[0])
+            fields[first : int(which[-1]) + 1] += np.bincount(which - first)
+        if has_nul:
+            nul[record(np.flatnonzero(block == 0) + low)] = True
+    return fields, quoted, nul
 
 
 def _records(data: bytes, starts: np.ndarray, which: np.ndarray) -> pa.Array:

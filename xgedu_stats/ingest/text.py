@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 import pyarrow as pa
@@ -288,8 +288,8 @@ def split(decoded: Decoded, delimiter: str) -> tuple[list[Record], list[Bad], in
 
 def _split_lines(decoded: Decoded, delimiter: str) -> tuple[list[Record], list[Bad], int]:
     # Lines end at \n, \r\n or \r only, as an editor counts them (not at U+2028 & co.).
-    lines = list(io.StringIO(decoded.text, newline=""))
-    after_blanks = _after_blank_lines(lines, delimiter)
+    lines = _Lines(decoded.text)
+    after_blanks = lines.after_blanks(delimiter)
     records: list[Record] = []
     bad: list[Bad] = []
     blank = [0]
@@ -315,21 +315,54 @@ def _split_lines(decoded: Decoded, delimiter: str) -> tuple[list[Record], list[B
     return records, bad, blank[0]
 
 
-def _after_blank_lines(lines: Sequence[str], delimiter: str) -> np.ndarray:
-    """For each line, the first line from it on that is not blank (nothing but spaces and
-    delimiters: read by csv, a blank record of one line), or ``len(lines)``.
-
-    Found in bulk (RE2), so that millions of blank lines are skipped, not read one by one.
+class _Lines(Sequence[str]):
+    """The lines of a text, each with its line break, as ``io.StringIO(text, newline="")``
+    splits them (at LF, CRLF or a lone CR), decoded one at a time from the text's UTF-8:
+    a list of millions of short strings would cost far more than the text.
     """
-    import pyarrow.compute as pc
 
-    from xgedu_stats.spaces import SPACE
+    def __init__(self, text: str) -> None:
+        self.data = text.encode("utf-8", "surrogatepass")
+        buf = np.frombuffer(self.data, dtype=np.uint8)
+        ends = np.flatnonzero(buf == 10)  # each line's last byte
+        if b"\r" in self.data:
+            cr = np.flatnonzero(buf == 13)
+            alone = cr[buf[np.minimum(cr + 1, len(buf) - 1)] != 10]  # (a CR ending the text too)
+            ends = np.union1d(ends, alone)
+        bounds = np.concatenate(([0], ends + 1))
+        if bounds[-1] != len(self.data):  # the last line has no line break
+            bounds = np.append(bounds, len(self.data))
+        self.bounds = bounds  # line i is data[bounds[i]:bounds[i + 1]]
 
-    d = {"\t": r"\t", "|": r"\|"}.get(delimiter, delimiter)
-    blank = pc.match_substring_regex(pa.array(lines, pa.large_string()), rf"^(?:{SPACE}|{d})*$")
-    n = len(lines)
-    at = np.where(blank.to_numpy(zero_copy_only=False), n, np.arange(n))
-    return np.minimum.accumulate(at[::-1])[::-1] if n else at
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        start, stop = self.bounds[i], self.bounds[i + 1]
+        return self.data[start:stop].decode("utf-8", "surrogatepass")
+
+    def after_blanks(self, delimiter: str) -> np.ndarray:
+        """For each line, the first line from it on that is not blank (nothing but spaces
+        and delimiters: read by csv, a blank record of one line), or the number of lines.
+
+        Found in bulk (RE2), so that millions of blank lines are skipped, not read one by one.
+        """
+        import pyarrow.compute as pc
+
+        from xgedu_stats.spaces import SPACE
+
+        d = {"\t": r"\t", "|": r"\|"}.get(delimiter, delimiter)
+        spans = strings_over(self.data, self.bounds[:-1])
+        blank = pc.match_substring_regex(spans, rf"^(?:{SPACE}|{d})*$")
+        n = len(self)
+        at = np.where(blank.to_numpy(zero_copy_only=False), n, np.arange(n))
+        return np.minimum.accumulate(at[::-1])[::-1]
 
 
 def _records(
