@@ -328,7 +328,8 @@ class _Lines(Sequence[str]):
         if b"\r" in self.data:
             cr = np.flatnonzero(buf == 13)
             alone = cr[buf[np.minimum(cr + 1, len(buf) - 1)] != 10]  # (a CR ending the text too)
-            ends = np.union1d(ends, alone)
+            if len(alone):  # (two sorted runs: a stable sort merges them in one pass)
+                ends = np.sort(np.concatenate((ends, alone)), kind="stable")
         bounds = np.concatenate(([0], ends + 1))
         if bounds[-1] != len(self.data):  # the last line has no line break
             bounds = np.append(bounds, len(self.data))
