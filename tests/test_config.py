@@ -153,10 +153,44 @@ def test_bad_platform_key(tmp_path: Path) -> None:
     )
 
 
-def test_unknown_encoding(tmp_path: Path) -> None:
-    assert error(tmp_path, '[platforms.portal]\nencoding = "gbk2"\n') == (
-        "配置文件 c.toml：第 2 行，platforms.portal.encoding：未知的编码 gbk2（常用：utf-8、gb18030、gbk）"
+ENCODINGS = (
+    "utf-8、utf-8-sig、utf-16、utf-16-le、utf-16-be、utf-32、utf-32-le、utf-32-be、"
+    "gb18030、gbk、gb2312、big5、big5hkscs、cp950、ascii、latin-1、cp1252"
+)
+
+
+# Codecs that codecs.lookup knows but that are not text encodings, and one it does not know.
+@pytest.mark.parametrize(
+    "name", ["gbk2", "rot13", "base64", "zlib_codec", "idna", "unicode_escape", "hex", "bz2"]
+)
+def test_an_encoding_must_be_a_text_encoding(tmp_path: Path, name: str) -> None:
+    assert error(tmp_path, f'[platforms.portal]\nencoding = "{name}"\n') == (
+        f"配置文件 c.toml：第 2 行，platforms.portal.encoding：{name} 不是可用的文本编码"
+        f"（可用：{ENCODINGS}）"
     )
+
+
+@pytest.mark.parametrize(("name", "codec"), [("GBK", "gbk"), ("cp936", "gbk"), ("UTF8", "utf-8")])
+def test_text_encodings_are_accepted_by_any_of_their_names(
+    tmp_path: Path, name: str, codec: str
+) -> None:
+    from xgedu_stats.encodings import text_encoding
+
+    assert (
+        load(tmp_path, f'[platforms.portal]\nencoding = "{name}"\n').platform("portal").encoding
+        == name
+    )
+    assert text_encoding(name) == codec
+
+
+def test_every_listed_encoding_is_a_text_encoding() -> None:
+    import codecs
+
+    from xgedu_stats.encodings import TEXT_ENCODINGS, text_encoding
+
+    for name in TEXT_ENCODINGS:
+        assert text_encoding(name) == codecs.lookup(name).name
+        assert "甲乙".encode(name, errors="replace").decode(name)  # a str codec, both ways
 
 
 def test_invalid_toml(tmp_path: Path) -> None:
@@ -184,3 +218,58 @@ def test_at_most_sixty_platforms() -> None:
     doc["platforms"]["extra"] = {"label": "又一个"}
     with pytest.raises(ConfigError, match="平台最多 60 个（现有 61 个）"):
         settings_from_dict(doc)
+
+
+# --- hostile config files --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * 5000 + "]" * 5000 + "\n",
+        "a = " + "{b = " * 5000 + "1" + "}" * 5000 + "\n",
+    ],
+)
+def test_deeply_nested_toml_is_a_config_error(tmp_path: Path, text: str) -> None:
+    assert error(tmp_path, text) == (
+        "配置文件 c.toml 不是有效的配置：数组或表嵌套的层数太多；请用 xgedu-stats init 重新生成"
+    )
+
+
+def test_a_config_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    from xgedu_stats.config import MAX_CONFIG_BYTES
+
+    text = "# " + "x" * MAX_CONFIG_BYTES + "\n"
+    assert error(tmp_path, text) == (
+        "配置文件 c.toml 超过 1024 KiB（MAX_CONFIG_BYTES），不像是配置文件；请检查 --config 指定的文件"
+    )
+    assert replace(load(tmp_path, "# " + "x" * 1000 + "\n"), source=None) == Settings()
+
+
+def test_a_device_is_not_read_as_a_config() -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_settings(Path("/dev/zero"))  # (read whole, it would never end)
+    assert str(exc.value) == (
+        "配置文件 /dev/zero 不是普通文件（而是设备、管道等）；请指定一个 .toml 文件"
+    )
+
+
+def test_a_fifo_is_not_opened_as_a_config(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "c.toml"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer forever
+    with pytest.raises(ConfigError, match="不是普通文件"):
+        load_settings(fifo)
+
+
+def test_a_folder_is_not_a_config(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_settings(tmp_path)
+    assert str(exc.value) == f"配置文件 {tmp_path} 是一个文件夹；请指定一个 .toml 文件"
+
+
+def test_a_long_key_is_quoted_short(tmp_path: Path) -> None:
+    message = error(tmp_path, f"{'k' * 100_000} = 1\n")
+    assert message.startswith("配置文件 c.toml：第 1 行，" + "k" * 30 + "…：未知的设置项")
+    assert len(message) < 200

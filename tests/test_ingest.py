@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 from conftest import csv_table
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xgedu_stats.errors import InputError
 from xgedu_stats.ingest import SourceFile, discover, read_grid
@@ -274,3 +276,93 @@ def test_discover_folder_without_exports(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         discover([tmp_path])
     assert str(exc.value).startswith(f"文件夹 {tmp_path} 中没有可读的导出文件（.csv、.tsv、")
+
+
+# --- summary rows: the rule per record and in bulk -------------------------------------------
+
+summary_cell = st.sampled_from(
+    ["合计", "合计：11条", "总计 11 条", " 小 计 ", "小计 12", "共 1460 条", "共计：１２", "总计 1,460 条",
+     "合计:11", "共青团孝感市委", "总计划", "合计划算", "共1460", "合计11条其中", "共", "计", "", " ",
+     "　", "12", "甲", "小计\n", "合\u3000计"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda raw: st.tuples(
+            st.just(raw),
+            st.integers(min_value=1, max_value=raw),
+            st.lists(st.lists(summary_cell, min_size=raw, max_size=raw), min_size=1, max_size=12),
+        )
+    )
+)
+def test_summary_rows_in_bulk_are_the_rule_per_record(case: tuple) -> None:
+    """``_Judge.frame`` (RE2 over columns) judges as ``_Judge.records`` (one by one)."""
+    import pandas as pd
+
+    from xgedu_stats.ingest import _Judge
+    from xgedu_stats.ingest.text import Record
+
+    raw, width, rows = case
+    rows = [r for r in rows if any(c.strip() for c in r)]  # (blank rows never get here)
+    frame = pd.DataFrame({f"c{i}": pd.array([r[i] for r in rows], dtype="str") for i in range(raw)})
+    frame["line"] = pd.array(range(2, len(rows) + 2), dtype="int64")
+    bulk, one_by_one = _Judge(width, False, ","), _Judge(width, False, ",")
+    kept = bulk.frame(frame)
+    one_by_one.records(Record(n, n, r) for n, r in enumerate(rows, start=2))
+    assert bulk.summary == one_by_one.summary
+    assert bulk.bad == one_by_one.bad
+    pd.testing.assert_frame_equal(kept, one_by_one.kept_frame())
+
+
+@pytest.mark.parametrize(
+    ("cell", "summary"),
+    [("合计：11条", True), ("总计 11 条", True), ("小计", True), ("共 1460 条", True),
+     ("共青团孝感市委召开会议", False), ("总计划下达", False), ("合计划算", False)],
+)  # fmt: skip
+def test_summary_cells(cell: str, summary: bool) -> None:
+    from xgedu_stats.ingest import _is_summary
+
+    assert _is_summary(["", cell, "12"]) is summary
+
+
+def test_a_utf8_file_with_a_gbk_line_is_utf8_on_every_path(tmp_path: Path) -> None:
+    # Its UTF-8 lines happen to be valid GB18030 too (as garbage): the one GBK line is
+    # rejected, the rest read as UTF-8, whichever reader reads the file.
+    from xgedu_stats.ingest import to_table
+
+    head = "标题,发布时间\n".encode()
+    head.decode("gb18030")  # (valid, as garbage)
+    for lone_cr in (b"", b"\r"):  # the fast path, and the careful one
+        path = tmp_path / "门户.csv"
+        path.write_bytes(
+            head + "甲乙,2018-01-01\n".encode("gbk") + "丙丁,2018-01-02\n".encode() + lone_cr
+        )
+        g = read_grid(SourceFile(path, "门户.csv"))
+        table = to_table(g, g.sheets[0], 0)
+        assert (g.encoding, table.header) == ("utf-8", ("标题", "发布时间"))
+        assert table.rows["c0"].tolist() == ["丙丁"]
+        assert table.malformed[["line", "reason"]].values.tolist() == [
+            [2, "含有无法按 utf-8 解码的字节"]
+        ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.sampled_from(["\r", "\n", "\t", " ", ",", "甲", "\u3000", "\u2028", "\x0b", "a"]))
+)
+def test_lines_are_split_as_an_editor_splits_them(text: str) -> None:
+    """The careful path's lines (decoded one at a time) are io.StringIO's, and a line is
+    skipped as blank exactly when csv would read it as a blank record of one line."""
+    import csv
+    import io
+
+    from xgedu_stats.ingest.text import _Lines
+
+    expected = list(io.StringIO(text, newline=""))
+    lines = _Lines(text)
+    assert (len(lines), lines[:]) == (len(expected), expected)
+    after = lines.after_blanks(",")
+    blank = [not any(c.strip() for c in next(csv.reader([ln]), [])) for ln in expected]
+    assert [after[i] > i for i in range(len(expected))] == blank

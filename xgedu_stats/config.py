@@ -13,7 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from xgedu_stats.encodings import encoding_names, text_encoding
 from xgedu_stats.errors import ConfigError
+from xgedu_stats.messages import shorten
 
 UNCATEGORISED = "未分类"
 
@@ -27,6 +29,10 @@ MAX_PLATFORMS = 60
 
 #: The config file name that ``init`` writes and that commands use when present.
 CONFIG_NAME = "xgedu-stats.toml"
+
+#: A config file is read up to this size (the commented example is about 4 KB): a device
+#: such as /dev/zero, or a data file named by mistake, is refused instead of read forever.
+MAX_CONFIG_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -182,7 +188,7 @@ class _Loader:
     def fail(self, where: str, message: str) -> ConfigError:
         line = self._line_of(where)
         at = f"第 {line} 行，" if line else ""
-        return ConfigError(f"配置文件 {self.path}：{at}{where}：{message}")
+        return ConfigError(f"配置文件 {self.path}：{at}{shorten(where)}：{message}")
 
     def _line_of(self, where: str) -> int | None:
         """Best-effort line of a dotted key such as ``platforms.portal.label``."""
@@ -247,12 +253,7 @@ def load_settings(path: Path) -> Settings:
 
     >>> load_settings(Path("xgedu-stats.toml"))  # doctest: +SKIP
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"找不到配置文件：{path}") from None
-    except OSError as exc:
-        raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror}") from None
+    raw = _read_bounded(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -261,7 +262,42 @@ def load_settings(path: Path) -> Settings:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"配置文件 {path} 不是有效的 TOML：{exc}") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise ConfigError(
+            f"配置文件 {path} 不是有效的配置：数组或表嵌套的层数太多；请用 xgedu-stats init 重新生成"
+        ) from None
     return settings_from_dict(doc, _Loader(path, text))
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, if it is a regular file of at most ``MAX_CONFIG_BYTES``.
+
+    Checked before opening: opening a FIFO for reading blocks until someone writes to it.
+    """
+    import os
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise ConfigError(f"配置文件 {path} 是一个文件夹；请指定一个 .toml 文件")
+        if not stat.S_ISREG(mode):
+            raise ConfigError(
+                f"配置文件 {path} 不是普通文件（而是设备、管道等）；请指定一个 .toml 文件"
+            )
+        with path.open("rb") as f:
+            raw = f.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(f"找不到配置文件：{path}") from None
+    except OSError as exc:
+        reason = exc.strerror or os.strerror(exc.errno or 0)
+        raise ConfigError(f"无法读取配置文件 {path}：{reason}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"配置文件 {path} 超过 {MAX_CONFIG_BYTES // 1024} KiB（MAX_CONFIG_BYTES），"
+            "不像是配置文件；请检查 --config 指定的文件"
+        )
+    return raw
 
 
 def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) -> Settings:
@@ -339,13 +375,9 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
 
 
 def _encoding(ld: _Loader, value: Any, where: str) -> str:
-    import codecs
-
     name = ld.string(value, where)
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        raise ld.fail(where, f"未知的编码 {name}（常用：utf-8、gb18030、gbk）") from None
+    if text_encoding(name) is None:
+        raise ld.fail(where, f"{shorten(name)} 不是可用的文本编码（可用：{encoding_names()}）")
     return name
 
 

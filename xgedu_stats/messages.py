@@ -83,10 +83,27 @@ def os_reason(exc: OSError) -> str:
     return f"系统错误 {name}" if name else "系统错误"
 
 
-def shorten(text: str, limit: int = 80) -> str:
-    """At most ``limit`` characters of ``text``, with … when cut.
+#: How much of one piece of input (a header cell, a key, a sheet name) a message quotes.
+QUOTED_CHARS = 30
+#: How many header cells (or names) a message lists before saying how many more there are.
+QUOTED_ITEMS = 20
 
-    >>> shorten("a" * 100, 5)
-    'aaaa…'
+
+def shorten(text: str, limit: int = QUOTED_CHARS) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis: a message quoting input stays
+    one readable line however large the input.
+
+    >>> shorten("标题" * 30, 5)
+    '标题标题标…'
     """
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def listing(items: list[str], limit: int = QUOTED_ITEMS) -> str:
+    """Items joined with 、, each shortened, at most ``limit`` of them and a count of the rest.
+
+    >>> listing(["标题", "", "日期", "栏目"], 2)
+    '标题、（空）等 4 项'
+    """
+    shown = "、".join(shorten(i) if i else "（空）" for i in items[:limit])
+    return shown if len(items) <= limit else f"{shown}等 {len(items)} 项"

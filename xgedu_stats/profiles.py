@@ -7,7 +7,6 @@ whose it is. Both are decided here, before any value is interpreted.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -18,6 +17,8 @@ import pyarrow as pa
 from xgedu_stats.config import Platform, Settings
 from xgedu_stats.errors import ConfigError, InputError
 from xgedu_stats.ingest import RawTable, Sheet, SourceFile
+from xgedu_stats.ingest.text import REASON_NUL
+from xgedu_stats.messages import QUOTED_ITEMS, listing, shorten
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def header_key(text: str) -> str:
     >>> header_key(" 标 题\\ufeff"), header_key("Publish_Time")
     ('标题', 'publish_time')
     """
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).replace("\ufeff", "")).casefold()
+    # (str.split() drops exactly what re's \s matches, at C speed on 50 MB header lines)
+    return "".join(unicodedata.normalize("NFKC", text).replace("\ufeff", "").split()).casefold()
 
 
 def assign(source: SourceFile, settings: Settings) -> Assignment:
@@ -177,6 +179,16 @@ def header_error(sheet: Sheet, display: str, assignment: Assignment) -> InputErr
     kind, platform = assignment.kind, assignment.platform
     required = [f for f in kind.fields if f.required]
     records = sheet.records[:HEADER_SEARCH_ROWS]
+    if not records and sheet.bad:  # every line so far was rejected: say why
+        first = sheet.bad[0]
+        hint = (
+            "；文件可能是 UTF-16 或 UTF-32 编码而开头没有 BOM，可在配置文件中为该平台设置 encoding"
+            if first.reason == REASON_NUL
+            else ""
+        )
+        return InputError(
+            f"文件 {display} 中找不到表头：没有一行可以读取（第 {first.line} 行：{first.reason}）{hint}"
+        )
     if not records:
         return InputError(f"文件 {display} 是空的，没有表头")
 
@@ -193,7 +205,7 @@ def header_error(sheet: Sheet, display: str, assignment: Assignment) -> InputErr
 def _missing_column(
     display: str, header: tuple[str, ...], spec: FieldSpec, platform: Platform
 ) -> InputError:
-    headers = "、".join(h or "（空）" for h in header)
+    headers = listing(list(header))
     wanted = platform.column_map.get(spec.key)
     if wanted:
         return InputError(
@@ -228,10 +240,10 @@ def map_columns(table: RawTable, assignment: Assignment) -> ColumnMapping:
         if not hits and (spec.required or spec.key in platform.column_map):
             raise _missing_column(display, table.header, spec, platform)
         if len(hits) > 1:
-            both = "、".join(f"「{table.header[i]}」" for i in hits)
+            both = "、".join(f"「{shorten(table.header[i])}」" for i in hits[:QUOTED_ITEMS])
             raise InputError(
                 f"文件 {display} 中有多列都可能是{spec.label}：{both}；请在配置文件中指定，"
-                f'例如 [platforms.{platform.key}.columns] {spec.key} = "{table.header[hits[0]]}"'
+                f'例如 [platforms.{platform.key}.columns] {spec.key} = "{shorten(table.header[hits[0]])}"'
             )
         if hits:
             fields[spec.key] = hits[0]

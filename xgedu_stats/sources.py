@@ -14,6 +14,7 @@ import pandas as pd
 from xgedu_stats.config import Settings
 from xgedu_stats.errors import InputError
 from xgedu_stats.ingest import TYPE_LABELS, Grid, discover, read_grid, to_table
+from xgedu_stats.messages import listing, shorten
 from xgedu_stats.profiles import (
     Assignment,
     assign,
@@ -22,6 +23,9 @@ from xgedu_stats.profiles import (
     header_error,
     map_columns,
 )
+
+#: File types with named worksheets, where a platform's ``sheet`` setting applies.
+WORKBOOK_TYPES = ("xlsx", "xls", "spreadsheetml")
 
 #: Called after each file: (files done, files, bytes done, bytes in all, file, rows so far).
 Progress = Callable[[int, int, int, int, str, int], None]
@@ -123,13 +127,13 @@ def _tables(
     display = a.source.display
     sheets = list(grid.sheets)
     wanted = a.platform.sheet
-    if wanted is not None:
+    if wanted is not None and grid.type in WORKBOOK_TYPES:  # (a CSV file has no sheets)
         sheets = [s for s in sheets if s.name == wanted]
         if not sheets:
-            names = "、".join(str(s.name) for s in grid.sheets)
+            names = listing([str(s.name) for s in grid.sheets])
             raise InputError(
-                f"文件 {display} 中没有配置的工作表「{wanted}」（[platforms.{a.platform.key}] sheet）；"
-                f"工作表有：{names}"
+                f"文件 {display} 中没有配置的工作表「{shorten(wanted)}」"
+                f"（[platforms.{a.platform.key}] sheet）；工作表有：{names}"
             )
     found = [(s, find_header(s, a)) for s in sheets]
     usable = [(s, i) for s, i in found if i is not None]

@@ -38,7 +38,7 @@ from xgedu_stats.ingest.text import (
 from xgedu_stats.ingest.xlsx import read_xlsx
 from xgedu_stats.markers import written_by_tool
 from xgedu_stats.messages import display_path, os_reason, shorten
-from xgedu_stats.spaces import SPACE_ONLY, is_blank
+from xgedu_stats.spaces import SPACE, SPACE_ONLY, is_blank
 
 __all__ = [
     "TEXT_ENCODINGS",
@@ -62,8 +62,20 @@ TABULAR_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".htm", ".
 #: An input path longer than this (in bytes) is refused before the system is asked (Linux's PATH_MAX).
 MAX_PATH_BYTES = 4096
 
-#: How a summary row starts; such rows are not data.
+#: The words a summary row starts with; such rows are not data.
 SUMMARY_WORDS = ("合计", "总计", "小计", "共计")
+_COUNT = "[0-9０-９][0-9０-９,，]*"
+#: A summary row's first non-blank cell, its spaces removed: a summary word, perhaps a
+#: colon and a count (合计、合计：11条、总计 11 条、小计 12), or 共 and a count (共 1460 条).
+#: Titles that merely begin alike (共青团…, 总计划…) are data. One pattern for Python's re
+#: and for RE2 (the digits are spelt out: the two engines' \d differ).
+SUMMARY_CELL = (
+    rf"^(?:(?:{'|'.join(SUMMARY_WORDS)})[:：]?(?:共?{_COUNT}[条项篇个件]?)?"
+    rf"|共{_COUNT}[条项篇个件])$"
+)
+_SUMMARY_CELL = re.compile(SUMMARY_CELL)
+#: A first character every summary cell begins with (after spaces): RE2's cheap first look.
+_SUMMARY_START = rf"^{SPACE}*[合总小共]"
 
 TYPE_LABELS = {
     "csv": "CSV 文本",
@@ -480,21 +492,10 @@ class _Judge:
         In the order ``records`` judges: summary rows first, then fields beyond the header.
         """
         names = [c for c in frame.columns if c != "line"]
-        # Every summary word ends in 计: only rows whose first cell holds a 计, or is
-        # empty while a later cell holds one, need a closer look.
-        first = _strings(frame[names[0]])
-        maybe = pc.match_substring_regex(first, "计")  # (RE2 finds a literal faster)
-        empty_first = pc.match_substring_regex(first, SPACE_ONLY)
-        if pc.any(empty_first).as_py():
-            for name in names[1:]:
-                later = pc.match_substring_regex(_strings(frame[name]), "计")
-                maybe = pc.or_(maybe, pc.and_(empty_first, later))
-        maybe = maybe.to_numpy(zero_copy_only=False)
-        if maybe.any():
-            candidates = frame.iloc[np.flatnonzero(maybe)]
-            summary = np.array([_is_summary(c) for c in candidates[names].values.tolist()])
-            self.summary += candidates["line"][summary].tolist()
-            frame = frame.drop(index=candidates.index[summary])
+        summary = _summary_rows([_strings(frame[name]) for name in names])
+        if summary.any():
+            self.summary += frame["line"].to_numpy()[summary].tolist()
+            frame = frame.iloc[np.flatnonzero(~summary)]
         extra = np.zeros(len(frame), dtype=bool)
         for name in names[self.width :]:
             blank = pc.match_substring_regex(_strings(frame[name]), SPACE_ONLY)
@@ -516,5 +517,24 @@ def _strings(column: pd.Series) -> pa.Array | pa.ChunkedArray:
 
 
 def _is_summary(cells: list[str]) -> bool:
+    """Whether a record is a summary row (``SUMMARY_CELL``); ``_summary_rows`` in bulk."""
     first = next((c for c in cells if c.strip()), "")
-    return "".join(first.split()).rstrip(":：") in SUMMARY_WORDS
+    return _SUMMARY_CELL.match("".join(first.split())) is not None
+
+
+def _summary_rows(columns: list[pa.Array | pa.ChunkedArray]) -> np.ndarray:
+    """``_is_summary`` over whole columns in RE2: which rows are summary rows."""
+    lead = columns[0]  # the first cell that is not blank
+    blank = pc.match_substring_regex(lead, SPACE_ONLY)
+    for column in columns[1:]:
+        if not pc.any(blank).as_py():
+            break
+        lead = pc.if_else(blank, column, lead)
+        blank = pc.match_substring_regex(lead, SPACE_ONLY)
+    maybe = pc.match_substring_regex(lead, _SUMMARY_START).to_numpy(zero_copy_only=False)
+    found = np.zeros(len(maybe), dtype=bool)
+    if maybe.any():
+        at = np.flatnonzero(maybe)
+        compact = pc.replace_substring_regex(pc.take(lead, pa.array(at)), SPACE, "")
+        found[at] = pc.match_substring_regex(compact, SUMMARY_CELL).to_numpy(zero_copy_only=False)
+    return found

@@ -20,6 +20,7 @@ file is transcoded first).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -30,7 +31,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from xgedu_stats.ingest.text import REASON_NUL, REASON_QUOTE, Bad, Record, strings_over
+from xgedu_stats.ingest.text import (
+    MAX_COLUMNS,
+    REASON_NUL,
+    REASON_QUOTE,
+    REASON_TOO_WIDE,
+    Bad,
+    Record,
+    csv_fields_up_to,
+    strings_over,
+)
 from xgedu_stats.spaces import SPACE, SPACE_ONLY, is_blank, starts_with_space
 
 #: Records parsed in Python to look for the header.
@@ -91,6 +101,10 @@ class FastCsvSheet:
             plain = exact[~np.isin(exact, np.fromiter(self.quoted, dtype=np.int64))]
         else:
             plain = exact
+        # Arrow's reader drops a BOM at the start of what it reads: a first record that
+        # begins with one (files joined end to end) is read one by one instead.
+        while len(plain) and self.data.startswith(codecs.BOM_UTF8, int(self.starts[plain[0]])):
+            plain = plain[1:]
         others = np.setdiff1d(usable, plain, assume_unique=True).tolist()
         frame = self._parse(plain, raw_width)
         frame["line"] = pd.array(self.lines[plain], dtype="int64")
@@ -111,9 +125,11 @@ class FastCsvSheet:
             size = int(np.frombuffer(taken.buffers()[1], dtype=np.int64)[len(records)])
             blob = taken.buffers()[2].slice(0, size)
         multiline = bool(np.any(self.last_lines[records] > self.lines[records]))
+        # A record must fit in a block (Arrow: "straddling object"); most are far smaller.
+        longest = int((self.ends[records] - self.starts[records]).max()) + 2
         table = pacsv.read_csv(
             pa.BufferReader(blob),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=max(1 << 24, longest)),
             # Records with quote characters get here only when plainly quoted, where
             # Arrow's quoting and Python's strict csv agree.
             parse_options=pacsv.ParseOptions(
@@ -137,42 +153,35 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
     how csv reads plainly quoted fields that hold line breaks; a record of several lines
     must be plainly quoted, or the pairing of its quotes is not to be trusted.
 
+    Memory is a word a line and a few words a record; delimiters, quotes and NULs are
+    counted a block of the file at a time: a file of nothing but commas or quotes costs no
+    more than any file of its size.
+
     ``many``: above this many records that may be blank, test every byte rather than each.
     """
-    buf = np.frombuffer(data, dtype=np.uint8)
     if _lone_cr(data):
         return None
-    newlines = np.flatnonzero(buf == 10)
-    quote_at = np.flatnonzero(buf == 34)
-    if len(quote_at) % 2:
+    buf = np.frombuffer(data, dtype=np.uint8)
+    has_quotes = b'"' in data
+    if has_quotes and data.count(b'"') % 2:
         return None  # a quote still open at the end of the file
-    boundaries = (
-        newlines[np.searchsorted(quote_at, newlines) % 2 == 0] if len(quote_at) else newlines
-    )
+    newlines = np.flatnonzero(buf == 10)
+    # A line break inside a quoted field (an odd number of quotes before it) is text.
+    boundaries = newlines[_quotes_before(buf, newlines) % 2 == 0] if has_quotes else newlines
     starts = np.concatenate(([0], boundaries + 1))
     ends = np.concatenate((boundaries, [len(data)]))
-    if len(data) and data.endswith(b"\n"):
+    if data.endswith(b"\n") or not data:
         starts, ends = starts[:-1], ends[:-1]
     if len(newlines) and b"\r" in data:
         ends = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13))
     n = len(starts)
-    lines = np.searchsorted(newlines, starts) + 1
-    last_lines = np.searchsorted(newlines, ends) + 1
-
-    def per_record(positions: np.ndarray) -> np.ndarray:
-        return np.bincount(np.searchsorted(starts, positions, side="right") - 1, minlength=n)
-
-    quotes = per_record(quote_at)
-    delimiter_at = np.flatnonzero(buf == ord(delimiter))
-    delimiter_record = np.searchsorted(starts, delimiter_at, side="right") - 1
-    if len(quote_at):
-        # A delimiter inside a quoted field has an odd number of its record's quotes before
-        # it (exact for plainly quoted records; the others are read by csv below).
-        earlier = np.concatenate(([0], np.cumsum(quotes)))[delimiter_record]
-        inside = (np.searchsorted(quote_at, delimiter_at) - earlier) % 2 == 1
-        delimiter_record = delimiter_record[~inside]
-    fields = np.bincount(delimiter_record, minlength=n) + 1
-    nul = per_record(np.flatnonzero(buf == 0)) > 0 if b"\x00" in data else np.zeros(n, dtype=bool)
+    if has_quotes:
+        lines = np.searchsorted(newlines, starts) + 1
+        last_lines = np.searchsorted(newlines, ends) + 1
+    else:  # every line is a record
+        lines = last_lines = np.arange(1, n + 1)
+    del newlines, boundaries
+    fields, quoted, nul = _per_record(buf, starts, ord(delimiter), has_quotes, b"\x00" in data)
     sheet = FastCsvSheet(
         data, delimiter, starts, ends, lines, last_lines, fields, np.zeros(n, bool), {}, [], []
     )
@@ -182,17 +191,18 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
     # looked at. Records with quotes are judged below.
     first = [buf[np.minimum(starts + k, len(buf) - 1)] if n else starts for k in range(3)]
     maybe = starts_with_space(*first) | (first[0] == ord(delimiter))
-    maybe &= quotes == 0
+    del first
+    maybe &= ~quoted
     if np.count_nonzero(maybe) > many:  # say an empty first column
         # Test every byte: a line with an ASCII character that is not a space or the
-        # delimiter is not blank; only the rest are split (non-ASCII spaces).
+        # delimiter is not blank; only the rest are matched (non-ASCII spaces).
         content = np.ones(256, dtype=bool)
         content[[*b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", ord(delimiter)]] = False
         content[128:] = False
         maybe &= ~np.maximum.reduceat(content[buf], starts)
-    for i in np.flatnonzero(maybe):
-        blank_mask[i] = is_blank(sheet.text(i).split(delimiter))
-    with_quotes = np.flatnonzero(quotes > 0)
+    candidates = np.flatnonzero(maybe)
+    blank_mask[candidates] = _matching(data, starts, candidates, _blank_record(delimiter))
+    with_quotes = np.flatnonzero(quoted)
     # Plainly quoted records (whole fields quoted, inner quotes doubled): Arrow's CSV
     # reader and Python's strict csv read the same cells from them, so they are read in
     # bulk; any other record with a quote is read by csv, one by one.
@@ -201,27 +211,85 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
         return None  # a stray quote may have paired with the wrong one: the careful path
     quoted_blank = _matching(data, starts, with_quotes[plain], _blank_record(delimiter))
     blank_mask[with_quotes[plain]] = quoted_blank
-    for i in with_quotes[~plain]:  # few: quotes inside unquoted fields, text after a quote
-        text = sheet.text(i)
-        try:
-            cells = next(csv.reader([text], delimiter=delimiter, strict=True))
-        except csv.Error:
-            bad = Bad(int(lines[i]), REASON_QUOTE.format(detail="引号后缺少分隔符"), text)
-            sheet.bad.append(bad)
-            fields[i] = -1
-            continue
-        sheet.quoted[int(i)] = cells
-        fields[i] = len(cells)
-        blank_mask[i] = is_blank(cells)
+    with csv_fields_up_to(len(data)):
+        for i in with_quotes[~plain]:  # few: quotes inside unquoted fields, text after a quote
+            text = sheet.text(i)
+            try:
+                cells = next(csv.reader([text], delimiter=delimiter, strict=True))
+            except csv.Error:
+                bad = Bad(int(lines[i]), REASON_QUOTE.format(detail="引号后缺少分隔符"), text)
+                sheet.bad.append(bad)
+                fields[i] = -1
+                continue
+            sheet.quoted[int(i)] = cells
+            fields[i] = len(cells)
+            blank_mask[i] = is_blank(cells)
     for i in np.flatnonzero(nul):
         if fields[i] >= 0:
             text = sheet.text(i).replace("\x00", "\\0")
             sheet.bad.append(Bad(int(lines[i]), REASON_NUL, text))
             fields[i] = -1
+    for i in np.flatnonzero((fields > MAX_COLUMNS) & ~blank_mask):
+        reason = REASON_TOO_WIDE.format(fields=int(fields[i]), limit=MAX_COLUMNS)
+        sheet.bad.append(Bad(int(lines[i]), reason, sheet.text(i)))
+        fields[i] = -1
+    sheet.quoted = {i: c for i, c in sheet.quoted.items() if fields[i] >= 0}
     sheet.bad.sort(key=lambda b: b.line)
     for i in np.flatnonzero(~blank_mask & (fields >= 0))[:HEAD_RECORDS]:
         sheet.records.append(sheet.record(int(i)))
     return sheet
+
+
+#: Bytes looked at in one step when counting per record (bounds the positions held at once).
+_CHUNK = 1 << 22
+
+
+def _quotes_before(buf: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """How many quotes come before each of the (sorted) positions, a block at a time."""
+    counts = np.zeros(len(positions), dtype=np.int64)
+    carried = 0
+    for low in range(0, len(buf), _CHUNK):
+        quotes = np.flatnonzero(buf[low : low + _CHUNK] == 34) + low
+        inside = slice(*np.searchsorted(positions, [low, low + _CHUNK]))
+        counts[inside] = carried + np.searchsorted(quotes, positions[inside])
+        carried += len(quotes)
+    return counts
+
+
+def _per_record(
+    buf: np.ndarray, starts: np.ndarray, delimiter: int, has_quotes: bool, has_nul: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per record: its fields (delimiters outside quotes, plus one: exact for plainly
+    quoted records, the others are read by csv), whether it holds a quote, and whether a
+    NUL; the positions of at most ``_CHUNK`` bytes are held at a time.
+
+    A record starts outside quotes, so a delimiter is inside a quoted field when an odd
+    number of the file's quotes come before it.
+    """
+    n = len(starts)
+    fields = np.ones(n, dtype=np.int64)
+    quoted = np.zeros(n, dtype=bool)
+    nul = np.zeros(n, dtype=bool)
+
+    def record(at: np.ndarray) -> np.ndarray:
+        return np.searchsorted(starts, at, side="right") - 1
+
+    carried = 0
+    for low in range(0, len(buf), _CHUNK):
+        block = buf[low : low + _CHUNK]
+        at = np.flatnonzero(block == delimiter) + low
+        if has_quotes:
+            quotes = np.flatnonzero(block == 34) + low
+            quoted[record(quotes)] = True
+            at = at[(carried + np.searchsorted(quotes, at)) % 2 == 0]
+            carried += len(quotes)
+        if len(at):
+            which = record(at)
+            first = int(which[0])
+            fields[first : int(which[-1]) + 1] += np.bincount(which - first)
+        if has_nul:
+            nul[record(np.flatnonzero(block == 0) + low)] = True
+    return fields, quoted, nul
 
 
 def _records(data: bytes, starts: np.ndarray, which: np.ndarray) -> pa.Array:
@@ -233,6 +301,9 @@ def _matching(data: bytes, starts: np.ndarray, which: np.ndarray, pattern: str) 
     """Which of the given records match an RE2 pattern."""
     if len(which) == 0:
         return np.zeros(0, dtype=bool)
+    if len(which) * 4 > len(starts):  # most of the file: match it all in place, not a copy
+        found = pc.match_substring_regex(strings_over(data, starts), pattern)
+        return found.to_numpy(zero_copy_only=False)[which]
     found = pc.match_substring_regex(_records(data, starts, which), pattern)
     return found.to_numpy(zero_copy_only=False)
 
@@ -240,7 +311,8 @@ def _matching(data: bytes, starts: np.ndarray, which: np.ndarray, pattern: str) 
 def _split(text: str, delimiter: str) -> list[str]:
     """A plain record's cells: quoted fields (``_plain_record``) as csv reads them."""
     if '"' in text:
-        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        with csv_fields_up_to(len(text)):
+            return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     return text.split(delimiter)
 
 
@@ -293,8 +365,7 @@ class RegularCsvSheet:
 
     data: bytes  # UTF-8, no BOM
     delimiter: str
-    line_ends: list[int]  # byte offset just after each head line's line break
-    blank_lines: list[int]  # 0-based indices of the blank head lines
+    record_ends: list[int]  # byte offset just after each head record's line break
     content_end: int  # where the empty lines at the very end of the file begin
     trailing_blank: int  # how many there are
     records: list[Record]
@@ -317,7 +388,7 @@ class RegularCsvSheet:
     def rows(self, header_line: int, raw_width: int) -> tuple[pd.DataFrame, list[int]]:
         """As ``FastCsvSheet.rows``: the lines after the header (on line ``header_line``)."""
         if self._scanned is None:
-            frame = self._read(header_line - 1, raw_width)
+            frame = self._read(header_line, raw_width)
             if frame is not None:
                 return frame, []
             self._scanned = scan(self.data, self.delimiter)
@@ -326,41 +397,42 @@ class RegularCsvSheet:
         return self._scanned.rows(header_line, raw_width)
 
     def _read(self, header_line: int, width: int) -> pd.DataFrame | None:
-        self._blank_before = sum(1 for i in self.blank_lines if i < header_line)
+        k = next(k for k, r in enumerate(self.records) if r.line == header_line)
+        self._blank_before = header_line - 1 - k  # every head line is a record or blank
         names = [f"c{i}" for i in range(width)]
-        start = min(self.line_ends[header_line], self.content_end)
+        start = min(self.record_ends[k], self.content_end)
         # Every line after the header, up to the empty ones at the end, is one row.
         expected = self.data.count(b"\n", start, self.content_end) + 1
+        if self.data.startswith(codecs.BOM_UTF8, start):
+            return None  # (Arrow's reader would drop it: ``scan`` reads such a line alone)
         if start == self.content_end:
             self._blank_after = 0
             return pd.DataFrame({n: pd.array([], dtype="str") for n in names}).assign(
                 line=pd.array([], dtype="int64")
             )
-        irregular = 0
-
-        def count(_row: object) -> str:
-            nonlocal irregular
-            irregular += 1
-            return "skip"
-
-        table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(self.data).slice(start, self.content_end - start)),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
-            parse_options=pacsv.ParseOptions(
-                delimiter=self.delimiter,
-                quote_char='"',
-                ignore_empty_lines=False,  # an empty line is a blank row and keeps its number
-                invalid_row_handler=count,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.large_string() for n in names},  # as pandas' str
-                strings_can_be_null=False,
-                check_utf8=False,  # ``as_utf8`` has checked the whole file
-            ),
-        )
-        if irregular or table.num_rows != expected:
+        try:
+            table = pacsv.read_csv(
+                pa.BufferReader(pa.py_buffer(self.data).slice(start, self.content_end - start)),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=self.delimiter,
+                    quote_char='"',
+                    ignore_empty_lines=False,  # an empty line is a blank row and keeps its number
+                    # Another number of fields: stop at once (``scan`` reads such files);
+                    # a Python call for each such line could take minutes.
+                    invalid_row_handler=lambda _row: "error",
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.large_string() for n in names},  # as pandas' str
+                    strings_can_be_null=False,
+                    check_utf8=False,  # ``as_utf8`` has checked the whole file
+                ),
+            )
+        except pa.ArrowInvalid:  # that, or a line longer than two blocks ("straddling")
+            return None  # (``scan`` knows every record's length and sizes its blocks)
+        if table.num_rows != expected:
             return None
-        line = np.arange(header_line + 2, header_line + 2 + table.num_rows, dtype=np.int64)
+        line = np.arange(header_line + 1, header_line + 1 + table.num_rows, dtype=np.int64)
         columns = [table.column(n) for n in names]
         # Blank rows (nothing but spaces between the delimiters) are counted, not read.
         blank = pc.match_substring_regex(columns[0], SPACE_ONLY)
@@ -385,9 +457,7 @@ def regular(data: bytes, delimiter: str) -> RegularCsvSheet | None:
     Each test is one fast pass over the file (``memchr``, or RE2 when there are quotes),
     without a copy; the first lines are split here, to look for the header in.
     """
-    end = len(data)
-    while end and data[end - 1] in b"\r\n":
-        end -= 1
+    end = _content_end(data)
     if end == 0 or data.find(b"\x00") >= 0:
         return None
     if data.find(b'"') >= 0 and not _every_line_plain(data, delimiter):
@@ -395,19 +465,70 @@ def regular(data: bytes, delimiter: str) -> RegularCsvSheet | None:
     if _lone_cr(data):
         return None
     trailing_blank = max(data.count(b"\n", end) - 1, 0)
-    line_ends: list[int] = []
-    blank_lines: list[int] = []
+    head = _head(data, end, delimiter)
+    if head is None:
+        return None
+    record_ends, records = head
+    return RegularCsvSheet(data, delimiter, record_ends, end, trailing_blank, records)
+
+
+def _content_end(data: bytes) -> int:
+    """Where the line breaks at the very end of the file begin (a step back at a time)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    end = len(buf)
+    step = 1 << 12
+    while end:
+        tail = buf[max(end - step, 0) : end]
+        content = np.flatnonzero((tail != 10) & (tail != 13))
+        if len(content):
+            return end - len(tail) + int(content[-1]) + 1
+        end -= len(tail)
+        step *= 2
+    return 0
+
+
+#: The block ``_head`` starts with, and the most it grows to while lines are shorter.
+_HEAD_BLOCK = 1 << 16
+_HEAD_BLOCK_MAX = 1 << 22
+
+
+def _head(data: bytes, end: int, delimiter: str) -> tuple[list[int], list[Record]] | None:
+    """The first ``HEAD_RECORDS`` lines that are not blank, split, with the offset just
+    after each one's line break (every line before the last of them that is not one of
+    them is blank).
+
+    Lines are found and judged blank a block at a time (numpy and RE2, not a Python call a
+    line), so millions of blank lines before a header, or instead of one, cost little time
+    and no memory beyond a block's. None when one of those lines may have more than
+    ``MAX_COLUMNS`` fields: ``scan`` counts them exactly.
+    """
+    buf = np.frombuffer(data, dtype=np.uint8)
+    pattern = _blank_record(delimiter)
+    record_ends: list[int] = []
     records: list[Record] = []
-    position = 0
+    position, first_line, size = 0, 0, _HEAD_BLOCK
     while position < end and len(records) < HEAD_RECORDS:
-        stop = data.find(b"\n", position)
-        stop = len(data) if stop < 0 else stop + 1
-        cells = _split(data[position:stop].decode("utf-8").rstrip("\r\n"), delimiter)
-        index = len(line_ends)
-        line_ends.append(stop)
-        if is_blank(cells):
-            blank_lines.append(index)
-        else:
-            records.append(Record(index + 1, index + 1, cells))
-        position = stop
-    return RegularCsvSheet(data, delimiter, line_ends, blank_lines, end, trailing_blank, records)
+        stop = min(position + size, end)
+        breaks = np.flatnonzero(buf[position:stop] == 10) + position
+        if stop == end:  # the last line ends at the first line break after ``end``, if any
+            last = data.find(b"\n", end)
+            breaks = np.append(breaks, len(data) - 1 if last < 0 else last)
+        elif len(breaks) == 0:
+            size *= 2  # a line longer than the block
+            continue
+        size = min(size * 2, max(size, _HEAD_BLOCK_MAX))
+        line_ends = breaks + 1
+        starts = np.concatenate(([position], line_ends[:-1]))
+        spans = strings_over(memoryview(data)[: line_ends[-1]], starts)  # (no copy)
+        blank = pc.match_substring_regex(spans, pattern).to_numpy(zero_copy_only=False)
+        for i in np.flatnonzero(~blank)[: HEAD_RECORDS - len(records)]:
+            begin, after = int(starts[i]), int(line_ends[i])
+            if data.count(delimiter.encode(), begin, after) >= MAX_COLUMNS:
+                return None
+            text = data[begin:after].decode("utf-8").rstrip("\r\n")
+            line = first_line + int(i) + 1
+            records.append(Record(line, line, _split(text, delimiter)))
+            record_ends.append(after)
+        first_line += len(line_ends)
+        position = int(line_ends[-1])
+    return record_ends, records

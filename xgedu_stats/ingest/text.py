@@ -8,18 +8,39 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 import pyarrow as pa
 
+from xgedu_stats.encodings import TEXT_ENCODINGS, encoding_names, text_encoding
 from xgedu_stats.errors import InputError
+from xgedu_stats.messages import shorten
 from xgedu_stats.spaces import is_blank
 
+__all__ = [
+    "DELIMITERS",
+    "MAX_COLUMNS",
+    "TEXT_ENCODINGS",
+    "Bad",
+    "Decoded",
+    "Record",
+    "as_utf8",
+    "csv_fields_up_to",
+    "decode",
+    "sniff_delimiter",
+    "split",
+    "text_encoding",
+]
+
+# (UTF-32 LE begins with the UTF-16 LE mark: it is looked for first.)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
@@ -27,9 +48,19 @@ _BOMS = (
 #: Candidate delimiters, in the order ties are broken.
 DELIMITERS = (",", "\t", ";", "|")
 
+#: Fields a record may have: Excel's column limit. A record with more is rejected (it can
+#: be no export's row, and a table of 100,000 columns would take minutes and gigabytes);
+#: a file whose header has more cannot be read.
+MAX_COLUMNS = 16_384
+
+#: The most a csv field may hold (the csv module's limit is set to the text's length,
+#: at most this, while a file is read: a C long on every platform).
+_CSV_FIELD_CEILING = 2**31 - 1
+
 REASON_UNDECODABLE = "含有无法按 {encoding} 解码的字节"
 REASON_QUOTE = "引号不成对（{detail}）"
 REASON_NUL = "含有 NUL 字符"
+REASON_TOO_WIDE = "字段数为 {fields}，超过上限 {limit} 列（MAX_COLUMNS）"
 
 
 @dataclass(frozen=True)
@@ -65,12 +96,19 @@ def decode(data: bytes, display: str, encoding: str | None = None) -> Decoded:
     Without a configured encoding: a BOM decides; else UTF-8; else GB18030 (a superset
     of GBK). Never the other way round: GB18030 decodes most UTF-8 into garbage without
     complaint. A file that is mostly valid in one of them is decoded in it, and its few
-    undecodable lines are reported as such rather than failing the whole file.
+    undecodable lines are reported as such rather than failing the whole file; which of
+    the two is tried first is decided by the first lines holding non-ASCII bytes
+    (``_mostly_utf8``), as the fast path decides it (``as_utf8``).
 
     >>> decode("标题".encode("gbk"), "a.csv").encoding
     'gb18030'
     """
     if encoding:
+        if text_encoding(encoding) is None:
+            raise InputError(
+                f"读取文件 {display} 时指定的编码 {shorten(encoding)} 不是可用的文本编码"
+                f"（可用：{encoding_names()}）"
+            )
         found = _try(data, encoding)
         if found is None:
             raise InputError(
@@ -86,7 +124,7 @@ def decode(data: bytes, display: str, encoding: str | None = None) -> Decoded:
                     f"文件 {display} 以 {name} 标记开头，但内容无法按 {name} 解码；请重新导出该文件"
                 )
             return found
-    for name in ("utf-8", "gb18030"):
+    for name in ("utf-8", "gb18030") if _mostly_utf8(data) else ("gb18030", "utf-8"):
         found = _try(data, name)
         if found is not None:
             return found
@@ -106,7 +144,9 @@ def as_utf8(data: bytes, encoding: str | None = None) -> tuple[bytes, str] | Non
                 encoding = name
                 break
     if encoding is not None:
-        name = codecs.lookup(encoding).name
+        name = text_encoding(encoding)
+        if name is None:
+            return None  # (``decode`` says why)
         if name in ("utf-8", "utf-8-sig"):
             body = data.removeprefix(codecs.BOM_UTF8)
             return (body, encoding) if _valid_utf8(body) else None
@@ -116,18 +156,55 @@ def as_utf8(data: bytes, encoding: str | None = None) -> tuple[bytes, str] | Non
             return None
     if _valid_utf8(data):
         return data, "utf-8"
+    if _mostly_utf8(data):
+        return None  # UTF-8 with lines that do not decode (GB18030 might, into garbage)
     try:
         return data.decode("gb18030").encode("utf-8"), "gb18030"
     except UnicodeDecodeError:
         return None
 
 
-def strings_over(data: bytes, starts: Sequence[int] | None = None) -> pa.LargeStringArray:
+#: How many lines holding non-ASCII bytes (the first ones) decide whether a file that is
+#: not wholly UTF-8 is mostly UTF-8 (with a few bad lines) or GB18030.
+ENCODING_SAMPLE_LINES = 1000
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether at least half of the first ``ENCODING_SAMPLE_LINES`` lines (split at line
+    feeds) that hold non-ASCII bytes are valid UTF-8; True when none does. For a file with
+    no more such lines than that, this is ``_try``'s own test for UTF-8.
+    """
+    buf = np.frombuffer(data, dtype=np.uint8)
+    good = seen = position = 0
+    block = 1 << 12
+    while position < len(buf) and seen < ENCODING_SAMPLE_LINES:
+        high = np.flatnonzero(buf[position : position + block] >= 0x80)
+        if len(high) == 0:
+            position += block
+            block = min(block * 2, 1 << 24)
+            continue
+        at = position + int(high[0])
+        start = data.rfind(b"\n", 0, at) + 1
+        end = data.find(b"\n", at)
+        end = len(data) if end < 0 else end
+        try:
+            data[start:end].decode("utf-8")
+            good += 1
+        except UnicodeDecodeError:
+            pass
+        seen += 1
+        position = end + 1
+    return good * 2 >= seen
+
+
+def strings_over(
+    data: bytes | memoryview, starts: Sequence[int] | None = None
+) -> pa.LargeStringArray:
     """Arrow strings over the bytes in place (no copy): string ``i`` runs from ``starts[i]``
     to the next start (or the end); without ``starts``, the whole of ``data`` as one."""
     bounds = np.append(np.asarray([0] if starts is None else starts, dtype=np.int64), len(data))
     return pa.LargeStringArray.from_buffers(
-        len(bounds) - 1, pa.py_buffer(bounds.astype(np.int64)), pa.py_buffer(data)
+        len(bounds) - 1, pa.py_buffer(bounds), pa.py_buffer(data)
     )
 
 
@@ -146,8 +223,8 @@ def _try(data: bytes, encoding: str) -> Decoded | None:
         return Decoded(data.decode(encoding).removeprefix("\ufeff"), encoding)
     except UnicodeDecodeError:
         pass
-    if encoding.startswith("utf-16"):  # lines are not byte-aligned on b"\n" in UTF-16
-        return None
+    if (text_encoding(encoding) or "").startswith(("utf-16", "utf-32")):
+        return None  # lines are not byte-aligned on b"\n" in UTF-16 and UTF-32
     bad: set[int] = set()
     non_ascii = 0
     parts: list[str] = []
@@ -162,6 +239,21 @@ def _try(data: bytes, encoding: str) -> Decoded | None:
     if len(bad) * 2 > non_ascii:
         return None
     return Decoded("\n".join(parts).removeprefix("\ufeff"), encoding, frozenset(bad))
+
+
+@contextmanager
+def csv_fields_up_to(size: int) -> Iterator[None]:
+    """Let the csv module read fields of up to ``size`` characters while inside.
+
+    Its default limit (128 KiB) would fail a record that Arrow's reader reads: both readers
+    must read the same records. A field cannot be longer than the text it is in.
+    """
+    old = csv.field_size_limit()
+    csv.field_size_limit(min(max(old, size), _CSV_FIELD_CEILING))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -191,21 +283,27 @@ def split(decoded: Decoded, delimiter: str) -> tuple[list[Record], list[Bad], in
     A record whose quotes do not pair up is reported bad on its first line and reading
     resumes on the next line, so one stray quote cannot swallow the rest of the file.
     """
+    with csv_fields_up_to(len(decoded.text)):
+        return _split_lines(decoded, delimiter)
+
+
+def _split_lines(decoded: Decoded, delimiter: str) -> tuple[list[Record], list[Bad], int]:
     # Lines end at \n, \r\n or \r only, as an editor counts them (not at U+2028 & co.).
-    lines = list(io.StringIO(decoded.text, newline=""))
+    lines = _Lines(decoded.text)
+    after_blanks = lines.after_blanks(delimiter)
     records: list[Record] = []
     bad: list[Bad] = []
-    blank = 0
+    blank = [0]
     start = 0  # index into lines where the reader (re)starts
     while start < len(lines):
         resume = None
-        for record in _records(lines, start, delimiter):
+        for record in _records(lines, start, delimiter, after_blanks, blank):
             if isinstance(record, Bad):
                 bad.append(record)
                 resume = record.line  # 1-based line == index of the next line
                 break
             if is_blank(record.cells):
-                blank += record.end - record.line + 1
+                blank[0] += record.end - record.line + 1
                 continue
             reason = _record_problem(record, decoded)
             if reason:
@@ -215,27 +313,95 @@ def split(decoded: Decoded, delimiter: str) -> tuple[list[Record], list[Bad], in
         if resume is None:
             break
         start = resume
-    return records, bad, blank
+    return records, bad, blank[0]
 
 
-def _records(lines: Sequence[str], start: int, delimiter: str) -> Iterator[Record | Bad]:
-    rest = (lines[i] for i in range(start, len(lines)))  # O(1) to restart anywhere
-    reader = csv.reader(rest, delimiter=delimiter, strict=True)
-    next_line = start + 1
+class _Lines(Sequence[str]):
+    """The lines of a text, each with its line break, as ``io.StringIO(text, newline="")``
+    splits them (at LF, CRLF or a lone CR), decoded one at a time from the text's UTF-8:
+    a list of millions of short strings would cost far more than the text.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.data = text.encode("utf-8", "surrogatepass")
+        buf = np.frombuffer(self.data, dtype=np.uint8)
+        ends = np.flatnonzero(buf == 10)  # each line's last byte
+        if b"\r" in self.data:
+            cr = np.flatnonzero(buf == 13)
+            alone = cr[buf[np.minimum(cr + 1, len(buf) - 1)] != 10]  # (a CR ending the text too)
+            if len(alone):  # (two sorted runs: a stable sort merges them in one pass)
+                ends = np.sort(np.concatenate((ends, alone)), kind="stable")
+        bounds = np.concatenate(([0], ends + 1))
+        if bounds[-1] != len(self.data):  # the last line has no line break
+            bounds = np.append(bounds, len(self.data))
+        self.bounds = bounds  # line i is data[bounds[i]:bounds[i + 1]]
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        start, stop = self.bounds[i], self.bounds[i + 1]
+        return self.data[start:stop].decode("utf-8", "surrogatepass")
+
+    def after_blanks(self, delimiter: str) -> np.ndarray:
+        """For each line, the first line from it on that is not blank (nothing but spaces
+        and delimiters: read by csv, a blank record of one line), or the number of lines.
+
+        Found in bulk (RE2), so that millions of blank lines are skipped, not read one by one.
+        """
+        import pyarrow.compute as pc
+
+        from xgedu_stats.spaces import SPACE
+
+        d = {"\t": r"\t", "|": r"\|"}.get(delimiter, delimiter)
+        spans = strings_over(self.data, self.bounds[:-1])
+        blank = pc.match_substring_regex(spans, rf"^(?:{SPACE}|{d})*$")
+        n = len(self)
+        at = np.where(blank.to_numpy(zero_copy_only=False), n, np.arange(n))
+        return np.minimum.accumulate(at[::-1])[::-1]
+
+
+def _records(
+    lines: Sequence[str], start: int, delimiter: str, after_blanks: np.ndarray, blank: list[int]
+) -> Iterator[Record | Bad]:
+    """Records from line index ``start`` on; a run of blank lines between records is
+    skipped and counted in ``blank[0]`` (within a quoted field, a blank line is text)."""
+    n = len(lines)
+    first = last = start  # the lines the record being read starts and ends on (indices)
+    between = True  # whether csv is about to start a record
+
+    def feed() -> Iterator[str]:
+        nonlocal first, last, between
+        i = start
+        while i < n:
+            if between:
+                skip_to = int(after_blanks[i])
+                blank[0] += skip_to - i
+                i, first, between = skip_to, skip_to, False
+                if i == n:
+                    return
+            last = i
+            yield lines[i]
+            i += 1
+
+    reader = csv.reader(feed(), delimiter=delimiter, strict=True)
     while True:
+        between = True
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
             detail = "文件在引号内结束" if "end of data" in str(exc) else "引号后缺少分隔符"
-            yield Bad(
-                next_line, REASON_QUOTE.format(detail=detail), lines[next_line - 1].rstrip("\r\n")
-            )
+            yield Bad(first + 1, REASON_QUOTE.format(detail=detail), lines[first].rstrip("\r\n"))
             return
-        end = start + reader.line_num
-        yield Record(next_line, end, cells)
-        next_line = end + 1
+        yield Record(first + 1, last + 1, cells)
 
 
 def _record_problem(record: Record, decoded: Decoded) -> str:
@@ -245,6 +411,8 @@ def _record_problem(record: Record, decoded: Decoded) -> str:
         return REASON_UNDECODABLE.format(encoding=decoded.encoding)
     if any("\x00" in cell for cell in record.cells):
         return REASON_NUL
+    if len(record.cells) > MAX_COLUMNS:
+        return REASON_TOO_WIDE.format(fields=len(record.cells), limit=MAX_COLUMNS)
     return ""
 
 
