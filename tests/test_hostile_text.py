@@ -96,8 +96,9 @@ def test_a_file_where_every_line_holds_a_nul_says_so(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         read(tmp_path, "title,date\nx,2018-01-01\n".encode("utf-16-le"))
     assert str(exc.value) == (
-        f"文件 {tmp_path / '门户.csv'} 中找不到表头：没有一行可以读取（第 1 行：含有 NUL 字符）"
-        "；文件可能是 UTF-16 或 UTF-32 编码而开头没有 BOM，可在配置文件中为该平台设置 encoding"
+        f"文件 {tmp_path / '门户.csv'} 中没有一行能读：全部 3 行都无效（第 1 行：含有 NUL 字符）；"
+        "它可能不是文本文件，或是没有 BOM 标记的 UTF-16/UTF-32 文本；请用 Excel 打开后另存为 CSV（UTF-8），"
+        "或在配置文件中为该平台设置 encoding"
     )
 
 

@@ -550,7 +550,8 @@ def test_file_whose_every_line_holds_a_nul(tmp_path: Path) -> None:
     content = text.encode("utf-16-le")  # UTF-16 without its BOM: a NUL in every field
     assert error_of(cli(tmp_path, "门户.csv", content)) == (
         "文件 门户.csv 中没有一行能读：全部 5 行都无效（第 1 行：含有 NUL 字符）；"
-        "它可能不是文本文件，或是没有 BOM 标记的 UTF-16/UTF-32 文本；请用 Excel 打开后另存为 CSV（UTF-8）"
+        "它可能不是文本文件，或是没有 BOM 标记的 UTF-16/UTF-32 文本；请用 Excel 打开后另存为 CSV（UTF-8），"
+        "或在配置文件中为该平台设置 encoding"
     )
 
 

@@ -17,7 +17,6 @@ import pyarrow as pa
 from xgedu_stats.config import Platform, Settings
 from xgedu_stats.errors import ConfigError, InputError
 from xgedu_stats.ingest import RawTable, Sheet, SourceFile
-from xgedu_stats.ingest.text import REASON_NUL
 from xgedu_stats.messages import QUOTED_ITEMS, listing, shorten
 
 
@@ -179,16 +178,6 @@ def header_error(sheet: Sheet, display: str, assignment: Assignment) -> InputErr
     kind, platform = assignment.kind, assignment.platform
     required = [f for f in kind.fields if f.required]
     records = sheet.records[:HEADER_SEARCH_ROWS]
-    if not records and sheet.bad:  # every line so far was rejected: say why
-        first = sheet.bad[0]
-        hint = (
-            "；文件可能是 UTF-16 或 UTF-32 编码而开头没有 BOM，可在配置文件中为该平台设置 encoding"
-            if first.reason == REASON_NUL
-            else ""
-        )
-        return InputError(
-            f"文件 {display} 中找不到表头：没有一行可以读取（第 {first.line} 行：{first.reason}）{hint}"
-        )
     if not records:
         return InputError(f"文件 {display} 是空的，没有表头")
 

@@ -354,7 +354,7 @@ def _something_readable(grid: Grid) -> None:
     if first.reason == REASON_NUL:
         hint = (
             "它可能不是文本文件，或是没有 BOM 标记的 UTF-16/UTF-32 文本；"
-            "请用 Excel 打开后另存为 CSV（UTF-8）"
+            "请用 Excel 打开后另存为 CSV（UTF-8），或在配置文件中为该平台设置 encoding"
         )
     raise InputError(
         f"文件 {grid.source.display} 中没有一行能读：全部 {len(bad)} 行都无效"
