@@ -115,7 +115,7 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
 def test_an_input_path_too_long(tmp_path: Path) -> None:
     result = invoke("aggregate", "a" * 5000)
     assert result.exit_code == 1
-    assert result.stderr == f"错误：路径太长（5000 字节，系统上限为 4096 字节）：{'a' * 79}…\n"
+    assert result.stderr == f"错误：路径太长（5000 字节，系统上限为 4096 字节）：{'a' * 80}…\n"
 
 
 def test_a_name_too_long_for_the_system(tmp_path: Path) -> None:

@@ -158,7 +158,7 @@ def discover(paths: Iterable[Path], protected: Mapping[Path, str] | None = None)
         size = len(os.fsencode(given))
         if size > MAX_PATH_BYTES:
             raise InputError(
-                f"路径太长（{size} 字节，系统上限为 {MAX_PATH_BYTES} 字节）：{shorten(shown)}"
+                f"路径太长（{size} 字节，系统上限为 {MAX_PATH_BYTES} 字节）：{shorten(shown, 80)}"
             )
         try:
             mode = given.stat().st_mode
