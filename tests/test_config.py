@@ -241,7 +241,7 @@ def test_a_config_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
 
     text = "# " + "x" * MAX_CONFIG_BYTES + "\n"
     assert error(tmp_path, text) == (
-        "配置文件 c.toml 超过 1024 KiB（MAX_CONFIG_BYTES），不像是配置文件；请检查 --config 指定的文件"
+        "配置文件 c.toml 超过 1 MiB（MAX_CONFIG_BYTES），不像是配置文件；请检查 --config 指定的文件"
     )
     assert replace(load(tmp_path, "# " + "x" * 1000 + "\n"), source=None) == Settings()
 

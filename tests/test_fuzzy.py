@@ -481,3 +481,83 @@ def test_a_crowded_day_is_one_warning(tmp_path: Path, monkeypatch: pytest.Monkey
         "2018-03-05 发布的标题中相似的太多（一天要比较的配对超过 2 对），这些天没有做相似比较；"
         "标题相同的副本照常合并"
     ) in result.warnings
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("/dev/zero", "去重决定文件 /dev/zero 不是普通文件（而是设备、管道等）；"),
+        ("/", "去重决定文件 / 是一个文件夹；"),
+        ("fifo", "不是普通文件（而是设备、管道等）；"),
+        ("missing.csv", "找不到去重决定文件："),
+    ],
+)
+def test_a_decisions_file_that_is_no_file_is_one_clear_line(
+    tmp_path: Path, target: str, message: str
+) -> None:
+    """Issue 9: /dev/zero was read without limit, a FIFO blocked forever, / was an internal error."""
+    import os
+
+    from xgedu_stats.errors import ConfigError
+
+    if target == "fifo":
+        target = str(tmp_path / "判定.csv")
+        os.mkfifo(target)
+    elif target == "missing.csv":
+        target = str(tmp_path / target)
+    export = tmp_path / "门户.csv"
+    export.write_bytes(csv_bytes(["标题", "发布时间"], [["甲", "2018-03-01"]]))
+    settings = settings_from_dict({"dedupe": {"decisions": target}})
+    with pytest.raises(ConfigError) as exc:
+        run(RunConfig((export,), settings))
+    assert message in str(exc.value)
+    if target.endswith("missing.csv"):
+        assert str(exc.value).endswith("（配置 [dedupe] decisions）")
+
+
+def test_a_decisions_file_over_the_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xgedu_stats import decisions
+    from xgedu_stats.errors import ConfigError
+
+    monkeypatch.setattr(decisions, "MAX_DECISIONS_BYTES", 100)
+    decided = decisions_file(
+        tmp_path / "d.csv", [["portal", "", "甲" * 50, "", "", "", "", "", "", ""]]
+    )
+    with pytest.raises(ConfigError) as exc:
+        decisions.load(decided)
+    assert str(exc.value) == (
+        f"去重决定文件 {decided} 超过 0 KiB（MAX_DECISIONS_BYTES），不像是去重决定文件；"
+        "请检查配置 [dedupe] decisions"
+    )
+
+
+def test_thousands_of_decisions_are_each_applied(tmp_path: Path) -> None:
+    """Issue 9: 8,000 decision lines took 18.5 s (a scan of every row for each line); now
+    they are matched in one pass (a few seconds for this test, mostly reading)."""
+    rows = [[f"第{i}期工作简报", "2018-03-01", f"http://a.cn/{i}.html"] for i in range(8000)]
+    (tmp_path / "门户.csv").write_bytes(csv_bytes(["标题", "发布时间", "链接"], rows))
+    copies = [[f"第{i}期工作简报（转）", "2018-03-02"] for i in range(8000)]
+    (tmp_path / "头条.csv").write_bytes(csv_bytes(["标题", "发布时间"], copies))
+    lines = [
+        [
+            "portal",
+            f"http://a.cn/{i}.html",
+            "",
+            "",
+            "toutiao",
+            "",
+            f"第{i}期工作简报（转）",
+            "2018-03-02",
+            "",
+            "相同",
+        ]
+        for i in range(8000)
+    ]
+    (tmp_path / "判定").mkdir()
+    decided = decisions_file(tmp_path / "判定" / "d.csv", lines)
+    settings = settings_from_dict({"dedupe": {"decisions": str(decided)}})
+    result = run(RunConfig((tmp_path / "门户.csv", tmp_path / "头条.csv"), settings))
+    assert result.totals.unique_items == 8000  # every pair joined by its decision
+    assert not any("决定" in w for w in result.warnings)

@@ -270,33 +270,52 @@ def load_settings(path: Path) -> Settings:
 
 
 def _read_bounded(path: Path) -> bytes:
-    """The file's bytes, if it is a regular file of at most ``MAX_CONFIG_BYTES``.
+    """The config file's bytes (``read_small_file``, at most ``MAX_CONFIG_BYTES``)."""
+    return read_small_file(
+        path,
+        MAX_CONFIG_BYTES,
+        "配置文件",
+        "请指定一个 .toml 文件",
+        "MAX_CONFIG_BYTES",
+        "不像是配置文件；请检查 --config 指定的文件",
+    )
 
-    Checked before opening: opening a FIFO for reading blocks until someone writes to it.
+
+def read_small_file(
+    path: Path,
+    limit: int,
+    what: str,
+    expected: str,
+    limit_name: str,
+    too_big: str,
+    setting: str = "",
+) -> bytes:
+    """The bytes of a file a clerk names in a setting (the config, the decisions file),
+    if it is a regular file of at most ``limit`` bytes; else a :class:`ConfigError`.
+
+    Checked before opening: opening a FIFO for reading blocks until someone writes to
+    it, and a device such as ``/dev/zero`` never ends. ``setting`` names where the path
+    was given, for the message when there is no such file.
     """
-    import os
     import stat
+
+    from xgedu_stats.messages import os_reason
 
     try:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
-            raise ConfigError(f"配置文件 {path} 是一个文件夹；请指定一个 .toml 文件")
+            raise ConfigError(f"{what} {path} 是一个文件夹；{expected}")
         if not stat.S_ISREG(mode):
-            raise ConfigError(
-                f"配置文件 {path} 不是普通文件（而是设备、管道等）；请指定一个 .toml 文件"
-            )
+            raise ConfigError(f"{what} {path} 不是普通文件（而是设备、管道等）；{expected}")
         with path.open("rb") as f:
-            raw = f.read(MAX_CONFIG_BYTES + 1)
+            raw = f.read(limit + 1)
     except FileNotFoundError:
-        raise ConfigError(f"找不到配置文件：{path}") from None
+        raise ConfigError(f"找不到{what}：{path}{setting}") from None
     except OSError as exc:
-        reason = exc.strerror or os.strerror(exc.errno or 0)
-        raise ConfigError(f"无法读取配置文件 {path}：{reason}") from None
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(
-            f"配置文件 {path} 超过 {MAX_CONFIG_BYTES // 1024} KiB（MAX_CONFIG_BYTES），"
-            "不像是配置文件；请检查 --config 指定的文件"
-        )
+        raise ConfigError(f"无法读取{what} {path}：{os_reason(exc)}") from None
+    if len(raw) > limit:
+        size = f"{limit // 1024 // 1024} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
+        raise ConfigError(f"{what} {path} 超过 {size}（{limit_name}），{too_big}")
     return raw
 
 

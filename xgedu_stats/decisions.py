@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from xgedu_stats.config import read_small_file
 from xgedu_stats.errors import ConfigError
 from xgedu_stats.markers import marked_as
 
@@ -51,12 +52,23 @@ class Decision:
     verdict: str  # "same" or "different"
 
 
+#: A decisions file larger than this is not one (a year's doubtful pairs make a few hundred KB).
+MAX_DECISIONS_BYTES = 64 * 1024 * 1024
+
+
 def load(path: Path) -> list[Decision]:
     """Read a decisions file; rows with an empty verdict are undecided and skipped."""
+    raw = read_small_file(
+        path,
+        MAX_DECISIONS_BYTES,
+        "去重决定文件",
+        "请在配置 [dedupe] decisions 中指定 duplicates --write-decisions 写出的 .csv 文件",
+        "MAX_DECISIONS_BYTES",
+        "不像是去重决定文件；请检查配置 [dedupe] decisions",
+        setting="（配置 [dedupe] decisions）",
+    )
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(f"找不到去重决定文件：{path}（配置 [dedupe] decisions）") from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError(
             f"去重决定文件 {path} 不是 UTF-8 编码；请用 Excel 另存为“CSV UTF-8”"
