@@ -153,10 +153,7 @@ def test_bad_platform_key(tmp_path: Path) -> None:
     )
 
 
-ENCODINGS = (
-    "utf-8、utf-8-sig、utf-16、utf-16-le、utf-16-be、utf-32、utf-32-le、utf-32-be、"
-    "gb18030、gbk、gb2312、big5、big5hkscs、cp950、ascii、latin-1、cp1252"
-)
+ENCODINGS = "utf-8、utf-8-sig、gb18030、gbk、gb2312、big5、utf-16 等"
 
 
 # Codecs that codecs.lookup knows but that are not text encodings, and one it does not know.

@@ -11,29 +11,27 @@ from __future__ import annotations
 
 import codecs
 
-#: The encodings a config may name and a file may declare, as users write them. A name
-#: is allowed when ``codecs.lookup`` gives it the same codec as one of these
-#: (``UTF8``, ``cp936``, ``GB2312`` …): the Unicode forms, the Chinese national and
-#: Windows code pages, and ASCII / Latin-1 / Windows-1252 for files from Western systems.
+#: The text encodings a config may name and a file may declare (``<meta charset>``), by
+#: their ``codecs`` names; any other name of one of them (``UTF8``, ``cp936``, ``GB2312``)
+#: is accepted too. The Unicode forms, the Chinese national and Windows code pages, and the
+#: code pages of neighbouring and Western systems an export may come from.
 TEXT_ENCODINGS = (
-    "utf-8",
-    "utf-8-sig",
-    "utf-16",
-    "utf-16-le",
-    "utf-16-be",
-    "utf-32",
-    "utf-32-le",
-    "utf-32-be",
-    "gb18030",
-    "gbk",
-    "gb2312",
-    "big5",
-    "big5hkscs",
-    "cp950",
-    "ascii",
-    "latin-1",
-    "cp1252",
-)
+    "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
+    "utf-32", "utf-32-le", "utf-32-be",
+    "gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950",
+    "ascii", "iso8859-1", "cp1252",
+    "shift_jis", "shift_jis_2004", "shift_jisx0213", "cp932", "euc_jp", "euc_jis_2004",
+    "euc_jisx0213", "iso2022_jp", "iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_2004",
+    "iso2022_jp_3", "iso2022_jp_ext", "euc_kr", "cp949", "johab", "iso2022_kr",
+    "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5", "iso8859-6",
+    "iso8859-7", "iso8859-8", "iso8859-9", "iso8859-10", "iso8859-11", "iso8859-13",
+    "iso8859-14", "iso8859-15", "iso8859-16",
+    "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+    "cp1258", "cp874", "koi8-r", "koi8-u", "mac-roman",
+)  # fmt: skip
+
+#: The ones a message names (the list goes on: ``TEXT_ENCODINGS``).
+COMMON_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312", "big5", "utf-16")
 
 _CODECS = frozenset(codecs.lookup(name).name for name in TEXT_ENCODINGS)
 
@@ -52,5 +50,5 @@ def text_encoding(name: str) -> str | None:
 
 
 def encoding_names() -> str:
-    """The allowed encodings, for a message: ``utf-8、utf-8-sig、…``."""
-    return "、".join(TEXT_ENCODINGS)
+    """The common allowed encodings, for a message: ``utf-8、utf-8-sig、… 等``."""
+    return "、".join(COMMON_ENCODINGS) + " 等"

@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from xgedu_stats.encodings import TEXT_ENCODINGS, text_encoding
 from xgedu_stats.errors import InputError
 from xgedu_stats.ingest.fastcsv import FastCsvSheet, RegularCsvSheet, regular, scan
 from xgedu_stats.ingest.markup import markup_kind, read_html, read_spreadsheetml
@@ -360,39 +361,6 @@ def _something_readable(grid: Grid) -> None:
         f"文件 {grid.source.display} 中没有一行能读：全部 {len(bad)} 行都无效"
         f"（第 {first.line} 行：{first.reason}）；{hint}"
     )
-
-
-#: Encodings a file may declare for itself (``<meta charset>``, ``<?xml encoding?>``), by
-#: their ``codecs`` names: text encodings only (``codecs.lookup`` also knows base64, rot13,
-#: zlib, idna …, which turn bytes into something else).
-TEXT_ENCODINGS = frozenset(
-    {
-        "ascii", "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
-        "utf-32", "utf-32-le", "utf-32-be",
-        "gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950",
-        "shift_jis", "shift_jis_2004", "shift_jisx0213", "cp932", "euc_jp", "euc_jis_2004",
-        "euc_jisx0213", "iso2022_jp", "iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_2004",
-        "iso2022_jp_3", "iso2022_jp_ext", "euc_kr", "cp949", "johab", "iso2022_kr",
-        "iso8859-1", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5", "iso8859-6",
-        "iso8859-7", "iso8859-8", "iso8859-9", "iso8859-10", "iso8859-11", "iso8859-13",
-        "iso8859-14", "iso8859-15", "iso8859-16",
-        "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
-        "cp1258", "cp874", "koi8-r", "koi8-u", "mac-roman",
-    }
-)  # fmt: skip
-
-
-def text_encoding(name: str) -> str | None:
-    """The codecs name of a text encoding, or None (unknown, or not a text encoding).
-
-    >>> text_encoding("GB2312"), text_encoding("base64")
-    ('gb2312', None)
-    """
-    try:
-        found = codecs.lookup(name).name
-    except (LookupError, ValueError):
-        return None
-    return found if found in TEXT_ENCODINGS else None
 
 
 def _declared_charset(data: bytes) -> str | None:
