@@ -251,7 +251,8 @@ def example_config() -> str:
 def load_settings(path: Path) -> Settings:
     """Read a TOML config file over the built-in defaults.
 
-    >>> load_settings(Path("xgedu-stats.toml"))  # doctest: +SKIP
+    >>> load_settings(Path("xgedu_stats/example-config.toml")).dedupe.window_days
+    3
     """
     raw = _read_bounded(path)
     try:

@@ -148,8 +148,8 @@ def discover(paths: Iterable[Path], protected: Mapping[Path, str] | None = None)
     config in use, the decisions file: path -> what it is) are never inputs: they are left
     out with a note. A folder that cannot be listed is an error, not a silent gap.
 
-    >>> discover([Path("samples/2018")]).files  # doctest: +SKIP
-    (SourceFile(path=PosixPath('samples/2018/今日头条_2018.csv'), ...), ...)
+    >>> [f.display for f in discover([Path("samples/2018")]).files][:2]
+    ['samples/2018/云上孝感_2018.csv', 'samples/2018/今日头条_2018.csv']
     """
     protected = dict(protected or {})
     found: dict[str, SourceFile] = {}

@@ -58,8 +58,10 @@ _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 def read_xlsx(data: bytes, display: str) -> list[Sheet]:
     """Every worksheet of an .xlsx, rows numbered as Excel shows them.
 
-    >>> read_xlsx(Path("头条.xlsx").read_bytes(), "头条.xlsx")[0].records[0].cells  # doctest: +SKIP
-    ['标题', '发布时间']
+    >>> from pathlib import Path
+    >>> book = Path("tests/fixtures/formats/头条_文章列表.xlsx").read_bytes()
+    >>> [(r.line, r.cells[:2]) for r in read_xlsx(book, "头条.xlsx")[0].records[:2]]
+    [(1, ['今日头条 文章数据 2018-01-01 至 2018-12-31']), (3, ['标题', 'ID'])]
     """
     reading = Reading(display, "看起来是 .xlsx，但无法打开", "请用 Excel 打开后重新保存")
     budget = Budget()
