@@ -357,7 +357,7 @@ def test_xlsx_output_reopens_with_the_same_cells(tmp_path: Path) -> None:
     result = mini("-o", out)
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames[-1] == "核对"
+    assert book.sheetnames == ["按类别统计", "按发布平台统计", "核对"]  # whole, not cut at 31
     categories = book.worksheets[0]
     rows = [[c.value for c in r] for r in categories.iter_rows()]
     assert rows[0] == ["主动公开信息按类别统计（不同渠道和方式公开的相同信息计 1 条）", None, None]
@@ -365,6 +365,8 @@ def test_xlsx_output_reopens_with_the_same_cells(tmp_path: Path) -> None:
     assert rows[2] == ["重点工作", "孝感教育新闻", 1]
     assert rows[-1] == ["合计", None, 5]
     assert book["核对"]["A2"].value == CONSERVATION.strip()
+    assert categories["A1"].font.b and categories["A3"].font.b is not True  # titles bold, data not
+    assert [c.font.b for c in categories[categories.max_row]] == [True, True, True]  # 合计
 
 
 def test_xlsx_needs_an_output_file() -> None:

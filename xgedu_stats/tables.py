@@ -36,6 +36,8 @@ class Table:
     title: str
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
+    short: str = ""
+    """A short title (a worksheet's name holds 31 characters): the title when empty."""
 
     def records(self) -> list[dict[str, Any]]:
         """Data rows only, as dicts keyed by column key (no subtotal or total rows)."""
@@ -80,6 +82,7 @@ def categories_table(result: Result) -> Table:
         "主动公开信息按类别统计（不同渠道和方式公开的相同信息计 1 条）",
         (Column("group", "分组"), Column("category", "类别"), Column("count", "条数", True)),
         tuple(rows),
+        short="按类别统计",
     )
 
 
