@@ -173,6 +173,47 @@ def test_a_csv_saved_again_in_excel_is_still_skipped(tmp_path: Path) -> None:
     assert totals(invoke("aggregate", folder, "-f", "json", "-q")) == before
 
 
+@pytest.mark.parametrize("cells", ["shared", "inline"])  # how Excel and others store text
+def test_a_csv_saved_again_as_a_workbook_is_still_skipped(tmp_path: Path, cells: str) -> None:
+    """A clerk opened the duplicates CSV in Excel and saved it as .xlsx, under a name that
+    holds a platform's word: the marker line is now the text of cell A1 (issue 8 trial:
+    the portal's rows went from 2204 to 6485)."""
+    from workbooks import inline_row, xlsx
+
+    folder = exports(tmp_path)
+    before = totals(invoke("aggregate", folder, "-f", "json", "-q"))
+    rows = [[MARK], ["条目编号", "平台", "标题"], ["1", "portal", "甲"]]
+    if cells == "shared":
+        texts = [cell for row in rows for cell in row]
+        data = "".join(
+            f'<row r="{n}">'
+            + "".join(
+                f'<c r="{chr(64 + i)}{n}" t="s"><v>{texts.index(cell)}</v></c>'
+                for i, cell in enumerate(row, start=1)
+            )
+            + "</row>"
+            for n, row in enumerate(rows, start=1)
+        )
+        book = xlsx(data, shared=texts)
+    else:
+        book = xlsx("".join(inline_row(n, row) for n, row in enumerate(rows, start=1)))
+    saved = folder / "门户网站_重复(另存).xlsx"
+    saved.write_bytes(book)
+    assert written_by_tool(saved) == "无效行明细"
+    again = invoke("aggregate", folder, "-f", "json")
+    assert totals(again) == before
+    assert f"文件 {saved.as_posix()} 是 xgedu-stats 写出的无效行明细" in again.stderr
+
+
+def test_a_workbook_whose_a1_is_an_ordinary_title_is_read(tmp_path: Path) -> None:
+    from workbooks import inline_row, xlsx
+
+    book = tmp_path / "门户.xlsx"
+    rows = [["今日头条 文章数据"], ["标题", "日期"], ["甲", "2018-03-01"]]
+    book.write_bytes(xlsx("".join(inline_row(n, row) for n, row in enumerate(rows, start=1))))
+    assert written_by_tool(book) is None
+
+
 def test_init_config_in_the_export_folder_is_skipped(tmp_path: Path) -> None:
     folder = exports(tmp_path)
     assert invoke("init", folder).exit_code == 0

@@ -23,7 +23,8 @@ MARKER_PREFIX = "# xgedu-stats"
 #: How much of a text file is read to look for the marker line.
 MARKER_BYTES = 4096
 
-#: A workbook's document properties larger than this are not ours (ours are under 1 KiB).
+#: How much of a workbook part (document properties, the first sheet, the shared strings)
+#: is read to find a mark: the properties and a sheet's first cell are near the start.
 CORE_XML_LIMIT = 64 * 1024
 
 #: The workbook property holding the marker (Excel shows it as 标记 / Tags).
@@ -91,13 +92,16 @@ def _first_line(head: bytes) -> str:
 
 
 def _workbook_mark(path: Path) -> str | None:
+    """The mark of a workbook: in its document properties (an .xlsx the tool wrote), or as
+    the text of the first sheet's cell A1 (a CSV the tool wrote, opened in Excel and saved
+    again as .xlsx: the marker line is then that cell)."""
     try:
         with zipfile.ZipFile(path) as book:
-            info = book.getinfo("docProps/core.xml")
-            if info.file_size > CORE_XML_LIMIT:
-                return None
-            with book.open(info) as stream:
-                core = stream.read(CORE_XML_LIMIT).decode("utf-8", errors="replace")
+            core = _part(book, "docProps/core.xml")
+            found = re.search(rf"<(?:\w+:)?{WORKBOOK_PROPERTY}\b[^>]*>([^<]*)<", core or "")
+            if found and marked_as(html.unescape(found.group(1))) is not None:
+                return marked_as(html.unescape(found.group(1)))
+            first = _first_cell_text(book)
     except (
         KeyError,
         OSError,
@@ -109,5 +113,43 @@ def _workbook_mark(path: Path) -> str | None:
         zlib.error,
     ):
         return None  # not a workbook we wrote; reading it will say what is wrong, if anything
-    found = re.search(rf"<(?:\w+:)?{WORKBOOK_PROPERTY}\b[^>]*>([^<]*)<", core)
-    return marked_as(html.unescape(found.group(1))) if found else None
+    return marked_as(first) if first is not None else None
+
+
+def _part(book: zipfile.ZipFile, name: str) -> str | None:
+    """The first ``CORE_XML_LIMIT`` bytes of a part, as text; None when it is not there."""
+    try:
+        info = book.getinfo(name)
+    except KeyError:
+        return None
+    with book.open(info) as stream:
+        return stream.read(CORE_XML_LIMIT).decode("utf-8", errors="replace")
+
+
+_CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_TEXT = re.compile(r"<(?:\w+:)?t\b[^>]*>([^<]*)<", re.S)
+_VALUE = re.compile(r"<(?:\w+:)?v>([^<]*)<")
+
+
+def _first_cell_text(book: zipfile.ZipFile) -> str | None:
+    """The text of cell A1 of the first worksheet, read from the first bytes of the sheet
+    (and of the shared strings, where Excel keeps a cell's text); None when A1 is empty."""
+    sheets = sorted(n for n in book.namelist() if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n))
+    if not sheets:
+        return None
+    name = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in sheets else sheets[0]
+    sheet = _part(book, name) or ""
+    cell = _CELL.search(sheet)
+    if cell is None or not re.search(r'\br="A1"', cell.group(1)):
+        return None
+    body = cell.group(2) or ""
+    kind = re.search(r'\bt="([^"]*)"', cell.group(1))
+    if kind and kind.group(1) == "s":
+        index = _VALUE.search(body)
+        strings = _part(book, "xl/sharedStrings.xml") or ""
+        items = re.findall(r"<(?:\w+:)?si\b.*?</(?:\w+:)?si>", strings, re.S)
+        if index is None or not index.group(1).isdigit() or int(index.group(1)) >= len(items):
+            return None
+        return html.unescape("".join(_TEXT.findall(items[int(index.group(1))])))
+    texts = _TEXT.findall(body) or [v for v in _VALUE.findall(body)]
+    return html.unescape("".join(texts)) if texts else None
