@@ -370,3 +370,34 @@ def test_symlinked_folders_are_walked_once(tmp_path: Path) -> None:
     folder = exports(tmp_path)
     (folder / "again").symlink_to(folder)  # a loop
     assert sorted(s.path.name for s in discover([folder]).files) == ["头条.csv", "门户.csv"]
+
+
+def test_output_redirected_into_the_export_folder_is_not_read(tmp_path: Path) -> None:
+    """`aggregate 导出 -f csv > 导出/统计结果.csv`: the shell creates the (empty) file before
+    the run; the next run appends to it (>>). Neither run reads it (issue 8 trial)."""
+    import subprocess
+    import sys
+
+    folder = exports(tmp_path)
+    target = folder / "统计结果.csv"
+    command = [sys.executable, "-m", "xgedu_stats", "aggregate", str(folder), "-f", "json"]
+    for mode in ("wb", "ab"):
+        with open(target, mode) as stdout:
+            done = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, text=True)
+        assert done.returncode == 0, done.stderr
+        assert (
+            f"文件 {target.as_posix()} 是本次输出重定向（>）写入的文件，不作为导出数据读取"
+            in done.stderr
+        )
+    assert target.read_text(encoding="utf-8").count('"unique_items": 2') == 2
+
+
+def test_an_empty_file_in_the_export_folder_is_skipped(tmp_path: Path) -> None:
+    folder = exports(tmp_path)
+    (folder / "新建文本文档.txt").write_bytes(b"")
+    result = invoke("aggregate", folder, "-f", "json")
+    assert totals(result)["unique_items"] == 2
+    assert (
+        f"注意：文件 {(folder / '新建文本文档.txt').as_posix()} 是空文件（0 字节），跳过\n"
+        in result.stderr
+    )

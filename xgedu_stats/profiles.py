@@ -138,7 +138,7 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
     raise InputError(
         f"无法确定文件 {source.display} 属于哪个平台：文件名和所在文件夹名都不含平台名"
         f"（{known}）；请重命名文件或文件夹，"
-        f'或在配置文件中设置 [platforms.平台代码] files = ["{path.name}"]'
+        f'或在配置文件中设置 [platforms.平台代码] files = ["{path.name}"]；它若不是导出文件，请移出输入文件夹'
     )
 
 

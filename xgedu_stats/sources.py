@@ -69,13 +69,22 @@ MALFORMED_COLUMNS = ["file", "line", "platform", "reason", "raw"]
 
 
 def protected_files(settings: Settings) -> dict[Path, str]:
-    """Files a run reads that are not exports (the config in use, the decisions file), with
-    what each is: never read as inputs, never overwritten by an output."""
+    """Files a run reads or writes that are not exports (the config in use, the decisions
+    file, the file this process's output is redirected to), with what each is: never read
+    as inputs, never overwritten by an output."""
+    import os
+    import stat
+
     found: dict[Path, str] = {}
     if settings.source is not None:
         found[settings.source] = "正在使用的配置文件"
     if settings.dedupe.decisions is not None:
         found[settings.dedupe.decisions] = "配置中指定的人工判定文件（[dedupe] decisions）"
+    try:  # `aggregate 导出 > 导出/统计.csv`: the shell made that file before the run
+        if stat.S_ISREG(os.fstat(1).st_mode) and Path("/dev/stdout").exists():
+            found[Path("/dev/stdout")] = "本次输出重定向（>）写入的文件"
+    except OSError:
+        pass
     return found
 
 

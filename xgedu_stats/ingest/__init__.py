@@ -237,6 +237,9 @@ def _keep_inputs(paths: list[Path], protected: Mapping[Path, str], notes: list[s
         if what is not None:
             notes.append(f"文件 {display_path(p)} 是{what}，不作为导出数据读取")
             continue
+        if _empty(p):
+            notes.append(f"文件 {display_path(p)} 是空文件（0 字节），跳过")
+            continue
         marked = written_by_tool(p)
         if marked is not None:
             notes.append(
@@ -245,6 +248,13 @@ def _keep_inputs(paths: list[Path], protected: Mapping[Path, str], notes: list[s
             continue
         kept.append(p)
     return kept
+
+
+def _empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False  # reading it will say what is wrong
 
 
 def same_file(a: Path, b: Path) -> bool:
