@@ -566,3 +566,84 @@ def test_one_title_thousands_of_times_a_day_stays_bounded(tmp_path: Path) -> Non
         "标题「关于做好安全工作的通知」（2018-03-01 起）在几天内出现的次数太多，各平台的副本只按同一天的先后配对"
         in done.stderr
     )
+
+
+def test_a_daily_column_reposted_a_day_later_is_said_and_listed_for_review(
+    write_csv: Callable[..., Path],
+) -> None:
+    """Nearest date pairs 头条's post of 06-02 with the portal's of 06-02, not 06-01: eleven
+    items where a clerk counts ten. The rule cannot tell; it says so, and lists the pairs
+    it guessed for review (issue 8 trial)."""
+    portal = write_csv(
+        "门户.csv",
+        HEADER,
+        [
+            ["高考安全每日提示", d, "招生考试", f"http://a.cn/{i}.html"]
+            for i, d in enumerate(days("2018-06-01", 10))
+        ],
+    )
+    toutiao = write_csv(
+        "头条.csv", HEADER, [["高考安全每日提示", d, "", ""] for d in days("2018-06-02", 10)]
+    )
+    got = run_on(portal, toutiao)
+    assert got.totals.unique_items == 11
+    assert (
+        "标题「高考安全每日提示」（2018-06-01 起）在几个平台上都有多篇，副本按日期最近配对，"
+        "有 2 篇没有配上别的平台的副本、单独计为一条；如果是隔天转载，请用 duplicates 核对，"
+        "把配对写入人工判定文件"
+    ) in got.warnings
+    assert got.pairs["status"].tolist() == ["nearest"] * 9
+
+
+def test_decisions_turn_a_guessed_pairing_into_the_right_one(
+    write_csv: Callable[..., Path], tmp_path: Path
+) -> None:
+    dates = days("2018-06-01", 11)
+    portal = write_csv(
+        "门户.csv",
+        HEADER,
+        [["每日提示", d, "", f"http://a.cn/{i}.html"] for i, d in enumerate(dates[:10])],
+    )
+    toutiao = write_csv("头条.csv", HEADER, [["每日提示", d, "", ""] for d in dates[1:]])
+    lines = [
+        ["portal", f"http://a.cn/{i}.html", "", "", "toutiao", "", "每日提示", dates[i], "", "不同"]
+        for i in range(1, 10)
+    ]
+    decisions = tmp_path / "判定.csv"
+    header = [
+        "平台1",
+        "链接1",
+        "标题1",
+        "日期1",
+        "平台2",
+        "链接2",
+        "标题2",
+        "日期2",
+        "相似度",
+        "判断",
+    ]
+    decisions.write_bytes(csv_bytes(header, lines, "utf-8-sig"))
+    got = run_on(portal, toutiao, dedupe={"decisions": str(decisions)})
+    assert got.totals.unique_items == 10  # each re-post with the day before
+    pairs = got.rows.groupby("item_id")["date"].agg(lambda d: (d.max() - d.min()).days)
+    assert pairs.tolist() == [1] * 10
+
+
+def test_a_row_without_a_link_beside_two_documents_of_its_title_is_said(
+    write_csv: Callable[..., Path],
+) -> None:
+    linked = write_csv(
+        "门户/上.csv",
+        HEADER,
+        [
+            ["通知", "2018-03-01", "", "http://a.cn/1.html"],
+            ["通知", "2018-03-01", "", "http://a.cn/2.html"],
+        ],
+    )
+    plain = write_csv("门户/下.csv", ["标题", "发布时间"], [["通知", "2018-03-01"]])
+    got = run_on(linked, plain)
+    assert got.totals.unique_items == 3
+    assert (
+        "有 1 行没有链接，而同一平台同一天有不止一篇同标题、有链接的稿件（如「通知」），"
+        "无法判断是哪一篇，各自单独计为一条；可用人工判定文件指明"
+    ) in got.warnings

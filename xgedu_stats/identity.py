@@ -73,8 +73,17 @@ class Identity:
     publication: np.ndarray
     first_row: np.ndarray
     item: np.ndarray
+    guessed: np.ndarray | None = None
+    """Per publication: paired by nearest date among several candidates (it was in a
+    chain where one platform had two publications of the title)."""
     crowded: tuple[int, ...] = ()
     """First rows of chains with too many candidate pairs, paired day by day only."""
+    stranded: tuple[tuple[int, int], ...] = ()
+    """(first row of a chain, publications left without a copy on a platform where a
+    candidate was within the window): where nearest-date pairing may have guessed wrong."""
+    unplaced_rows: np.ndarray | None = None
+    """Rows without a link that could belong to several linked publications of their
+    title that day on their platform: each is a publication of its own."""
 
     @property
     def row_items(self) -> np.ndarray:
@@ -176,8 +185,9 @@ def dense(columns: Sequence[np.ndarray]) -> np.ndarray:
     return ids
 
 
-def publications(rows: Rows) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's publication (0…P-1) and each publication's first row.
+def publications(rows: Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's publication (0…P-1), each publication's first row, and the rows without
+    a link that could belong to several linked publications (left each on its own).
 
     Rows with a link are grouped by it; rows without one by (title key, day). A group
     without links joins the publication with links that has a row of the same title on
@@ -188,9 +198,9 @@ def publications(rows: Rows) -> tuple[np.ndarray, np.ndarray]:
     only rows without a link are grouped by sorting.
     """
     n = len(rows)
+    unplaced = np.zeros(0, dtype=np.int64)
     if n == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
+        return unplaced, unplaced, unplaced
     linked = rows.link >= 0
     ids = rows.link.copy()
     if not linked.all():
@@ -198,24 +208,28 @@ def publications(rows: Rows) -> tuple[np.ndarray, np.ndarray]:
         offset = int(rows.link.max()) + 1
         ids[plain] = offset + dense([rows.platform[plain], rows.key[plain], rows.day[plain]])
         if linked.any():
-            ids = _join_plain_to_linked(rows, ids, linked)
+            ids, unplaced = _join_plain_to_linked(rows, ids, linked)
     present = np.zeros(int(ids.max()) + 1, dtype=bool)
     present[ids] = True
     pub = (np.cumsum(present) - 1)[ids]
-    return pub, _first_rows(pub, rows)
+    return pub, _first_rows(pub, rows), unplaced
 
 
-def _join_plain_to_linked(rows: Rows, ids: np.ndarray, linked: np.ndarray) -> np.ndarray:
+def _join_plain_to_linked(
+    rows: Rows, ids: np.ndarray, linked: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Rows without a link take the id of the one linked publication of their title that
-    day on their platform, where there is exactly one."""
+    day on their platform, where there is exactly one; where there are several, they
+    stay apart and are returned (positions) to be said."""
     slot = dense([rows.platform, rows.key, rows.day])
     pairs = np.unique(np.stack([slot[linked], ids[linked]]), axis=1)
-    single = np.bincount(pairs[0], minlength=int(slot.max()) + 1) == 1
-    only = pairs[:, single[pairs[0]]]
+    per_slot = np.bincount(pairs[0], minlength=int(slot.max()) + 1)
+    only = pairs[:, per_slot[pairs[0]] == 1]
     slot_of_link = np.full(int(slot.max()) + 1, -1, dtype=np.int64)
     slot_of_link[only[0]] = only[1]
     joins = ~linked & (slot_of_link[slot] >= 0)
-    return np.where(joins, slot_of_link[slot], ids)
+    unplaced = np.flatnonzero(~linked & (per_slot[slot] > 1))
+    return np.where(joins, slot_of_link[slot], ids), unplaced
 
 
 def _first_rows(pub: np.ndarray, rows: Rows) -> np.ndarray:
@@ -241,6 +255,17 @@ def _first_rows(pub: np.ndarray, rows: Rows) -> np.ndarray:
     return first
 
 
+@dataclass(frozen=True)
+class Matched:
+    """Items of publications (numbered 0…), which were paired among several candidates,
+    and the chains (their first publication) paired day by day only or left stranded."""
+
+    item: np.ndarray
+    guessed: np.ndarray
+    crowded: list[int]
+    stranded: list[tuple[int, int]]
+
+
 def match(
     platform: np.ndarray,
     key: np.ndarray,
@@ -248,15 +273,16 @@ def match(
     tie: np.ndarray,
     window_days: int,
     apart: Sequence[tuple[int, int]] = (),
-) -> tuple[np.ndarray, list[int]]:
-    """Items of publications (numbered 0…), and the chains paired day by day only.
+) -> Matched:
+    """Items of publications: the chain rule, and nearest-date pairing where needed.
 
     ``platform``, ``key``, ``day`` and ``tie`` (a content-derived order for ties) describe
     each publication; ``apart`` holds pairs of publications that may never be one item.
     """
     n = len(key)
     if n == 0:
-        return np.zeros(0, dtype=np.int64), []
+        none = np.zeros(0, dtype=np.int64)
+        return Matched(none, none.astype(bool), [], [])
     order = order_by([key, day, tie], stable=False)
     k, d = key[order], day[order]
     starts = np.ones(n, dtype=bool)
@@ -278,10 +304,12 @@ def match(
             careful[chain[a]] = True
 
     item = chain.copy()
+    guessed = careful[chain]
     if not careful.any():
-        return item, []
+        return Matched(item, guessed, [], [])
     next_item = chains
     by_day_only: list[int] = []
+    stranded: list[tuple[int, int]] = []
     chain_ends = np.r_[chain_starts[1:], n]
     apart_of: dict[int, set[int]] = {}
     for a, b in apart:
@@ -289,14 +317,16 @@ def match(
         apart_of.setdefault(b, set()).add(a)
     for c in np.flatnonzero(careful):
         members = order[chain_starts[c] : chain_ends[c]]  # by day, then tie
-        groups, exact = _pair(platform[members], day[members], window_days, members, apart_of)
+        groups, exact, left = _pair(platform[members], day[members], window_days, members, apart_of)
         if not exact:
             by_day_only.append(int(members[0]))
+        if left:
+            stranded.append((int(members[0]), left))
         # group 0 keeps the chain's number; the others take new ones
         numbers = np.where(groups == 0, c, next_item + groups - 1)
         next_item += int(groups.max())
         item[members] = numbers
-    return item, by_day_only
+    return Matched(item, guessed, by_day_only, stranded)
 
 
 def _pair(
@@ -305,14 +335,15 @@ def _pair(
     window_days: int,
     members: np.ndarray,
     apart_of: dict[int, set[int]],
-) -> tuple[np.ndarray, bool]:
+) -> tuple[np.ndarray, bool, int]:
     """Group the publications of one chain (sorted by day, then tie): nearest first.
 
     Candidate pairs are publications on different platforms within the window, taken by
     (gap in days, the earlier day, then their order); a pair joins two groups unless
     that would put two publications of one platform, or two held apart, in one group.
-    Returns a group number (0…) per publication, in order of first appearance, and
-    whether the pairing was complete (False: too many pairs, paired within days only).
+    Returns a group number (0…) per publication, in order of first appearance; whether
+    the pairing was complete (False: too many pairs, paired within days only); and how
+    many publications were left without a copy on a platform where they had a candidate.
     """
     m = len(day)
     reach = np.searchsorted(day, day + window_days, side="right")
@@ -325,7 +356,7 @@ def _pair(
         sorted_slot = slot[by_slot]
         within = np.empty(m, dtype=np.int64)
         within[by_slot] = np.arange(m) - np.searchsorted(sorted_slot, sorted_slot)
-        return _first_appearance(dense([day, within])), False
+        return _first_appearance(dense([day, within])), False, 0
     i = np.repeat(np.arange(m), counts)
     j = i + 1 + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
     keep = platform[i] != platform[j]
@@ -355,7 +386,21 @@ def _pair(
         mask[a] |= mask[b]
         held[a] |= held[b]
         group_members[a] += group_members[b]
-    return _first_appearance(np.array([find(q) for q in range(m)], dtype=np.int64)), True
+    roots = np.array([find(q) for q in range(m)], dtype=np.int64)
+    # A publication had a candidate on a platform its group ended without: a guess.
+    wanted = np.zeros(m, dtype=np.int64)
+    if apart_of:  # (a pair a clerk held apart is no candidate)
+        free = [
+            int(members[y]) not in apart_of.get(int(members[x]), ())
+            for x, y in zip(i.tolist(), j.tolist(), strict=True)
+        ]
+        i, j = i[np.array(free, dtype=bool)], j[np.array(free, dtype=bool)]
+    bits = np.left_shift(np.int64(1), platform.astype(np.int64))
+    np.bitwise_or.at(wanted, i, bits[j])
+    np.bitwise_or.at(wanted, j, bits[i])
+    got = np.array(mask, dtype=np.int64)[roots]
+    left = int(np.count_nonzero(wanted & ~got))
+    return _first_appearance(roots), True, left
 
 
 def _first_appearance(groups: np.ndarray) -> np.ndarray:
@@ -369,14 +414,20 @@ def _first_appearance(groups: np.ndarray) -> np.ndarray:
 def identify(rows: Rows, window_days: int, apart: Sequence[tuple[int, int]] = ()) -> Identity:
     """Publications and items of ``rows``; ``apart`` holds pairs of *rows* a clerk said
     are different (their publications are then never one item)."""
-    pub, first = publications(rows)
+    pub, first, unplaced = publications(rows)
     if len(pub) == 0:
         return Identity(pub, first, pub)
     tie = (
         rows.file[first] * (int(rows.line.max()) + 1) + rows.line[first]
     )  # (a file is one platform's)
     held = [(int(pub[a]), int(pub[b])) for a, b in apart if pub[a] != pub[b]]
-    item, by_day_only = match(
-        rows.platform[first], rows.key[first], rows.day[first], tie, window_days, held
+    matched = match(rows.platform[first], rows.key[first], rows.day[first], tie, window_days, held)
+    return Identity(
+        pub,
+        first,
+        matched.item,
+        guessed=matched.guessed,
+        crowded=tuple(int(first[p]) for p in matched.crowded),
+        stranded=tuple((int(first[p]), count) for p, count in matched.stranded),
+        unplaced_rows=unplaced,
     )
-    return Identity(pub, first, item, tuple(int(first[p]) for p in by_day_only))

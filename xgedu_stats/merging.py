@@ -21,6 +21,7 @@ from xgedu_stats.identity import Identity, Rows
 
 STATUS_LABELS = {
     "exact": "标题归一后相同",
+    "nearest": "同题多篇，按日期最近配对（请核对）",
     "same_link": "同一平台链接相同（重复导出）",
     "same_day": "同一平台同日同题、无链接（重复导出）",
     fuzzy.MERGED: "相似，已合并",
@@ -31,6 +32,9 @@ STATUS_LABELS = {
     fuzzy.DIFFERENT: "人工判定：不同",
 }
 SIDE = ["platform", "file", "line", "title", "date", "url"]
+#: The pairs a person should look at: copies paired by nearest date among several
+#: candidates, doubtful groups, near misses (``duplicates --doubtful``, ``--write-decisions``).
+REVIEW = ("nearest", fuzzy.DOUBTFUL, fuzzy.BELOW)
 
 
 Pairs = list[tuple[int, int, float, str]]
@@ -164,7 +168,8 @@ def pairs_frame(counted: pd.DataFrame, fuzzy_pairs: Pairs) -> pd.DataFrame:
     A copy on the first copy's platform is a re-export (the same link, or the same title
     on the same day without a link); on another platform, a copy with an equal title.
     ``counted`` has ``exact_id`` and ``item_id`` (final) besides ``platform``,
-    ``platform_rank``, ``date``, ``file``, ``line``, ``title`` and ``url``.
+    ``platform_rank``, ``date``, ``file``, ``line``, ``title``, ``url`` and ``guessed``
+    (the row's copies were paired by nearest date among several candidates).
     """
     exact = counted["exact_id"].to_numpy(dtype=np.int64)
     final = counted["item_id"].to_numpy(dtype=np.int64)
@@ -175,7 +180,9 @@ def pairs_frame(counted: pd.DataFrame, fuzzy_pairs: Pairs) -> pd.DataFrame:
     has_link = (counted["url"] != "").to_numpy()
     one_platform = rank[others] == rank[rep_of_row[others]]
     linked = has_link[others] & has_link[rep_of_row[others]]
-    kind = np.where(one_platform, np.where(linked, "same_link", "same_day"), "exact")
+    guessed = counted["guessed"].to_numpy(dtype=bool)[others]
+    across = np.where(guessed, "nearest", "exact")
+    kind = np.where(one_platform, np.where(linked, "same_link", "same_day"), across)
     left = np.concatenate([rep_of_row[others], reps[[a for a, _, _, _ in fuzzy_pairs]]])
     right = np.concatenate([others, reps[[b for _, b, _, _ in fuzzy_pairs]]])
     status = kind.tolist() + [s for _, _, _, s in fuzzy_pairs]

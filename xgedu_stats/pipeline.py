@@ -141,6 +141,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     counted = counted.assign(
         item_id=merged.final,
         exact_id=merged.exact,
+        guessed=identity.guessed[identity.publication],
         category=row_categories(counted["channel"], settings.categories),
     )
     all_categories = item_categories(counted, settings.categories)
@@ -240,6 +241,23 @@ def _identity_warnings(counted: pd.DataFrame, codes: Rows, identity: Identity) -
         out.append(
             f"标题「{counted['title'].iloc[row]}」（{when} 起）在几天内出现的次数太多，"
             "各平台的副本只按同一天的先后配对"
+        )
+    if identity.stranded:
+        row = identity.stranded[0][0]
+        left = sum(c for _, c in identity.stranded)
+        more = f"等 {len(identity.stranded)} 个标题" if len(identity.stranded) > 1 else ""
+        when = counted["date"].iloc[row].strftime("%Y-%m-%d")
+        out.append(
+            f"标题「{counted['title'].iloc[row]}」（{when} 起）{more}在几个平台上都有多篇，"
+            f"副本按日期最近配对，有 {left} 篇没有配上别的平台的副本、单独计为一条；"
+            "如果是隔天转载，请用 duplicates 核对，把配对写入人工判定文件"
+        )
+    unplaced = identity.unplaced_rows
+    if unplaced is not None and len(unplaced):
+        example = counted["title"].iloc[int(unplaced[0])]
+        out.append(
+            f"有 {len(unplaced)} 行没有链接，而同一平台同一天有不止一篇同标题、有链接的稿件"
+            f"（如「{example}」），无法判断是哪一篇，各自单独计为一条；可用人工判定文件指明"
         )
     return out
 

@@ -162,12 +162,11 @@ def duplicates_table(result: Result) -> Table:
 
 def pairs_table(result: Result, doubtful_only: bool = False) -> Table:
     """Merged and nearly merged pairs of rows: status, score, and both rows."""
-    from xgedu_stats.fuzzy import BELOW, DOUBTFUL
-    from xgedu_stats.merging import STATUS_LABELS
+    from xgedu_stats.merging import REVIEW, STATUS_LABELS
 
     frame = result.pairs
     if doubtful_only:
-        frame = frame[frame["status"].isin([DOUBTFUL, BELOW])]
+        frame = frame[frame["status"].isin(REVIEW)]
     frame = frame.assign(
         status=frame["status"].map(STATUS_LABELS),
         date_1=frame["date_1"].dt.strftime("%Y-%m-%d"),
@@ -189,11 +188,12 @@ def pairs_table(result: Result, doubtful_only: bool = False) -> Table:
 
 
 def decisions_table(result: Result) -> Table:
-    """Doubtful pairs in the decisions-file layout, the verdict left empty for a person."""
+    """The pairs to review (``merging.REVIEW``) in the decisions-file layout, the verdict
+    left empty for a person."""
     from xgedu_stats.decisions import COLUMNS
-    from xgedu_stats.fuzzy import BELOW, DOUBTFUL
+    from xgedu_stats.merging import REVIEW
 
-    frame = result.pairs[result.pairs["status"].isin([DOUBTFUL, BELOW])]
+    frame = result.pairs[result.pairs["status"].isin(REVIEW)]
     frame = frame.assign(
         date_1=frame["date_1"].dt.strftime("%Y-%m-%d"),
         date_2=frame["date_2"].dt.strftime("%Y-%m-%d"),
