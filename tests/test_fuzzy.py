@@ -561,3 +561,49 @@ def test_thousands_of_decisions_are_each_applied(tmp_path: Path) -> None:
     result = run(RunConfig((tmp_path / "门户.csv", tmp_path / "头条.csv"), settings))
     assert result.totals.unique_items == 8000  # every pair joined by its decision
     assert not any("决定" in w for w in result.warnings)
+
+
+def test_a_decisions_file_may_name_platforms_as_a_clerk_does_and_be_gbk(tmp_path: Path) -> None:
+    """Issue 8 trial: 门户网站 / 今日头条 in the 平台 columns were silently ignored, and
+    Excel's plain CSV (GBK on a Chinese Windows) was refused."""
+    (tmp_path / "门户.csv").write_bytes(
+        csv_bytes(["标题", "发布时间", "链接"], [["甲", "2018-03-01", "http://a.cn/1.html"]])
+    )
+    (tmp_path / "头条.csv").write_bytes(csv_bytes(["标题", "发布时间"], [["甲转", "2018-03-01"]]))
+    lines = [
+        [
+            "门户网站",
+            "http://a.cn/1.html",
+            "",
+            "",
+            "今日头条",
+            "",
+            "甲转",
+            "2018-03-01",
+            "",
+            "相同",
+        ],
+        ["门户", "", "乙", "2018-03-01", "微信", "", "乙", "2018-03-01", "", "相同"],
+    ]
+    decided = tmp_path / "判定" / "d.csv"
+    decided.parent.mkdir()
+    header = [
+        "平台1",
+        "链接1",
+        "标题1",
+        "日期1",
+        "平台2",
+        "链接2",
+        "标题2",
+        "日期2",
+        "相似度",
+        "判断",
+    ]
+    decided.write_bytes(csv_bytes(header, lines, "gbk"))
+    settings = settings_from_dict({"dedupe": {"decisions": str(decided)}})
+    result = run(RunConfig((tmp_path / "门户.csv", tmp_path / "头条.csv"), settings))
+    assert result.totals.unique_items == 1
+    assert (
+        "去重决定文件中有 1 行的平台对不上任何平台，已忽略：第 3 行「微信」；平台可写代码或名称："
+        "portal（孝感市教育局门户网站）、yunshang（云上孝感）、dachu（腾讯大楚网）、toutiao（今日头条）"
+    ) in result.warnings

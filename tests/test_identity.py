@@ -647,3 +647,9 @@ def test_a_row_without_a_link_beside_two_documents_of_its_title_is_said(
         "有 1 行没有链接，而同一平台同一天有不止一篇同标题、有链接的稿件（如「通知」），"
         "无法判断是哪一篇，各自单独计为一条；可用人工判定文件指明"
     ) in got.warnings
+
+
+def test_no_readable_row_at_all(write_csv: Callable[..., Path]) -> None:
+    path = write_csv("门户.csv", ["标题", "发布时间"], [["", "2018-03-01"], ["甲", "待定"]])
+    got = run_on(path)
+    assert (got.totals.rejected, got.totals.unique_items, len(got.pairs)) == (2, 0, 0)

@@ -401,3 +401,30 @@ def test_an_empty_file_in_the_export_folder_is_skipped(tmp_path: Path) -> None:
         f"注意：文件 {(folder / '新建文本文档.txt').as_posix()} 是空文件（0 字节），跳过\n"
         in result.stderr
     )
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_a_decisions_file_a_clerk_wrote_is_not_an_export(tmp_path: Path, encoding: str) -> None:
+    """Without the mark (typed by hand, or an old one): recognised by its header."""
+    folder = exports(tmp_path)
+    before = totals(invoke("aggregate", folder, "-f", "json", "-q"))
+    header = [
+        "平台1",
+        "链接1",
+        "标题1",
+        "日期1",
+        "平台2",
+        "链接2",
+        "标题2",
+        "日期2",
+        "相似度",
+        "判断",
+    ]
+    line = ["门户", "", "甲", "2018-03-01", "头条", "", "甲", "2018-03-01", "", "不同"]
+    (folder / "我的判定.csv").write_bytes(csv_bytes(header, [line], encoding))
+    again = invoke("aggregate", folder, "-f", "json")
+    assert totals(again) == before
+    assert (
+        f"注意：文件 {(folder / '我的判定.csv').as_posix()} 是人工判定表（表头有 平台1、平台2、判断），"
+        "不作为导出数据读取；要使用它，请在配置 [dedupe] decisions 中指定\n"
+    ) in again.stderr

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xgedu_stats.config import read_small_file
+from xgedu_stats.config import Platform, read_small_file
 from xgedu_stats.errors import ConfigError
 from xgedu_stats.markers import marked_as
 
@@ -69,10 +69,13 @@ def load(path: Path) -> list[Decision]:
     )
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError(
-            f"去重决定文件 {path} 不是 UTF-8 编码；请用 Excel 另存为“CSV UTF-8”"
-        ) from None
+    except UnicodeDecodeError:  # Excel's plain "CSV" on a Chinese Windows is GBK
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ConfigError(
+                f"去重决定文件 {path} 既不是 UTF-8 也不是 GBK 编码；请用 Excel 另存为“CSV UTF-8”"
+            ) from None
     first, _, rest = text.partition("\n")
     skipped = 0
     if marked_as(first) is not None:  # the marker line --write-decisions starts the file with
@@ -104,6 +107,44 @@ def load(path: Path) -> list[Decision]:
         ]
         out.append(Decision(number, sides[0], sides[1], verdict))
     return out
+
+
+def resolve_platforms(
+    decisions: Sequence[Decision], platforms: Sequence[Platform]
+) -> tuple[list[Decision], list[tuple[int, str]]]:
+    """The decisions with each side's platform as its code: a clerk may write the code
+    (``portal``), the name (孝感市教育局门户网站) or a word a file name would carry (门户网站
+    holds 门户). Returns the decisions whose platforms are all known, and (line, name) for
+    the others.
+
+    >>> d = Decision(2, Identity("门户网站", "", "甲", "2018-03-01"), Identity("toutiao", "", "甲", ""), "same")
+    >>> resolve_platforms([d], [Platform("portal", "孝感市教育局门户网站", names=("门户",)),
+    ...                         Platform("toutiao", "今日头条", names=("头条",))])[0][0].left.platform
+    'portal'
+    """
+    from dataclasses import replace
+
+    def key_of(name: str) -> str | None:
+        exact = [p.key for p in platforms if name in (p.key, p.label)]
+        if exact:
+            return exact[0]
+        hinted = {p.key for p in platforms for hint in p.hints if hint and hint in name}
+        return hinted.pop() if len(hinted) == 1 else None
+
+    known, unknown = [], []
+    for d in decisions:
+        left, right = key_of(d.left.platform), key_of(d.right.platform)
+        if left is None or right is None:
+            unknown.append((d.line, d.left.platform if left is None else d.right.platform))
+            continue
+        known.append(
+            replace(
+                d,
+                left=replace(d.left, platform=left),
+                right=replace(d.right, platform=right),
+            )
+        )
+    return known, unknown
 
 
 def locate(

@@ -21,7 +21,7 @@ names and line numbers), not of their order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -73,7 +73,7 @@ class Identity:
     publication: np.ndarray
     first_row: np.ndarray
     item: np.ndarray
-    guessed: np.ndarray | None = None
+    guessed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     """Per publication: paired by nearest date among several candidates (it was in a
     chain where one platform had two publications of the title)."""
     crowded: tuple[int, ...] = ()
@@ -81,7 +81,7 @@ class Identity:
     stranded: tuple[tuple[int, int], ...] = ()
     """(first row of a chain, publications left without a copy on a platform where a
     candidate was within the window): where nearest-date pairing may have guessed wrong."""
-    unplaced_rows: np.ndarray | None = None
+    unplaced_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Rows without a link that could belong to several linked publications of their
     title that day on their platform: each is a publication of its own."""
 

@@ -80,6 +80,39 @@ def written_by_tool(path: Path) -> str | None:
     return marked_as(_first_line(head))
 
 
+#: The columns that make a table a decisions file (``decisions.COLUMNS`` holds them all).
+DECISIONS_HEADER = frozenset({"平台1", "平台2", "判断"})
+
+
+def decisions_layout(path: Path) -> bool:
+    """Whether a text file is laid out as a decisions file (a header with 平台1, 平台2 and
+    判断 on its first or second line): one a clerk wrote or saved again without the mark.
+    Such a file is never an export, and reading it as one fails on its platform."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(MARKER_BYTES)
+    except OSError:
+        return False
+    if head.startswith(b"PK\x03\x04"):
+        return False
+    lines = _text(head).splitlines()[:2]
+    return any(
+        {cell.strip().strip('"').strip() for cell in re.split("[,\t;]", line)} >= DECISIONS_HEADER
+        for line in lines
+    )
+
+
+def _text(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+    body = head.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:  # (cut inside a character, or GBK)
+        text = body.decode("utf-8", errors="ignore")
+        return text if "平台" in text else body.decode("gb18030", errors="replace")
+
+
 def _first_line(head: bytes) -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
         text = head[: len(head) // 2 * 2].decode("utf-16", errors="replace")

@@ -92,6 +92,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     """
     settings = config.settings
     decided = decisions.load(settings.dedupe.decisions) if settings.dedupe.decisions else []
+    decided, unknown_platforms = decisions.resolve_platforms(decided, settings.platforms)
     loaded = load(config.paths, settings, progress)
     warnings = list(loaded.warnings)
     rows = normalize(loaded.rows, settings.dedupe.site_names)
@@ -135,6 +136,13 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     identity = identify(codes, settings.dedupe.window_days, apart)
     merged = refine(counted, codes, identity, decided, located, settings.dedupe)
     warnings += merged.warnings
+    if unknown_platforms:
+        shown = "、".join(f"第 {line} 行「{name}」" for line, name in unknown_platforms[:5])
+        named = "、".join(f"{p.key}（{p.label}）" for p in settings.platforms)
+        warnings.append(
+            f"去重决定文件中有 {len(unknown_platforms)} 行的平台对不上任何平台，已忽略：{shown}；"
+            f"平台可写代码或名称：{named}"
+        )
     warnings += _identity_warnings(counted, codes, identity)
 
     # Categories from every copy, whatever its date; then only the period's items.
@@ -253,7 +261,7 @@ def _identity_warnings(counted: pd.DataFrame, codes: Rows, identity: Identity) -
             "如果是隔天转载，请用 duplicates 核对，把配对写入人工判定文件"
         )
     unplaced = identity.unplaced_rows
-    if unplaced is not None and len(unplaced):
+    if len(unplaced):
         example = counted["title"].iloc[int(unplaced[0])]
         out.append(
             f"有 {len(unplaced)} 行没有链接，而同一平台同一天有不止一篇同标题、有链接的稿件"

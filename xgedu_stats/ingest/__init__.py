@@ -37,7 +37,7 @@ from xgedu_stats.ingest.text import (
     split,
 )
 from xgedu_stats.ingest.xlsx import read_xlsx
-from xgedu_stats.markers import written_by_tool
+from xgedu_stats.markers import decisions_layout, written_by_tool
 from xgedu_stats.messages import display_path, os_reason, shorten
 from xgedu_stats.spaces import SPACE, SPACE_ONLY, is_blank
 
@@ -244,6 +244,12 @@ def _keep_inputs(paths: list[Path], protected: Mapping[Path, str], notes: list[s
         if marked is not None:
             notes.append(
                 f"文件 {display_path(p)} 是 xgedu-stats 写出的{marked}，不作为导出数据读取"
+            )
+            continue
+        if decisions_layout(p):
+            notes.append(
+                f"文件 {display_path(p)} 是人工判定表（表头有 平台1、平台2、判断），不作为导出数据读取；"
+                "要使用它，请在配置 [dedupe] decisions 中指定"
             )
             continue
         kept.append(p)
