@@ -607,3 +607,56 @@ def test_a_decisions_file_may_name_platforms_as_a_clerk_does_and_be_gbk(tmp_path
         "去重决定文件中有 1 行的平台对不上任何平台，已忽略：第 3 行「微信」；平台可写代码或名称："
         "portal（孝感市教育局门户网站）、yunshang（云上孝感）、dachu（腾讯大楚网）、toutiao（今日头条）"
     ) in result.warnings
+
+
+def test_the_listing_shows_decisions_by_the_rows_they_name(tmp_path: Path) -> None:
+    """Issue 8 trial: a 相同 decision was listed as portal↔portal with similarity 100 next to
+    a stale 接近，未合并 line, and 不同 decisions were not listed at all."""
+    rows = [
+        ("孝南区实验小学召开安全工作会议", _d(5), 0, "portal"),
+        ("孝南区实验小学召开安全工作会议", _d(6), 0, "toutiao"),  # exact copy of the portal row
+        ("孝南区实验小学召开会议", _d(6), 1, "yunshang"),  # near (84.6): a clerk says 相同
+        ("汉川市育才小学开展劳动教育", _d(5), 2, "portal"),
+        ("汉川市育才小学开展劳动教育", _d(5), 3, "toutiao"),  # same title: a clerk says 不同
+    ]
+    decided = decisions_file(
+        tmp_path / "d.csv",
+        [
+            [
+                "toutiao",
+                "",
+                "孝南区实验小学召开安全工作会议",
+                "2018-03-06",
+                "yunshang",
+                "",
+                "孝南区实验小学召开会议",
+                "2018-03-06",
+                "",
+                "相同",
+            ],
+            [
+                "portal",
+                "",
+                "汉川市育才小学开展劳动教育",
+                "2018-03-05",
+                "toutiao",
+                "",
+                "汉川市育才小学开展劳动教育",
+                "2018-03-05",
+                "",
+                "不同",
+            ],
+        ],
+    )
+    result = run_rows(tmp_path, rows, decisions=str(decided), fuzzy=True)
+    pairs = result.pairs
+    decisions = pairs[pairs["status"].isin(["same", "different"])]
+    assert decisions[["status", "platform_1", "platform_2"]].values.tolist() == [
+        ["same", "toutiao", "yunshang"],
+        ["different", "portal", "toutiao"],
+    ]
+    assert decisions["score"].tolist()[0] < 100  # the titles' own similarity
+    same_items = pairs.loc[pairs["status"] == "same", ["item_1", "item_2"]].values.tolist()[0]
+    assert same_items[0] == same_items[1]
+    # no stale near miss between rows a decision joined
+    assert "below" not in set(pairs["status"])

@@ -274,7 +274,9 @@ def merge(
     masks: Sequence[int] | None = None,
 ) -> Merge:
     """Group items: decisions first (``same`` joins, ``different`` keeps apart), then
-    similar pairs, strongest first; doubtful groups are left unmerged.
+    similar pairs, strongest first; doubtful groups are left unmerged. The pairs returned
+    are the matcher's (merged, doubtful, near, refused); decisions are listed by the caller,
+    with the rows they name.
 
     ``masks``: the platforms each item has a copy on (bit ``i`` for platform ``i``); a
     similar pair only joins items with no platform in common.
@@ -309,15 +311,12 @@ def merge(
     trial = _Groups(n, different, masks)
     for x, y in same:
         trial.union(x, y, decided=True)
-        pairs.append((x, y, 100.0, SAME))
-    for x, y in different:
-        pairs.append((x, y, float(fuzz.ratio(comparable_keys[x], comparable_keys[y])), DIFFERENT))
-    edges = []
+    edges, refused = [], []
     for c in found:
         if c.score < threshold:
             continue
         if not allowed(comparable_keys[c.a], comparable_keys[c.b]):
-            pairs.append((c.a, c.b, c.score, REFUSED))
+            refused.append(c)
             continue
         if trial.union(c.a, c.b):
             edges.append(c)
@@ -349,8 +348,17 @@ def merge(
         else:
             final.union(c.a, c.b)
             pairs.append((c.a, c.b, c.score, MERGED))
-    for c in found:  # near misses a person may want to join
-        if c.score < threshold and allowed(comparable_keys[c.a], comparable_keys[c.b]):
+    # Pairs not merged, unless a decision joined them after all: near misses a person may
+    # want to join, and pairs refused for their names or numbers.
+    for c in refused:
+        if final.find(c.a) != final.find(c.b):
+            pairs.append((c.a, c.b, c.score, REFUSED))
+    for c in found:
+        if (
+            c.score < threshold
+            and final.find(c.a) != final.find(c.b)
+            and allowed(comparable_keys[c.a], comparable_keys[c.b])
+        ):
             pairs.append((c.a, c.b, c.score, BELOW))
     group = np.array([final.find(x) for x in range(n)], dtype=np.int64)
     return Merge(group, pairs, crowded)

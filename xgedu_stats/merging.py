@@ -43,12 +43,15 @@ Pairs = list[tuple[int, int, float, str]]
 @dataclass(frozen=True)
 class Merged:
     """Item ids per row, 1…N: ``exact`` by the identity rule, ``final`` after decisions and
-    ``--fuzzy``; the fuzzy pairs considered (between exact items, 0-based); warnings."""
+    ``--fuzzy``; the fuzzy pairs considered (between exact items, 0-based); warnings; and
+    the decisions applied, by the rows they name."""
 
     exact: np.ndarray
     final: np.ndarray
     pairs: Pairs
     warnings: tuple[str, ...]
+    decided: Pairs = ()  # type: ignore[assignment]
+    """Each decision whose rows were found: (row, row, similarity, same/different)."""
 
 
 def number(groups: np.ndarray, count: int, rows: Rows) -> np.ndarray:
@@ -133,8 +136,9 @@ def refine(
         )
     same = [(a, b) for a, b in same if a != b]
     apart = sorted({(min(a, b), max(a, b)) for a, b in apart if a != b})
+    decided = _decided_pairs(counted, decisions, located)
     if not settings.fuzzy and not same:
-        return Merged(exact, exact, [], tuple(warnings))
+        return Merged(exact, exact, [], tuple(warnings), decided)
 
     reps = first_copies(counted, exact)
     keys = counted["title_key"].to_numpy(dtype=object)[reps].tolist()
@@ -159,11 +163,38 @@ def refine(
         )
     distinct, groups = np.unique(result.group[exact - 1], return_inverse=True)
     final = number(groups.astype(np.int64), len(distinct), rows)
-    return Merged(exact, final, result.pairs, tuple(warnings))
+    return Merged(exact, final, result.pairs, tuple(warnings), decided)
 
 
-def pairs_frame(counted: pd.DataFrame, fuzzy_pairs: Pairs) -> pd.DataFrame:
-    """One line per pair: each copy against its item's first copy, then fuzzy pairs.
+def _decided_pairs(
+    counted: pd.DataFrame,
+    decisions: Sequence[Decision],
+    located: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> Pairs:
+    """Each decision applied, as the first rows it names on each side, with the similarity
+    of their titles (what a clerk saw when deciding)."""
+    from rapidfuzz import fuzz
+
+    keys = counted["title_key"]
+    out: Pairs = []
+    for d, (left, right) in zip(decisions, located, strict=True):
+        if len(left) and len(right):
+            a, b = int(left[0]), int(right[0])
+            score = fuzz.ratio(fuzzy.comparable(keys.iloc[a]), fuzzy.comparable(keys.iloc[b]))
+            out.append(
+                (
+                    a,
+                    b,
+                    round(float(score), 1),
+                    fuzzy.SAME if d.verdict == "same" else fuzzy.DIFFERENT,
+                )
+            )
+    return out
+
+
+def pairs_frame(counted: pd.DataFrame, fuzzy_pairs: Pairs, decided: Pairs = ()) -> pd.DataFrame:
+    """One line per pair: each copy against its item's first copy, fuzzy pairs (between
+    exact items, shown by their first copies), and decisions (by the rows they name).
 
     A copy on the first copy's platform is a re-export (the same link, or the same title
     on the same day without a link); on another platform, a copy with an equal title.
@@ -183,10 +214,14 @@ def pairs_frame(counted: pd.DataFrame, fuzzy_pairs: Pairs) -> pd.DataFrame:
     guessed = counted["guessed"].to_numpy(dtype=bool)[others]
     across = np.where(guessed, "nearest", "exact")
     kind = np.where(one_platform, np.where(linked, "same_link", "same_day"), across)
-    left = np.concatenate([rep_of_row[others], reps[[a for a, _, _, _ in fuzzy_pairs]]])
-    right = np.concatenate([others, reps[[b for _, b, _, _ in fuzzy_pairs]]])
-    status = kind.tolist() + [s for _, _, _, s in fuzzy_pairs]
-    score = [100.0] * len(others) + [round(x, 1) for _, _, x, _ in fuzzy_pairs]
+    left = np.concatenate(
+        [rep_of_row[others], reps[[a for a, _, _, _ in fuzzy_pairs]], [a for a, _, _, _ in decided]]
+    )
+    right = np.concatenate(
+        [others, reps[[b for _, b, _, _ in fuzzy_pairs]], [b for _, b, _, _ in decided]]
+    )
+    status = kind.tolist() + [s for _, _, _, s in fuzzy_pairs] + [s for _, _, _, s in decided]
+    score = [100.0] * len(others) + [round(x, 1) for _, _, x, _ in (*fuzzy_pairs, *decided)]
     left = left.astype(np.int64)
     right = right.astype(np.int64)
     out = pd.DataFrame(

@@ -62,11 +62,12 @@ class Result:
     platforms: pd.DataFrame
     warnings: tuple[str, ...]
     fuzzy_pairs: list[tuple[int, int, float, str]] = field(default_factory=list, repr=False)
+    decided_pairs: list[tuple[int, int, float, str]] = field(default_factory=list, repr=False)
 
     @cached_property
     def pairs(self) -> pd.DataFrame:
         """Every merge and near miss as pairs of rows, with status and score (``duplicates``)."""
-        return pairs_frame(self.rows, self.fuzzy_pairs)
+        return pairs_frame(self.rows, self.fuzzy_pairs, self.decided_pairs)
 
     @cached_property
     def duplicates(self) -> pd.DataFrame:
@@ -162,6 +163,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     exact_ids, counted["exact_id"] = np.unique(counted["exact_id"].to_numpy(), return_inverse=True)
     counted["exact_id"] = counted["exact_id"].to_numpy() + 1
     fuzzy_pairs = _pairs_within(merged.pairs, exact_ids)
+    decided_pairs = _rows_within(merged.decided, keep, out_of_period_rows > 0)
     item_category = all_categories.iloc[first - 1 : last].set_axis(
         pd.Index(np.arange(1, last - first + 2), name="item_id")
     )
@@ -199,6 +201,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         platforms=platform_counts(rows_read, masks, settings.platforms),
         warnings=tuple(warnings),
         fuzzy_pairs=fuzzy_pairs,
+        decided_pairs=decided_pairs,
     )
 
 
@@ -223,6 +226,18 @@ def _pairs_within(pairs: list[tuple[int, int, float, str]], kept: np.ndarray) ->
     if not pairs:
         return []
     position = {int(old) - 1: new for new, old in enumerate(kept)}
+    return [
+        (position[a], position[b], score, status)
+        for a, b, score, status in pairs
+        if a in position and b in position
+    ]
+
+
+def _rows_within(pairs: list, kept: np.ndarray, subset: bool) -> list:
+    """Pairs of rows whose rows are both kept, renumbered to the kept rows."""
+    if not subset:
+        return list(pairs)
+    position = {int(old): new for new, old in enumerate(kept)}
     return [
         (position[a], position[b], score, status)
         for a, b, score, status in pairs
