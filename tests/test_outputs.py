@@ -398,3 +398,23 @@ def test_a_device_without_an_extension_takes_the_default_format() -> None:
     """``--rejects /dev/null``, ``-o /dev/stdout``: as if written to the terminal."""
     assert choose_format(Path("/dev/null"), None, ("csv", "xlsx"), option="--rejects") == "csv"
     assert choose_format(Path("/dev/null"), None, ("text", "json")) == "text"
+
+
+def test_the_outputs_of_a_run_are_replaced_together_or_not_at_all(tmp_path: Path) -> None:
+    """Issue 8 trial: a run stopped while writing its third file left the first two new and
+    the third old. Here the last output cannot be written: the first keeps its old content."""
+    from click.testing import CliRunner
+
+    from xgedu_stats.cli import cli
+
+    export = tmp_path / "门户.csv"
+    export.write_bytes("标题,日期\n甲,2018-03-01\n".encode())
+    out = tmp_path / "统计.csv"
+    out.write_text("旧的统计\n", encoding="utf-8")
+    missing = tmp_path / "没有这个文件夹" / "重复.csv"
+    result = CliRunner().invoke(
+        cli, ["aggregate", str(export), "-o", str(out), "--duplicates", str(missing)]
+    )
+    assert result.exit_code == 1
+    assert out.read_text(encoding="utf-8") == "旧的统计\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["统计.csv", "门户.csv"]  # no temp files

@@ -28,7 +28,13 @@ from xgedu_stats.config import (
 )
 from xgedu_stats.errors import OptionError, OutputError, XgeduError
 from xgedu_stats.messages import display_path, os_reason, printable
-from xgedu_stats.outputs import FORMAT_EXTENSIONS, check_outputs, choose_format, open_output
+from xgedu_stats.outputs import (
+    FORMAT_EXTENSIONS,
+    all_or_nothing,
+    check_outputs,
+    choose_format,
+    open_output,
+)
 from xgedu_stats.terminal import (
     EXIT_INTERRUPTED,
     EXIT_TERMINATED,
@@ -221,17 +227,18 @@ def detail_format(path: Path | None, option: str, formats: tuple[str, ...]) -> s
     return choose_format(path, None, formats, option=option, format_option=False)
 
 
-def emit_report(report: Any, fmt: str, output: Path | None, quiet: bool, what: str) -> None:
-    """Render a report to stdout, or into a file (marked as ``what``) and say so on stderr."""
+def emit_report(report: Any, fmt: str, output: Path | None, what: str) -> list[str]:
+    """Render a report to stdout, or into a file (marked as ``what``); returns what to say
+    on stderr once the files are in place."""
     from xgedu_stats.render import FORMATS, write_report
 
     if output is None:
         buffer = io.StringIO()
         FORMATS[fmt].render(report, buffer)
         click.echo(buffer.getvalue(), nl=False)
-    else:
-        write_report(report, fmt, output, what)
-        say(f"已写入 {display_path(output)}", quiet)
+        return []
+    write_report(report, fmt, output, what)
+    return [f"已写入 {display_path(output)}"]
 
 
 # --- commands ---------------------------------------------------------------------
@@ -308,17 +315,20 @@ def aggregate(
                 f"读取 {f.file}：平台 {f.platform}（{f.platform_reason}），{how}，{f.rows} 行{blank}",
                 quiet,
             )
-    emit_report(tbl.build_report(result, tables), fmt, output, quiet, "统计表")
     details = (
         (rejects, rejects_fmt, tbl.rejects_table, "无效行明细"),
         (duplicates, duplicates_fmt, tbl.duplicates_table, "合并明细"),
     )
-    for path, detail_fmt, make, what in details:
-        if path is None or detail_fmt is None:
-            continue
-        detail = tbl.Report(result.period, result.totals, (make(result),))
-        write_report(detail, detail_fmt, path, what)
-        say(f"已写入 {display_path(path)}（{len(detail.tables[0].rows)} 行）", quiet)
+    with all_or_nothing():  # (stopped half way, no file is replaced)
+        written = emit_report(tbl.build_report(result, tables), fmt, output, "统计表")
+        for path, detail_fmt, make, what in details:
+            if path is None or detail_fmt is None:
+                continue
+            detail = tbl.Report(result.period, result.totals, (make(result),))
+            write_report(detail, detail_fmt, path, what)
+            written.append(f"已写入 {display_path(path)}（{len(detail.tables[0].rows)} 行）")
+    for line in written:
+        say(line, quiet)
     for warning in result.warnings:
         say(f"注意：{warning}", quiet)
 
@@ -413,12 +423,16 @@ def duplicates(
     with progress_bar(quiet) as progress:
         result = pipeline.run(RunConfig(tuple(paths), settings, period), progress)
     table = tbl.pairs_table(result, doubtful_only=doubtful)
-    emit_report(tbl.Report(result.period, result.totals, (table,)), fmt, output, quiet, "配对清单")
-    if write_decisions is not None and decisions_fmt is not None:
-        sheet = tbl.decisions_table(result)
-        report = tbl.Report(result.period, result.totals, (sheet,))
-        write_report(report, decisions_fmt, write_decisions, "人工判定表")
-        say(f"已写入 {display_path(write_decisions)}（{len(sheet.rows)} 对待判断）", quiet)
+    with all_or_nothing():  # (stopped half way, no file is replaced)
+        report = tbl.Report(result.period, result.totals, (table,))
+        written = emit_report(report, fmt, output, "配对清单")
+        if write_decisions is not None and decisions_fmt is not None:
+            sheet = tbl.decisions_table(result)
+            report = tbl.Report(result.period, result.totals, (sheet,))
+            write_report(report, decisions_fmt, write_decisions, "人工判定表")
+            written.append(f"已写入 {display_path(write_decisions)}（{len(sheet.rows)} 对待判断）")
+    for line in written:
+        say(line, quiet)
     for warning in result.warnings:
         say(f"注意：{warning}", quiet)
 

@@ -8,7 +8,8 @@ there, and writing it so that nothing is damaged if the run stops half way.
 - :func:`open_output`: a regular file (or a new one) is written to a temporary file in the
   same folder and renamed over it (mode from the umask, or the replaced file's mode); a
   symlink is followed; a device, a FIFO or one of the process's own descriptors
-  (``/dev/stdout``) is written in place, never replaced.
+  (``/dev/stdout``) is written in place, never replaced;
+- :func:`all_or_nothing`: the files of one run replace their targets together at the end.
 
 No pandas here: the CLI checks formats before anything heavy is imported.
 """
@@ -21,6 +22,7 @@ import secrets
 import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -178,6 +180,48 @@ def _is_regular_or_new(path: Path) -> bool:
 
 # --- writing --------------------------------------------------------------------------
 
+#: The files written so far in an :func:`all_or_nothing` block, waiting to replace their
+#: targets: (temporary file, target, replaced file's status).
+_PENDING: ContextVar[list[tuple[Path, Path, os.stat_result | None]] | None] = ContextVar(
+    "pending_outputs", default=None
+)
+
+
+@contextmanager
+def all_or_nothing() -> Iterator[None]:
+    """Outputs opened inside replace their files together at the end, or none of them:
+    a run stopped half way (Ctrl-C, an error) leaves every file as it was, not a set of
+    new and old files that do not belong together."""
+    pending: list[tuple[Path, Path, os.stat_result | None]] = []
+    token = _PENDING.set(pending)
+    try:
+        yield
+    except BaseException:
+        for tmp, _, _ in pending:
+            with suppress(OSError):
+                tmp.unlink()
+        raise
+    finally:
+        _PENDING.reset(token)
+    for i, (tmp, target, old) in enumerate(pending):
+        try:
+            _replace(tmp, target, old)
+        except BaseException as exc:
+            for later, _, _ in pending[i:]:
+                with suppress(OSError):
+                    later.unlink()
+            if isinstance(exc, OSError):
+                raise OutputError(
+                    f"无法写入 {display_path(target)}：{_write_reason(exc, target.parent)}"
+                ) from None
+            raise
+
+
+def _replace(tmp: Path, target: Path, old: os.stat_result | None) -> None:
+    if old is not None:
+        _keep_owner_and_mode(tmp, old)
+    os.replace(tmp, target)
+
 
 @contextmanager
 def open_output(
@@ -227,9 +271,11 @@ def open_output(
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        if old is not None:
-            _keep_owner_and_mode(tmp, old)
-        os.replace(tmp, target)
+        pending = _PENDING.get()
+        if pending is not None:  # replaced with the others at the end of the block
+            pending.append((tmp, target, old))
+            return
+        _replace(tmp, target, old)
     except BaseException as exc:
         if tmp is not None:
             with suppress(OSError):
