@@ -526,8 +526,7 @@ def test_html_parser_failure_is_one_line(tmp_path: Path) -> None:
     """html.parser raises on a few malformed declarations; that is a line, not a traceback."""
     page = html_table().replace("<body>", "<body><![foo[ x ]]>")
     assert error_of(cli(tmp_path, "门户.html", page.encode())) == (
-        "文件 门户.html 无法读取（AssertionError: unknown status keyword 'foo' in marked section）；"
-        "请重新导出该文件"
+        "文件 门户.html 无法读取（文件已损坏或格式不对）；请重新导出该文件"
     )
 
 

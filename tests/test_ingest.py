@@ -208,7 +208,7 @@ def test_real_xls_dates() -> None:
     [
         (
             b"PK\x03\x04broken",
-            "看起来是 .xlsx，但无法打开（BadZipFile）；请用 Excel 打开后重新保存",
+            "看起来是 .xlsx，但无法打开（文件已损坏或不完整）；请用 Excel 打开后重新保存",
         ),
         (b"\xd0\xcf\x11\xe0broken", "看起来是旧版 Excel（.xls），但无法打开"),
         (b"<html><body><p>no table</p></body></html>", "是网页（HTML）格式，但其中没有表格"),

@@ -95,10 +95,24 @@ def shown(text: str | None, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _one_line(text: str, limit: int = 200) -> str:
-    """An exception's text as one short line (library messages may hold line breaks)."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _described(exc: Exception) -> str:
+    """What a reader's failure means, in Chinese: the libraries' own words are English."""
+    import zipfile
+    import zlib
+    from xml.parsers.expat import ExpatError
+
+    name = type(exc).__name__
+    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+        return "文件已损坏或不完整"
+    if isinstance(exc, ExpatError) or name in ("ParseError", "XMLSyntaxError"):
+        return "其中的 XML 格式有误"
+    if isinstance(exc, UnicodeError):
+        return "含有无法解码的文字"
+    if name == "XLRDError" or "xlrd" in type(exc).__module__:
+        return "不是可识别的 Excel 97–2003 工作簿，或已损坏"
+    if isinstance(exc, KeyError | IndexError | ValueError | TypeError):
+        return "内容不符合表格文件的格式"
+    return "文件已损坏或格式不对"
 
 
 class Reading:
@@ -107,13 +121,12 @@ class Reading:
     while rows are read, becomes one ``InputError`` naming the file and the sheet.
 
     ``opened``: what a failure to open says (``看起来是 .xlsx，但无法打开``); ``advice``:
-    what to do about a file that cannot be read; ``explain``: quote the library's own
-    words when the file does not open (xlrd's say what is wrong; zipfile's only restate
-    the type). Set ``open`` once the file is open.
+    what to do about a file that cannot be read; the library's own failure is described
+    in Chinese (``_described``). Set ``open`` once the file is open.
     """
 
-    def __init__(self, display: str, opened: str, advice: str, explain: bool = False) -> None:
-        self.display, self.opened, self.advice, self.explain = display, opened, advice, explain
+    def __init__(self, display: str, opened: str, advice: str) -> None:
+        self.display, self.opened, self.advice = display, opened, advice
         self.sheet: str | None = None
         self.open = False
 
@@ -138,8 +151,7 @@ class Reading:
             if self.open:
                 return f"{where}无法读取：{exc.detail}；{advice}"
             return f"{where}{self.opened}（{exc.detail}）；{advice}"
-        said = _one_line(str(exc)) if self.open or self.explain else ""
-        why = f"{type(exc).__name__}: {said}" if said else type(exc).__name__
+        why = _described(exc)
         if not self.open:
             return f"{where}{self.opened}（{why}）；{self.advice}"
         return f"{where}无法读取（{why}）；{self.advice}"

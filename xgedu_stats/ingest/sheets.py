@@ -140,9 +140,7 @@ def xml_parser() -> Any:
 def read_xls(data: bytes, display: str) -> list[Sheet]:
     import xlrd
 
-    reading = Reading(
-        display, "看起来是旧版 Excel（.xls），但无法打开", "请用 Excel 另存为 .xlsx", explain=True
-    )
+    reading = Reading(display, "看起来是旧版 Excel（.xls），但无法打开", "请用 Excel 另存为 .xlsx")
     budget = Budget()
     with reading:
         # ragged_rows: a row is as long as its last cell, not padded to the widest row
