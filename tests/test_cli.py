@@ -302,6 +302,8 @@ def test_config_is_used(tmp_path: Path) -> None:
     [
         (["--year", "2018", "--from", "2018-01-01"], "--year 不能与 --from/--to 同时使用"),
         (["--from", "2018-02-01", "--to", "2018-01-01"], "--from 的日期晚于 --to"),
+        (["--year", "1800"], "'--year' 的值无效：'1800' 不是 1900 到 2100 之间的年份，如 2018"),
+        (["--year", "二〇一八"], "'--year' 的值无效：'二〇一八' 不是 1900 到 2100 之间的年份，如 2018"),
     ],
 )
 def test_usage_errors(args: list[str], message: str) -> None:

@@ -127,7 +127,7 @@ def test_usage_error_shows_the_usage_line_and_hint() -> None:
         "错误：没有选项 '--qqq'。\n"
     )
     near = invoke("aggregate", MINI, "--verbos")
-    assert near.stderr.endswith("\n错误：没有选项 '--verbos'。 是不是 '--verbose'？\n")
+    assert near.stderr.endswith("\n错误：没有选项 '--verbos'。 你要找的可能是 '--verbose'。\n")
     missing = invoke("aggregate")
     assert missing.stderr.endswith("\n错误：缺少参数 '路径...'\n")
     extra = invoke("init", "a", "b")

@@ -97,6 +97,21 @@ class DateParam(click.ParamType):
             self.fail(f"{value!r} 不是日期；请写成 2018-01-01 这样", param, ctx)
 
 
+class YearParam(click.ParamType):
+    """A reporting year, 1900–2100 (click's IntRange shows ``1990<=x<=2100`` to the clerk)."""
+
+    name = "年"
+    first, last = 1900, 2100
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if not text.isdigit() or not self.first <= int(text) <= self.last:
+            self.fail(f"{value!r} 不是 {self.first} 到 {self.last} 之间的年份，如 2018", param, ctx)
+        return int(text)
+
+
 def input_options(f: F) -> F:
     f = click.option(
         "-c",
@@ -128,7 +143,7 @@ def period_options(f: F) -> F:
     )(f)
     return click.option(
         "--year",
-        type=click.IntRange(1990, 2100),
+        type=YearParam(),
         metavar="年",
         help="统计年度，如 2018：等于 --from 2018-01-01 --to 2018-12-31。",
     )(f)

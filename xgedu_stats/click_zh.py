@@ -114,8 +114,8 @@ PLURALS: dict[tuple[str, str], tuple[str, str]] = {
         "需要 {nargs} 个值，给了 {len} 个。",
     ),
     ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"): (
-        "是不是 {possibility}？",
-        "（是不是其中之一：{possibilities}？）",
+        "你要找的可能是 {possibility}。",
+        "（你要找的可能是：{possibilities}）",
     ),
     ("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."): (
         "选项 {name!r} 后面要跟一个值。",
