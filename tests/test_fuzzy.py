@@ -300,7 +300,7 @@ def test_decisions_override_both_ways(tmp_path: Path) -> None:
     assert pair_quality(result, rows) == (1.0, 1.0)
     assert result.totals.unique_items == 3
     assert result.warnings == (
-        "去重决定文件中有 1 行所指的信息不在本次读入的数据中，已忽略（第 4 行）",
+        "人工判定文件中有 1 行所指的信息不在本次读入的数据中，已忽略（第 4 行）",
     )
 
 
@@ -443,7 +443,7 @@ def test_a_different_decision_cannot_split_one_document(tmp_path: Path) -> None:
     result = run(RunConfig((export,), settings))
     assert result.totals.unique_items == 1
     assert result.warnings[0] == (
-        "去重决定文件第 2 行判为不同的两行是同一平台上的同一篇"
+        "人工判定文件第 2 行判为不同的两行是同一平台上的同一篇"
         "（链接相同，或没有链接而标题和日期相同），无法分开"
     )
 
@@ -459,7 +459,7 @@ def test_unmatched_decisions_are_one_warning_line(tmp_path: Path) -> None:
     settings = settings_from_dict({"dedupe": {"decisions": str(decided)}})
     result = run(RunConfig((export,), settings))
     assert result.warnings[0] == (
-        "去重决定文件中有 12 行所指的信息不在本次读入的数据中，已忽略"
+        "人工判定文件中有 12 行所指的信息不在本次读入的数据中，已忽略"
         "（第 2、3、4、5、6、7、8、9、10、11 行等）"
     )
 
@@ -486,10 +486,10 @@ def test_a_crowded_day_is_one_warning(tmp_path: Path, monkeypatch: pytest.Monkey
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        ("/dev/zero", "去重决定文件 /dev/zero 不是普通文件（而是设备、管道等）；"),
-        ("/", "去重决定文件 / 是一个文件夹；"),
+        ("/dev/zero", "人工判定文件 /dev/zero 不是普通文件（而是设备、管道等）；"),
+        ("/", "人工判定文件 / 是一个文件夹；"),
         ("fifo", "不是普通文件（而是设备、管道等）；"),
-        ("missing.csv", "找不到去重决定文件："),
+        ("missing.csv", "找不到人工判定文件："),
     ],
 )
 def test_a_decisions_file_that_is_no_file_is_one_clear_line(
@@ -528,7 +528,7 @@ def test_a_decisions_file_over_the_limit_is_refused_unread(
     with pytest.raises(ConfigError) as exc:
         decisions.load(decided)
     assert str(exc.value) == (
-        f"去重决定文件 {decided} 超过 0 KiB（MAX_DECISIONS_BYTES），不像是去重决定文件；"
+        f"人工判定文件 {decided} 超过 0 KiB（MAX_DECISIONS_BYTES），不像是人工判定文件；"
         "请检查配置 [dedupe] decisions"
     )
 
@@ -604,7 +604,7 @@ def test_a_decisions_file_may_name_platforms_as_a_clerk_does_and_be_gbk(tmp_path
     result = run(RunConfig((tmp_path / "门户.csv", tmp_path / "头条.csv"), settings))
     assert result.totals.unique_items == 1
     assert (
-        "去重决定文件中有 1 行的平台对不上任何平台，已忽略：第 3 行「微信」；平台可写代码或名称："
+        "人工判定文件中有 1 行的平台对不上任何平台，已忽略：第 3 行「微信」；平台可写代码或名称："
         "portal（孝感市教育局门户网站）、yunshang（云上孝感）、dachu（腾讯大楚网）、toutiao（今日头条）"
     ) in result.warnings
 

@@ -243,3 +243,15 @@ def test_every_file_is_placed_before_any_is_read(tmp_path: Path) -> None:
     (tmp_path / "unknown.csv").write_text("not,a,valid\nfile")
     with pytest.raises(InputError, match=r"无法确定文件 .*unknown\.csv 属于哪个平台"):
         run_on(tmp_path)
+
+
+def test_a_period_with_nothing_in_it_says_where_the_dates_are(
+    write_csv: Callable[..., Path],
+) -> None:
+    path = write_csv("门户.csv", ["标题", "日期"], [["甲", "2017-03-01"], ["乙", "2017-11-30"]])
+    got = run_on(path, period=Period.year(2018))
+    assert got.totals == Totals(2, 0, 2, 0, 0)
+    assert got.warnings == (
+        "统计期内没有信息：读入的信息都在统计期外（发布日期从 2017-03-01 到 2017-11-30）；"
+        "请检查 --year 或 --from/--to",
+    )

@@ -61,10 +61,10 @@ def load(path: Path) -> list[Decision]:
     raw = read_small_file(
         path,
         MAX_DECISIONS_BYTES,
-        "去重决定文件",
+        "人工判定文件",
         "请在配置 [dedupe] decisions 中指定 duplicates --write-decisions 写出的 .csv 文件",
         "MAX_DECISIONS_BYTES",
-        "不像是去重决定文件；请检查配置 [dedupe] decisions",
+        "不像是人工判定文件；请检查配置 [dedupe] decisions",
         setting="（配置 [dedupe] decisions）",
     )
     try:
@@ -74,7 +74,7 @@ def load(path: Path) -> list[Decision]:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise ConfigError(
-                f"去重决定文件 {path} 既不是 UTF-8 也不是 GBK 编码；请用 Excel 另存为“CSV UTF-8”"
+                f"人工判定文件 {path} 既不是 UTF-8 也不是 GBK 编码；请用 Excel 另存为“CSV UTF-8”"
             ) from None
     first, _, rest = text.partition("\n")
     skipped = 0
@@ -84,7 +84,7 @@ def load(path: Path) -> list[Decision]:
     missing = [c for c in ("平台1", "平台2", "判断") if c not in (reader.fieldnames or [])]
     if missing:
         raise ConfigError(
-            f"去重决定文件 {path} 缺少列：{'、'.join(missing)}；列应为：{','.join(COLUMNS)}"
+            f"人工判定文件 {path} 缺少列：{'、'.join(missing)}；列应为：{','.join(COLUMNS)}"
         )
     out = []
     for number, row in enumerate(reader, start=2 + skipped):
@@ -94,7 +94,7 @@ def load(path: Path) -> list[Decision]:
         verdict = _VERDICTS.get(raw)
         if verdict is None:
             raise ConfigError(
-                f"去重决定文件 {path} 第 {number} 行：判断「{raw}」应为 same/different（或 相同/不同）"
+                f"人工判定文件 {path} 第 {number} 行：判断「{raw}」应为 same/different（或 相同/不同）"
             )
         sides = [
             Identity(

@@ -107,7 +107,7 @@ def refine(
             "、".join(str(n) for n in missing[:10]) + " 行" + ("等" if len(missing) > 10 else "")
         )
         warnings.append(
-            f"去重决定文件中有 {len(missing)} 行所指的信息不在本次读入的数据中，已忽略（第 {shown}）"
+            f"人工判定文件中有 {len(missing)} 行所指的信息不在本次读入的数据中，已忽略（第 {shown}）"
         )
     same: list[tuple[int, int]] = []
     apart: list[tuple[int, int]] = []
@@ -131,7 +131,7 @@ def refine(
     if inseparable:
         shown = "、".join(str(n) for n in inseparable[:10])
         warnings.append(
-            f"去重决定文件第 {shown} 行判为不同的两行是同一平台上的同一篇"
+            f"人工判定文件第 {shown} 行判为不同的两行是同一平台上的同一篇"
             "（链接相同，或没有链接而标题和日期相同），无法分开"
         )
     same = [(a, b) for a, b in same if a != b]

@@ -95,7 +95,7 @@ REASON_PUNCT_TITLE = "标题只有标点符号"
 REASON_NO_DATE = "发布时间为空"
 REASON_BAD_DATE = "发布时间无法识别"
 REASON_AMBIGUOUS_DATE = (
-    "发布时间有歧义（看不出日、月的顺序或年份的世纪，请写成 2018-03-05 这样的年-月-日）"
+    "发布时间有歧义：看不出日、月的顺序或年份的世纪，请写成 2018-03-05 这样的年-月-日"
 )
 #: A row's reasons by code: ``normalize`` gives each row a title code and a date code
 #: (indexes into these) and their combination ``title * len(DATE_REASONS) + date``.

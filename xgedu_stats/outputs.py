@@ -118,7 +118,8 @@ def choose_format(
         also = "；也可以用 --format 指定格式" if format_option else ""
         raise OptionError(f"{shown}：{problem}。{can}{also}")
     if fmt in BINARY_FORMATS and path is None:
-        raise OptionError(f"{fmt} 格式需要用 -o 指定输出文件，例如 -o 统计.{fmt}")
+        example = "统计" if writer == "aggregate" else "结果"
+        raise OptionError(f"{fmt} 格式需要用 -o 指定输出文件，例如 -o {example}.{fmt}")
     return fmt
 
 

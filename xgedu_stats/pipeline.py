@@ -141,7 +141,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         shown = "、".join(f"第 {line} 行「{name}」" for line, name in unknown_platforms[:5])
         named = "、".join(f"{p.key}（{p.label}）" for p in settings.platforms)
         warnings.append(
-            f"去重决定文件中有 {len(unknown_platforms)} 行的平台对不上任何平台，已忽略：{shown}；"
+            f"人工判定文件中有 {len(unknown_platforms)} 行的平台对不上任何平台，已忽略：{shown}；"
             f"平台可写代码或名称：{named}"
         )
     warnings += _identity_warnings(counted, codes, identity)
@@ -180,6 +180,14 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         unique_items=unique,
     )
     warnings += _uncategorised_warning(counted, items)
+    if unique == 0 and len(codes.day) and not config.period.is_open:
+        first_day, last_day = (
+            np.datetime64(int(d), "D") for d in (codes.day.min(), codes.day.max())
+        )
+        warnings.append(
+            f"统计期内没有信息：读入的信息都在统计期外（发布日期从 {first_day} 到 {last_day}）；"
+            "请检查 --year 或 --from/--to"
+        )
     warnings += views_warning
     if totals.rejected:
         warnings.append(
