@@ -283,7 +283,8 @@ def test_discover_folder_without_exports(tmp_path: Path) -> None:
 summary_cell = st.sampled_from(
     ["合计", "合计：11条", "总计 11 条", " 小 计 ", "小计 12", "共 1460 条", "共计：１２", "总计 1,460 条",
      "合计:11", "共青团孝感市委", "总计划", "合计划算", "共1460", "合计11条其中", "共", "计", "", " ",
-     "　", "12", "甲", "小计\n", "合\u3000计"]
+     "　", "12", "甲", "小计\n", "合\u3000计", "合计（11条）", "合计(3)", "共3条记录", "本页共 3 条",
+     "本页面", "共享单车", "全部共 5 条"]
 )  # fmt: skip
 
 
@@ -319,7 +320,9 @@ def test_summary_rows_in_bulk_are_the_rule_per_record(case: tuple) -> None:
 @pytest.mark.parametrize(
     ("cell", "summary"),
     [("合计：11条", True), ("总计 11 条", True), ("小计", True), ("共 1460 条", True),
-     ("共青团孝感市委召开会议", False), ("总计划下达", False), ("合计划算", False)],
+     ("合计（11条）", True), ("共3条记录", True), ("本页共 3 条", True),
+     ("共青团孝感市委召开会议", False), ("总计划下达", False), ("合计划算", False),
+     ("本页面更新", False), ("共享单车进校园", False)],
 )  # fmt: skip
 def test_summary_cells(cell: str, summary: bool) -> None:
     from xgedu_stats.ingest import _is_summary

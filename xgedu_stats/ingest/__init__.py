@@ -67,16 +67,20 @@ MAX_PATH_BYTES = 4096
 SUMMARY_WORDS = ("合计", "总计", "小计", "共计")
 _COUNT = "[0-9０-９][0-9０-９,，]*"
 #: A summary row's first non-blank cell, its spaces removed: a summary word, perhaps a
-#: colon and a count (合计、合计：11条、总计 11 条、小计 12), or 共 and a count (共 1460 条).
-#: Titles that merely begin alike (共青团…, 总计划…) are data. One pattern for Python's re
-#: and for RE2 (the digits are spelt out: the two engines' \d differ).
+#: colon and a count, bare or in brackets (合计、合计：11条、总计 11 条、小计 12、合计（11条）),
+#: or 共 and a count (共 1460 条、共3条记录、本页共 3 条). Titles that merely begin alike
+#: (共青团…, 总计划…) are data. One pattern for Python's re and for RE2 (the digits are
+#: spelt out: the two engines' \d differ).
+_UNIT = "[条项篇个件行]"
+_TOTAL = rf"共{_COUNT}{_UNIT}(?:记录|数据|信息)?"
 SUMMARY_CELL = (
-    rf"^(?:(?:{'|'.join(SUMMARY_WORDS)})[:：]?(?:共?{_COUNT}[条项篇个件]?)?"
-    rf"|共{_COUNT}[条项篇个件])$"
+    rf"^(?:(?:{'|'.join(SUMMARY_WORDS)})[:：]?"
+    rf"(?:共?{_COUNT}{_UNIT}?|[(（]共?{_COUNT}{_UNIT}?[)）])?"
+    rf"|(?:本页|全部|总)?{_TOTAL})$"
 )
 _SUMMARY_CELL = re.compile(SUMMARY_CELL)
 #: A first character every summary cell begins with (after spaces): RE2's cheap first look.
-_SUMMARY_START = rf"^{SPACE}*[合总小共]"
+_SUMMARY_START = rf"^{SPACE}*[合总小共本全]"
 
 TYPE_LABELS = {
     "csv": "CSV 文本",
