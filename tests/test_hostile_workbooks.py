@@ -522,12 +522,27 @@ def test_html_rowspan_keeps_the_columns_below_in_line(tmp_path: Path) -> None:
     ]
 
 
-def test_html_parser_failure_is_one_line(tmp_path: Path) -> None:
-    """html.parser raises on a few malformed declarations; that is a line, not a traceback."""
-    page = html_table().replace("<body>", "<body><![foo[ x ]]>")
-    assert error_of(cli(tmp_path, "门户.html", page.encode())) == (
-        "文件 门户.html 无法读取（文件已损坏或格式不对）；请重新导出该文件"
-    )
+def test_html_odd_declarations_are_skipped(tmp_path: Path) -> None:
+    """html.parser raised on a few malformed declarations; the tokenizer skips them."""
+    page = html_table().replace("<body>", "<body><![foo[ x ]]><!bogus><?php echo 1; ?>")
+    assert totals_of(cli(tmp_path, "门户.html", page.encode()))["unique_items"] == 3
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["<!--" * 50_000, "<a " * 50_000, "<a" * 200_000, "<![CDATA[" * 200_000, "</a" * 200_000,
+     "<?" * 200_000, "<a href='" * 50_000, '<td colspan="' * 50_000],
+)  # fmt: skip
+def test_html_with_thousands_of_unfinished_tags_is_read_in_seconds(
+    tmp_path: Path, junk: str
+) -> None:
+    """Issue 9 attack: html.parser took 16 s to minutes on 100 KB of '<a' (quadratic)."""
+    from conftest import run_limited
+
+    (tmp_path / "门户.html").write_text(html_table() + junk, encoding="utf-8")
+    done = run_limited(["aggregate", ".", "-f", "json", "-q"], tmp_path, seconds=20)
+    assert done.returncode == 0, done.stderr
+    assert '"unique_items": 3' in done.stdout
 
 
 # --- text that is not what it looks like -------------------------------------------------

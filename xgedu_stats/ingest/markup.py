@@ -1,14 +1,17 @@
 """HTML tables and SpreadsheetML (Excel 2003 XML): what government CMSs save as ".xls".
 
-Both are read as a stream (html.parser; expat), every cell counted against the file's
-budget, every index and span checked against the limits before anything is made.
+Both are read as a stream, every cell counted against the file's budget, every index and
+span checked against the limits before anything is made. SpreadsheetML by expat; HTML by a
+small tokenizer of our own (``_LinearHTML``) that reads each character once: the standard
+library's html.parser takes quadratic time on unfinished tags and comments (``'<a ' *
+20000``, 60 KB: over a minute), which a hostile or broken export must not cost.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import xml.parsers.expat
-from html.parser import HTMLParser
 
 from xgedu_stats.errors import InputError
 from xgedu_stats.ingest.limits import (
@@ -71,12 +74,88 @@ def _span(value: str | None, most: int, zero: int) -> int:
     return zero if number == 0 else min(number, most)
 
 
-class _Tables(HTMLParser):
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:._-]*)")
+_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+#: Elements whose content is not markup (html.parser's CDATA_CONTENT_ELEMENTS): skipped.
+_RAW_TEXT = ("script", "style")
+
+
+class _LinearHTML:
+    """A tokenizer for what tables need (start and end tags with their attributes, text),
+    calling ``handle_starttag``, ``handle_endtag`` and ``handle_data`` as html.parser does,
+    in time linear in the text: every search starts after the last one ended.
+
+    Comments, declarations (``<!DOCTYPE>``, ``<![CDATA[``) and processing instructions are
+    skipped; a ``<`` that starts no tag is text; a tag left open at the end is dropped;
+    character references are converted in text and attribute values; the content of
+    ``<script>`` and ``<style>`` is skipped.
+    """
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None: ...
+
+    def handle_endtag(self, tag: str) -> None: ...
+
+    def handle_data(self, data: str) -> None: ...
+
+    def feed(self, text: str) -> None:
+        n = len(text)
+        pos = 0
+        closer = -1  # the last '>' found: searches for the next one start after it
+        while pos < n:
+            lt = text.find("<", pos)
+            if lt < 0:
+                self._text(text[pos:])
+                break
+            if lt > pos:
+                self._text(text[pos:lt])
+            if text.startswith("<!--", lt):
+                end = text.find("-->", lt + 4)
+                pos = n if end < 0 else end + 3
+                continue
+            tag = _TAG.match(text, lt)
+            start = tag.end() if tag else lt + 1
+            if tag is None and not text.startswith(("<!", "<?"), lt):
+                self._text("<")  # a '<' that starts nothing: text
+                pos = lt + 1
+                continue
+            if closer < start:
+                closer = text.find(">", start)
+                if closer < 0:
+                    break  # a tag left open at the end of the file
+            if tag is None:  # a declaration or a processing instruction
+                pos = closer + 1
+                continue
+            name = tag.group(2).lower()
+            if tag.group(1):
+                self.handle_endtag(name)
+            else:
+                self.handle_starttag(name, _attributes(text[start:closer]))
+                if name in _RAW_TEXT:
+                    end = re.compile(rf"</{name}\s*>", re.I).search(text, closer + 1)
+                    pos = n if end is None else end.end()
+                    continue
+            pos = closer + 1
+
+    def _text(self, data: str) -> None:
+        self.handle_data(html.unescape(data) if "&" in data else data)
+
+    def close(self) -> None:
+        pass
+
+
+def _attributes(body: str) -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = []
+    for m in _ATTRIBUTE.finditer(body):
+        value = next((v for v in m.group(2, 3, 4) if v is not None), None)
+        out.append((m.group(1).lower(), html.unescape(value) if value else value))
+    return out
+
+
+class _Tables(_LinearHTML):
     """Every <table>'s rows of cell texts; a colspan or rowspan leaves empty cells in the
     slots it covers, so the columns below a merged header cell stay in line."""
 
     def __init__(self, budget: Budget) -> None:
-        super().__init__(convert_charrefs=True)
         self.budget = budget
         self.tables: list[_Table] = []  # in the order they end (an inner table first)
         self._stack: list[_Table] = []
