@@ -255,6 +255,15 @@ def test_xlsx_row_inside_a_row_is_one_row(tmp_path: Path) -> None:
     assert (result.totals.rows_read, result.totals.unique_items) == (4, 4)
 
 
+def test_xlsx_escaped_surrogates_are_text_not_an_internal_error(tmp_path: Path) -> None:
+    """Issue 9 attack: ``_xD800_`` in a cell was an internal error (UnicodeEncodeError)."""
+    rows = [HEADER, ["通知_xD800_一", "2018-03-01", "规划财务"], ["笑脸_xD83D__xDE00_", "2018-03-02", "x"]]
+    content = xlsx(sheet_data(rows) + inline_row(4, ["_xDFFF_", "2018-03-03", "x"]))
+    assert totals_of(cli(tmp_path, "门户.xlsx", content))["unique_items"] == 3
+    titles = read(tmp_path, "门户.xlsx", content).rows["title"].tolist()
+    assert sorted(titles) == ["笑脸😀", "通知\ufffd一", "\ufffd"]
+
+
 def test_xlsx_values_as_a_person_sees_them(tmp_path: Path) -> None:
     """Shared and inline strings, numbers, dates by their style, booleans, errors, escapes."""
     styles = (

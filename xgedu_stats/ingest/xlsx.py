@@ -53,6 +53,7 @@ _ROW, _C, _V, _IS, _T, _RPH, _SI = (
 )
 _REF = re.compile(r"\$?([A-Za-z]+)\$?[0-9]+")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_xlsx(data: bytes, display: str) -> list[Sheet]:
@@ -79,8 +80,20 @@ def read_xlsx(data: bytes, display: str) -> list[Sheet]:
 
 
 def _unescape(text: str) -> str:
-    """Excel writes a control character as ``_xHHHH_`` (and a literal ``_x`` as ``_x005F_x``)."""
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+    """Excel writes a control character as ``_xHHHH_`` (and a literal ``_x`` as ``_x005F_x``).
+
+    An escaped UTF-16 surrogate pair becomes its character; a lone surrogate, which no
+    text may hold, becomes U+FFFD:
+
+    >>> _unescape("a_x000D_b_x005F_x _xD83D__xDE00_ _xD800_")
+    'a\\rb_x 😀 \\ufffd'
+    """
+    if "_x" not in text:
+        return text
+    text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text
 
 
 class _Book:
