@@ -397,6 +397,19 @@ def test_xlsx_detail_files_keep_formulas_as_text(tmp_path: Path) -> None:
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
 
 
+def test_xlsx_outputs_hold_characters_xml_cannot(tmp_path: Path) -> None:
+    """Issue 9 attack: U+FFFE / U+FFFF in a title made a workbook nobody could open."""
+    import openpyxl
+
+    path = tmp_path / "门户.csv"
+    titles = ["通知\ufffe一", "通知\uffff二", "通知\x1b三"]
+    path.write_text("标题,日期\n" + "".join(f"{t},待定\n" for t in titles), encoding="utf-8")
+    rejects = tmp_path / "r.xlsx"
+    assert invoke("aggregate", path, "--rejects", rejects, "-q").exit_code == 0
+    cells = openpyxl.load_workbook(rejects).worksheets[0].iter_rows(min_row=3, values_only=True)
+    assert [r[4] for r in cells] == ["通知\\ufffe一", "通知\\uffff二", "通知\\x1b三"]
+
+
 # --- inspect --------------------------------------------------------------------------------
 
 

@@ -15,18 +15,25 @@ from xgedu_stats.markers import WORKBOOK_PROPERTY
 from xgedu_stats.messages import printable
 from xgedu_stats.tables import Report, Table
 
-#: What openpyxl refuses to write (its ILLEGAL_CHARACTERS_RE): C0 controls but tab, LF, CR.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: What XML 1.0 cannot hold: C0 controls but tab, LF, CR (openpyxl's ILLEGAL_CHARACTERS_RE,
+#: which it refuses), and the non-characters U+FFFE and U+FFFF and lone surrogates (which it
+#: writes, making a workbook that Excel and openpyxl cannot open).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    return f"\\u{ord(ch):04x}" if ch >= "\ud800" else printable(ch)
 
 
 def cell_value(value: Any) -> Any:
     r"""A value a workbook can hold: text with illegal control characters escaped.
 
-    >>> cell_value("a\x1b[31mb"), cell_value("a\tb"), cell_value(3)
-    ('a\\x1b[31mb', 'a\tb', 3)
+    >>> cell_value("a\x1b[31mb"), cell_value("a\tb"), cell_value("x\uffffy"), cell_value(3)
+    ('a\\x1b[31mb', 'a\tb', 'x\\uffffy', 3)
     """
     if isinstance(value, str) and _ILLEGAL.search(value):
-        return _ILLEGAL.sub(lambda m: printable(m.group()), value)
+        return _ILLEGAL.sub(_escape, value)
     return value
 
 
