@@ -251,6 +251,29 @@ def test_quiet_and_verbose() -> None:
     )
 
 
+def test_a_closed_stderr_is_no_error() -> None:
+    """Issue 9 attack: ``2>&-`` (cron jobs do it) was an internal error in the progress bar."""
+    import os
+    import subprocess
+    import sys
+
+    command = [
+        sys.executable,
+        "-m",
+        "xgedu_stats",
+        "aggregate",
+        str(MINI),
+        "-f",
+        "json",
+        "--year",
+        "2018",
+    ]
+    done = subprocess.run(command, capture_output=False, stdout=subprocess.PIPE,
+                          preexec_fn=lambda: os.close(2), timeout=120)  # fmt: skip
+    assert done.returncode == 0
+    assert json.loads(done.stdout) == json.loads(mini("-f", "json", "-q").stdout)
+
+
 # --- errors -------------------------------------------------------------------------
 
 

@@ -257,7 +257,11 @@ def test_xlsx_row_inside_a_row_is_one_row(tmp_path: Path) -> None:
 
 def test_xlsx_escaped_surrogates_are_text_not_an_internal_error(tmp_path: Path) -> None:
     """Issue 9 attack: ``_xD800_`` in a cell was an internal error (UnicodeEncodeError)."""
-    rows = [HEADER, ["通知_xD800_一", "2018-03-01", "规划财务"], ["笑脸_xD83D__xDE00_", "2018-03-02", "x"]]
+    rows = [
+        HEADER,
+        ["通知_xD800_一", "2018-03-01", "规划财务"],
+        ["笑脸_xD83D__xDE00_", "2018-03-02", "x"],
+    ]
     content = xlsx(sheet_data(rows) + inline_row(4, ["_xDFFF_", "2018-03-03", "x"]))
     assert totals_of(cli(tmp_path, "门户.xlsx", content))["unique_items"] == 3
     titles = read(tmp_path, "门户.xlsx", content).rows["title"].tolist()

@@ -98,7 +98,11 @@ def wait_for(path: Path, proc: subprocess.Popen[bytes]) -> None:
 
 @pytest.mark.parametrize(
     ("sig", "code", "message"),
-    [(signal.SIGTERM, 143, "已终止\n"), (signal.SIGINT, 130, "已中断\n")],
+    [
+        (signal.SIGTERM, 143, "已终止\n"),
+        (signal.SIGHUP, 129, "已终止\n"),
+        (signal.SIGINT, 130, "已中断\n"),
+    ],
 )
 def test_a_signal_while_writing_leaves_the_old_file_and_no_temporary_file(
     tmp_path: Path, sig: int, code: int, message: str

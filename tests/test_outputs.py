@@ -223,6 +223,17 @@ def test_a_read_only_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+def test_no_space_for_a_workbook_is_one_line(tmp_path: Path) -> None:
+    """Issue 9 attack: a full disk under an xlsx output printed openpyxl's and zipfile's
+    clean-up tracebacks ("Exception ignored in …") after the error line."""
+    from conftest import run_limited
+
+    mini = Path(__file__).resolve().parent / "fixtures" / "mini"
+    done = run_limited(["aggregate", str(mini), "-q", "-o", "/dev/full", "-f", "xlsx"], tmp_path)
+    assert (done.returncode, done.stderr) == (1, "错误：无法写入 /dev/full：磁盘空间不足\n")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
 def test_no_space_left() -> None:
     with pytest.raises(OutputError) as exc:
         write(Path("/dev/full"), "统计" * 10000)

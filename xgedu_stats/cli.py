@@ -37,7 +37,6 @@ from xgedu_stats.outputs import (
 )
 from xgedu_stats.terminal import (
     EXIT_INTERRUPTED,
-    EXIT_TERMINATED,
     Terminated,
     progress_bar,
     signals,
@@ -65,7 +64,7 @@ class Group(click_zh.Group):
         except KeyboardInterrupt as exc:  # (outputs already cleaned up on the way out)
             terminated = isinstance(exc, Terminated)
             click.echo("已终止" if terminated else "已中断", err=True)
-            code = EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+            code = exc.code if isinstance(exc, Terminated) else EXIT_INTERRUPTED
             raise click.exceptions.Exit(code) from None
 
 

@@ -1,8 +1,9 @@
-"""What happens at the clerk's terminal: the progress bar, Ctrl-C and SIGTERM.
+"""What happens at the clerk's terminal: the progress bar, Ctrl-C, SIGTERM and SIGHUP.
 
 The progress bar hides the cursor while it draws: it is a context manager, closed on every
-way out. SIGTERM is turned into an exception, like Ctrl-C, so that every ``finally`` runs
-(an output being written is removed, never left half-written).
+way out. SIGTERM and SIGHUP (the terminal closed, the ssh session lost) are turned into an
+exception, like Ctrl-C, so that every ``finally`` runs (an output being written is removed,
+never left half-written).
 """
 
 from __future__ import annotations
@@ -20,26 +21,34 @@ import click
 PROGRESS_MIN_BYTES = 20 * 1024 * 1024
 PROGRESS_MIN_FILES = 20
 
-#: Exit codes when stopped: Ctrl-C, and SIGTERM (128 + the signal, as a shell reports it).
+#: Exit code when stopped by Ctrl-C (128 + SIGINT, as a shell reports it; SIGTERM 143 and
+#: SIGHUP 129 likewise, as ``Terminated.code``).
 EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 128 + 15
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the program is, so that every ``finally`` runs (no temp files left)."""
+    """SIGTERM or SIGHUP, raised where the program is, so that every ``finally`` runs (no
+    temp files left); ``code`` is the exit status a shell shows for it."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.code = 128 + signum
 
 
 def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
+    raise Terminated(signum)
 
 
 @contextmanager
 def signals() -> Iterator[None]:
-    """Quiet under ``| head`` (default SIGPIPE); SIGTERM cleans up like Ctrl-C. Restored after."""
+    """Quiet under ``| head`` (default SIGPIPE); SIGTERM and SIGHUP clean up like Ctrl-C.
+    Restored after."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    wanted = {signal.SIGTERM: _terminate}
+    wanted: dict[int, Any] = {signal.SIGTERM: _terminate}
+    if hasattr(signal, "SIGHUP"):
+        wanted[signal.SIGHUP] = _terminate
     if hasattr(signal, "SIGPIPE"):
         wanted[signal.SIGPIPE] = signal.SIG_DFL
     saved = {number: signal.signal(number, handler) for number, handler in wanted.items()}
@@ -58,7 +67,7 @@ def progress_bar(quiet: bool) -> Iterator[Callable[[int, int, int, int, str, int
     The bar is always closed on the way out (Ctrl-C included): it hides the cursor while it
     draws, and closing it shows the cursor again.
     """
-    if quiet or not sys.stderr.isatty():
+    if quiet or sys.stderr is None or not sys.stderr.isatty():  # (None: stderr closed, 2>&-)
         yield None
         return
     state: dict[str, Any] = {"bar": None, "decided": False, "done": 0}

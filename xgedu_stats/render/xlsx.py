@@ -8,6 +8,7 @@ Control characters that a workbook cannot hold (XML 1.0 forbids them) are writte
 
 from __future__ import annotations
 
+import io
 import re
 from typing import IO, Any
 
@@ -74,19 +75,41 @@ def render(report: Report, stream: IO[bytes], marker: str | None = None) -> None
             out.font = bold
         return out
 
-    for table in report.tables:
-        ws = book.create_sheet(_sheet_name(table, used))
-        for i, column in enumerate(table.columns, start=1):  # (before any row is written)
-            width = max(
-                [len(str(column.label))] + [len(str(r.values[i - 1] or "")) for r in table.rows]
-            )
-            ws.column_dimensions[get_column_letter(i)].width = min(60, 2 * width + 2)
-        ws.append([cell(ws, table.title, True)])
-        ws.append([cell(ws, c.label, True) for c in table.columns])
-        for row in table.rows:
-            strong = row.kind != "data"
-            ws.append([cell(ws, v, strong) for v in row.values])
-    summary = book.create_sheet("核对")
-    summary.append([cell(summary, report.period_line())])
-    summary.append([cell(summary, report.conservation_line())])
-    book.save(stream)
+    try:
+        for table in report.tables:
+            ws = book.create_sheet(_sheet_name(table, used))
+            for i, column in enumerate(table.columns, start=1):  # (before any row is written)
+                width = max(
+                    [len(str(column.label))] + [len(str(r.values[i - 1] or "")) for r in table.rows]
+                )
+                ws.column_dimensions[get_column_letter(i)].width = min(60, 2 * width + 2)
+            ws.append([cell(ws, table.title, True)])
+            ws.append([cell(ws, c.label, True) for c in table.columns])
+            for row in table.rows:
+                strong = row.kind != "data"
+                ws.append([cell(ws, v, strong) for v in row.values])
+        summary = book.create_sheet("核对")
+        summary.append([cell(summary, report.period_line())])
+        summary.append([cell(summary, report.conservation_line())])
+        # Zipped in memory, then written at once: a disk that fills up mid-save left openpyxl's
+        # generators and zipfile half-closed, and each printed a traceback when collected.
+        buffer = io.BytesIO()
+        book.save(buffer)
+    except BaseException:
+        _abandon(book)
+        raise
+    stream.write(buffer.getbuffer())
+
+
+def _abandon(book: Any) -> None:
+    """Close a failed workbook's sheet writers now. Left to the garbage collector, each
+    tried to finish its XML into a temporary file on a full disk and printed a traceback
+    ("Exception ignored in …") when the program ended."""
+    for ws in book.worksheets:
+        writer = getattr(ws, "_writer", None)
+        for stream in (getattr(ws, "_rows", None), getattr(writer, "xf", None)):
+            try:
+                if stream is not None:
+                    stream.close()
+            except Exception:  # (the disk is still full: this is what we came to silence)
+                pass
