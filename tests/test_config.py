@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -270,3 +271,61 @@ def test_a_long_key_is_quoted_short(tmp_path: Path) -> None:
     message = error(tmp_path, f"{'k' * 100_000} = 1\n")
     assert message.startswith("配置文件 c.toml：第 1 行，" + "k" * 30 + "…：未知的设置项")
     assert len(message) < 200
+
+
+# --- document_id, site_names, category groups: what RE2 and the tables can take ----------
+
+
+def document_id_error(tmp_path: Path, pattern: str) -> str:
+    toml = f"[platforms.portal]\ndocument_id = '{pattern}'\n"
+    return error(tmp_path, toml).removeprefix("配置文件 c.toml：第 2 行，platforms.portal.")
+
+
+def test_a_document_id_pattern_is_read(tmp_path: Path) -> None:
+    toml = "[platforms.portal]\ndocument_id = '[(]?_([[:digit:]]+)\\.html$'\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (Python's "possible nested set" not shown to a clerk)
+        settings = load(tmp_path, toml)
+    assert settings.platforms[0].document_id == r"[(]?_([[:digit:]]+)\.html$"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        (r"(?>a)_(\d+)", "invalid perl operator: (?>"),
+        (r"_(\d+)\Z", r"invalid escape sequence: \Z"),
+        (r"_(\d{1,1001})", "invalid repetition size: {1,10…"),
+        (r"_(\d++)", "bad repetition operator: ++"),
+        (r"(?P<n>\d+)(?P=n)", "invalid perl operator: (?P"),
+    ],
+)
+def test_a_document_id_pattern_re2_cannot_apply_is_a_config_error(
+    tmp_path: Path, pattern: str, reason: str
+) -> None:
+    """Issue 9 attack: Python's re accepted these, RE2 refused them mid-run (internal error)."""
+    assert document_id_error(tmp_path, pattern) == (
+        f"document_id：这种正则写法无法使用（{reason}）：只支持常见写法，"
+        r"不支持 (?>…)、(?P=…)、\Z、++ 等，重复次数最多 1000"
+    )
+
+
+@pytest.mark.parametrize(
+    ("names", "count", "longest"),
+    [(["长" * 51], 1, 51), ([f"站{i}" for i in range(101)], 101, 4)],
+)
+def test_site_names_are_bounded(tmp_path: Path, names: list[str], count: int, longest: int) -> None:
+    """Issue 9 attack: one 300,000-character name or 20,000 names: RE2's "pattern too large"."""
+    listed = ", ".join(f'"{n}"' for n in names)
+    assert error(tmp_path, f"[dedupe]\nsite_names = [{listed}]\n") == (
+        "配置文件 c.toml：第 2 行，dedupe.site_names：网站名称最多 100 个，每个最多 50 个字"
+        f"（现有 {count} 个，最长 {longest} 个字）"
+    )
+    most = ", ".join(f'"{"长" * 48}{i:02}"' for i in range(100))
+    assert len(load(tmp_path, f"[dedupe]\nsite_names = [{most}]\n").dedupe.site_names) == 100
+
+
+def test_an_empty_category_group(tmp_path: Path) -> None:
+    """Issue 9 attack: ``"A" = []`` was an internal error (IndexError) when the table was made."""
+    assert error(tmp_path, '[category_groups]\n"A" = []\n"B" = ["x"]\n') == (
+        "配置文件 c.toml：第 2 行，category_groups.A：分组中至少需要一个类别"
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -33,6 +34,10 @@ CONFIG_NAME = "xgedu-stats.toml"
 #: A config file is read up to this size (the commented example is about 4 KB): a device
 #: such as /dev/zero, or a data file named by mistake, is refused instead of read forever.
 MAX_CONFIG_BYTES = 1024 * 1024
+#: Site names cut from the end of titles: all of them make one regular expression, which RE2
+#: refuses past a size (a 300,000-character name, or 20,000 names, was an internal error).
+MAX_SITE_NAMES = 100
+MAX_SITE_NAME_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -362,9 +367,14 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
             raise ld.fail("dedupe.window_days", "应为 0 到 366 之间的整数（天）")
         dedupe = replace(dedupe, window_days=w)
     if "site_names" in dedupe_doc:
-        dedupe = replace(
-            dedupe, site_names=ld.strings(dedupe_doc["site_names"], "dedupe.site_names")
-        )
+        names = ld.strings(dedupe_doc["site_names"], "dedupe.site_names")
+        if len(names) > MAX_SITE_NAMES or max(map(len, names), default=0) > MAX_SITE_NAME_CHARS:
+            raise ld.fail(
+                "dedupe.site_names",
+                f"网站名称最多 {MAX_SITE_NAMES} 个，每个最多 {MAX_SITE_NAME_CHARS} 个字"
+                f"（现有 {len(names)} 个，最长 {max(map(len, names))} 个字）",
+            )
+        dedupe = replace(dedupe, site_names=names)
     if "priority" in dedupe_doc:
         prio = ld.strings(dedupe_doc["priority"], "dedupe.priority")
         for k in prio:
@@ -404,9 +414,13 @@ def _encoding(ld: _Loader, value: Any, where: str) -> str:
 def _document_id(ld: _Loader, value: Any, where: str) -> str:
     """A regex with exactly one group, in the subset of syntax RE2 (which applies it) and
     Python's re share: no look-around, no back-references."""
+    from xgedu_stats.identity import pattern_error
+
     pattern = ld.string(value, where)
     try:
-        groups = re.compile(pattern).groups
+        with warnings.catch_warnings():  # ("possible nested set": [[:digit:]] is RE2's)
+            warnings.simplefilter("ignore", FutureWarning)
+            groups = re.compile(pattern).groups
     except re.error as exc:
         raise ld.fail(where, f"不是有效的正则表达式（{exc}）") from None
     if groups != 1 or re.search(r"\(\?<?[=!]|\\[1-9]", pattern):
@@ -414,6 +428,13 @@ def _document_id(ld: _Loader, value: Any, where: str) -> str:
             where,
             "应为只含一个括号分组的正则表达式，分组取出链接中的文档编号，"
             r"例如 '_(\d+)\.s?html?$'（不支持 (?= 等环视和 \1 等反向引用）",
+        )
+    refused = pattern_error(pattern)
+    if refused is not None:
+        raise ld.fail(
+            where,
+            f"这种正则写法无法使用（{shorten(refused)}）：只支持常见写法，"
+            r"不支持 (?>…)、(?P=…)、\Z、++ 等，重复次数最多 1000",
         )
     return pattern
 
@@ -428,6 +449,9 @@ def _categories(doc: Mapping[str, Any], ld: _Loader) -> tuple[Category, ...]:
         )
         if not groups:
             raise ld.fail("category_groups", "至少需要一个分组")
+        for g, names in groups:
+            if not names:
+                raise ld.fail(f"category_groups.{g}", "分组中至少需要一个类别")
     seen: dict[str, str] = {}  # name or alias -> the category it stands for
     order: list[tuple[str, str]] = []
     for group, names in groups:

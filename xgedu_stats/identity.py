@@ -147,14 +147,23 @@ def _without_scheme_and_tail(links: pa.Array, is_link: np.ndarray) -> pa.Array:
 
 
 def _named(pattern: str) -> str:
-    """The pattern with its first capturing group named ``id`` (RE2 extracts named groups)."""
-    out, i, escaped = [], 0, False
+    r"""The pattern with its first capturing group named ``id`` (RE2 extracts named groups).
+
+    >>> _named(r"[(]x_(\d+)"), _named(r"(?:a)(?P<n>\d+)"), _named("\\(b(c)")
+    ('[(]x_(?P<id>\\d+)', '(?:a)(?P<id>\\d+)', '\\(b(?P<id>c)')
+    """
+    out, i, escaped, in_class = [], 0, False, False
     while i < len(pattern):
         c = pattern[i]
         if escaped:
             escaped = False
         elif c == "\\":
             escaped = True
+        elif in_class:
+            # (a ']' first in a class, or after '[^', is a character of it)
+            in_class = c != "]" or pattern[i - 1] == "[" or pattern[i - 2 : i] == "[^"
+        elif c == "[":
+            in_class = True
         elif c == "(" and not pattern.startswith("(?", i):
             return "".join(out) + "(?P<id>" + pattern[i + 1 :]
         elif (
@@ -167,6 +176,19 @@ def _named(pattern: str) -> str:
         out.append(c)
         i += 1
     return f"(?P<id>{pattern})"
+
+
+def pattern_error(pattern: str) -> str | None:
+    r"""Why RE2, which applies ``document_id`` patterns, refuses one (None: it does not).
+
+    >>> pattern_error(r"_(\d+)\.html$") is None, pattern_error(r"(?>a)(\d+)")
+    (True, 'invalid perl operator: (?>')
+    """
+    try:
+        pc.extract_regex(pa.array([""], pa.string()), _named(pattern))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        return str(exc).removeprefix("Invalid regular expression: ")
+    return None
 
 
 def dense(columns: Sequence[np.ndarray]) -> np.ndarray:
