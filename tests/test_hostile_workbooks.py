@@ -561,6 +561,26 @@ def test_html_with_thousands_of_unfinished_tags_is_read_in_seconds(
 # --- text that is not what it looks like -------------------------------------------------
 
 
+def test_a_file_larger_than_any_export_is_refused_unread(tmp_path: Path) -> None:
+    """Issue 9 attack: a sparse file of 100 GB (or 3 GB of NULs) was read into memory."""
+    from conftest import run_limited
+
+    with open(tmp_path / "门户.csv", "wb") as f:
+        f.truncate(ingest_limits.MAX_INPUT_BYTES + 1)  # (sparse: no disk used)
+    done = run_limited(["aggregate", ".", "-q"], tmp_path, memory_mib=1024)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "错误：文件 门户.csv 大于 2 GiB（MAX_INPUT_BYTES），不像是一个导出文件；"
+        "请检查是否放错了文件，或按月份分开导出\n",
+    )
+
+
+def test_a_file_that_cannot_be_opened_says_why_in_chinese(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as exc:
+        read_grid(SourceFile(tmp_path, "门户.csv"))  # (a folder: EISDIR)
+    assert str(exc.value) == "无法读取文件 门户.csv：是文件夹"
+
+
 def test_utf32_file_with_a_bom_is_read(tmp_path: Path) -> None:
     text = "\n".join(",".join(r) for r in (HEADER, *ROWS)) + "\n"
     for encoding in ("utf-32", "utf-32-be"):

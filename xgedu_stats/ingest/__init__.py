@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from xgedu_stats.encodings import TEXT_ENCODINGS, text_encoding
 from xgedu_stats.errors import InputError
 from xgedu_stats.ingest.fastcsv import FastCsvSheet, RegularCsvSheet, regular, scan
+from xgedu_stats.ingest.limits import MAX_INPUT_BYTES
 from xgedu_stats.ingest.markup import markup_kind, read_html, read_spreadsheetml
 from xgedu_stats.ingest.sheets import Sheet, read_xls
 from xgedu_stats.ingest.text import (
@@ -277,11 +278,18 @@ def same_file(a: Path, b: Path) -> bool:
 
 def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:
     """Read a file by what its bytes are; input files are only ever opened for reading."""
-    try:
-        data = source.path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取文件 {source.display}：{exc.strerror}") from None
     display = source.display
+    try:
+        with open(source.path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            data = f.read(MAX_INPUT_BYTES + 1) if size <= MAX_INPUT_BYTES else b""
+    except OSError as exc:
+        raise InputError(f"无法读取文件 {display}：{os_reason(exc)}") from None
+    if max(size, len(data)) > MAX_INPUT_BYTES:  # (a file that grew while read, too)
+        raise InputError(
+            f"文件 {display} 大于 {MAX_INPUT_BYTES // 1024**3} GiB（MAX_INPUT_BYTES），"
+            "不像是一个导出文件；请检查是否放错了文件，或按月份分开导出"
+        )
     if data.startswith(b"PK\x03\x04"):
         return Grid(source, "xlsx", None, None, tuple(read_xlsx(data, display)))
     if data.startswith(b"\xd0\xcf\x11\xe0"):

@@ -24,6 +24,10 @@ MAX_COLUMNS = 16_384
 #: also its shared strings.
 MAX_CELLS = 5_000_000
 
+#: One input file is read whole into memory: a year's export is a few MB, a million rows
+#: about 150 MB. A larger file is not an export (a disk image, a sparse file of NULs).
+MAX_INPUT_BYTES = 2 * 1024 * MiB
+
 #: The uncompressed size of one part of an .xlsx (a sheet's XML, the shared strings …).
 MAX_PART_BYTES = 512 * MiB
 
