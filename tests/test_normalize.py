@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
+import warnings
 from datetime import date
 
 import pandas as pd
@@ -255,10 +256,16 @@ def test_ambiguous_dates(value: str, ambiguous: bool) -> None:
         ("1.5", pd.NA, False),
         ("-3", pd.NA, False),
         (None, pd.NA, False),
+        ("1000000000000", 10**12, False),  # MAX_COUNT
+        ("1000000000001", pd.NA, False),
+        ("9" * 20, pd.NA, False),  # (issue 9 attack: overflowed to a negative count)
+        ("9" * 400, pd.NA, False),  # (a float's inf: a RuntimeWarning leaked)
     ],
 )
 def test_parse_counts(raw: str | None, value: object, approx: bool) -> None:
-    got = parse_counts(pd.Series([raw], dtype="str"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = parse_counts(pd.Series([raw], dtype="str"))
     assert str(got["value"].dtype) == "Int64"
     assert got["value"].tolist() == [value]
     assert got["approx"].tolist() == [approx]

@@ -466,14 +466,22 @@ def _ints(parts: pa.Array) -> np.ndarray:
     ).to_numpy()
 
 
+#: The largest count read (a trillion): a larger "view count" is a mistake, not a figure.
+MAX_COUNT = 10**12
+
+
 def parse_counts(values: pd.Series) -> pd.DataFrame:
     """Counts such as views: ``1,234``, ``1，234``, ``1.2万``, ``10万+``.
 
     Returns ``value`` (Int64, <NA> when unreadable or empty) and ``approx`` (True for
     ``+`` figures such as ``10万+``, which are lower bounds).
 
+    A count above ``MAX_COUNT`` is unreadable too (twenty digits overflowed to a negative).
+
     >>> parse_counts(pd.Series(["1,234", "1.2万", "10万+", "", "abc"]))["value"].tolist()
     [1234, 12000, 100000, <NA>, <NA>]
+    >>> parse_counts(pd.Series(["9" * 20, "9" * 400, "20000亿"]))["value"].tolist()
+    [<NA>, <NA>, <NA>]
     """
     a = pc.utf8_normalize(arrow_strings(values), "NFKC")
     a = pc.replace_substring_regex(a, r"[,\s]", "")
@@ -484,9 +492,10 @@ def parse_counts(values: pd.Series) -> pd.DataFrame:
     number = number.to_numpy(zero_copy_only=False)
     unit = parts.field("unit").to_numpy(zero_copy_only=False)
     scale = np.where(unit == "万", 10_000.0, np.where(unit == "亿", 100_000_000.0, 1.0))
-    exact = number * scale
-    value = np.round(exact)
-    whole = ~np.isnan(value) & (np.abs(exact - value) < 1e-6)
+    with np.errstate(invalid="ignore", over="ignore"):  # (400 digits: inf, inf - inf)
+        exact = number * scale
+        value = np.round(exact)
+        whole = (np.abs(exact - value) < 1e-6) & (value <= MAX_COUNT)
     plus = parts.field("plus").to_numpy(zero_copy_only=False)
     return pd.DataFrame(
         {
