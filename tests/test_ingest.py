@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 
 import pytest
@@ -258,6 +259,28 @@ def test_discover_walks_folders_sorted_and_skips_lock_files(tmp_path: Path) -> N
 def test_discover_reads_a_file_once_even_if_named_twice(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text("x")
     assert len(discover([tmp_path, tmp_path / "a.csv"]).files) == 1
+
+
+def test_discover_reads_hard_and_symbolic_links_to_one_file_once(tmp_path: Path) -> None:
+    """Issue 9 attack: a hard link in the export folder was read twice (rows_read doubled)."""
+    (tmp_path / "a.csv").write_text("x")
+    os.link(tmp_path / "a.csv", tmp_path / "b.csv")
+    (tmp_path / "c.csv").symlink_to(tmp_path / "a.csv")
+    found = discover([tmp_path])
+    assert [s.path.name for s in found.files] == ["a.csv"]
+    assert found.notes == (
+        f"文件 {tmp_path}/b.csv 与 {tmp_path}/a.csv 是同一个文件，只读一次",
+        f"文件 {tmp_path}/c.csv 与 {tmp_path}/a.csv 是同一个文件，只读一次",
+    )
+
+
+def test_discover_notes_a_link_to_nothing(tmp_path: Path) -> None:
+    """A dangling symbolic link was skipped without a word."""
+    (tmp_path / "a.csv").write_text("x")
+    (tmp_path / "门户.csv").symlink_to(tmp_path / "gone.csv")
+    found = discover([tmp_path])
+    assert [s.path.name for s in found.files] == ["a.csv"]
+    assert found.notes == (f"文件 {tmp_path}/门户.csv 是指向不存在的文件的链接，没有读取",)
 
 
 def test_discover_explicit_file_of_any_suffix(tmp_path: Path) -> None:

@@ -157,7 +157,7 @@ def discover(paths: Iterable[Path], protected: Mapping[Path, str] | None = None)
     ['samples/2018/云上孝感_2018.csv', 'samples/2018/今日头条_2018.csv']
     """
     protected = dict(protected or {})
-    found: dict[str, SourceFile] = {}
+    found: dict[object, SourceFile] = {}
     notes: list[str] = []
     for given in paths:
         shown = display_path(given)
@@ -173,7 +173,7 @@ def discover(paths: Iterable[Path], protected: Mapping[Path, str] | None = None)
         except OSError as exc:
             raise InputError(f"无法访问 {shown}：{os_reason(exc)}") from None
         if stat.S_ISDIR(mode):
-            inside = sorted(_walk(given))
+            inside = sorted(_walk(given, notes))
             kept = _keep_inputs(inside, protected, notes)
             if not kept:
                 kinds = "、".join(TABULAR_SUFFIXES)
@@ -188,17 +188,34 @@ def discover(paths: Iterable[Path], protected: Mapping[Path, str] | None = None)
         else:
             raise InputError(f"{shown} 既不是文件也不是文件夹")
         for p in kept:
-            found.setdefault(os.path.realpath(p), SourceFile(p, display_path(p)))
+            key = _identity(p)
+            if key in found:  # a second link to one file (a hard link, a symlink): read once
+                if found[key].path != p:
+                    first = found[key].display
+                    notes.append(f"文件 {display_path(p)} 与 {first} 是同一个文件，只读一次")
+                continue
+            found[key] = SourceFile(p, display_path(p))
     if not found:
         raise InputError("没有可读的导出文件" + ("：" + "；".join(notes) if notes else ""))
     return Discovery(tuple(found.values()), tuple(dict.fromkeys(notes)))
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _identity(path: Path) -> object:
+    """What names one file whatever the path: its device and inode (hard links share them),
+    else its real path."""
+    try:
+        st = path.stat()
+    except OSError:
+        return os.path.realpath(path)
+    return (st.st_dev, st.st_ino) if st.st_ino else os.path.realpath(path)
+
+
+def _walk(folder: Path, notes: list[str]) -> Iterator[Path]:
     """Every export-like file under ``folder``; a subfolder that cannot be listed is an error.
 
     (``Path.rglob`` skips such a folder without a word: its rows would silently vanish.)
-    Symlinked folders are followed, each real folder once.
+    Symlinked folders are followed, each real folder once; a symbolic link to nothing gets a
+    note in ``notes``.
     """
     seen: set[tuple[int, int]] = set()
     pending = [folder]
@@ -224,14 +241,15 @@ def _walk(folder: Path) -> Iterator[Path]:
                 is_file = not is_dir and entry.is_file()
             except OSError as exc:
                 raise InputError(f"无法访问 {display_path(path)}：{os_reason(exc)}") from None
+            exported = path.suffix.lower() in TABULAR_SUFFIXES and not entry.name.startswith(
+                (".", "~$")
+            )
             if is_dir:
                 pending.append(path)
-            elif (
-                is_file
-                and path.suffix.lower() in TABULAR_SUFFIXES
-                and not entry.name.startswith((".", "~$"))
-            ):
+            elif is_file and exported:
                 yield path
+            elif exported and entry.is_symlink():  # (neither a file nor a folder: dangling)
+                notes.append(f"文件 {display_path(path)} 是指向不存在的文件的链接，没有读取")
 
 
 def _keep_inputs(paths: list[Path], protected: Mapping[Path, str], notes: list[str]) -> list[Path]:
