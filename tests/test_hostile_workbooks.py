@@ -648,3 +648,90 @@ def test_chartsheets_are_not_tables(tmp_path: Path) -> None:
     path = tmp_path / "门户.xlsx"
     path.write_bytes(zip_bytes(parts, zipfile.ZIP_STORED))
     assert [s.name for s in read_grid(SourceFile(path, "门户.xlsx")).sheets] == ["文章"]
+
+
+# --- how many sheets, how much markup ------------------------------------------------------
+
+
+def many_sheets(count: int, junk: str = "") -> bytes:
+    """An .xlsx of ``count`` sheets that all point at one part (each read again)."""
+    parts = xlsx_parts(sheet_data())
+    listed = "".join(f'<sheet name="S{i}" sheetId="{i}" r:id="rId1"/>' for i in range(1, count + 1))
+    parts["xl/workbook.xml"] = re.sub(
+        rb"<sheets>.*</sheets>", f"<sheets>{listed}</sheets>".encode(), parts["xl/workbook.xml"]
+    )
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b"<sheetData>", junk.encode() + b"<sheetData>"
+    )
+    return zip_bytes(parts)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "what"),
+    [
+        ("门户.xlsx", many_sheets(4), "工作表"),
+        ("门户.xml", spreadsheetml().encode(), "工作表"),
+        ("门户.html", (html_table() * 4).encode(), "表格"),
+    ],
+)
+def test_a_file_of_more_sheets_than_any_export_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: bytes, what: str
+) -> None:
+    """Issue 9 attack: 2,000 one-row sheets or tables took 25 s; 10,000 sheets pointing at
+    one part, 110 s."""
+    if name.endswith(".xml"):  # (four worksheets)
+        body = content.decode()
+        start, end = body.index("<Worksheet"), body.index("</Worksheet>") + len("</Worksheet>")
+        content = (body[:start] + body[start:end] * 4 + body[end:]).encode()
+    monkeypatch.setattr(ingest_limits, "MAX_SHEETS", 3)
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        read_grid(SourceFile(path, name))
+    assert f"文件 {name} 中的{what}多于 3 个（一个文件的上限）；" in str(caught.value)
+    monkeypatch.setattr(ingest_limits, "MAX_SHEETS", 4)
+    assert len(read_grid(SourceFile(path, name)).sheets) == 4
+
+
+def test_an_old_xls_of_more_sheets_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    fixture = Path(__file__).resolve().parent / "fixtures" / "formats"
+    path = fixture / "云上孝感.xls"
+    monkeypatch.setattr(ingest_limits, "MAX_SHEETS", 0)
+    with pytest.raises(InputError) as caught:
+        read_grid(SourceFile(path, path.name))
+    assert "中的工作表多于 0 个（一个文件的上限）" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("门户.xlsx", many_sheets(3, "<x/>" * 300)),  # (the part read three times)
+        ("门户.html", (html_table() + "<x/>" * 1000).encode()),
+        ("门户.xml", spreadsheetml().replace("<Table>", "<Table>" + "<x/>" * 1000).encode()),
+    ],
+)
+def test_markup_beyond_any_export_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: bytes
+) -> None:
+    """Issue 9 attack: 64 MB of ``<x/>`` outside the rows took 25 s, and 1,000 sheets each
+    reading that part again would take ten minutes: the tags are a budget too."""
+    monkeypatch.setattr(ingest_limits, "MAX_TAGS", 1000)
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        read_grid(SourceFile(path, name))
+    assert "中的标记（<…>）超过 1,000 个（一个文件的上限；正常的表格每个单元格几个）" in str(
+        caught.value
+    )
+
+
+def test_tables_without_a_header_are_one_note(tmp_path: Path) -> None:
+    """Issue 9 attack: a page of 5,000 layout tables printed 5,000 notes."""
+    page = html_table().replace("<table>", "<table><tr><td>导航</td></tr></table>" * 3 + "<table>")
+    result = read(tmp_path, "门户.html", page.encode())
+    assert result.totals.unique_items == 3
+    (note,) = [w for w in result.warnings if "没有标题列" in w]
+    assert note.replace(str(tmp_path) + "/", "") == (
+        "文件 门户.html 中有 3 个工作表（表格）没有标题列和发布时间列，已跳过：表格1、表格2、表格3"
+    )

@@ -148,11 +148,15 @@ def _tables(
     usable = [(s, i) for s, i in found if i is not None]
     if not usable:
         raise header_error(sheets[0], display, a)
-    notes = [
-        f"文件 {display} 的工作表「{s.name}」中没有标题列和发布时间列，已跳过"
-        for s, i in found
-        if i is None and s.records
-    ]
+    skipped = [str(s.name) for s, i in found if i is None and s.records]
+    notes = []
+    if len(skipped) == 1:
+        notes.append(f"文件 {display} 的工作表「{skipped[0]}」中没有标题列和发布时间列，已跳过")
+    elif skipped:  # (a page of layout tables: one note, not one a table)
+        notes.append(
+            f"文件 {display} 中有 {len(skipped)} 个工作表（表格）没有标题列和发布时间列，已跳过："
+            + listing(skipped)
+        )
     for sheet, header in usable:
         table = to_table(grid, sheet, header)
         mapping = map_columns(table, a)

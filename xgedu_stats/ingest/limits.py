@@ -36,6 +36,16 @@ MAX_PART_BYTES = 512 * MiB
 MAX_COMPRESSION_RATIO = 100
 RATIO_FROM_BYTES = 1 * MiB
 
+#: Worksheets (or a page's tables) one file may hold: an export has one to a dozen, and
+#: each costs a few milliseconds however small (2,000 took 25 s; 10,000 sheets all pointing
+#: at one part, 110 s).
+MAX_SHEETS = 1000
+
+#: Markup one file may hold, counted as its '<' (every part an .xlsx reads, each time it is
+#: read; a page's text): eight a cell, as many as a full workbook of MAX_CELLS needs. Tags
+#: that are not cells cost a parser callback each: 64 MB of '<x/>' took 25 s.
+MAX_TAGS = 8 * MAX_CELLS
+
 #: HTML's own limits on a cell's colspan and rowspan (larger values count as these).
 MAX_COLSPAN = 1000
 MAX_ROWSPAN = 65534
@@ -81,11 +91,27 @@ def too_many_columns(where: str) -> LimitHit:
     )
 
 
+def check_sheets(count: int, what: str = "工作表") -> None:
+    """A file holds at most ``MAX_SHEETS`` sheets (or tables): checked before any is read."""
+    if count > MAX_SHEETS:
+        raise LimitHit(f"中的{what}多于 {MAX_SHEETS:,} 个（一个文件的上限）", AS_CSV)
+
+
 class Budget:
-    """Cells a file may still make (``MAX_CELLS`` in all), spent as a reader makes them."""
+    """Cells a file may still make (``MAX_CELLS`` in all), spent as a reader makes them;
+    and tags it may still hold (``MAX_TAGS``), spent as a reader meets them."""
 
     def __init__(self) -> None:
         self.left = MAX_CELLS
+        self.tags_left = MAX_TAGS
+
+    def spend_tags(self, tags: int) -> None:
+        self.tags_left -= tags
+        if self.tags_left < 0:
+            raise LimitHit(
+                f"中的标记（<…>）超过 {MAX_TAGS:,} 个（一个文件的上限；正常的表格每个单元格几个）",
+                AS_CSV,
+            )
 
     def spend(self, cells: int) -> None:
         self.left -= cells

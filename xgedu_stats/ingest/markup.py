@@ -24,6 +24,7 @@ from xgedu_stats.ingest.limits import (
     LimitHit,
     Reading,
     Unreadable,
+    check_sheets,
     shown,
     too_many_columns,
     too_many_rows,
@@ -212,6 +213,7 @@ def read_html(text: str, display: str) -> list[Sheet]:
     reading = Reading(display, "是网页（HTML）格式，但无法读取", "请重新导出该文件")
     reading.open = True
     with reading:
+        budget.spend_tags(text.count("<"))
         parser = _Tables(budget)
         parser.feed(text)
         parser.close()
@@ -219,6 +221,8 @@ def read_html(text: str, display: str) -> list[Sheet]:
     if not tables:
         raise InputError(f"文件 {display} 是网页（HTML）格式，但其中没有表格")
     named = len(tables) > 1
+    with reading:
+        check_sheets(len(tables), "表格")
     sheets = []
     for i, table in enumerate(tables, start=1):
         name = f"表格{i}" if named else None
@@ -289,6 +293,7 @@ class _Workbook2003:
                 raise too_many_rows(number if given is None else given.strip())
             self.number, self.cells, self.problem, self.column = number, [], None, 0
         elif tag == _WORKSHEET:
+            check_sheets(len(self.sheets) + 1)
             name = attrs.get(_NAME)
             self.reading.sheet = name
             self.rows, self.number = SheetRows(name, self.budget), 0
@@ -345,6 +350,7 @@ def read_spreadsheetml(text: str, display: str) -> list[Sheet]:
     parser.EndElementHandler = book.end
     parser.CharacterDataHandler = book.text
     with reading:
+        book.budget.spend_tags(text.count("<"))
         try:
             for at in range(0, len(text), _CHUNK):
                 parser.Parse(text[at : at + _CHUNK], False)

@@ -24,6 +24,7 @@ from xgedu_stats.ingest.limits import (
     LimitHit,
     Reading,
     Unreadable,
+    check_sheets,
 )
 from xgedu_stats.ingest.text import REASON_NUL, Bad, Record
 
@@ -146,6 +147,7 @@ def read_xls(data: bytes, display: str) -> list[Sheet]:
         # ragged_rows: a row is as long as its last cell, not padded to the widest row
         book = xlrd.open_workbook(file_contents=data, ragged_rows=True, on_demand=True)
         names = book.sheet_names()
+        check_sheets(len(names))
     reading.open = True
     sheets = []
     for index, name in enumerate(names):

@@ -32,6 +32,7 @@ from xgedu_stats.ingest.limits import (
     MiB,
     Reading,
     Unreadable,
+    check_sheets,
     excel_column,
     shown,
     too_many_columns,
@@ -125,6 +126,7 @@ class _Book:
             self.sheets.append((name, target))
         if not self.sheets:
             raise Unreadable("其中没有工作表")
+        check_sheets(len(self.sheets))
         strings = rel_types.get(f"{DOC_RELS}/sharedStrings", [])
         self.strings = _shared_strings(self, strings[0]) if strings and strings[0] in names else []
         styles = rel_types.get(f"{DOC_RELS}/styles", [])
@@ -161,6 +163,7 @@ class _Book:
         with self.archive.open(info) as part:
             while chunk := part.read(CHUNK):
                 seen += len(chunk)  # (a zip's stated sizes can lie: count what comes out)
+                self.budget.spend_tags(chunk.count(b"<"))
                 if seen > info.file_size:  # (so the checks above hold for what is read)
                     raise Unreadable(f"{name} 解压后比 zip 中记载的 {info.file_size:,} 字节长")
                 parser.Parse(chunk, False)
