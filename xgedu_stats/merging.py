@@ -154,15 +154,30 @@ def refine(
         masks=masks.tolist(),
     )
     if result.crowded_days:
-        shown = "、".join(str(np.datetime64(d, "D")) for d in result.crowded_days[:5])
-        more = f" 等 {len(result.crowded_days)} 天" if len(result.crowded_days) > 5 else ""
         warnings.append(
-            f"{shown}{more} 发布的标题中相似的太多（一天要比较的配对超过 "
-            f"{fuzzy.DAY_PAIRS_LIMIT:,} 对），这些天没有做相似比较；标题相同的副本照常合并"
+            f"{_days(result.crowded_days)} 发布的标题中相似的太多（一天要比较的配对超过 "
+            f"{fuzzy.DAY_PAIRS_LIMIT:,} 对，或相似的配对超过 {fuzzy.DAY_CANDIDATES_LIMIT:,} 对），"
+            "这些天没有做相似比较；标题相同的副本照常合并"
+        )
+    if result.over_total_days:
+        warnings.append(
+            f"{_days(result.over_total_days)} 发布的标题中相似的最多，而全部要比较的配对超过 "
+            f"{fuzzy.TOTAL_PAIRS_LIMIT:,} 对（或相似的配对超过 {fuzzy.TOTAL_CANDIDATES_LIMIT:,} 对），"
+            "这些天没有做相似比较；标题相同的副本照常合并"
         )
     finals, groups = np.unique(result.group[exact - 1], return_inverse=True)
     final = number(groups.astype(np.int64), len(finals), rows)
     return Merged(exact, final, result.pairs, tuple(warnings), decided)
+
+
+def _days(days: Sequence[int]) -> str:
+    """Days (since 1970) as dates, the first five and how many in all.
+
+    >>> _days([17532, 17533])
+    '2018-01-01、2018-01-02'
+    """
+    shown = "、".join(str(np.datetime64(d, "D")) for d in days[:5])
+    return shown + (f" 等 {len(days)} 天" if len(days) > 5 else "")
 
 
 def _decided_pairs(
