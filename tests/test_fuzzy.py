@@ -478,7 +478,8 @@ def test_a_crowded_day_is_one_warning(tmp_path: Path, monkeypatch: pytest.Monkey
     result = run_rows(tmp_path, rows, fuzzy=True)
     assert result.totals.unique_items == 5
     assert (
-        "2018-03-05 发布的标题中相似的太多（一天要比较的配对超过 2 对），这些天没有做相似比较；"
+        "2018-03-05 发布的标题中相似的太多（一天要比较的配对超过 2 对，或相似的配对超过 20,000 对），"
+        "这些天没有做相似比较；"
         "标题相同的副本照常合并"
     ) in result.warnings
 

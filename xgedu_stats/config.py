@@ -319,6 +319,8 @@ def read_small_file(
         raise ConfigError(f"找不到{what}：{path}{setting}") from None
     except OSError as exc:
         raise ConfigError(f"无法读取{what} {path}：{os_reason(exc)}") from None
+    except ValueError:  # a NUL in the name (library callers; the config refuses it first)
+        raise ConfigError(f"{what}的文件名中有空字符（\\u0000）：{path}{setting}") from None
     if len(raw) > limit:
         size = f"{limit // 1024 // 1024} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
         raise ConfigError(f"{what} {path} 超过 {size}（{limit_name}），{too_big}")
@@ -393,7 +395,10 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
             raise ld.fail("dedupe.fuzzy_threshold", "应为 50 到 100 之间的数")
         dedupe = replace(dedupe, fuzzy_threshold=float(t))
     if "decisions" in dedupe_doc:
-        name = Path(ld.string(dedupe_doc["decisions"], "dedupe.decisions"))
+        text = ld.string(dedupe_doc["decisions"], "dedupe.decisions")
+        if "\0" in text:  # no file system has such a name; os.stat would raise ValueError
+            raise ld.fail("dedupe.decisions", "文件名中不能有空字符（\\u0000）")
+        name = Path(text)
         dedupe = replace(dedupe, decisions=name if name.is_absolute() else ld.path.parent / name)
     ordered = [platforms[k] for k in dedupe.priority if k in platforms]
     ordered += [p for k, p in platforms.items() if k not in dedupe.priority]

@@ -19,6 +19,7 @@ import pandas as pd
 
 from xgedu_stats.config import Platform, read_small_file
 from xgedu_stats.errors import ConfigError
+from xgedu_stats.ingest.text import csv_fields_up_to
 from xgedu_stats.markers import marked_as
 
 COLUMNS = ["平台1", "链接1", "标题1", "日期1", "平台2", "链接2", "标题2", "日期2", "相似度", "判断"]
@@ -54,6 +55,25 @@ class Decision:
 
 #: A decisions file larger than this is not one (a year's doubtful pairs make a few hundred KB).
 MAX_DECISIONS_BYTES = 64 * 1024 * 1024
+#: Nor one with more lines than this (a year's doubtful pairs are a few thousand).
+MAX_DECISIONS_LINES = 100_000
+#: What ``--write-decisions`` puts before a cell a spreadsheet would run as a formula
+#: (render/csv.py ``safe_cell``), taken off again when the file is read back.
+_QUOTE = "'"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unquoted(cell: str | None) -> str:
+    """A cell as it was before ``--write-decisions`` neutralised it, without the spaces
+    around it: ``'-abc`` is ``-abc`` again, ``''=x`` is ``'=x``.
+
+    >>> _unquoted("'=HYPERLINK(1)"), _unquoted("'abc"), _unquoted(" -a ")
+    ('=HYPERLINK(1)', "'abc", '-a')
+    """
+    cell = cell or ""
+    if cell.startswith(_QUOTE) and cell.lstrip(_QUOTE).startswith(_FORMULA_START):
+        cell = cell[1:]
+    return cell.strip()
 
 
 def load(path: Path) -> list[Decision]:
@@ -80,14 +100,27 @@ def load(path: Path) -> list[Decision]:
     skipped = 0
     if marked_as(first) is not None:  # the marker line --write-decisions starts the file with
         text, skipped = rest, 1
+    with csv_fields_up_to(len(text)):  # a field may be as long as the file (< 64 MiB)
+        return _parse(path, text, skipped)
+
+
+def _parse(path: Path, text: str, skipped: int) -> list[Decision]:
+    """The decisions in the text of a decisions file, each once (the first line that
+    says it), in the order of the file."""
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("平台1", "平台2", "判断") if c not in (reader.fieldnames or [])]
     if missing:
         raise ConfigError(
             f"人工判定文件 {path} 缺少列：{'、'.join(missing)}；列应为：{','.join(COLUMNS)}"
         )
-    out = []
-    for number, row in enumerate(reader, start=2 + skipped):
+    out: dict[tuple[Identity, Identity, str], Decision] = {}
+    for count, row in enumerate(reader, start=1):
+        if count > MAX_DECISIONS_LINES:
+            raise ConfigError(
+                f"人工判定文件 {path} 超过 {MAX_DECISIONS_LINES:,} 行（MAX_DECISIONS_LINES），"
+                "不像是人工判定文件；请检查配置 [dedupe] decisions"
+            )
+        number = count + 1 + skipped
         raw = (row.get("判断") or "").strip().lower()
         if not raw:
             continue
@@ -96,17 +129,18 @@ def load(path: Path) -> list[Decision]:
             raise ConfigError(
                 f"人工判定文件 {path} 第 {number} 行：判断「{raw}」应为 same/different（或 相同/不同）"
             )
-        sides = [
+        left, right = (
             Identity(
-                (row.get(f"平台{i}") or "").strip(),
-                (row.get(f"链接{i}") or "").strip(),
-                (row.get(f"标题{i}") or "").strip(),
-                (row.get(f"日期{i}") or "").strip(),
+                _unquoted(row.get(f"平台{i}")),
+                _unquoted(row.get(f"链接{i}")),
+                _unquoted(row.get(f"标题{i}")),
+                _unquoted(row.get(f"日期{i}")),
             )
             for i in (1, 2)
-        ]
-        out.append(Decision(number, sides[0], sides[1], verdict))
-    return out
+        )
+        # The same line many times over is one decision: applying it once is enough.
+        out.setdefault((left, right, verdict), Decision(number, left, right, verdict))
+    return list(out.values())
 
 
 def resolve_platforms(
@@ -154,44 +188,66 @@ def locate(
     else platform, title (compared as title keys) and date. One pass over the rows for
     all decisions, whatever their number.
 
+    Each way of naming rows is looked up once, and decisions that name rows the same way
+    share one array (the same object): a link shared by thousands of rows and named by
+    thousands of decisions costs its rows once, not once per decision.
+
     ``rows`` needs a 0…n-1 index and ``platform``, ``url``, ``title_key`` and ``date``.
     """
     from xgedu_stats.normalize import parse_dates, title_keys
 
-    sides = pd.DataFrame(
-        [
-            (n, side, who.platform, who.url, who.title, who.date)
-            for n, d in enumerate(decisions)
-            for side, who in enumerate((d.left, d.right))
-        ],
-        columns=["decision", "side", "platform", "url", "title", "date"],
-    ).astype({"platform": "str", "url": "str", "title": "str", "date": "str"})
-    found: dict[tuple[int, int], list[int]] = {}
-    if len(sides):
-        linked = sides[sides["url"] != ""]
-        if len(linked):
-            near = rows.index[rows["url"].isin(set(linked["url"]))]
-            hits = linked.merge(
-                rows.loc[near, ["platform", "url"]].rename_axis("row").reset_index(),
-                on=["platform", "url"],
+    # Each side as the key it is looked up by: (platform, link) or (platform, "", title, date).
+    names: dict[tuple[str, ...], int] = {}
+    sides = [
+        tuple(
+            names.setdefault(
+                (who.platform, who.url) if who.url else (who.platform, "", who.title, who.date),
+                len(names),
             )
-            for key, part in hits.groupby(["decision", "side"]):
-                found[key] = part["row"].tolist()
-        titled = sides[sides["url"] == ""].copy()
-        if len(titled):
-            titled["title_key"] = title_keys(titled["title"], site_names).to_numpy()
-            titled["date"] = parse_dates(titled["date"]).to_numpy()
-            near = rows.index[rows["title_key"].isin(set(titled["title_key"]))]
-            hits = titled.merge(
-                rows.loc[near, ["platform", "title_key", "date"]].rename_axis("row").reset_index(),
-                on=["platform", "title_key", "date"],
-            )
-            for key, part in hits.groupby(["decision", "side"]):
-                found[key] = part["row"].tolist()
-    return [
-        (
-            np.array(sorted(found.get((n, 0), [])), dtype=np.int64),
-            np.array(sorted(found.get((n, 1), [])), dtype=np.int64),
+            for who in (d.left, d.right)
         )
-        for n in range(len(decisions))
+        for d in decisions
     ]
+    found: dict[int, np.ndarray] = {}
+    linked = [(n, k[0], k[1]) for k, n in names.items() if k[1]]
+    if linked:
+        wanted = pd.DataFrame(linked, columns=["name", "platform", "url"]).astype(
+            {"platform": "str", "url": "str"}
+        )
+        near = rows.index[rows["url"].isin(set(wanted["url"]))]
+        hits = wanted.merge(
+            rows.loc[near, ["platform", "url"]].rename_axis("row").reset_index(),
+            on=["platform", "url"],
+        )
+        found |= _rows_by_name(hits)
+    titled = [(n, k[0], k[2], k[3]) for k, n in names.items() if not k[1]]
+    if titled:
+        wanted = pd.DataFrame(titled, columns=["name", "platform", "title", "date"]).astype(
+            {"platform": "str", "title": "str", "date": "str"}
+        )
+        wanted["title_key"] = title_keys(wanted["title"], site_names).to_numpy()
+        wanted["date"] = parse_dates(wanted["date"]).to_numpy()
+        # titles written differently may have one key: each key is looked up once
+        on = ["platform", "title_key", "date"]
+        first = wanted.groupby(on, dropna=False, sort=False)["name"].transform("first")
+        lookup = wanted.loc[first == wanted["name"], ["name", *on]]
+        near = rows.index[rows["title_key"].isin(set(lookup["title_key"]))]
+        hits = lookup.merge(rows.loc[near, on].rename_axis("row").reset_index(), on=on)
+        by_first = _rows_by_name(hits)
+        for name, head in zip(wanted["name"], first, strict=True):
+            if int(head) in by_first:
+                found[int(name)] = by_first[int(head)]
+    none = np.zeros(0, dtype=np.int64)
+    return [(found.get(left, none), found.get(right, none)) for left, right in sides]
+
+
+def _rows_by_name(hits: pd.DataFrame) -> dict[int, np.ndarray]:
+    """The sorted rows found for each name (``name`` and ``row`` columns of ``hits``)."""
+    hits = hits.sort_values(["name", "row"], kind="stable")
+    name = hits["name"].to_numpy(dtype=np.int64)
+    row = hits["row"].to_numpy(dtype=np.int64)
+    if not len(name):
+        return {}
+    starts = np.flatnonzero(np.r_[True, name[1:] != name[:-1]])
+    parts = np.split(row, starts[1:])
+    return {int(name[s]): part for s, part in zip(starts, parts, strict=True)}

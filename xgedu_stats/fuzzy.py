@@ -120,16 +120,49 @@ PAIRS_AT_ONCE = 1_000_000
 #: score: other numbers, a platform in common) is not compared, with a note: such a day
 #: is generated, not published (a real one has a few hundred pairs at most).
 DAY_PAIRS_LIMIT = 2_000_000
+#: Pairs to score over all days: past it, the days with the most pairs are not compared
+#: (with the same note) until the rest are under it. A real year has some 100,000;
+#: scoring takes about a second per million pairs on two cores, and the similar ones
+#: found are kept in 12 bytes each until the limits below are applied.
+TOTAL_PAIRS_LIMIT = 5_000_000
+#: Similar pairs (scoring at least the lower bound) a day may give: each then costs the
+#: rules (``allowed``, some microseconds in Python) and the grouping. A real day has a
+#: few dozen; a day with more is not compared, with the note.
+DAY_CANDIDATES_LIMIT = 20_000
+#: Similar pairs over all days: past it, the days with the most are not compared.
+TOTAL_CANDIDATES_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
 class Candidates:
-    """Pairs of items (a < b, score), and the days too crowded to compare."""
+    """Pairs of items (a < b, score), the days too crowded to compare (over a limit of
+    their own) and the days left out to keep the whole run under the total limits."""
 
     a: np.ndarray
     b: np.ndarray
     score: np.ndarray
     crowded_days: tuple[int, ...] = ()
+    over_total_days: tuple[int, ...] = ()
+
+
+def _over(per_day: np.ndarray, day_limit: float, total_limit: float) -> tuple[set[int], set[int]]:
+    """The days (offsets into ``per_day``) over ``day_limit``, and then the most crowded
+    of the others (ties: the earlier day first) left out until the rest total at most
+    ``total_limit``.
+
+    >>> _over(np.array([5, 1, 3, 3, 9]), 8, 6)
+    ({4}, {0, 2})
+    """
+    crowded = {int(d) for d in np.flatnonzero(per_day > day_limit)}
+    kept = per_day.copy()
+    kept[list(crowded)] = 0
+    excess = float(kept.sum()) - total_limit
+    left_out: set[int] = set()
+    if excess > 0:
+        by_size = np.lexsort((np.arange(len(kept)), -kept))
+        dropped = np.cumsum(kept[by_size])
+        left_out = {int(d) for d in by_size[: int(np.searchsorted(dropped, excess)) + 1]}
+    return crowded, left_out
 
 
 def candidate_arrays(
@@ -166,11 +199,14 @@ def candidate_arrays(
     placed = place[order]
     counts = np.searchsorted(placed, placed + window_days, side="right") - np.arange(n) - 1
     day_of = days[order]
-    per_day = np.bincount(day_of - first, weights=counts)
-    crowded = np.flatnonzero(per_day > DAY_PAIRS_LIMIT) + first
-    if len(crowded):
-        counts[np.isin(day_of, crowded)] = 0
+    crowded, left_out = _over(
+        np.bincount(day_of - first, weights=counts), DAY_PAIRS_LIMIT, TOTAL_PAIRS_LIMIT
+    )
+    skipped = np.array(sorted(crowded | left_out), dtype=np.int64) + first
+    if len(skipped):
+        counts[np.isin(day_of, skipped)] = 0
     texts = np.array(keys, dtype=object)
+    # (int32 positions: at most TOTAL_PAIRS_LIMIT pairs are kept, 12 bytes each)
     found_a, found_b, found_s = [], [], []
     ends = np.cumsum(counts)
     start = 0
@@ -195,19 +231,31 @@ def candidate_arrays(
                 dtype=np.float32,
             )
             keep = scores >= cutoff
-            found_a.append(np.minimum(a, b)[keep])
-            found_b.append(np.maximum(a, b)[keep])
+            found_a.append(np.minimum(a, b)[keep].astype(np.int32))
+            found_b.append(np.maximum(a, b)[keep].astype(np.int32))
             found_s.append(scores[keep])
         start = stop
-    if not found_a:
-        return Candidates(
-            empty, empty, np.zeros(0, dtype=np.float32), tuple(int(d) for d in crowded)
-        )
+    a = np.concatenate(found_a) if found_a else empty.astype(np.int32)
+    del found_a
+    b = np.concatenate(found_b) if found_b else empty.astype(np.int32)
+    del found_b
+    score = np.concatenate(found_s) if found_s else np.zeros(0, dtype=np.float32)
+    del found_s
+    # Each similar pair costs Python work later: days with too many are not compared either.
+    offset = (days - first).astype(np.int32)
+    pair_day = np.minimum(offset[a], offset[b])
+    more_crowded, more_left_out = _over(
+        np.bincount(pair_day, minlength=span), DAY_CANDIDATES_LIMIT, TOTAL_CANDIDATES_LIMIT
+    )
+    if more_crowded or more_left_out:
+        keep = ~np.isin(pair_day, list(more_crowded | more_left_out))
+        a, b, score = a[keep], b[keep], score[keep]
     return Candidates(
-        np.concatenate(found_a),
-        np.concatenate(found_b),
-        np.concatenate(found_s),
-        tuple(int(d) for d in crowded),
+        a.astype(np.int64),
+        b.astype(np.int64),
+        score,
+        tuple(sorted(d + first for d in crowded | more_crowded)),
+        tuple(sorted(d + first for d in (left_out | more_left_out) - crowded - more_crowded)),
     )
 
 
@@ -256,7 +304,11 @@ class Merge:
     group: np.ndarray
     pairs: list[tuple[int, int, float, str]]  # a, b, score, status
     crowded_days: tuple[int, ...] = ()
-    """Days (since 1970) with too many candidate pairs to compare (``DAY_CANDIDATES_LIMIT``)."""
+    """Days (since 1970) with too many pairs to compare (``DAY_PAIRS_LIMIT``,
+    ``DAY_CANDIDATES_LIMIT``)."""
+    over_total_days: tuple[int, ...] = ()
+    """The most crowded days, not compared to keep under ``TOTAL_PAIRS_LIMIT`` and
+    ``TOTAL_CANDIDATES_LIMIT``."""
 
 
 MERGED, DOUBTFUL, BELOW, REFUSED = "merged", "doubtful", "below", "refused"
@@ -281,7 +333,7 @@ def merge(
     ``masks``: the platforms each item has a copy on (bit ``i`` for platform ``i``); a
     similar pair only joins items with no platform in common.
     """
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
     n = len(keys)
     different = [(a, b) for a, b in different]
@@ -289,6 +341,7 @@ def merge(
     comparable_keys = [comparable(k) for k in keys]
     lower = max(0.0, threshold - DOUBT_MARGIN)
     crowded: tuple[int, ...] = ()
+    over_total: tuple[int, ...] = ()
     if fuzzy and n:
         # Different numbers never merge, nor two items of one platform: those pairs are
         # dropped as they are scored, before any per-pair work.
@@ -299,6 +352,7 @@ def merge(
         )
         a, b, score = found_arrays.a, found_arrays.b, found_arrays.score
         crowded = found_arrays.crowded_days
+        over_total = found_arrays.over_total_days
         order = np.lexsort((b, a, -score))
         found = [
             Candidate(int(x), int(y), float(z))
@@ -321,23 +375,31 @@ def merge(
         if trial.union(c.a, c.b):
             edges.append(c)
 
-    # A group is doubtful when two of its members are less alike than the lower bound.
-    members: dict[int, list[int]] = {}
+    # A group is doubtful when two of its members are less alike than the lower bound, one
+    # of them joined by similarity: two members joined only by a clerk's decisions are
+    # not compared (a chain of thousands of `same` lines made this quadratic). A group
+    # has fewer similar edges than platforms (they never join two items of one platform),
+    # so this is at most 2 x 59 rows of scores per group, computed in C++.
+    ends: dict[int, set[int]] = {}
     for c in edges:
-        for x in (c.a, c.b):
-            members.setdefault(trial.find(x), [])
+        ends.setdefault(trial.find(c.a), set()).update((c.a, c.b))
+    members: dict[int, list[int]] = {root: [] for root in ends}
     for x in range(n):
         root = trial.find(x)
         if root in members:
             members[root].append(x)
     doubtful_roots = set()
     for root, group in members.items():
-        if len(group) > 2 and any(
-            fuzz.ratio(comparable_keys[x], comparable_keys[y]) < lower
-            for i, x in enumerate(group)
-            for y in group[i + 1 :]
-        ):
-            doubtful_roots.add(root)
+        if len(group) <= 2:
+            continue
+        group_keys = [comparable_keys[x] for x in group]
+        for x in sorted(ends[root]):
+            scores = process.cdist(
+                [comparable_keys[x]], group_keys, scorer=fuzz.ratio, workers=-1, dtype=np.float32
+            )
+            if (scores < lower).any():
+                doubtful_roots.add(root)
+                break
 
     final = _Groups(n, different, masks)
     for a, b in same:
@@ -361,4 +423,4 @@ def merge(
         ):
             pairs.append((c.a, c.b, c.score, BELOW))
     group = np.array([final.find(x) for x in range(n)], dtype=np.int64)
-    return Merge(group, pairs, crowded)
+    return Merge(group, pairs, crowded, over_total)

@@ -433,16 +433,50 @@ def _first_appearance(groups: np.ndarray) -> np.ndarray:
     return rank[inverse]
 
 
-def identify(rows: Rows, window_days: int, apart: Sequence[tuple[int, int]] = ()) -> Identity:
-    """Publications and items of ``rows``; ``apart`` holds pairs of *rows* a clerk said
-    are different (their publications are then never one item)."""
+def distinct(rows: np.ndarray, of: np.ndarray, seen: dict[int, np.ndarray]) -> np.ndarray:
+    """The distinct values ``of[rows]``, computed once per array object (``seen``, by
+    ``id``): ``decisions.locate`` gives decisions that name the same rows one array."""
+    key = id(rows)
+    if key not in seen:
+        seen[key] = np.unique(of[rows])
+    return seen[key]
+
+
+def apart_pairs(
+    apart: Sequence[tuple[np.ndarray, np.ndarray]], of: np.ndarray
+) -> list[tuple[int, int]]:
+    """The distinct pairs (a < b) of values ``of[row]`` held apart: every left row's
+    against every right row's, for each (left rows, right rows) in ``apart``.
+
+    Works on the distinct values, not the rows: a link shared by thousands of rows is
+    one publication, and one line of a decisions file naming two such links is one pair.
+
+    >>> apart_pairs([(np.array([0, 1]), np.array([2, 3]))], np.array([5, 5, 7, 7]))
+    [(5, 7)]
+    """
+    seen: dict[int, np.ndarray] = {}
+    pairs: set[tuple[int, int]] = set()
+    for left, right in apart:
+        for a in distinct(left, of, seen).tolist():
+            for b in distinct(right, of, seen).tolist():
+                if a != b:
+                    pairs.add((min(a, b), max(a, b)))
+    return sorted(pairs)
+
+
+def identify(
+    rows: Rows, window_days: int, apart: Sequence[tuple[np.ndarray, np.ndarray]] = ()
+) -> Identity:
+    """Publications and items of ``rows``; ``apart`` holds (left rows, right rows) a
+    clerk said are different: no left row's publication is ever one item with a right
+    row's."""
     pub, first, unplaced = publications(rows)
     if len(pub) == 0:
         return Identity(pub, first, pub)
     tie = (
         rows.file[first] * (int(rows.line.max()) + 1) + rows.line[first]
     )  # (a file is one platform's)
-    held = [(int(pub[a]), int(pub[b])) for a, b in apart if pub[a] != pub[b]]
+    held = apart_pairs(apart, pub)
     matched = match(rows.platform[first], rows.key[first], rows.day[first], tie, window_days, held)
     return Identity(
         pub,

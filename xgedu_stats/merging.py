@@ -17,7 +17,7 @@ from xgedu_stats import fuzzy
 from xgedu_stats.config import DedupeSettings
 from xgedu_stats.decisions import Decision
 from xgedu_stats.dedupe import first_copies, platform_masks
-from xgedu_stats.identity import Identity, Rows
+from xgedu_stats.identity import Identity, Rows, apart_pairs, distinct
 
 STATUS_LABELS = {
     "exact": "标题归一后相同",
@@ -109,35 +109,34 @@ def refine(
         warnings.append(
             f"人工判定文件中有 {len(missing)} 行所指的信息不在本次读入的数据中，已忽略（第 {shown}）"
         )
-    same: list[tuple[int, int]] = []
-    apart: list[tuple[int, int]] = []
+    # Decisions work on the distinct items (and publications) their rows belong to, each
+    # array of rows once: a link shared by thousands of rows costs its rows once.
+    same: set[tuple[int, int]] = set()
+    apart: list[tuple[np.ndarray, np.ndarray]] = []
     inseparable: list[int] = []
+    items_of, pubs_of = {}, {}
     for d, (left, right) in zip(decisions, located, strict=True):
         if not (len(left) and len(right)):
             continue
         if d.verdict == "same":
-            same += [(int(exact[left[0]]) - 1, int(exact[r]) - 1) for r in (*left[1:], *right)]
+            joined = np.union1d(distinct(left, exact, items_of), distinct(right, exact, items_of))
+            same.update((int(joined[0]) - 1, int(x) - 1) for x in joined[1:])
         else:
-            pubs_left = set(identity.publication[left].tolist())
-            pubs_right = set(identity.publication[right].tolist())
-            if pubs_left & pubs_right:
+            pubs = distinct(left, identity.publication, pubs_of)
+            if np.isin(pubs, distinct(right, identity.publication, pubs_of)).any():
                 inseparable.append(d.line)
-            apart += [
-                (int(exact[a]) - 1, int(exact[b]) - 1)
-                for a in left
-                for b in right
-                if identity.publication[a] != identity.publication[b]
-            ]
+            apart.append((left, right))
     if inseparable:
         shown = "、".join(str(n) for n in inseparable[:10])
         warnings.append(
             f"人工判定文件第 {shown} 行判为不同的两行是同一平台上的同一篇"
             "（链接相同，或没有链接而标题和日期相同），无法分开"
         )
-    same = [(a, b) for a, b in same if a != b]
-    apart = sorted({(min(a, b), max(a, b)) for a, b in apart if a != b})
+    # (two rows of one publication are one item: that pair is the one left out)
+    held = apart_pairs(apart, exact - 1)
+    same_pairs = sorted(same)
     decided = _decided_pairs(counted, decisions, located)
-    if not settings.fuzzy and not same:
+    if not settings.fuzzy and not same_pairs:
         return Merged(exact, exact, [], tuple(warnings), decided)
 
     reps = first_copies(counted, exact)
@@ -149,21 +148,36 @@ def refine(
         days,
         settings.window_days,
         settings.fuzzy_threshold,
-        same=same,
-        different=apart,
+        same=same_pairs,
+        different=held,
         fuzzy=settings.fuzzy,
         masks=masks.tolist(),
     )
     if result.crowded_days:
-        shown = "、".join(str(np.datetime64(d, "D")) for d in result.crowded_days[:5])
-        more = f" 等 {len(result.crowded_days)} 天" if len(result.crowded_days) > 5 else ""
         warnings.append(
-            f"{shown}{more} 发布的标题中相似的太多（一天要比较的配对超过 "
-            f"{fuzzy.DAY_PAIRS_LIMIT:,} 对），这些天没有做相似比较；标题相同的副本照常合并"
+            f"{_days(result.crowded_days)} 发布的标题中相似的太多（一天要比较的配对超过 "
+            f"{fuzzy.DAY_PAIRS_LIMIT:,} 对，或相似的配对超过 {fuzzy.DAY_CANDIDATES_LIMIT:,} 对），"
+            "这些天没有做相似比较；标题相同的副本照常合并"
         )
-    distinct, groups = np.unique(result.group[exact - 1], return_inverse=True)
-    final = number(groups.astype(np.int64), len(distinct), rows)
+    if result.over_total_days:
+        warnings.append(
+            f"{_days(result.over_total_days)} 发布的标题中相似的最多，而全部要比较的配对超过 "
+            f"{fuzzy.TOTAL_PAIRS_LIMIT:,} 对（或相似的配对超过 {fuzzy.TOTAL_CANDIDATES_LIMIT:,} 对），"
+            "这些天没有做相似比较；标题相同的副本照常合并"
+        )
+    finals, groups = np.unique(result.group[exact - 1], return_inverse=True)
+    final = number(groups.astype(np.int64), len(finals), rows)
     return Merged(exact, final, result.pairs, tuple(warnings), decided)
+
+
+def _days(days: Sequence[int]) -> str:
+    """Days (since 1970) as dates, the first five and how many in all.
+
+    >>> _days([17532, 17533])
+    '2018-01-01、2018-01-02'
+    """
+    shown = "、".join(str(np.datetime64(d, "D")) for d in days[:5])
+    return shown + (f" 等 {len(days)} 天" if len(days) > 5 else "")
 
 
 def _decided_pairs(

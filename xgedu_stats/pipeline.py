@@ -127,13 +127,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     )
     counted = counted.assign(platform_rank=ranks)
     located = decisions.locate(counted, decided, settings.dedupe.site_names)
-    apart = [
-        (int(a), int(b))
-        for d, (left, right) in zip(decided, located, strict=True)
-        if d.verdict == "different"
-        for a in left
-        for b in right
-    ]
+    apart = [sides for d, sides in zip(decided, located, strict=True) if d.verdict == "different"]
     identity = identify(codes, settings.dedupe.window_days, apart)
     merged = refine(counted, codes, identity, decided, located, settings.dedupe)
     warnings += merged.warnings
