@@ -178,6 +178,24 @@ def test_a_missing_folder(tmp_path: Path) -> None:
     assert str(exc.value) == f"无法写入 {target}：文件夹 {tmp_path / 'nope'} 不存在"
 
 
+def test_a_missing_or_closed_folder_is_found_before_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9 attack: ``--duplicates 没有的文件夹/d.csv`` printed the whole report, then failed."""
+    from conftest import run_limited
+
+    mini = Path(__file__).resolve().parent / "fixtures" / "mini"
+    done = run_limited(["aggregate", str(mini), "--duplicates", "nope/d.csv"], tmp_path)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == "错误：无法写入 nope/d.csv：文件夹 nope 不存在\n"
+    monkeypatch.setattr(outputs.os, "access", lambda path, mode: Path(path) != tmp_path)
+    with pytest.raises(OutputError) as exc:  # (as root, permissions stop nothing: a stand-in)
+        check_outputs([("-o", tmp_path / "out.txt")], [mini], Settings())
+    assert str(exc.value) == (
+        f"无法写入 {tmp_path / 'out.txt'}：没有权限在文件夹 {tmp_path} 中写文件"
+    )
+
+
 def test_a_directory_as_the_output(tmp_path: Path) -> None:
     with pytest.raises(OutputError) as exc:
         write(tmp_path)

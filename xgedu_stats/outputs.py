@@ -147,6 +147,8 @@ def check_outputs(
                     f"{other_option} 和 {option} 是同一个文件 {display_path(path)}，"
                     "后写的会覆盖先写的；请给每个输出一个不同的文件名"
                 )
+    for _, path in given:
+        _check_folder(path)
     protected = protected_files(settings)
     for option, path in given:
         for kept, what in protected.items():
@@ -161,6 +163,21 @@ def check_outputs(
                 raise InputError(
                     f"输出文件 {display_path(path)}（{option}）是输入文件之一，不能覆盖；请换一个文件名"
                 )
+
+
+def _check_folder(path: Path) -> None:
+    """Before a run: the folder a new or replaced output goes into exists and takes new
+    files (else the report went to the terminal and the run failed only at the end)."""
+    shown = display_path(path)
+    how, target, _ = _plan(path, shown)
+    if how != "replace":
+        return
+    folder = target.parent
+    said = display_path(folder if path.is_symlink() else path.parent)  # (as the clerk wrote it)
+    if not folder.is_dir():
+        raise OutputError(f"无法写入 {shown}：文件夹 {said} 不存在")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"无法写入 {shown}：没有权限在文件夹 {said} 中写文件")
 
 
 def _is_device(path: Path) -> bool:
