@@ -735,3 +735,17 @@ def test_tables_without_a_header_are_one_note(tmp_path: Path) -> None:
     assert note.replace(str(tmp_path) + "/", "") == (
         "文件 门户.html 中有 3 个工作表（表格）没有标题列和发布时间列，已跳过：表格1、表格2、表格3"
     )
+
+
+def test_a_hidden_sheet_is_read_and_said(tmp_path: Path) -> None:
+    """A sheet the clerk cannot see in Excel still counts: the run says so."""
+    parts = xlsx_parts(sheet_data())
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b'r:id="rId1"', b'r:id="rId1" state="hidden"'
+    )
+    result = read(tmp_path, "门户.xlsx", zip_bytes(parts))
+    assert result.totals.unique_items == 3
+    assert any(
+        w.endswith("门户.xlsx 的工作表「文章」在 Excel 中是隐藏的；本工具照常读取隐藏的工作表")
+        for w in result.warnings
+    )

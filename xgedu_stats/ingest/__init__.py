@@ -309,7 +309,9 @@ def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:
             "不像是一个导出文件；请检查是否放错了文件，或按月份分开导出"
         )
     if data.startswith(b"PK\x03\x04"):
-        return Grid(source, "xlsx", None, None, tuple(read_xlsx(data, display)))
+        sheets = tuple(read_xlsx(data, display))
+        notes = tuple(note for sheet in sheets for note in sheet.notes)
+        return Grid(source, "xlsx", None, None, sheets, notes)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return Grid(source, "xls", None, None, tuple(read_xls(data, display)))
     if not data or data.isspace():  # (no copy, unlike strip)

@@ -76,7 +76,10 @@ def read_xlsx(data: bytes, display: str) -> list[Sheet]:
         with reading:
             rows = SheetRows(name, budget, gaps_blank=True)  # (as Excel shows them: empty)
             _read_sheet(book, part, rows)
-            sheets.append(rows.sheet())
+            hidden = (
+                f"文件 {display} 的工作表「{shown(name)}」在 Excel 中是隐藏的；本工具照常读取隐藏的工作表",
+            )
+            sheets.append(rows.sheet(hidden if name in book.hidden else ()))
     return sheets
 
 
@@ -115,6 +118,7 @@ class _Book:
         rels_name = posixpath.join(base, "_rels", posixpath.basename(workbook) + ".rels")
         by_id: dict[str, tuple[str, str]] = {}
         rel_types = _targets(self, rels_name, base, by_id)
+        self.hidden: set[str] = set()
         listed, self.epoch = _workbook(self, workbook)
         self.sheets: list[tuple[str, str]] = []
         for name, rel in listed:
@@ -210,7 +214,8 @@ def _targets(
 
 
 def _workbook(book: _Book, name: str) -> tuple[list[tuple[str, str]], datetime]:
-    """The sheets listed in the workbook (name, relationship id), and its date epoch."""
+    """The sheets listed in the workbook (name, relationship id), and its date epoch; the
+    names of hidden sheets go into ``book.hidden``."""
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH
 
     sheets: list[tuple[str, str]] = []
@@ -219,6 +224,8 @@ def _workbook(book: _Book, name: str) -> tuple[list[tuple[str, str]], datetime]:
     def start(tag: str, attrs: dict[str, str]) -> None:
         if tag == f"{MAIN} sheet":
             sheets.append((attrs.get("name", ""), attrs.get(f"{DOC_RELS} id", "")))
+            if attrs.get("state") in ("hidden", "veryHidden"):
+                book.hidden.add(attrs.get("name", ""))
         elif tag == f"{MAIN} workbookPr" and attrs.get("date1904") in ("1", "true"):
             epoch[0] = CALENDAR_MAC_1904
 
