@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from xgedu_stats.encodings import TEXT_ENCODINGS, text_encoding
 from xgedu_stats.errors import InputError
 from xgedu_stats.ingest.fastcsv import FastCsvSheet, RegularCsvSheet, regular, scan
-from xgedu_stats.ingest.limits import MAX_INPUT_BYTES
+from xgedu_stats.ingest.limits import MAX_INPUT_BYTES, MiB
 from xgedu_stats.ingest.markup import markup_kind, read_html, read_spreadsheetml
 from xgedu_stats.ingest.sheets import Sheet, read_xls
 from xgedu_stats.ingest.text import (
@@ -300,10 +300,18 @@ def read_grid(source: SourceFile, encoding: str | None = None) -> Grid:
     try:
         with open(source.path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
-            data = f.read(MAX_INPUT_BYTES + 1) if size <= MAX_INPUT_BYTES else b""
+            data = b""
+            if size <= MAX_INPUT_BYTES:
+                # (read(n) allocates n bytes at once: ask for the size the file has, then
+                # for what it may have grown by since, in pieces)
+                pieces = [f.read(size)]
+                while (piece := f.read(MiB)) and size <= MAX_INPUT_BYTES:
+                    pieces.append(piece)
+                    size += len(piece)
+                data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
     except OSError as exc:
         raise InputError(f"无法读取文件 {display}：{os_reason(exc)}") from None
-    if max(size, len(data)) > MAX_INPUT_BYTES:  # (a file that grew while read, too)
+    if max(size, len(data)) > MAX_INPUT_BYTES:
         raise InputError(
             f"文件 {display} 大于 {MAX_INPUT_BYTES // 1024**3} GiB（MAX_INPUT_BYTES），"
             "不像是一个导出文件；请检查是否放错了文件，或按月份分开导出"
