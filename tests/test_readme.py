@@ -98,3 +98,13 @@ def test_figures_quoted_in_prose_are_true(monkeypatch: pytest.MonkeyPatch) -> No
     )
     assert totals in README
     assert repr(t) in README
+
+
+def test_every_limit_is_in_the_readme() -> None:
+    """A limit the tool enforces is one a clerk may hit: the README's 上限 table names each."""
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "xgedu_stats").rglob("*.py"))
+    limits = set(re.findall(r"^(MAX_[A-Z_]+|[A-Z_]+_LIMIT) = ", source, re.M))
+    internal = {"CORE_XML_LIMIT"}  # (how much of a part is read to find the marker: no limit)
+    assert len(limits) > 20
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert sorted(n for n in limits - internal if f"`{n}`" not in readme) == []
