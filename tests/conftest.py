@@ -34,8 +34,8 @@ REPORT_2018 = {
 
 def csv_table(text: str, path: str = "门户.csv", header_index: int = 0):
     """A RawTable from CSV text, as ingest makes it from a file."""
-    from xgedu_stats.ingest import Grid, Sheet, SourceFile, to_table
-    from xgedu_stats.ingest.text import Decoded, split
+    from xgedu_stats.read import Grid, Sheet, SourceFile, to_table
+    from xgedu_stats.read.text import Decoded, split
 
     records, bad, blank = split(Decoded(text, "utf-8"), ",")
     sheet = Sheet(None, records, bad, blank)

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from xgedu_stats.categories import item_categories, last_segment, row_categories
 from xgedu_stats.config import Category, Settings, settings_from_dict
+from xgedu_stats.count.categories import item_categories, last_segment, row_categories
 
 
 def names(categories: pd.Series) -> list[str | None]:

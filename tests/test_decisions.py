@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import csv_bytes, run_limited
 
-from xgedu_stats import decisions
 from xgedu_stats.cli import cli
 from xgedu_stats.config import RunConfig, settings_from_dict
 from xgedu_stats.errors import ConfigError
 from xgedu_stats.pipeline import run
+from xgedu_stats.read import decisions
 
 HEADER = ["平台1", "链接1", "标题1", "日期1", "平台2", "链接2", "标题2", "日期2", "相似度", "判断"]
 LINKED = ["portal", "http://a.cn/1.html", "", "", "toutiao", "http://b.cn/1.html", "", "", ""]

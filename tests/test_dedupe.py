@@ -5,7 +5,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xgedu_stats.dedupe import _Words, assign_items, first_copies, key_codes, merged_groups
+from xgedu_stats.items.dedupe import _Words, assign_items, first_copies, key_codes, merged_groups
 
 
 def ids(keys: list[str], dates: list[str], window: int = 3) -> list[int]:

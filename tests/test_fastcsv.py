@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xgedu_stats.ingest import Grid, Sheet, SourceFile, to_table
-from xgedu_stats.ingest.fastcsv import MANY_BLANK_CANDIDATES, regular, scan
-from xgedu_stats.ingest.text import as_utf8, decode, split
+from xgedu_stats.read import Grid, Sheet, SourceFile, to_table
+from xgedu_stats.read.fastcsv import MANY_BLANK_CANDIDATES, regular, scan
+from xgedu_stats.read.text import as_utf8, decode, split
 from xgedu_stats.spaces import SPACE_ONLY, starts_with_space
 
 SOURCE = SourceFile(Path("门户.csv"), "门户.csv")

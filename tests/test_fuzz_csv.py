@@ -19,8 +19,8 @@ from test_fastcsv import assert_same_as_careful, fast_sheets
 
 from xgedu_stats.config import Period, RunConfig
 from xgedu_stats.errors import XgeduError
-from xgedu_stats.ingest.text import as_utf8
 from xgedu_stats.pipeline import run
+from xgedu_stats.read.text import as_utf8
 
 row = st.tuples(
     st.sampled_from(["关于开学的通知", "甲", "会议，召开", "共青团活动", "", "a{d}b", '他说"好"']),

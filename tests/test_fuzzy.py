@@ -16,7 +16,7 @@ from labelled_titles import labelled_rows
 
 from xgedu_stats.cli import cli
 from xgedu_stats.config import RunConfig, settings_from_dict
-from xgedu_stats.fuzzy import allowed, candidate_arrays, cn_numbers, comparable
+from xgedu_stats.items.fuzzy import allowed, candidate_arrays, cn_numbers, comparable
 from xgedu_stats.pipeline import Result, run
 
 # Floors for the labelled set at the default threshold (measured: see the README).
@@ -79,7 +79,7 @@ def test_candidates_equal_brute_force_within_the_window(
 ) -> None:
     from rapidfuzz import fuzz
 
-    from xgedu_stats import fuzzy
+    from xgedu_stats.items import fuzzy
 
     monkeypatch.setattr(fuzzy, "PAIRS_AT_ONCE", at_once)
     rng = random.Random(3)
@@ -102,7 +102,7 @@ def test_candidates_equal_brute_force_within_the_window(
 
 
 def test_a_crowded_day_is_not_compared_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
-    from xgedu_stats import fuzzy
+    from xgedu_stats.items import fuzzy
 
     monkeypatch.setattr(fuzzy, "DAY_PAIRS_LIMIT", 5)
     keys = [f"孝南区实验小学召开安全工作会议{c}" for c in "甲乙丙丁戊己"] + [
@@ -465,7 +465,7 @@ def test_unmatched_decisions_are_one_warning_line(tmp_path: Path) -> None:
 
 
 def test_a_crowded_day_is_one_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from xgedu_stats import fuzzy
+    from xgedu_stats.items import fuzzy
 
     monkeypatch.setattr(fuzzy, "DAY_PAIRS_LIMIT", 2)
     rows = [
@@ -519,8 +519,8 @@ def test_a_decisions_file_that_is_no_file_is_one_clear_line(
 def test_a_decisions_file_over_the_limit_is_refused_unread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from xgedu_stats import decisions
     from xgedu_stats.errors import ConfigError
+    from xgedu_stats.read import decisions
 
     monkeypatch.setattr(decisions, "MAX_DECISIONS_BYTES", 100)
     decided = decisions_file(

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from conftest import csv_bytes, run_limited
 
-from xgedu_stats import fuzzy
-from xgedu_stats.fuzzy import candidate_arrays
+from xgedu_stats.items import fuzzy
+from xgedu_stats.items.fuzzy import candidate_arrays
 
 TITLE = "孝感市教育局关于做好全市中小学校园安全工作的通知"
 # Characters that are not Chinese numerals: two of them make a title no rule tells apart

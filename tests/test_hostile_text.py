@@ -18,8 +18,8 @@ from conftest import run_limited
 
 from xgedu_stats.config import RunConfig, Settings, settings_from_dict
 from xgedu_stats.errors import InputError
-from xgedu_stats.ingest.text import MAX_COLUMNS
 from xgedu_stats.pipeline import Result, run
+from xgedu_stats.read.text import MAX_COLUMNS
 
 FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
 HEADER = "标题,发布时间\n"
@@ -104,7 +104,7 @@ def test_a_file_where_every_line_holds_a_nul_says_so(tmp_path: Path) -> None:
 
 def test_an_encoding_that_is_not_text_is_refused_by_the_reader(tmp_path: Path) -> None:
     # A library user can pass a Platform without the config's check: the reader checks too.
-    from xgedu_stats.ingest.text import decode
+    from xgedu_stats.read.text import decode
 
     for name in ("rot13", "base64", "zlib_codec", "idna"):
         with pytest.raises(InputError, match=f"指定的编码 {name} 不是可用的文本编码"):
@@ -145,8 +145,8 @@ def test_an_unquoted_field_of_13_mb_is_read(tmp_path: Path) -> None:
 def test_a_record_of_40_mb_is_read_when_records_are_indexed() -> None:
     # (quotes inside a bare field: the indexed path, whose blocks are 16 MiB; Arrow fails
     # on a record longer than two blocks). In-process: the point is the block size.
-    from xgedu_stats.ingest import Grid, SourceFile, to_table
-    from xgedu_stats.ingest.fastcsv import scan
+    from xgedu_stats.read import Grid, SourceFile, to_table
+    from xgedu_stats.read.fastcsv import scan
 
     data = (HEADER + "x" * 40_000_000 + ',2018-01-01\n甲"乙"丙,2018-01-02\n').encode()
     sheet = scan(data, ",")

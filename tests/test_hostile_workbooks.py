@@ -33,9 +33,9 @@ from workbooks import (
 
 from xgedu_stats.config import RunConfig
 from xgedu_stats.errors import InputError
-from xgedu_stats.ingest import SourceFile, read_grid, text_encoding
-from xgedu_stats.ingest import limits as ingest_limits
 from xgedu_stats.pipeline import run
+from xgedu_stats.read import SourceFile, read_grid, text_encoding
+from xgedu_stats.read import limits as ingest_limits
 
 #: One error line on stderr (another engineer turns ``Error:`` into ``错误：``).
 ERROR_LINE = re.compile(r"(?:Error: |错误：)([^\n]+)\n")
@@ -139,7 +139,7 @@ def test_xlsx_part_longer_than_its_zip_header_states(
 
 
 def test_xlsx_part_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("xgedu_stats.ingest.xlsx.MAX_PART_BYTES", 2000)
+    monkeypatch.setattr("xgedu_stats.read.xlsx.MAX_PART_BYTES", 2000)
     content = xlsx(sheet_data(extra="".join(inline_row(n, ROWS[0]) for n in range(5, 30))))
     path = tmp_path / "门户.xlsx"
     path.write_bytes(content)
@@ -451,7 +451,7 @@ def test_html_declaring_a_codec_that_is_not_a_text_encoding(tmp_path: Path, char
 def test_text_encodings_allow_list() -> None:
     import codecs
 
-    from xgedu_stats.ingest import TEXT_ENCODINGS
+    from xgedu_stats.read import TEXT_ENCODINGS
 
     assert all(codecs.lookup(name).name == name for name in TEXT_ENCODINGS)
     assert [text_encoding(n) for n in ("GBK", "cp936", "utf8", "latin-1", "GB2312")] == [

@@ -18,9 +18,9 @@ from conftest import SAMPLES, csv_bytes
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from xgedu_stats import identity
 from xgedu_stats.config import Period, RunConfig, Settings, settings_from_dict
-from xgedu_stats.identity import Rows, identify, link_codes
+from xgedu_stats.items import identity
+from xgedu_stats.items.identity import Rows, identify, link_codes
 from xgedu_stats.pipeline import Result, run
 
 HEADER = ["标题", "发布时间", "栏目", "链接"]

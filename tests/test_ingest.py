@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xgedu_stats.errors import InputError
-from xgedu_stats.ingest import SourceFile, discover, read_grid
-from xgedu_stats.ingest.sheets import cell_text
-from xgedu_stats.ingest.text import Decoded, decode, sniff_delimiter, split
+from xgedu_stats.read import SourceFile, discover, read_grid
+from xgedu_stats.read.sheets import cell_text
+from xgedu_stats.read.text import Decoded, decode, sniff_delimiter, split
 
 FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
 
@@ -325,8 +325,8 @@ def test_summary_rows_in_bulk_are_the_rule_per_record(case: tuple) -> None:
     """``_Judge.frame`` (RE2 over columns) judges as ``_Judge.records`` (one by one)."""
     import pandas as pd
 
-    from xgedu_stats.ingest import _Judge
-    from xgedu_stats.ingest.text import Record
+    from xgedu_stats.read import _Judge
+    from xgedu_stats.read.text import Record
 
     raw, width, rows = case
     rows = [r for r in rows if any(c.strip() for c in r)]  # (blank rows never get here)
@@ -348,7 +348,7 @@ def test_summary_rows_in_bulk_are_the_rule_per_record(case: tuple) -> None:
      ("本页面更新", False), ("共享单车进校园", False)],
 )  # fmt: skip
 def test_summary_cells(cell: str, summary: bool) -> None:
-    from xgedu_stats.ingest import _is_summary
+    from xgedu_stats.read import _is_summary
 
     assert _is_summary(["", cell, "12"]) is summary
 
@@ -356,7 +356,7 @@ def test_summary_cells(cell: str, summary: bool) -> None:
 def test_a_utf8_file_with_a_gbk_line_is_utf8_on_every_path(tmp_path: Path) -> None:
     # Its UTF-8 lines happen to be valid GB18030 too (as garbage): the one GBK line is
     # rejected, the rest read as UTF-8, whichever reader reads the file.
-    from xgedu_stats.ingest import to_table
+    from xgedu_stats.read import to_table
 
     head = "标题,发布时间\n".encode()
     head.decode("gb18030")  # (valid, as garbage)
@@ -384,7 +384,7 @@ def test_lines_are_split_as_an_editor_splits_them(text: str) -> None:
     import csv
     import io
 
-    from xgedu_stats.ingest.text import _Lines
+    from xgedu_stats.read.text import _Lines
 
     expected = list(io.StringIO(text, newline=""))
     lines = _Lines(text)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xgedu_stats.config import Period
-from xgedu_stats.normalize import (
+from xgedu_stats.items.normalize import (
     _DATE,
     _PUNCTUATION,
     DATE_REASONS,

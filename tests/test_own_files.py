@@ -16,10 +16,10 @@ from conftest import csv_bytes
 
 from xgedu_stats import __version__
 from xgedu_stats.cli import cli
-from xgedu_stats.decisions import load as load_decisions
 from xgedu_stats.errors import InputError
-from xgedu_stats.ingest import discover
 from xgedu_stats.markers import marked_as, marker_line, written_by_tool
+from xgedu_stats.read import discover
+from xgedu_stats.read.decisions import load as load_decisions
 
 MARK = f"# xgedu-stats {__version__} 写出：无效行明细（统计时不作为导出数据读取）"
 HEADER = ["标题", "日期", "栏目"]
@@ -305,7 +305,7 @@ def test_an_unreadable_subfolder_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As root nothing is unreadable, so a stand-in ``os.scandir`` refuses one subfolder."""
-    from xgedu_stats import ingest
+    from xgedu_stats import read as ingest
 
     folder = exports(tmp_path)
     locked = folder / "下半年"

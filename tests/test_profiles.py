@@ -8,8 +8,8 @@ from conftest import csv_table
 
 from xgedu_stats.config import Platform, Settings, settings_from_dict
 from xgedu_stats.errors import ConfigError, InputError
-from xgedu_stats.ingest import SourceFile
-from xgedu_stats.profiles import ARTICLES, assign, canonical_rows, header_key, map_columns
+from xgedu_stats.read import SourceFile
+from xgedu_stats.read.profiles import ARTICLES, assign, canonical_rows, header_key, map_columns
 
 
 def src(path: str) -> SourceFile:

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xgedu_stats.config import Period, RunConfig
-from xgedu_stats.normalize import title_keys
+from xgedu_stats.items.normalize import title_keys
 from xgedu_stats.pipeline import Result, run
 from xgedu_stats.render import FORMATS
 from xgedu_stats.tables import build_report

@@ -37,8 +37,10 @@ from xgedu_stats.outputs import (
 )
 from xgedu_stats.terminal import (
     EXIT_INTERRUPTED,
+    UI,
     Terminated,
     progress_bar,
+    set_ui,
     signals,
 )
 
@@ -154,9 +156,21 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
 
     def decorate(f: F) -> F:
         f = click.option(
-            "-v", "--verbose", is_flag=True, help="显示每个文件的读取详情；出错时显示详细信息。"
+            "-v",
+            "--verbose",
+            is_flag=True,
+            expose_value=False,
+            callback=set_ui,
+            help="显示每个文件的读取详情；出错时显示详细信息。",
         )(f)
-        f = click.option("-q", "--quiet", is_flag=True, help="不显示提示、警告和进度。")(f)
+        f = click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            expose_value=False,
+            callback=set_ui,
+            help="不显示提示、警告和进度。",
+        )(f)
         f = click.option(
             "-o",
             "--output",
@@ -191,7 +205,7 @@ def handle_errors(f: F) -> F:
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
-            if kwargs.get("verbose"):
+            if UI.current().verbose:
                 raise
             raise click.ClickException(
                 printable(
@@ -206,12 +220,6 @@ def handle_errors(f: F) -> F:
 # --- helpers ------------------------------------------------------------------------
 
 
-def say(message: str, quiet: bool) -> None:
-    """A note on stderr, one line whatever the file names in it hold."""
-    if not quiet:
-        click.echo(printable(message), err=True)
-
-
 def build_period(year: int | None, date_from: date | None, date_to: date | None) -> Period:
     if year is not None and (date_from or date_to):
         raise click.UsageError("--year 不能与 --from/--to 同时使用")
@@ -223,11 +231,11 @@ def build_period(year: int | None, date_from: date | None, date_to: date | None)
     return period
 
 
-def settings_for(config_path: Path | None, quiet: bool, fuzzy: bool = False) -> Settings:
+def settings_for(config_path: Path | None, fuzzy: bool = False) -> Settings:
     """The config given, else ./xgedu-stats.toml when there is one, else the defaults."""
     if config_path is None and Path(CONFIG_NAME).is_file():
         config_path = Path(CONFIG_NAME)
-        say(f"使用配置文件 {CONFIG_NAME}", quiet)
+        UI.current().say(f"使用配置文件 {CONFIG_NAME}")
     settings = load_settings(config_path) if config_path else Settings()
     if fuzzy:
         settings = replace(settings, dedupe=replace(settings.dedupe, fuzzy=True))
@@ -293,8 +301,6 @@ def aggregate(
     date_to: date | None,
     fmt: str | None,
     output: Path | None,
-    quiet: bool,
-    verbose: bool,
     tables: tuple[str, ...],
     fuzzy: bool,
     rejects: Path | None,
@@ -315,20 +321,19 @@ def aggregate(
     from xgedu_stats import tables as tbl
     from xgedu_stats.render import write_report
 
-    settings = settings_for(config_path, quiet, fuzzy)
+    settings = settings_for(config_path, fuzzy)
     outputs = [("-o", output), ("--rejects", rejects), ("--duplicates", duplicates)]
     check_outputs(outputs, paths, settings)
-    with progress_bar(quiet) as progress:
+    with progress_bar(UI.current().quiet) as progress:
         result = pipeline.run(RunConfig(tuple(paths), settings, period), progress)
 
-    if verbose:
-        for f in result.files:
-            how = f.type_label + (f"，编码 {f.encoding}" if f.encoding else "")
-            blank = f"，空行 {f.blank_lines}" if f.blank_lines else ""
-            say(
-                f"读取 {f.file}：平台 {f.platform}（{f.platform_reason}），{how}，{f.rows} 行{blank}",
-                quiet,
-            )
+    ui = UI.current()
+    for f in result.files:
+        how = f.type_label + (f"，编码 {f.encoding}" if f.encoding else "")
+        blank = f"，空行 {f.blank_lines}" if f.blank_lines else ""
+        ui.detail(
+            f"读取 {f.file}：平台 {f.platform}（{f.platform_reason}），{how}，{f.rows} 行{blank}"
+        )
     details = (
         (rejects, rejects_fmt, tbl.rejects_table, "无效行明细"),
         (duplicates, duplicates_fmt, tbl.duplicates_table, "合并明细"),
@@ -341,10 +346,11 @@ def aggregate(
             detail = tbl.Report(result.period, result.totals, (make(result),))
             write_report(detail, detail_fmt, path, what)
             written.append(f"已写入 {display_path(path)}（{len(detail.tables[0].rows)} 行）")
+    ui = UI.current()
     for line in written:
-        say(line, quiet)
+        ui.say(line)
     for warning in result.warnings:
-        say(f"注意：{warning}", quiet)
+        ui.note(warning)
 
 
 @cli.command()
@@ -366,8 +372,6 @@ def inspect(
     config_path: Path | None,
     fmt: str | None,
     output: Path | None,
-    quiet: bool,
-    verbose: bool,
     sample_rows: int,
 ) -> None:
     """显示每个文件是怎样读的：类型、编码、表头、平台及依据、列的对应、行数、日期范围和前几行。
@@ -379,7 +383,7 @@ def inspect(
     from xgedu_stats.render import write_text
     from xgedu_stats.render.inspection import INSPECT_FORMATS as RENDER
 
-    settings = settings_for(config_path, quiet)
+    settings = settings_for(config_path)
     check_outputs([("-o", output)], paths, settings)
     inspections, warnings = inspect_files(paths, settings, sample_rows)
     if output is None:
@@ -388,9 +392,9 @@ def inspect(
         click.echo(buffer.getvalue(), nl=False)
     else:
         write_text(output, lambda stream: RENDER[fmt](inspections, stream), fmt, "文件读取说明")
-        say(f"已写入 {display_path(output)}", quiet)
+        UI.current().say(f"已写入 {display_path(output)}")
     for warning in warnings:
-        say(f"注意：{warning}", quiet)
+        UI.current().note(warning)
 
 
 @cli.command()
@@ -414,8 +418,6 @@ def duplicates(
     date_to: date | None,
     fmt: str | None,
     output: Path | None,
-    quiet: bool,
-    verbose: bool,
     fuzzy: bool,
     doubtful: bool,
     write_decisions: Path | None,
@@ -432,9 +434,9 @@ def duplicates(
     from xgedu_stats import tables as tbl
     from xgedu_stats.render import write_report
 
-    settings = settings_for(config_path, quiet, fuzzy)
+    settings = settings_for(config_path, fuzzy)
     check_outputs([("-o", output), ("--write-decisions", write_decisions)], paths, settings)
-    with progress_bar(quiet) as progress:
+    with progress_bar(UI.current().quiet) as progress:
         result = pipeline.run(RunConfig(tuple(paths), settings, period), progress)
     table = tbl.pairs_table(result, doubtful_only=doubtful)
     with all_or_nothing():  # (stopped half way, no file is replaced)
@@ -445,10 +447,11 @@ def duplicates(
             report = tbl.Report(result.period, result.totals, (sheet,))
             write_report(report, decisions_fmt, write_decisions, "人工判定表")
             written.append(f"已写入 {display_path(write_decisions)}（{len(sheet.rows)} 对待判断）")
+    ui = UI.current()
     for line in written:
-        say(line, quiet)
+        ui.say(line)
     for warning in result.warnings:
-        say(f"注意：{warning}", quiet)
+        ui.note(warning)
 
 
 @cli.command()

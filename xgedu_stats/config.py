@@ -419,7 +419,7 @@ def _encoding(ld: _Loader, value: Any, where: str) -> str:
 def _document_id(ld: _Loader, value: Any, where: str) -> str:
     """A regex with exactly one group, in the subset of syntax RE2 (which applies it) and
     Python's re share: no look-around, no back-references."""
-    from xgedu_stats.identity import pattern_error
+    from xgedu_stats.columns import regex_error
 
     pattern = ld.string(value, where)
     try:
@@ -434,7 +434,7 @@ def _document_id(ld: _Loader, value: Any, where: str) -> str:
             "应为只含一个括号分组的正则表达式，分组取出链接中的文档编号，"
             r"例如 '_(\d+)\.s?html?$'（不支持 (?= 等环视和 \1 等反向引用）",
         )
-    refused = pattern_error(pattern)
+    refused = regex_error(pattern)
     if refused is not None:
         raise ld.fail(
             where,

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from xgedu_stats.categories import row_categories
 from xgedu_stats.config import Settings
-from xgedu_stats.normalize import normalize
+from xgedu_stats.count.categories import row_categories
+from xgedu_stats.items.normalize import normalize
 from xgedu_stats.pipeline import unreadable_views
-from xgedu_stats.sources import FileReport, load
+from xgedu_stats.read.sources import FileReport, load
 
 
 @dataclass(frozen=True)

@@ -134,8 +134,8 @@ def check_outputs(
 
     Files the tool wrote itself (skipped as inputs) may be written again.
     """
-    from xgedu_stats.ingest import discover, same_file
-    from xgedu_stats.sources import protected_files
+    from xgedu_stats.read import discover, same_file
+    from xgedu_stats.read.sources import protected_files
 
     given = [(option, path) for option, path in outputs if path is not None]
     if not given:

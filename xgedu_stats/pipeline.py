@@ -10,21 +10,22 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from xgedu_stats import decisions
-from xgedu_stats.aggregate import category_counts, platform_counts
-from xgedu_stats.categories import item_categories, last_segment, row_categories
 from xgedu_stats.config import UNCATEGORISED, Period, RunConfig, Settings
-from xgedu_stats.dedupe import (
+from xgedu_stats.count.aggregate import category_counts, platform_counts
+from xgedu_stats.count.categories import item_categories, last_segment, row_categories
+from xgedu_stats.items import decisions
+from xgedu_stats.items.dedupe import (
     first_copies,
     key_codes,
     merged_groups,
     platform_masks,
     sorted_codes,
 )
-from xgedu_stats.identity import Identity, Rows, identify, link_codes
-from xgedu_stats.merging import pairs_frame, refine
-from xgedu_stats.normalize import normalize, out_of_period
-from xgedu_stats.sources import FileReport, Progress, load
+from xgedu_stats.items.identity import Identity, Rows, identify, link_codes
+from xgedu_stats.items.merging import pairs_frame, refine
+from xgedu_stats.items.normalize import normalize, out_of_period
+from xgedu_stats.read import decisions as decisions_file
+from xgedu_stats.read.sources import FileReport, Progress, load
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     Totals(rows_read=5097, rejected=6, out_of_period=67, duplicates=2586, unique_items=2438)
     """
     settings = config.settings
-    decided = decisions.load(settings.dedupe.decisions) if settings.dedupe.decisions else []
+    decided = decisions_file.load(settings.dedupe.decisions) if settings.dedupe.decisions else []
     decided, unknown_platforms = decisions.resolve_platforms(decided, settings.platforms)
     loaded = load(config.paths, settings, progress)
     warnings = list(loaded.warnings)

@@ -162,7 +162,7 @@ def duplicates_table(result: Result) -> Table:
 
 def pairs_table(result: Result, doubtful_only: bool = False) -> Table:
     """Merged and nearly merged pairs of rows: status, score, and both rows."""
-    from xgedu_stats.merging import REVIEW, STATUS_LABELS
+    from xgedu_stats.items.merging import REVIEW, STATUS_LABELS
 
     frame = result.pairs
     if doubtful_only:
@@ -190,8 +190,8 @@ def pairs_table(result: Result, doubtful_only: bool = False) -> Table:
 def decisions_table(result: Result) -> Table:
     """The pairs to review (``merging.REVIEW``) in the decisions-file layout, the verdict
     left empty for a person."""
-    from xgedu_stats.decisions import COLUMNS
-    from xgedu_stats.merging import REVIEW
+    from xgedu_stats.items.merging import REVIEW
+    from xgedu_stats.read.decisions import COLUMNS
 
     frame = result.pairs[result.pairs["status"].isin(REVIEW)]
     frame = frame.assign(

@@ -13,9 +13,12 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import click
+
+from xgedu_stats.messages import printable
 
 #: Show a progress bar when reading at least this much (and stderr is a terminal).
 PROGRESS_MIN_BYTES = 20 * 1024 * 1024
@@ -37,6 +40,40 @@ class Terminated(KeyboardInterrupt):
 
 def _terminate(signum: int, frame: object) -> None:
     raise Terminated(signum)
+
+
+@dataclass
+class UI:
+    """How much the clerk wants to hear (``-q``, ``-v``): set once on the click context by
+    the options, read where a note is said, instead of being passed down as flags."""
+
+    quiet: bool = False
+    verbose: bool = False
+
+    @staticmethod
+    def current() -> UI:
+        """The running command's (the defaults outside a command)."""
+        ctx = click.get_current_context(silent=True)
+        return ctx.ensure_object(UI) if ctx is not None else UI()
+
+    def say(self, message: str) -> None:
+        """A line on stderr, one line whatever the file names in it hold; none with -q."""
+        if not self.quiet:
+            click.echo(printable(message), err=True)
+
+    def note(self, warning: str) -> None:
+        self.say(f"注意：{warning}")
+
+    def detail(self, message: str) -> None:
+        """Said with -v only."""
+        if self.verbose:
+            self.say(message)
+
+
+def set_ui(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """The callback of ``-q`` and ``-v``: records the flag on the context's ``UI``."""
+    if value and param.name:
+        setattr(ctx.ensure_object(UI), param.name, True)
 
 
 @contextmanager

@@ -8,7 +8,6 @@ of those, so that reading a file back (``decisions.load``) can take exactly one 
 from __future__ import annotations
 
 import csv
-import io
 from typing import IO, Any
 
 from xgedu_stats.tables import Report, Table
@@ -33,13 +32,6 @@ def write_table(table: Table, stream: IO[str]) -> None:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow([c.label for c in table.columns])
     writer.writerows([safe_cell(v) for v in r.values] for r in table.rows)
-
-
-def table_csv(table: Table) -> str:
-    """One table as CSV text."""
-    buffer = io.StringIO()
-    write_table(table, buffer)
-    return buffer.getvalue()
 
 
 def render(report: Report, stream: IO[str]) -> None:

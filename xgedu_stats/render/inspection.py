@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from xgedu_stats.inspection import Inspection
 from xgedu_stats.messages import printable
-from xgedu_stats.profiles import ARTICLES
+from xgedu_stats.read.profiles import ARTICLES
 from xgedu_stats.render.text import table_text
 from xgedu_stats.tables import Column, Row, Table
 

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from xgedu_stats.errors import InputError
-from xgedu_stats.ingest.limits import (
+from xgedu_stats.read.limits import (
     AS_CSV,
     MAX_ROWS,
     Budget,
@@ -26,7 +26,7 @@ from xgedu_stats.ingest.limits import (
     Unreadable,
     check_sheets,
 )
-from xgedu_stats.ingest.text import REASON_NUL, Bad, Record
+from xgedu_stats.read.text import REASON_NUL, Bad, Record
 
 
 @dataclass(frozen=True)

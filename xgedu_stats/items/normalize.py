@@ -8,14 +8,14 @@ whose regexes are RE2 (hence ``\\p{P}``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from xgedu_stats.columns import arrow_strings, chunks, in_parallel, on_unique, string_buffers
 from xgedu_stats.config import Period
 from xgedu_stats.spaces import ASCII_SPACE, SPACE_ONLY, starts_with_space
 
@@ -84,8 +84,6 @@ _NEEDS_NFKC = (
     + "]"
 )
 
-T = TypeVar("T", pd.Series, pd.DataFrame)
-
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL_MIN = (pd.Timestamp("1960-01-01") - _EXCEL_EPOCH).days
 _SERIAL_MAX = (pd.Timestamp("2100-01-01") - _EXCEL_EPOCH).days
@@ -102,39 +100,6 @@ REASON_AMBIGUOUS_DATE = (
 TITLE_REASONS = ("", REASON_NO_TITLE, REASON_PUNCT_TITLE)
 DATE_REASONS = ("", REASON_NO_DATE, REASON_BAD_DATE, REASON_AMBIGUOUS_DATE)
 REASONS = tuple("；".join(r for r in (t, d) if r) for t in TITLE_REASONS for d in DATE_REASONS)
-
-
-def _str(s: pd.Series) -> pd.Series:
-    """Arrow-backed strings with missing values as empty strings."""
-    return s.astype("str").fillna("")
-
-
-def arrow_strings(s: pd.Series) -> pa.Array:
-    """The Arrow array behind a string column (no copy when it is one chunk), nulls as ""."""
-    a = _chunks(s)
-    return a.chunk(0) if a.num_chunks == 1 else a.combine_chunks()
-
-
-def _chunks(s: pd.Series) -> pa.ChunkedArray:
-    """The Arrow chunks behind a string column (no copy), nulls as "".
-
-    A column concatenated from several files is several chunks; the kernels below run
-    chunk by chunk rather than on a combined copy.
-    """
-    a = pa.chunked_array(pa.array(_str(s).array))
-    if a.num_chunks == 0:
-        a = pa.chunked_array([pa.array([], pa.large_string())])
-    return pc.fill_null(a, "") if a.null_count else a
-
-
-def string_buffers(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """A string array's offsets (``len(a) + 1``, int64) and bytes, as numpy views (no copy
-    of the bytes): string ``i`` is ``data[offsets[i]:offsets[i + 1]]``."""
-    width = np.int64 if pa.types.is_large_string(a.type) else np.int32
-    offsets = np.frombuffer(a.buffers()[1], dtype=width)[a.offset : a.offset + len(a) + 1]
-    data_buffer = a.buffers()[2]
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(0, np.uint8)
-    return offsets.astype(np.int64), data
 
 
 def _trimmed(a: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -175,37 +140,6 @@ def _trimmed_chunk(a: pa.Array) -> pa.Array:
         return a
     mask = pa.array(maybe)
     return pc.replace_with_mask(a, mask, pc.utf8_trim_whitespace(a.filter(mask)))
-
-
-def on_unique(values: pd.Series, parse: Callable[[pd.Series], T]) -> T:
-    """Apply a vectorised parser to the distinct values only, then spread the result back.
-
-    Dates, channels and counts repeat a lot: a million rows hold a few thousand distinct
-    date strings, so parsing each once is most of the saving.
-    """
-    encoded = pc.dictionary_encode(arrow_strings(values))
-    parsed = parse(pd.Series(pd.array(encoded.dictionary, dtype="str")))
-    spread = parsed.take(encoded.indices.to_numpy())
-    spread.index = values.index
-    return spread
-
-
-def in_parallel(
-    fn: Callable[[pa.Array], pa.Array], a: pa.ChunkedArray, piece: int = 100_000
-) -> pa.ChunkedArray:
-    """Run an Arrow kernel over pieces of ``a`` on every core (Arrow releases the GIL).
-
-    The pieces are the chunks (one or more a file), long ones sliced (no copy).
-    """
-    import os
-    from concurrent.futures import ThreadPoolExecutor
-
-    pieces = [c.slice(i, piece) for c in a.chunks for i in range(0, len(c), piece)] or a.chunks
-    workers = min(os.cpu_count() or 1, len(pieces))
-    if workers <= 1:
-        return pa.chunked_array([fn(c) for c in pieces], type=a.type)
-    with ThreadPoolExecutor(workers) as pool:
-        return pa.chunked_array(list(pool.map(fn, pieces)), type=a.type)
 
 
 def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
@@ -254,9 +188,9 @@ def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
                 part = pc.replace_with_mask(part, needs, held)
         return part
 
-    chunks = in_parallel(keys, _chunks(titles)).chunks
+    pieces = in_parallel(keys, chunks(titles)).chunks
     # One chunk: the keys are hashed as one array next (``dedupe.key_codes``).
-    a = pa.concat_arrays(chunks) if len(chunks) != 1 else chunks[0]
+    a = pa.concat_arrays(pieces) if len(pieces) != 1 else pieces[0]
     return pd.Series(pd.array(a, dtype="str"), index=titles.index)
 
 
@@ -517,11 +451,11 @@ def normalize(rows: pd.DataFrame, site_names: Sequence[str] = ()) -> pd.DataFram
     ``date_raw`` and ``views_raw`` so a rejected row can be shown as it was.
     """
     out = rows.rename(columns={"date": "date_raw", "views": "views_raw"})
-    title = _trimmed(_chunks(out["title"]))
+    title = _trimmed(chunks(out["title"]))
     out["title"] = pd.array(title, dtype="str")
     out["title_key"] = title_keys(out["title"], site_names)
-    out["channel"] = pd.array(_trimmed(_chunks(out["channel"])), dtype="str")
-    out["url"] = pd.array(_trimmed(_chunks(out["url"])), dtype="str")
+    out["channel"] = pd.array(_trimmed(chunks(out["channel"])), dtype="str")
+    out["url"] = pd.array(_trimmed(chunks(out["url"])), dtype="str")
     dates = dates_column(out["date_raw"])
     out["date"] = dates["date"]
     counts = on_unique(out["views_raw"], parse_counts)

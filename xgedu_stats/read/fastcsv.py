@@ -31,7 +31,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from xgedu_stats.ingest.text import (
+from xgedu_stats.columns import strings_over
+from xgedu_stats.read.text import (
     MAX_COLUMNS,
     REASON_NUL,
     REASON_QUOTE,
@@ -39,7 +40,6 @@ from xgedu_stats.ingest.text import (
     Bad,
     Record,
     csv_fields_up_to,
-    strings_over,
 )
 from xgedu_stats.spaces import SPACE, SPACE_ONLY, is_blank, starts_with_space
 

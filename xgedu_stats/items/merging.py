@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from xgedu_stats import fuzzy
 from xgedu_stats.config import DedupeSettings
-from xgedu_stats.decisions import Decision
-from xgedu_stats.dedupe import first_copies, platform_masks
-from xgedu_stats.identity import Identity, Rows, apart_pairs, distinct
+from xgedu_stats.items import fuzzy
+from xgedu_stats.items.dedupe import first_copies, platform_masks
+from xgedu_stats.items.identity import Identity, Rows, apart_pairs, distinct
+from xgedu_stats.read.decisions import Decision
 
 STATUS_LABELS = {
     "exact": "标题归一后相同",

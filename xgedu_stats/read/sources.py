@@ -13,9 +13,9 @@ import pandas as pd
 
 from xgedu_stats.config import Settings
 from xgedu_stats.errors import InputError
-from xgedu_stats.ingest import TYPE_LABELS, Grid, discover, read_grid, to_table
 from xgedu_stats.messages import listing, shorten
-from xgedu_stats.profiles import (
+from xgedu_stats.read import TYPE_LABELS, Grid, discover, read_grid, to_table
+from xgedu_stats.read.profiles import (
     Assignment,
     assign,
     canonical_rows,

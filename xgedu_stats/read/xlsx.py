@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from xgedu_stats.ingest.limits import (
+from xgedu_stats.read.limits import (
     MAX_COLUMNS,
     MAX_COMPRESSION_RATIO,
     MAX_PART_BYTES,
@@ -38,7 +38,7 @@ from xgedu_stats.ingest.limits import (
     too_many_columns,
     too_many_rows,
 )
-from xgedu_stats.ingest.sheets import Sheet, SheetRows, cell_text, whole_number, xml_parser
+from xgedu_stats.read.sheets import Sheet, SheetRows, cell_text, whole_number, xml_parser
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -16,6 +16,7 @@ from typing import overload
 import numpy as np
 import pyarrow as pa
 
+from xgedu_stats.columns import strings_over
 from xgedu_stats.encodings import TEXT_ENCODINGS, encoding_names, text_encoding
 from xgedu_stats.errors import InputError
 from xgedu_stats.messages import shorten
@@ -195,17 +196,6 @@ def _mostly_utf8(data: bytes) -> bool:
         seen += 1
         position = end + 1
     return good * 2 >= seen
-
-
-def strings_over(
-    data: bytes | memoryview, starts: Sequence[int] | None = None
-) -> pa.LargeStringArray:
-    """Arrow strings over the bytes in place (no copy): string ``i`` runs from ``starts[i]``
-    to the next start (or the end); without ``starts``, the whole of ``data`` as one."""
-    bounds = np.append(np.asarray([0] if starts is None else starts, dtype=np.int64), len(data))
-    return pa.LargeStringArray.from_buffers(
-        len(bounds) - 1, pa.py_buffer(bounds), pa.py_buffer(data)
-    )
 
 
 def _valid_utf8(data: bytes) -> bool:

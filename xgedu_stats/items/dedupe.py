@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from xgedu_stats.normalize import arrow_strings, string_buffers
+from xgedu_stats.columns import arrow_strings, string_buffers
 
 
 def assign_items(title_keys: pd.Series, dates: pd.Series, window_days: int) -> pd.Series:

@@ -16,8 +16,8 @@ import pyarrow as pa
 
 from xgedu_stats.config import Platform, Settings
 from xgedu_stats.errors import ConfigError, InputError
-from xgedu_stats.ingest import RawTable, Sheet, SourceFile
 from xgedu_stats.messages import QUOTED_ITEMS, listing, shorten
+from xgedu_stats.read import RawTable, Sheet, SourceFile
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import re
 import xml.parsers.expat
 
 from xgedu_stats.errors import InputError
-from xgedu_stats.ingest.limits import (
+from xgedu_stats.read.limits import (
     AS_CSV,
     MAX_COLSPAN,
     MAX_COLUMNS,
@@ -29,7 +29,7 @@ from xgedu_stats.ingest.limits import (
     too_many_columns,
     too_many_rows,
 )
-from xgedu_stats.ingest.sheets import Sheet, SheetRows, whole_number, xml_parser
+from xgedu_stats.read.sheets import Sheet, SheetRows, whole_number, xml_parser
 
 # --- HTML ---------------------------------------------------------------------------------
 

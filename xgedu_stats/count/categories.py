@@ -9,8 +9,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from xgedu_stats.columns import arrow_strings, on_unique
 from xgedu_stats.config import UNCATEGORISED, Category
-from xgedu_stats.normalize import arrow_strings, on_unique
 
 # A channel path's separators, after NFKC (which makes ＞ a >): 首页/信息公开/规划财务,
 # 首页 > 业务工作 > 规划财务, 首页›…, 首页 » …, and 首页\业务工作 as some CMSs print it.

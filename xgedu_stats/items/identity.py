@@ -28,8 +28,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from xgedu_stats.dedupe import order_by
-from xgedu_stats.normalize import arrow_strings
+from xgedu_stats.columns import arrow_strings, first_group_named
+from xgedu_stats.items.dedupe import order_by
 
 #: A chain (one title within the window) with more candidate pairs than this is paired
 #: day by day only (the k-th publication of each platform on a day), so that a title
@@ -115,7 +115,7 @@ def link_codes(
         if not pattern:
             continue
         mine = pa.array(platform == rank)
-        found = pc.extract_regex(names, _named(pattern))
+        found = pc.extract_regex(names, first_group_named(pattern, "id"))
         matched = pc.and_(mine, pc.is_valid(found))
         if pc.any(matched).as_py():
             # An id cannot look like a link without a scheme: it gets a prefix of its own.
@@ -144,51 +144,6 @@ def _without_scheme_and_tail(links: pa.Array, is_link: np.ndarray) -> pa.Array:
         edited = pc.replace_substring_regex(edited, _SCHEME, "", max_replacements=1)
     edited = pc.replace_substring_regex(edited, _TAIL, "", max_replacements=1)
     return pc.replace_with_mask(links, touched, edited)
-
-
-def _named(pattern: str) -> str:
-    r"""The pattern with its first capturing group named ``id`` (RE2 extracts named groups).
-
-    >>> _named(r"[(]x_(\d+)"), _named(r"(?:a)(?P<n>\d+)"), _named("\\(b(c)")
-    ('[(]x_(?P<id>\\d+)', '(?:a)(?P<id>\\d+)', '\\(b(?P<id>c)')
-    """
-    out, i, escaped, in_class = [], 0, False, False
-    while i < len(pattern):
-        c = pattern[i]
-        if escaped:
-            escaped = False
-        elif c == "\\":
-            escaped = True
-        elif in_class:
-            # (a ']' first in a class, or after '[^', is a character of it)
-            in_class = c != "]" or pattern[i - 1] == "[" or pattern[i - 2 : i] == "[^"
-        elif c == "[":
-            in_class = True
-        elif c == "(" and not pattern.startswith("(?", i):
-            return "".join(out) + "(?P<id>" + pattern[i + 1 :]
-        elif (
-            c == "("
-            and pattern.startswith(("(?P<", "(?<"), i)
-            and not pattern.startswith(("(?<=", "(?<!"), i)
-        ):  # a named group: renamed
-            close = pattern.index(">", i)
-            return "".join(out) + "(?P<id>" + pattern[close + 1 :]
-        out.append(c)
-        i += 1
-    return f"(?P<id>{pattern})"
-
-
-def pattern_error(pattern: str) -> str | None:
-    r"""Why RE2, which applies ``document_id`` patterns, refuses one (None: it does not).
-
-    >>> pattern_error(r"_(\d+)\.html$") is None, pattern_error(r"(?>a)(\d+)")
-    (True, 'invalid perl operator: (?>')
-    """
-    try:
-        pc.extract_regex(pa.array([""], pa.string()), _named(pattern))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        return str(exc).removeprefix("Invalid regular expression: ")
-    return None
 
 
 def dense(columns: Sequence[np.ndarray]) -> np.ndarray:

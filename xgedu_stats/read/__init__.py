@@ -1,9 +1,13 @@
-"""Bytes to raw tables of strings, every row tagged with its file and line.
+"""Reading: bytes to raw tables of strings, every row tagged with its file and line.
+
+The stage that touches input files: ``discover`` (which files), this module (what each
+file is, its sheets and header), ``profiles`` (what each column means, which platform),
+``sources.load`` (all of it over every file), ``decisions`` (the clerk's decisions file).
 
 The first bytes decide what a file is (not its name): ``PK`` an .xlsx, ``D0 CF 11 E0``
 a real .xls, ``<`` HTML or SpreadsheetML (what government CMSs save as ".xls"),
 anything else delimited text. This stage decides encodings and splits records; it does
-not know what a column means (``profiles``) nor what a value means (``normalize``).
+not know what a column means (``profiles``) nor what a value means (``items.normalize``).
 """
 
 from __future__ import annotations
@@ -21,13 +25,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from xgedu_stats.columns import arrow_of
 from xgedu_stats.encodings import TEXT_ENCODINGS, text_encoding
 from xgedu_stats.errors import InputError
-from xgedu_stats.ingest.fastcsv import FastCsvSheet, RegularCsvSheet, regular, scan
-from xgedu_stats.ingest.limits import MAX_INPUT_BYTES, MiB
-from xgedu_stats.ingest.markup import markup_kind, read_html, read_spreadsheetml
-from xgedu_stats.ingest.sheets import Sheet, read_xls
-from xgedu_stats.ingest.text import (
+from xgedu_stats.markers import decisions_layout, written_by_tool
+from xgedu_stats.messages import display_path, os_reason, shorten
+from xgedu_stats.read.fastcsv import FastCsvSheet, RegularCsvSheet, regular, scan
+from xgedu_stats.read.limits import MAX_INPUT_BYTES, MiB
+from xgedu_stats.read.markup import markup_kind, read_html, read_spreadsheetml
+from xgedu_stats.read.sheets import Sheet, read_xls
+from xgedu_stats.read.text import (
     REASON_NUL,
     Bad,
     Decoded,
@@ -37,9 +44,7 @@ from xgedu_stats.ingest.text import (
     sniff_delimiter,
     split,
 )
-from xgedu_stats.ingest.xlsx import read_xlsx
-from xgedu_stats.markers import decisions_layout, written_by_tool
-from xgedu_stats.messages import display_path, os_reason, shorten
+from xgedu_stats.read.xlsx import read_xlsx
 from xgedu_stats.spaces import SPACE, SPACE_ONLY, is_blank
 
 __all__ = [
@@ -516,13 +521,13 @@ class _Judge:
         In the order ``records`` judges: summary rows first, then fields beyond the header.
         """
         names = [c for c in frame.columns if c != "line"]
-        summary = _summary_rows([_strings(frame[name]) for name in names])
+        summary = _summary_rows([arrow_of(frame[name]) for name in names])
         if summary.any():
             self.summary += frame["line"].to_numpy()[summary].tolist()
             frame = frame.iloc[np.flatnonzero(~summary)]
         extra = np.zeros(len(frame), dtype=bool)
         for name in names[self.width :]:
-            blank = pc.match_substring_regex(_strings(frame[name]), SPACE_ONLY)
+            blank = pc.match_substring_regex(arrow_of(frame[name]), SPACE_ONLY)
             extra |= ~blank.to_numpy(zero_copy_only=False)
         kept = [*names[: self.width], "line"]
         if not extra.any():
@@ -533,11 +538,6 @@ class _Judge:
             self.bad.append(Bad(int(line), reason, self.delimiter.join(cells)))
         # (by position: a boolean .loc over Arrow columns is several times slower)
         return frame.iloc[np.flatnonzero(~extra)][kept].reset_index(drop=True)
-
-
-def _strings(column: pd.Series) -> pa.Array | pa.ChunkedArray:
-    """The Arrow strings behind a column of ``str`` (no copy)."""
-    return pa.array(column.array)
 
 
 def _is_summary(cells: list[str]) -> bool:
