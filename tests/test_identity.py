@@ -653,3 +653,18 @@ def test_no_readable_row_at_all(write_csv: Callable[..., Path]) -> None:
     path = write_csv("门户.csv", ["标题", "发布时间"], [["", "2018-03-01"], ["甲", "待定"]])
     got = run_on(path)
     assert (got.totals.rejected, got.totals.unique_items, len(got.pairs)) == (2, 0, 0)
+
+
+def test_copies_joined_through_a_middle_copy_are_listed_pair_by_pair(
+    write_csv: Callable[..., Path],
+) -> None:
+    """A new user's trial: 06-10, 06-13 and 06-16 on three platforms are one item (each
+    neighbour within 3 days), and ``duplicates`` listed 06-10 against 06-16 as a pair."""
+    files = [
+        write_csv(f"{name}.csv", ["标题", "发布时间"], [["防溺水教育", day]])
+        for name, day in (("门户", "2018-06-10"), ("大楚", "2018-06-13"), ("头条", "2018-06-16"))
+    ]
+    got = run_on(*files)
+    assert got.totals.unique_items == 1
+    listed = got.pairs[["date_1", "date_2"]].astype(str).to_numpy().tolist()
+    assert listed == [["2018-06-10", "2018-06-13"], ["2018-06-13", "2018-06-16"]]
