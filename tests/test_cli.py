@@ -76,6 +76,15 @@ def test_text_ends_with_the_conservation_line_and_warns_on_stderr() -> None:
     )
 
 
+def test_the_rejects_note_says_where_they_were_written(tmp_path: Path) -> None:
+    """A new user's trial: with --rejects given, the note still said to add --rejects."""
+    result = mini("--rejects", tmp_path / "r.csv")
+    assert "未计入统计；已列入 " + str(tmp_path / "r.csv") + "\n" in result.stderr
+    assert "加 --rejects" not in result.stderr
+    dup = invoke("duplicates", MINI, "--year", "2018")  # (a command without --rejects)
+    assert "未计入统计；用 aggregate --rejects 文件名.csv 可列出每一行及原因\n" in dup.stderr
+
+
 def test_markdown_ends_with_the_conservation_line() -> None:
     assert mini("-f", "markdown").stdout.endswith("\n\n" + CONSERVATION)
 

@@ -343,8 +343,9 @@ def aggregate(
             written.append(f"已写入 {display_path(path)}（{len(detail.tables[0].rows)} 行）")
     for line in written:
         say(line, quiet)
+    hint = f"已列入 {display_path(rejects)}" if rejects else pipeline.REJECTS_HINT
     for warning in result.warnings:
-        say(f"注意：{warning}", quiet)
+        say(f"注意：{warning.replace(pipeline.REJECTS_HINT, hint)}", quiet)
 
 
 @cli.command()
@@ -447,8 +448,9 @@ def duplicates(
             written.append(f"已写入 {display_path(write_decisions)}（{len(sheet.rows)} 对待判断）")
     for line in written:
         say(line, quiet)
+    hint = "用 aggregate --rejects 文件名.csv 可列出每一行及原因"  # (this command has no --rejects)
     for warning in result.warnings:
-        say(f"注意：{warning}", quiet)
+        say(f"注意：{warning.replace(pipeline.REJECTS_HINT, hint)}", quiet)
 
 
 @cli.command()
