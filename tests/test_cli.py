@@ -251,6 +251,14 @@ def test_formula_cells_stay_text_in_xlsx_files(tmp_path: Path) -> None:
     assert (cell.value, cell.data_type) == ("=bad()", "s")
 
 
+def test_verbose_counts_blank_and_summary_rows(tmp_path: Path) -> None:
+    """The README says -v shows them; it showed blank lines only (a new user's trial)."""
+    path = tmp_path / "门户.csv"
+    path.write_text("标题,日期\n甲,2018-03-01\n\n合计：1条,\n", encoding="utf-8")
+    result = invoke("aggregate", path, "-v")
+    assert "，CSV 文本，编码 utf-8，1 行，空行 1，合计行 1\n" in result.stderr
+
+
 def test_quiet_and_verbose() -> None:
     assert mini("-q").stderr == ""
     verbose = mini("-v").stderr

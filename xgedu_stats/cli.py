@@ -325,6 +325,7 @@ def aggregate(
         for f in result.files:
             how = f.type_label + (f"，编码 {f.encoding}" if f.encoding else "")
             blank = f"，空行 {f.blank_lines}" if f.blank_lines else ""
+            blank += f"，合计行 {f.summary_rows}" if f.summary_rows else ""
             say(
                 f"读取 {f.file}：平台 {f.platform}（{f.platform_reason}），{how}，{f.rows} 行{blank}",
                 quiet,

@@ -331,9 +331,20 @@ def _uncategorised_warning(counted: pd.DataFrame, items: pd.DataFrame) -> list[s
     counts = channels.replace("", "（无栏目）").value_counts()
     shown = "、".join(f"「{c}」{n} 行" for c, n in counts.head(10).items())
     more = f" 等 {len(counts)} 个栏目" if len(counts) > 10 else ""
+    named = [c for c in counts.index if c != "（无栏目）"]
+    advice = (
+        '可在配置文件的 [categories] 中把栏目名加为类别的别名，例如 "教育资助" = ["学生资助"]'
+        if named
+        else ""
+    )
+    if len(named) < len(counts):  # (an alias cannot help a row without a channel)
+        advice += ("；" if advice else "") + (
+            "「（无栏目）」是各个副本都没有栏目的信息（如只在今日头条发布的），别名帮不上；"
+            "请核对这些导出是否带有栏目列"
+        )
     return [
         f"有 {len(lost)} 条信息的栏目对应不到报告类别，计入「{UNCATEGORISED}」：{shown}{more}；"
-        '可在配置文件的 [categories] 中把栏目名加为类别的别名，例如 "教育资助" = ["学生资助"]'
+        + advice
     ]
 
 
