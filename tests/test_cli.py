@@ -76,6 +76,15 @@ def test_text_ends_with_the_conservation_line_and_warns_on_stderr() -> None:
     )
 
 
+def test_the_rejects_note_says_where_they_were_written(tmp_path: Path) -> None:
+    """A new user's trial: with --rejects given, the note still said to add --rejects."""
+    result = mini("--rejects", tmp_path / "r.csv")
+    assert "未计入统计；已列入 " + str(tmp_path / "r.csv") + "\n" in result.stderr
+    assert "加 --rejects" not in result.stderr
+    dup = invoke("duplicates", MINI, "--year", "2018")  # (a command without --rejects)
+    assert "未计入统计；用 aggregate --rejects 文件名.csv 可列出每一行及原因\n" in dup.stderr
+
+
 def test_markdown_ends_with_the_conservation_line() -> None:
     assert mini("-f", "markdown").stdout.endswith("\n\n" + CONSERVATION)
 
@@ -240,6 +249,14 @@ def test_formula_cells_stay_text_in_xlsx_files(tmp_path: Path) -> None:
     assert {c.data_type for c in cells} == {"s"}
     (cell,) = [r[4] for r in openpyxl.load_workbook(rejects).worksheets[0].iter_rows(min_row=3)]
     assert (cell.value, cell.data_type) == ("=bad()", "s")
+
+
+def test_verbose_counts_blank_and_summary_rows(tmp_path: Path) -> None:
+    """The README says -v shows them; it showed blank lines only (a new user's trial)."""
+    path = tmp_path / "门户.csv"
+    path.write_text("标题,日期\n甲,2018-03-01\n\n合计：1条,\n", encoding="utf-8")
+    result = invoke("aggregate", path, "-v")
+    assert "，CSV 文本，编码 utf-8，1 行，空行 1，合计行 1\n" in result.stderr
 
 
 def test_quiet_and_verbose() -> None:

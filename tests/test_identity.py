@@ -629,6 +629,49 @@ def test_decisions_turn_a_guessed_pairing_into_the_right_one(
     assert pairs.tolist() == [1] * 10
 
 
+def test_a_pairing_the_clerk_decided_is_no_longer_said(
+    write_csv: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A new user's trial: after 03-03 (portal) and 03-05 (头条) were marked 不同, every run
+    still asked to review them: publications named in a decision are reviewed."""
+    portal = write_csv(
+        "门户.csv", HEADER, [["每日提示", f"2018-03-0{d}", "", ""] for d in (1, 2, 3)]
+    )
+    toutiao = write_csv(
+        "头条.csv", HEADER, [["每日提示", f"2018-03-0{d}", "", ""] for d in (1, 2, 5)]
+    )
+    assert run_on(portal, toutiao).totals.unique_items == 3  # (03-03 with 03-05)
+    decisions = tmp_path / "判定.csv"
+    line = [
+        "portal",
+        "",
+        "每日提示",
+        "2018-03-03",
+        "toutiao",
+        "",
+        "每日提示",
+        "2018-03-05",
+        "",
+        "不同",
+    ]
+    header = [
+        "平台1",
+        "链接1",
+        "标题1",
+        "日期1",
+        "平台2",
+        "链接2",
+        "标题2",
+        "日期2",
+        "相似度",
+        "判断",
+    ]
+    decisions.write_bytes(csv_bytes(header, [line], "utf-8-sig"))
+    got = run_on(portal, toutiao, dedupe={"decisions": str(decisions)})
+    assert got.totals.unique_items == 4
+    assert not [w for w in got.warnings if "没有配上" in w]
+
+
 def test_a_row_without_a_link_beside_two_documents_of_its_title_is_said(
     write_csv: Callable[..., Path],
 ) -> None:
@@ -653,3 +696,18 @@ def test_no_readable_row_at_all(write_csv: Callable[..., Path]) -> None:
     path = write_csv("门户.csv", ["标题", "发布时间"], [["", "2018-03-01"], ["甲", "待定"]])
     got = run_on(path)
     assert (got.totals.rejected, got.totals.unique_items, len(got.pairs)) == (2, 0, 0)
+
+
+def test_copies_joined_through_a_middle_copy_are_listed_pair_by_pair(
+    write_csv: Callable[..., Path],
+) -> None:
+    """A new user's trial: 06-10, 06-13 and 06-16 on three platforms are one item (each
+    neighbour within 3 days), and ``duplicates`` listed 06-10 against 06-16 as a pair."""
+    files = [
+        write_csv(f"{name}.csv", ["标题", "发布时间"], [["防溺水教育", day]])
+        for name, day in (("门户", "2018-06-10"), ("大楚", "2018-06-13"), ("头条", "2018-06-16"))
+    ]
+    got = run_on(*files)
+    assert got.totals.unique_items == 1
+    listed = got.pairs[["date_1", "date_2"]].astype(str).to_numpy().tolist()
+    assert listed == [["2018-06-10", "2018-06-13"], ["2018-06-13", "2018-06-16"]]

@@ -155,3 +155,21 @@ def test_ctrl_c_while_the_progress_bar_shows_restores_the_cursor(tmp_path: Path)
     assert text.rindex("\x1b[?25h") > text.rindex("\x1b[?25l")  # ... and it is shown again
     assert text.rstrip().endswith("已中断")
     assert "Aborted" not in text
+
+
+def test_ctrl_c_while_the_command_is_still_loading() -> None:
+    """A new user's trial: Ctrl-C in the first fraction of a second (click and the command
+    line being imported) printed a Python traceback."""
+    code = (
+        "import builtins, sys\n"
+        "real = builtins.__import__\n"
+        "def stopped(name, *args, **kwargs):\n"
+        "    if name == 'xgedu_stats.cli':\n"
+        "        raise KeyboardInterrupt\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = stopped\n"
+        "from xgedu_stats.__main__ import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr, done.stdout) == (130, "已中断\n", "")

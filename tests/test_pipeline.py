@@ -201,7 +201,15 @@ def test_uncategorised_items_are_counted_and_warned(write_csv: Callable[..., Pat
     assert got.categories["count"].sum() == got.totals.unique_items == 3
     assert got.warnings == (
         "有 3 条信息的栏目对应不到报告类别，计入「未分类」：「工作动态」2 行、「（无栏目）」1 行；"
-        '可在配置文件的 [categories] 中把栏目名加为类别的别名，例如 "教育资助" = ["学生资助"]',
+        '可在配置文件的 [categories] 中把栏目名加为类别的别名，例如 "教育资助" = ["学生资助"]；'
+        "「（无栏目）」是各个副本都没有栏目的信息（如只在今日头条发布的），别名帮不上；"
+        "请核对这些导出是否带有栏目列",
+    )
+    only = write_csv("头条.csv", ["标题", "日期"], [["丁", "2018-03-01"]])
+    assert run_on(only).warnings == (  # (nothing an alias could do)
+        "有 1 条信息的栏目对应不到报告类别，计入「未分类」：「（无栏目）」1 行；"
+        "「（无栏目）」是各个副本都没有栏目的信息（如只在今日头条发布的），别名帮不上；"
+        "请核对这些导出是否带有栏目列",
     )
 
 

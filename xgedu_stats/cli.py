@@ -331,6 +331,7 @@ def aggregate(
     for f in result.files:
         how = f.type_label + (f"，编码 {f.encoding}" if f.encoding else "")
         blank = f"，空行 {f.blank_lines}" if f.blank_lines else ""
+        blank += f"，合计行 {f.summary_rows}" if f.summary_rows else ""
         ui.detail(
             f"读取 {f.file}：平台 {f.platform}（{f.platform_reason}），{how}，{f.rows} 行{blank}"
         )
@@ -349,8 +350,9 @@ def aggregate(
     ui = UI.current()
     for line in written:
         ui.say(line)
+    hint = f"已列入 {display_path(rejects)}" if rejects else pipeline.REJECTS_HINT
     for warning in result.warnings:
-        ui.note(warning)
+        ui.note(warning.replace(pipeline.REJECTS_HINT, hint))
 
 
 @cli.command()
@@ -450,8 +452,9 @@ def duplicates(
     ui = UI.current()
     for line in written:
         ui.say(line)
+    hint = "用 aggregate --rejects 文件名.csv 可列出每一行及原因"  # (this command has no --rejects)
     for warning in result.warnings:
-        ui.note(warning)
+        ui.note(warning.replace(pipeline.REJECTS_HINT, hint))
 
 
 @cli.command()

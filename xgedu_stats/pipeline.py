@@ -80,6 +80,8 @@ REJECT_COLUMNS = ["file", "line", "platform", "reason", "title", "date_raw", "ch
 REJECT_COLUMNS += ["views_raw", "raw"]
 COUNTED_COLUMNS = ["file", "line", "platform", "title", "title_key", "date", "channel", "url"]
 COUNTED_COLUMNS += ["views", "views_approx"]
+#: How the rejected-rows warning ends; a command that knows better says what it wrote instead.
+REJECTS_HINT = "加 --rejects 文件名.csv 可列出每一行及原因"
 
 
 def run(config: RunConfig, progress: Progress | None = None) -> Result:
@@ -187,7 +189,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     if totals.rejected:
         warnings.append(
             f"有 {totals.rejected} 行无效（缺标题、发布时间无法识别等），未计入统计；"
-            "加 --rejects 文件名.csv 可列出每一行及原因"
+            + REJECTS_HINT
         )
 
     rows_read = pd.Series([f.rows for f in loaded.files], index=[f.platform for f in loaded.files])
@@ -330,9 +332,20 @@ def _uncategorised_warning(counted: pd.DataFrame, items: pd.DataFrame) -> list[s
     counts = channels.replace("", "（无栏目）").value_counts()
     shown = "、".join(f"「{c}」{n} 行" for c, n in counts.head(10).items())
     more = f" 等 {len(counts)} 个栏目" if len(counts) > 10 else ""
+    named = [c for c in counts.index if c != "（无栏目）"]
+    advice = (
+        '可在配置文件的 [categories] 中把栏目名加为类别的别名，例如 "教育资助" = ["学生资助"]'
+        if named
+        else ""
+    )
+    if len(named) < len(counts):  # (an alias cannot help a row without a channel)
+        advice += ("；" if advice else "") + (
+            "「（无栏目）」是各个副本都没有栏目的信息（如只在今日头条发布的），别名帮不上；"
+            "请核对这些导出是否带有栏目列"
+        )
     return [
         f"有 {len(lost)} 条信息的栏目对应不到报告类别，计入「{UNCATEGORISED}」：{shown}{more}；"
-        '可在配置文件的 [categories] 中把栏目名加为类别的别名，例如 "教育资助" = ["学生资助"]'
+        + advice
     ]
 
 

@@ -320,7 +320,8 @@ def _pair(
     that would put two publications of one platform, or two held apart, in one group.
     Returns a group number (0…) per publication, in order of first appearance; whether
     the pairing was complete (False: too many pairs, paired within days only); and how
-    many publications were left without a copy on a platform where they had a candidate.
+    many publications were left without a copy on a platform where they had a candidate
+    (not counting those a clerk named in a 不同 decision: reviewed).
     """
     m = len(day)
     reach = np.searchsorted(day, day + window_days, side="right")
@@ -376,7 +377,9 @@ def _pair(
     np.bitwise_or.at(wanted, i, bits[j])
     np.bitwise_or.at(wanted, j, bits[i])
     got = np.array(mask, dtype=np.int64)[roots]
-    left = int(np.count_nonzero(wanted & ~got))
+    # (a publication a clerk has named in a 不同 decision was reviewed: no guess to report)
+    reviewed = np.array([int(p) in apart_of for p in members], dtype=bool)
+    left = int(np.count_nonzero(((wanted & ~got) != 0) & ~reviewed))
     return _first_appearance(roots), True, left
 
 

@@ -207,11 +207,12 @@ def _decided_pairs(
 
 
 def pairs_frame(counted: pd.DataFrame, fuzzy_pairs: Pairs, decided: Pairs = ()) -> pd.DataFrame:
-    """One line per pair: each copy against its item's first copy, fuzzy pairs (between
-    exact items, shown by their first copies), and decisions (by the rows they name).
+    """One line per pair: each copy against the one before it in date order, fuzzy pairs
+    (between exact items, shown by their first copies), and decisions (by the rows they name).
 
-    A copy on the first copy's platform is a re-export (the same link, or the same title
-    on the same day without a link); on another platform, a copy with an equal title.
+    A copy on the same platform as the copy before it is a re-export (the same link, or the
+    same title on the same day without a link); on another platform, a copy with an equal
+    title within the window.
     ``counted`` has ``exact_id`` and ``item_id`` (final) besides ``platform``,
     ``platform_rank``, ``date``, ``file``, ``line``, ``title``, ``url`` and ``guessed``
     (the row's copies were paired by nearest date among several candidates).
@@ -219,17 +220,22 @@ def pairs_frame(counted: pd.DataFrame, fuzzy_pairs: Pairs, decided: Pairs = ()) 
     exact = counted["exact_id"].to_numpy(dtype=np.int64)
     final = counted["item_id"].to_numpy(dtype=np.int64)
     reps = first_copies(counted, exact)
-    rep_of_row = reps[exact - 1]
-    others = np.flatnonzero(rep_of_row != np.arange(len(exact)))
     rank = counted["platform_rank"].to_numpy()
+    # Each copy against the copy before it in date order: the pairs that matched, each
+    # within the window (copies 3 + 3 days apart are one item through the middle one, and
+    # are listed so, not as a pair 6 days apart).
+    day = counted["date"].to_numpy(dtype="datetime64[s]").astype(np.int64)
+    order = np.lexsort((np.arange(len(exact)), rank, day, exact))
+    follows = exact[order][1:] == exact[order][:-1]
+    others, before = order[1:][follows], order[:-1][follows]
     has_link = (counted["url"] != "").to_numpy()
-    one_platform = rank[others] == rank[rep_of_row[others]]
-    linked = has_link[others] & has_link[rep_of_row[others]]
+    one_platform = rank[others] == rank[before]
+    linked = has_link[others] & has_link[before]
     guessed = counted["guessed"].to_numpy(dtype=bool)[others]
     across = np.where(guessed, "nearest", "exact")
     kind = np.where(one_platform, np.where(linked, "same_link", "same_day"), across)
     left = np.concatenate(
-        [rep_of_row[others], reps[[a for a, _, _, _ in fuzzy_pairs]], [a for a, _, _, _ in decided]]
+        [before, reps[[a for a, _, _, _ in fuzzy_pairs]], [a for a, _, _, _ in decided]]
     )
     right = np.concatenate(
         [others, reps[[b for _, b, _, _ in fuzzy_pairs]], [b for _, b, _, _ in decided]]
