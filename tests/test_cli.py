@@ -694,3 +694,23 @@ def test_help_and_usage_errors_do_not_import_pandas() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "[0, 2, 2, 2, 2, 2] False\n"
+
+
+def test_running_out_of_memory_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Issue 9 attack: out of memory was 程序内部错误, or blamed the file (文件已损坏或格式不对)."""
+    import pyarrow as pa
+
+    from xgedu_stats.read import markup
+
+    def exhausted(*args: object) -> None:
+        raise pa.ArrowMemoryError("malloc of size 524288064 failed")
+
+    monkeypatch.setattr(markup._Tables, "feed", exhausted)
+    page = tmp_path / "门户.html"
+    page.write_text("<table><tr><td>标题</td><td>日期</td></tr></table>", encoding="utf-8")
+    result = invoke("aggregate", page)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "错误：内存不足，这些文件一起统计需要的内存超过了本机可用的内存；"
+        "请分批统计（如按年份或平台分开运行），或在内存更大的电脑上运行\n",
+    )

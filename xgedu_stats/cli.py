@@ -190,6 +190,13 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
     return decorate
 
 
+#: What running out of memory says (the files are too large for this computer together).
+MEMORY_ERROR = (
+    "内存不足，这些文件一起统计需要的内存超过了本机可用的内存；"
+    "请分批统计（如按年份或平台分开运行），或在内存更大的电脑上运行"
+)
+
+
 def handle_errors(f: F) -> F:
     """Turn library errors into one ``错误：…`` line and exit 1 (options that do not fit
     together: exit 2); other failures too, unless -v. Control characters never reach the line."""
@@ -204,6 +211,10 @@ def handle_errors(f: F) -> F:
             raise click.ClickException(printable(str(exc))) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except MemoryError:  # (ArrowMemoryError too)
+            if UI.current().verbose:
+                raise
+            raise click.ClickException(MEMORY_ERROR) from None
         except Exception as exc:
             if UI.current().verbose:
                 raise

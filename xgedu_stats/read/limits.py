@@ -166,7 +166,11 @@ class Reading:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> bool:
-        if exc is None or not isinstance(exc, Exception) or isinstance(exc, InputError):
+        if (
+            exc is None
+            or isinstance(exc, InputError | MemoryError)
+            or not isinstance(exc, Exception)
+        ):
             return False  # (MemoryError, KeyboardInterrupt … are not the file's fault)
         raise InputError(self.message(exc)) from None
 
