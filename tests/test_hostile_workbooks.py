@@ -749,3 +749,48 @@ def test_a_hidden_sheet_is_read_and_said(tmp_path: Path) -> None:
         w.endswith("门户.xlsx 的工作表「文章」在 Excel 中是隐藏的；本工具照常读取隐藏的工作表")
         for w in result.warnings
     )
+
+
+def test_html_a_quoted_gt_does_not_end_its_tag(tmp_path: Path) -> None:
+    """Issue 9 attack: the first '>' ended a tag, so a title="…>…" attribute spilled into
+    the cell (the title read as 安全检查的通知">关于开展…, counted apart from its copy)."""
+    page = html_table([HEADER, ["X", "2018-03-01", "规划财务"]]).replace(
+        "<td>X</td>",
+        '<td><a href="show.jsp?id=1" title="关于开展>安全检查的通知">关于开展安全检查的通知</a></td>',
+    )
+    page = page.replace("<td>2018-03-01</td>", "<td data-x='>'>2018-03-01</td>")
+    got = read(tmp_path, "门户.html", page.encode())
+    assert got.rows[["title", "date"]].astype(str).values.tolist() == [
+        ["关于开展安全检查的通知", "2018-03-01"]
+    ]
+
+
+def test_html_what_the_tokenizer_skips_and_keeps(tmp_path: Path) -> None:
+    """Empty comments (<!-->, <!--->) hid the rows up to the next -->; </script foo> did not
+    end a script; a textarea's text is text."""
+    rows = html_table([HEADER, ["甲", "2018-03-01", "x"], ["乙", "2018-03-02", "x"]])
+    page = rows.replace("<table>", "<!--><!---><script>1</script foo>" + "<table>")
+    page = page.replace("<td>乙</td>", "<td><textarea>乙<b>丙</b></textarea></td>")
+    got = read(tmp_path, "门户.html", page.encode())
+    assert got.rows["title"].tolist() == ["甲", "乙<b>丙</b>"]
+
+
+def test_html_attributes_beyond_a_tables_needs_are_not_read() -> None:
+    """Issue 9 attack: 15,000,000 attributes in one tag took 99 s and 1.8 GiB."""
+    from xgedu_stats.read.markup import MAX_ATTRIBUTES, _attributes
+
+    tag = 'colspan="2" ' + "a=1 " * 10_000
+    got = _attributes(tag, 0, len(tag))
+    assert len(got) == MAX_ATTRIBUTES and got[0] == ("colspan", "2")
+
+
+def test_html_tables_are_counted_as_they_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9 attack: 8,000,000 empty <table>s (56 MB) ran 104 s into an internal error;
+    empty ones were not counted, and the count was checked after the whole page."""
+    monkeypatch.setattr(ingest_limits, "MAX_SHEETS", 5)
+    page = "<table>" * 6 + html_table()
+    with pytest.raises(InputError) as caught:
+        read(tmp_path, "门户.html", page.encode())
+    assert "中的表格多于 5 个（一个文件的上限）" in str(caught.value)

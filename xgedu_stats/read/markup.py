@@ -77,8 +77,35 @@ def _span(value: str | None, most: int, zero: int) -> int:
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:._-]*)")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
-#: Elements whose content is not markup (html.parser's CDATA_CONTENT_ELEMENTS): skipped.
+#: Elements whose content is not markup (html.parser's CDATA_CONTENT_ELEMENTS): skipped;
+#: and elements whose content is text only (RCDATA): read as text, tags and all.
 _RAW_TEXT = ("script", "style")
+_TEXT_ONLY = ("textarea", "title")
+_ENDS = {n: re.compile(rf"</{n}(?:[\s/][^>]*)?>", re.I) for n in (*_RAW_TEXT, *_TEXT_ONLY)}
+#: Attributes read of one tag (tables need two: colspan and rowspan).
+MAX_ATTRIBUTES = 64
+
+
+class _Next:
+    """Where a pattern next occurs at or after a position, searching each stretch of text
+    once: a search from ``p`` that found ``f`` answers every later call from ``p``…``f``,
+    and one that found nothing answers every later call."""
+
+    def __init__(self, text: str, pattern: str) -> None:
+        self.text, self.pattern = text, re.compile(pattern)
+        self.since, self.found, self.none_from = -1, -1, len(text) + 1
+
+    def __call__(self, position: int) -> int:
+        if position >= self.none_from:
+            return -1
+        if self.since <= position <= self.found:
+            return self.found
+        match = self.pattern.search(self.text, position)
+        if match is None:
+            self.none_from = position
+            return -1
+        self.since, self.found = position, match.start()
+        return self.found
 
 
 class _LinearHTML:
@@ -86,10 +113,12 @@ class _LinearHTML:
     calling ``handle_starttag``, ``handle_endtag`` and ``handle_data`` as html.parser does,
     in time linear in the text: every search starts after the last one ended.
 
-    Comments, declarations (``<!DOCTYPE>``, ``<![CDATA[``) and processing instructions are
-    skipped; a ``<`` that starts no tag is text; a tag left open at the end is dropped;
-    character references are converted in text and attribute values; the content of
-    ``<script>`` and ``<style>`` is skipped.
+    Comments (``<!-->`` and ``<!--->`` are empty ones), declarations (``<!DOCTYPE>``,
+    ``<![CDATA[``) and processing instructions are skipped; a ``<`` that starts no tag is
+    text; a ``>`` inside a quoted attribute value does not end its tag; a tag left open at
+    the end is dropped; character references are converted in text and attribute values;
+    the content of ``<script>`` and ``<style>`` is skipped, that of ``<textarea>`` and
+    ``<title>`` is text.
     """
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None: ...
@@ -101,7 +130,9 @@ class _LinearHTML:
     def feed(self, text: str) -> None:
         n = len(text)
         pos = 0
-        closer = -1  # the last '>' found: searches for the next one start after it
+        edge = _Next(text, "[>\"']")  # what ends a tag, or starts a quoted value in it
+        quotes = {q: _Next(text, q) for q in "\"'"}
+        closer = _Next(text, ">")
         while pos < n:
             lt = text.find("<", pos)
             if lt < 0:
@@ -110,6 +141,9 @@ class _LinearHTML:
             if lt > pos:
                 self._text(text[pos:lt])
             if text.startswith("<!--", lt):
+                if text.startswith(("<!-->", "<!--->"), lt):  # (HTML's abrupt empty comments)
+                    pos = lt + (5 if text.startswith("<!-->", lt) else 6)
+                    continue
                 end = text.find("-->", lt + 4)
                 pos = n if end < 0 else end + 3
                 continue
@@ -119,23 +153,46 @@ class _LinearHTML:
                 self._text("<")  # a '<' that starts nothing: text
                 pos = lt + 1
                 continue
-            if closer < start:
-                closer = text.find(">", start)
-                if closer < 0:
-                    break  # a tag left open at the end of the file
-            if tag is None:  # a declaration or a processing instruction
-                pos = closer + 1
+            if tag is None:  # a declaration or a processing instruction: to the next '>'
+                end = closer(start)
+                if end < 0:
+                    break
+                pos = end + 1
                 continue
+            end = self._tag_end(start, edge, quotes, closer)
+            if end < 0:
+                break  # a tag left open at the end of the file
             name = tag.group(2).lower()
+            pos = end + 1
             if tag.group(1):
                 self.handle_endtag(name)
-            else:
-                self.handle_starttag(name, _attributes(text[start:closer]))
-                if name in _RAW_TEXT:
-                    end = re.compile(rf"</{name}\s*>", re.I).search(text, closer + 1)
-                    pos = n if end is None else end.end()
-                    continue
-            pos = closer + 1
+                continue
+            self.handle_starttag(name, _attributes(text, start, end))
+            if name in _ENDS:
+                found = _ENDS[name].search(text, pos)
+                stop = n if found is None else found.start()
+                if name in _TEXT_ONLY:
+                    self._text(text[pos:stop])
+                pos = n if found is None else found.end()
+                if found is not None and name in _TEXT_ONLY:
+                    self.handle_endtag(name)
+
+    @staticmethod
+    def _tag_end(start: int, edge: _Next, quotes: dict[str, _Next], closer: _Next) -> int:
+        """Where the tag whose attributes begin at ``start`` ends: the first '>' outside
+        quotes; with a quote never closed, the first '>' (as if it were not a quote)."""
+        at = start
+        while True:
+            found = edge(at)
+            if found < 0:
+                return -1
+            mark = edge.text[found]
+            if mark == ">":
+                return found
+            closing = quotes[mark](found + 1)
+            if closing < 0:
+                return closer(start)
+            at = closing + 1
 
     def _text(self, data: str) -> None:
         self.handle_data(html.unescape(data) if "&" in data else data)
@@ -144,11 +201,14 @@ class _LinearHTML:
         pass
 
 
-def _attributes(body: str) -> list[tuple[str, str | None]]:
+def _attributes(text: str, start: int, end: int) -> list[tuple[str, str | None]]:
+    """The first ``MAX_ATTRIBUTES`` attributes of a tag (``text[start:end]``)."""
     out: list[tuple[str, str | None]] = []
-    for m in _ATTRIBUTE.finditer(body):
+    for m in _ATTRIBUTE.finditer(text, start, end):
         value = next((v for v in m.group(2, 3, 4) if v is not None), None)
         out.append((m.group(1).lower(), html.unescape(value) if value else value))
+        if len(out) == MAX_ATTRIBUTES:
+            break
     return out
 
 
@@ -160,9 +220,12 @@ class _Tables(_LinearHTML):
         self.budget = budget
         self.tables: list[_Table] = []  # in the order they end (an inner table first)
         self._stack: list[_Table] = []
+        self.started = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
+            self.started += 1
+            check_sheets(self.started, "表格")  # (empty ones too: each costs a little)
             self._stack.append(_Table())
             return
         if not self._stack:
