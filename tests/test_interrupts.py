@@ -173,3 +173,30 @@ def test_ctrl_c_while_the_command_is_still_loading() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr, done.stdout) == (130, "已中断\n", "")
+
+
+def test_a_second_signal_does_not_cut_the_clean_up_short() -> None:
+    """Issue 9 attack: SIGHUP then SIGTERM left a temporary file: the second signal struck
+    inside the clean-up the first had started. After the first, the others are ignored."""
+    from xgedu_stats import terminal
+
+    with terminal.signals():
+        with pytest.raises(terminal.Terminated):
+            os.kill(os.getpid(), signal.SIGHUP)
+            time.sleep(5)  # (the handler raises at once; the sleep is never finished)
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            assert signal.getsignal(number) is signal.SIG_IGN
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # (restored)
+
+
+def test_signals_already_ignored_stay_ignored() -> None:
+    """``nohup xgedu-stats …`` ignores SIGHUP: the tool must not undo that."""
+    from xgedu_stats import terminal
+
+    saved = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with terminal.signals():
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is terminal._stop
+    finally:
+        signal.signal(signal.SIGHUP, saved)

@@ -38,8 +38,19 @@ class Terminated(KeyboardInterrupt):
         self.code = 128 + signum
 
 
-def _terminate(signum: int, frame: object) -> None:
+def _stop(signum: int, frame: object) -> None:
+    """Ctrl-C, SIGTERM or SIGHUP: stop where the program is. The first one only: a second
+    signal during the clean-up it starts would cut the clean-up short (a temporary file was
+    left behind when SIGHUP and SIGTERM came together)."""
+    for number in _STOPPING:
+        if signal.getsignal(number) is _stop:
+            signal.signal(number, signal.SIG_IGN)
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
     raise Terminated(signum)
+
+
+_STOPPING = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
 
 
 @dataclass
@@ -78,14 +89,15 @@ def set_ui(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 
 @contextmanager
 def signals() -> Iterator[None]:
-    """Quiet under ``| head`` (default SIGPIPE); SIGTERM and SIGHUP clean up like Ctrl-C.
-    Restored after."""
+    """Quiet under ``| head`` (default SIGPIPE); Ctrl-C, SIGTERM and SIGHUP clean up, the
+    first of them only. Restored after."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    wanted: dict[int, Any] = {signal.SIGTERM: _terminate}
-    if hasattr(signal, "SIGHUP"):
-        wanted[signal.SIGHUP] = _terminate
+    # (a signal already ignored stays so: nohup ignores SIGHUP, a shell's background job SIGINT)
+    wanted: dict[int, Any] = {
+        n: _stop for n in _STOPPING if signal.getsignal(n) is not signal.SIG_IGN
+    }
     if hasattr(signal, "SIGPIPE"):
         wanted[signal.SIGPIPE] = signal.SIG_DFL
     saved = {number: signal.signal(number, handler) for number, handler in wanted.items()}
