@@ -714,3 +714,22 @@ def test_running_out_of_memory_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_
         "错误：内存不足，这些文件一起统计需要的内存超过了本机可用的内存；"
         "请分批统计（如按年份或平台分开运行），或在内存更大的电脑上运行\n",
     )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+def test_a_full_or_closed_stdout_is_an_error_not_a_lost_report() -> None:
+    """Issue 9 attack: ``> /dev/full`` was an internal error; ``>&-`` exited 0, the report lost."""
+    import os
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "xgedu_stats", "aggregate", str(MINI), "-q"]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (1, "错误：无法写入标准输出：磁盘空间不足\n")
+    done = subprocess.run(command, stderr=subprocess.PIPE, text=True, timeout=120,
+                          preexec_fn=lambda: os.close(1))  # fmt: skip
+    assert (done.returncode, done.stderr) == (
+        1,
+        "错误：标准输出已关闭，统计结果无处可写；请去掉 >&-，或用 -o 指定输出文件\n",
+    )

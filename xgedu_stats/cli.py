@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import io
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
@@ -260,6 +261,17 @@ def detail_format(path: Path | None, option: str, formats: tuple[str, ...]) -> s
     return choose_format(path, None, formats, option=option, format_option=False)
 
 
+def to_stdout(text: str) -> None:
+    """The report on standard output; a closed or full one is an error, not a lost report."""
+    if sys.stdout is None:  # (>&-)
+        raise OutputError("标准输出已关闭，统计结果无处可写；请去掉 >&-，或用 -o 指定输出文件")
+    try:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OutputError(f"无法写入标准输出：{os_reason(exc)}") from None
+
+
 def emit_report(report: Any, fmt: str, output: Path | None, what: str) -> list[str]:
     """Render a report to stdout, or into a file (marked as ``what``); returns what to say
     on stderr once the files are in place."""
@@ -268,7 +280,7 @@ def emit_report(report: Any, fmt: str, output: Path | None, what: str) -> list[s
     if output is None:
         buffer = io.StringIO()
         FORMATS[fmt].render(report, buffer)
-        click.echo(buffer.getvalue(), nl=False)
+        to_stdout(buffer.getvalue())
         return []
     write_report(report, fmt, output, what)
     return [f"已写入 {display_path(output)}"]
@@ -402,7 +414,7 @@ def inspect(
     if output is None:
         buffer = io.StringIO()
         RENDER[fmt](inspections, buffer)
-        click.echo(buffer.getvalue(), nl=False)
+        to_stdout(buffer.getvalue())
     else:
         write_text(output, lambda stream: RENDER[fmt](inspections, stream), fmt, "文件读取说明")
         UI.current().say(f"已写入 {display_path(output)}")
