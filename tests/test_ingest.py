@@ -283,6 +283,15 @@ def test_discover_notes_a_link_to_nothing(tmp_path: Path) -> None:
     assert found.notes == (f"文件 {tmp_path}/门户.csv 是指向不存在的文件的链接，没有读取",)
 
 
+def test_discover_notes_a_fifo_in_a_folder(tmp_path: Path) -> None:
+    """Issue 9 attack: a FIFO inside an input folder was skipped without a word."""
+    (tmp_path / "a.csv").write_text("x")
+    os.mkfifo(tmp_path / "门户_f.csv")
+    found = discover([tmp_path])
+    assert [s.path.name for s in found.files] == ["a.csv"]
+    assert found.notes == (f"{tmp_path}/门户_f.csv 不是普通文件（如管道或设备），没有读取",)
+
+
 def test_discover_explicit_file_of_any_suffix(tmp_path: Path) -> None:
     (tmp_path / "a.dat").write_text("x")
     assert [s.path.name for s in discover([tmp_path / "a.dat"]).files] == ["a.dat"]

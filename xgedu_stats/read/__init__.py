@@ -253,8 +253,10 @@ def _walk(folder: Path, notes: list[str]) -> Iterator[Path]:
                 pending.append(path)
             elif is_file and exported:
                 yield path
-            elif exported and entry.is_symlink():  # (neither a file nor a folder: dangling)
+            elif exported and entry.is_symlink() and not os.path.exists(path):
                 notes.append(f"文件 {display_path(path)} 是指向不存在的文件的链接，没有读取")
+            elif exported:  # a FIFO, a socket, a device (or a link to one)
+                notes.append(f"{display_path(path)} 不是普通文件（如管道或设备），没有读取")
 
 
 def _keep_inputs(paths: list[Path], protected: Mapping[Path, str], notes: list[str]) -> list[Path]:
