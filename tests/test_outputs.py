@@ -447,3 +447,21 @@ def test_the_outputs_of_a_run_are_replaced_together_or_not_at_all(tmp_path: Path
     assert result.exit_code == 1
     assert out.read_text(encoding="utf-8") == "旧的统计\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["统计.csv", "门户.csv"]  # no temp files
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="no /dev/stdout")
+def test_dash_o_dev_stdout_appended_to_a_log(tmp_path: Path) -> None:
+    """Issue 9 attack: ``-o /dev/stdout >> log`` was refused (no extension, then 不能覆盖:
+    the redirect target is protected as an input) although the README says it appends."""
+    import subprocess
+
+    mini = Path(__file__).resolve().parent / "fixtures" / "mini"
+    log = tmp_path / "log.txt"
+    log.write_text("old\n", encoding="utf-8")
+    command = [sys.executable, "-m", "xgedu_stats", "aggregate", str(mini), "-q"]
+    with open(log, "a", encoding="utf-8") as stream:
+        done = subprocess.run([*command, "-o", "/dev/stdout"], stdout=stream, stderr=subprocess.PIPE,
+                              text=True, cwd=tmp_path, timeout=120)  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("old\n统计期：") and text.endswith("去重后信息 6 条\n")

@@ -104,7 +104,7 @@ def choose_format(
                 f"请把扩展名改为 {FORMAT_EXTENSIONS[given][0]}，或不写 --format"
             )
         fmt = given
-    elif path is None or (not path.suffix and _is_device(path)):
+    elif path is None or (not path.suffix and (_is_device(path) or _is_descriptor(path))):
         fmt = allowed[0]  # the terminal's, or a device's (/dev/stdout, /dev/null): no extension
     elif named in allowed:
         fmt = named
@@ -152,6 +152,8 @@ def check_outputs(
     protected = protected_files(settings)
     for option, path in given:
         for kept, what in protected.items():
+            if kept == Path("/dev/stdout") and _is_descriptor(path):
+                continue  # (-o /dev/stdout >> log: writing where the shell points stdout)
             if same_file(path, kept):
                 raise OutputError(
                     f"输出文件 {display_path(path)}（{option}）是{what}，不能覆盖；请换一个文件名"
@@ -178,6 +180,11 @@ def _check_folder(path: Path) -> None:
         raise OutputError(f"无法写入 {shown}：文件夹 {said} 不存在")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"无法写入 {shown}：没有权限在文件夹 {said} 中写文件")
+
+
+def _is_descriptor(path: Path) -> bool:
+    """A path naming a descriptor the process holds (/dev/stdout, /proc/self/fd/1 …)."""
+    return any(_DESCRIPTOR.match(p) for p in _link_chain(path))
 
 
 def _is_device(path: Path) -> bool:
@@ -316,7 +323,7 @@ def _plan(path: Path, shown: str) -> tuple[str, Path, os.stat_result | None]:
         raise OutputError(f"无法写入 {shown}：这是一个文件夹；请给出文件名")
     if st is not None and not stat.S_ISREG(st.st_mode):
         return "in place", path, st
-    if st is not None and any(_DESCRIPTOR.match(p) for p in _link_chain(path)):
+    if st is not None and _is_descriptor(path):
         return "append", path, st  # e.g. -o /dev/stdout >> log.txt: the shell opened it
     return "replace", Path(os.path.realpath(path)), st
 
