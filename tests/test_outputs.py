@@ -465,3 +465,32 @@ def test_dash_o_dev_stdout_appended_to_a_log(tmp_path: Path) -> None:
     assert (done.returncode, done.stderr) == (0, "")
     text = log.read_text(encoding="utf-8")
     assert text.startswith("old\n统计期：") and text.endswith("去重后信息 6 条\n")
+
+
+def test_a_read_only_or_anothers_file_is_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9 attack: as an ordinary user, -o over a root-owned 0444 file in a shared folder
+    replaced it (now the user's); in a sticky folder the error blamed the folder. Root may
+    do anything, so stand-ins play the ordinary user."""
+    target = tmp_path / "precious.csv"
+    target.write_text("keep\n", encoding="utf-8")
+    real_access = os.access
+    monkeypatch.setattr(outputs.os, "access", lambda p, m: Path(p) != target and real_access(p, m))
+    with pytest.raises(OutputError) as exc:
+        write(target)
+    assert str(exc.value) == f"无法写入 {target}：文件是只读的，或没有写入它的权限"
+    assert target.read_text(encoding="utf-8") == "keep\n"
+    monkeypatch.setattr(outputs.os, "access", real_access)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    theirs = shared / "theirs.csv"
+    theirs.write_text("keep\n", encoding="utf-8")
+    monkeypatch.setattr(outputs.os, "geteuid", lambda: os.stat(theirs).st_uid + 1, raising=False)
+    with pytest.raises(OutputError) as exc:
+        write(theirs)
+    assert str(exc.value) == (
+        f"无法写入 {theirs}：文件属于其他用户，所在文件夹不允许替换别人的文件；请换一个文件名"
+    )
+    assert leftovers(shared) == []

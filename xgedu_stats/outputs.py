@@ -171,7 +171,7 @@ def _check_folder(path: Path) -> None:
     """Before a run: the folder a new or replaced output goes into exists and takes new
     files (else the report went to the terminal and the run failed only at the end)."""
     shown = display_path(path)
-    how, target, _ = _plan(path, shown)
+    how, target, old = _plan(path, shown)
     if how != "replace":
         return
     folder = target.parent
@@ -180,6 +180,22 @@ def _check_folder(path: Path) -> None:
         raise OutputError(f"无法写入 {shown}：文件夹 {said} 不存在")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"无法写入 {shown}：没有权限在文件夹 {said} 中写文件")
+    _check_replaceable(target, old, shown)
+
+
+def _check_replaceable(target: Path, old: os.stat_result | None, shown: str) -> None:
+    """A file is replaced (a new file renamed over it) only where it could be written: a
+    read-only file, or another user's in a folder that keeps each user's files (the sticky
+    bit, as /tmp), is refused as ``>`` would refuse it, not replaced and taken over."""
+    if old is None:
+        return
+    if not os.access(target, os.W_OK):
+        raise OutputError(f"无法写入 {shown}：文件是只读的，或没有写入它的权限")
+    sticky = os.stat(target.parent).st_mode & stat.S_ISVTX
+    if sticky and hasattr(os, "geteuid") and os.geteuid() not in (0, old.st_uid):
+        raise OutputError(
+            f"无法写入 {shown}：文件属于其他用户，所在文件夹不允许替换别人的文件；请换一个文件名"
+        )
 
 
 def _is_descriptor(path: Path) -> bool:
@@ -274,6 +290,7 @@ def open_output(
             raise OutputError(f"无法写入 {shown}：{os_reason(exc)}") from None
         return
 
+    _check_replaceable(target, old, shown)
     folder = target.parent
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     tmp: Path | None = None
