@@ -67,7 +67,7 @@ def test_the_over_total_note_names_the_days(
     ]
     result = run_rows(tmp_path, rows, fuzzy=True)
     assert result.warnings == (
-        "2018-03-05 发布的标题中相似的最多，而全部要比较的配对超过 5,000,000 对"
+        "2018-03-05 发布的标题中相似的最多，而全部要比较的配对超过 50,000,000 对"
         "（或相似的配对超过 1 对），这些天没有做相似比较；标题相同的副本照常合并",
     )
     assert result.totals.unique_items == 3  # 2018-03-20 compared: 顺利 added, merged
@@ -110,3 +110,18 @@ def test_members_joined_only_by_decisions_are_not_compared() -> None:
     result = fuzzy.merge(keys, np.zeros(4), 3, same=[(0, 1), (1, 3)], masks=[1, 1, 2, 1])
     assert len(set(result.group.tolist())) == 1
     assert [p[3] for p in result.pairs] == [fuzzy.MERGED]
+
+
+def test_pairs_on_one_platform_do_not_count_against_the_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 9 attack: the day limit counted pairs on one platform, which are never scored:
+    days with 1,999,396 pairs to score were skipped as over 2,000,000."""
+    monkeypatch.setattr(fuzzy, "DAY_PAIRS_LIMIT", 5)
+    keys = similar_titles(5)
+    days = np.full(5, 100)
+    masks = np.array([1, 1, 1, 1, 2])  # 10 pairs, 4 of them between platforms
+    found = candidate_arrays(keys, days, 0, 70, masks=masks)
+    assert found.crowded_days == () and len(found.a) == 4
+    monkeypatch.setattr(fuzzy, "DAY_LISTED_LIMIT", 9)  # (listing them still has a bound)
+    assert candidate_arrays(keys, days, 0, 70, masks=masks).crowded_days == (100,)

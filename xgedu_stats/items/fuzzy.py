@@ -121,10 +121,14 @@ PAIRS_AT_ONCE = 1_000_000
 #: is generated, not published (a real one has a few hundred pairs at most).
 DAY_PAIRS_LIMIT = 2_000_000
 #: Pairs to score over all days: past it, the days with the most pairs are not compared
-#: (with the same note) until the rest are under it. A real year has some 100,000;
-#: scoring takes about a second per million pairs on two cores, and the similar ones
-#: found are kept in 12 bytes each until the limits below are applied.
-TOTAL_PAIRS_LIMIT = 5_000_000
+#: (with the same note) until the rest are under it. A real year has some 100,000 (a
+#: large office's, 160 items a day on four platforms, some 30,000,000); scoring takes
+#: about 0.7 s per million pairs on two cores, and the similar ones found are kept in
+#: 12 bytes each until the limits below are applied.
+TOTAL_PAIRS_LIMIT = 50_000_000
+#: Pairs listed on one day, those on one platform too (they are dropped before scoring,
+#: but listing them costs time): a day with more is not compared, with the note.
+DAY_LISTED_LIMIT = 20_000_000
 #: Similar pairs (scoring at least the lower bound) a day may give: each then costs the
 #: rules (``allowed``, some microseconds in Python) and the grouping. A real day has a
 #: few dozen; a day with more is not compared, with the note.
@@ -165,6 +169,26 @@ def _over(per_day: np.ndarray, day_limit: float, total_limit: float) -> tuple[se
     return crowded, left_out
 
 
+def _cross_counts(masks: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Of the ``counts[i]`` items after item ``i`` (in this order), how many have no
+    platform in common with it: the pairs that will be scored. Counted per set of
+    platforms (few); with very many sets, every pair is counted.
+
+    >>> _cross_counts(np.array([1, 1, 2, 3]), np.array([3, 2, 1, 0]))
+    array([1, 1, 0, 0])
+    """
+    values, code = np.unique(masks, return_inverse=True)
+    if len(values) > 64:
+        return counts
+    n = len(masks)
+    starts, ends = np.arange(n) + 1, np.arange(n) + 1 + counts
+    overlapping = np.zeros(n, dtype=np.int64)
+    for k, value in enumerate(values):
+        prefix = np.concatenate([[0], np.cumsum(code == k)])
+        overlapping += np.where(masks & value, prefix[ends] - prefix[starts], 0)
+    return counts - overlapping
+
+
 def candidate_arrays(
     keys: list[str],
     days: np.ndarray,
@@ -199,15 +223,23 @@ def candidate_arrays(
     placed = place[order]
     counts = np.searchsorted(placed, placed + window_days, side="right") - np.arange(n) - 1
     day_of = days[order]
+    cross = counts if masks is None else _cross_counts(np.asarray(masks)[order], counts)
     crowded, left_out = _over(
-        np.bincount(day_of - first, weights=counts), DAY_PAIRS_LIMIT, TOTAL_PAIRS_LIMIT
+        np.bincount(day_of - first, weights=cross), DAY_PAIRS_LIMIT, TOTAL_PAIRS_LIMIT
     )
+    # (pairs on one platform are listed, then dropped: a day with very many is skipped too)
+    listed = np.bincount(day_of - first, weights=counts)
+    crowded |= {int(d) for d in np.flatnonzero(listed > DAY_LISTED_LIMIT)}
     skipped = np.array(sorted(crowded | left_out), dtype=np.int64) + first
     if len(skipped):
         counts[np.isin(day_of, skipped)] = 0
     texts = np.array(keys, dtype=object)
-    # (int32 positions: at most TOTAL_PAIRS_LIMIT pairs are kept, 12 bytes each)
+    # The similar pairs found, 12 bytes each (int32 positions); a day that has found more
+    # than DAY_CANDIDATES_LIMIT is scored no further (it will not be compared), so what is
+    # kept stays within that limit a day whatever the day holds.
     found_a, found_b, found_s = [], [], []
+    found_per_day = np.zeros(span, dtype=np.int64)
+    over = np.zeros(span, dtype=bool)
     ends = np.cumsum(counts)
     start = 0
     while start < n:
@@ -217,10 +249,13 @@ def candidate_arrays(
         part = counts[start:stop]
         i = np.repeat(np.arange(start, stop), part)
         j = i + 1 + np.arange(len(i)) - np.repeat(np.cumsum(part) - part, part)
+        if over.any():
+            live = ~over[day_of[i] - first]
+            i, j = i[live], j[live]
         a, b = order[i], order[j]
         if masks is not None:
             keep = (masks[a] & masks[b]) == 0
-            a, b = a[keep], b[keep]
+            a, b, i = a[keep], b[keep], i[keep]
         if len(a):
             scores = process.cpdist(
                 texts[a],
@@ -234,6 +269,8 @@ def candidate_arrays(
             found_a.append(np.minimum(a, b)[keep].astype(np.int32))
             found_b.append(np.maximum(a, b)[keep].astype(np.int32))
             found_s.append(scores[keep])
+            found_per_day += np.bincount(day_of[i[keep]] - first, minlength=span)
+            over |= found_per_day > DAY_CANDIDATES_LIMIT
         start = stop
     a = np.concatenate(found_a) if found_a else empty.astype(np.int32)
     del found_a
