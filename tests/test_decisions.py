@@ -153,3 +153,16 @@ def test_links_that_look_like_formulas_round_trip(tmp_path: Path) -> None:
         result = run(RunConfig(tuple(Path(p) for p in exports), settings))
         assert result.totals.unique_items == items
         assert not any("不在本次读入的数据中" in w for w in result.warnings)
+
+
+def test_contradicting_lines_are_said(tmp_path: Path) -> None:
+    """Issue 9 attack: the same pair marked 相同 and 不同 was kept apart without a word."""
+    shared_links(tmp_path, 1)
+    cfg = config(tmp_path, [[*LINKED, "相同"], ["x"] * 9 + ["不同"], [*LINKED, "不同"]])
+    done = run_limited(["aggregate", "门户.csv", "头条.csv", "-c", str(cfg)], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "去重后信息 2 条" in done.stdout
+    assert (
+        "注意：人工判定文件中第 2 行与第 4 行对同一对行的判断相反（一个相同、一个不同），"
+        "按“不同”处理；请改正其中一行\n"
+    ) in done.stderr

@@ -97,6 +97,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     settings = config.settings
     decided = decisions_file.load(settings.dedupe.decisions) if settings.dedupe.decisions else []
     decided, unknown_platforms = decisions.resolve_platforms(decided, settings.platforms)
+    contradicting = decisions.contradictions(decided)
     loaded = load(config.paths, settings, progress)
     warnings = list(loaded.warnings)
     rows = normalize(loaded.rows, settings.dedupe.site_names)
@@ -140,6 +141,13 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         warnings.append(
             f"人工判定文件中有 {len(unknown_platforms)} 行的平台对不上任何平台，已忽略：{shown}；"
             f"平台可写代码或名称：{named}"
+        )
+    if contradicting:
+        shown = "、".join(f"第 {a} 行与第 {b} 行" for a, b in contradicting[:5])
+        more = f"等 {len(contradicting)} 处" if len(contradicting) > 5 else ""
+        warnings.append(
+            f"人工判定文件中{shown}{more}对同一对行的判断相反（一个相同、一个不同），"
+            "按“不同”处理；请改正其中一行"
         )
     warnings += _identity_warnings(counted, codes, identity)
 

@@ -10,7 +10,26 @@ import numpy as np
 import pandas as pd
 
 from xgedu_stats.config import Platform
-from xgedu_stats.read.decisions import Decision
+from xgedu_stats.read.decisions import Decision, Identity
+
+
+def contradictions(decisions: Sequence[Decision]) -> list[tuple[int, int]]:
+    """(line, line) of decisions that name the same two rows, one 相同 and one 不同 (in
+    either order of the two): a 不同 wins, as it keeps apart what may be apart.
+
+    >>> from xgedu_stats.read.decisions import Identity
+    >>> a, b = Identity("portal", "http://a.cn/1", "", ""), Identity("toutiao", "", "甲", "2018-03-01")
+    >>> contradictions([Decision(2, a, b, "same"), Decision(5, b, a, "different")])
+    [(2, 5)]
+    """
+    first: dict[tuple[frozenset[Identity], str], int] = {}
+    for d in decisions:
+        first.setdefault((frozenset((d.left, d.right)), d.verdict), d.line)
+    return sorted(
+        (min(line, first[(pair, "different")]), max(line, first[(pair, "different")]))
+        for (pair, verdict), line in first.items()
+        if verdict == "same" and (pair, "different") in first
+    )
 
 
 def resolve_platforms(
