@@ -237,3 +237,22 @@ def test_a_bom_at_the_start_of_a_row_is_kept_as_the_careful_path_keeps_it(text: 
         if sheet is not None:
             assert_same_as_careful(sheet, data)
             assert "\ufeff甲" in fast_table(sheet).rows["c0"].tolist()
+
+
+@pytest.mark.parametrize("last", ["乙,2018-03-02", '乙"丙,2018-03-02'])  # fast path; careful path
+def test_one_header_search_limit_for_every_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, last: str
+) -> None:
+    """Issue 10: the fast path parsed its own 20 records (HEAD_RECORDS) and the header search
+    looked at its own 20 (HEADER_SEARCH_ROWS): raised to 30, a header on line 23 was found on
+    the careful path and not on the fast one. One constant now."""
+    from xgedu_stats.config import RunConfig
+    from xgedu_stats.pipeline import run
+    from xgedu_stats.read import text
+
+    lines = [f"说明第{i}行" for i in range(22)] + ["标题,日期", "甲,2018-03-01", last]
+    path = tmp_path / "门户.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(text, "HEADER_SEARCH_ROWS", 30)
+    got = run(RunConfig((path,)))
+    assert (got.totals.unique_items, got.files[0].header_line) == (2, 23)

@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from xgedu_stats.columns import strings_over
+from xgedu_stats.read import text as _text
 from xgedu_stats.read.text import (
     MAX_COLUMNS,
     REASON_NUL,
@@ -42,9 +43,6 @@ from xgedu_stats.read.text import (
     csv_fields_up_to,
 )
 from xgedu_stats.spaces import SPACE, SPACE_ONLY, is_blank, starts_with_space
-
-#: Records parsed in Python to look for the header.
-HEAD_RECORDS = 20
 
 #: Above this many records that may be blank, ``scan`` tests every byte, not each record.
 MANY_BLANK_CANDIDATES = 20_000
@@ -235,7 +233,7 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
         fields[i] = -1
     sheet.quoted = {i: c for i, c in sheet.quoted.items() if fields[i] >= 0}
     sheet.bad.sort(key=lambda b: b.line)
-    for i in np.flatnonzero(~blank_mask & (fields >= 0))[:HEAD_RECORDS]:
+    for i in np.flatnonzero(~blank_mask & (fields >= 0))[: _text.HEADER_SEARCH_ROWS]:
         sheet.records.append(sheet.record(int(i)))
     return sheet
 
@@ -493,7 +491,7 @@ _HEAD_BLOCK_MAX = 1 << 22
 
 
 def _head(data: bytes, end: int, delimiter: str) -> tuple[list[int], list[Record]] | None:
-    """The first ``HEAD_RECORDS`` lines that are not blank, split, with the offset just
+    """The first ``HEADER_SEARCH_ROWS`` lines that are not blank, split, with the offset just
     after each one's line break (every line before the last of them that is not one of
     them is blank).
 
@@ -507,7 +505,7 @@ def _head(data: bytes, end: int, delimiter: str) -> tuple[list[int], list[Record
     record_ends: list[int] = []
     records: list[Record] = []
     position, first_line, size = 0, 0, _HEAD_BLOCK
-    while position < end and len(records) < HEAD_RECORDS:
+    while position < end and len(records) < _text.HEADER_SEARCH_ROWS:
         stop = min(position + size, end)
         breaks = np.flatnonzero(buf[position:stop] == 10) + position
         if stop == end:  # the last line ends at the first line break after ``end``, if any
@@ -521,7 +519,7 @@ def _head(data: bytes, end: int, delimiter: str) -> tuple[list[int], list[Record
         starts = np.concatenate(([position], line_ends[:-1]))
         spans = strings_over(memoryview(data)[: line_ends[-1]], starts)  # (no copy)
         blank = pc.match_substring_regex(spans, pattern).to_numpy(zero_copy_only=False)
-        for i in np.flatnonzero(~blank)[: HEAD_RECORDS - len(records)]:
+        for i in np.flatnonzero(~blank)[: _text.HEADER_SEARCH_ROWS - len(records)]:
             begin, after = int(starts[i]), int(line_ends[i])
             if data.count(delimiter.encode(), begin, after) >= MAX_COLUMNS:
                 return None

@@ -18,6 +18,7 @@ from xgedu_stats.config import Platform, Settings
 from xgedu_stats.errors import ConfigError, InputError
 from xgedu_stats.messages import QUOTED_ITEMS, listing, shorten
 from xgedu_stats.read import RawTable, Sheet, SourceFile
+from xgedu_stats.read import text as _text
 
 
 @dataclass(frozen=True)
@@ -150,10 +151,6 @@ def _contains(name: str, hint: str) -> bool:
     return header_key(hint) in header_key(name)
 
 
-#: The header is looked for in this many first records.
-HEADER_SEARCH_ROWS = 20
-
-
 def _names(spec: FieldSpec, platform: Platform) -> set[str]:
     """Header keys that mean a field for a platform: its configured header, else synonyms."""
     configured = platform.column_map.get(spec.key)
@@ -161,12 +158,13 @@ def _names(spec: FieldSpec, platform: Platform) -> set[str]:
 
 
 def find_header(sheet: Sheet, assignment: Assignment) -> int | None:
-    """Index of the first record, within the first 20, that names every required field.
+    """Index of the first record, within the first ``HEADER_SEARCH_ROWS``, that names every
+    required field.
 
     Title lines above a header (an export's caption, a date range) are passed over.
     """
     required = [_names(f, assignment.platform) for f in assignment.kind.fields if f.required]
-    for i, record in enumerate(sheet.records[:HEADER_SEARCH_ROWS]):
+    for i, record in enumerate(sheet.records[: _text.HEADER_SEARCH_ROWS]):
         keys = {header_key(c) for c in record.cells}
         if all(keys & names for names in required):
             return i
@@ -177,7 +175,7 @@ def header_error(sheet: Sheet, display: str, assignment: Assignment) -> InputErr
     """The error for a table with no header row: which field is missing from the likeliest row."""
     kind, platform = assignment.kind, assignment.platform
     required = [f for f in kind.fields if f.required]
-    records = sheet.records[:HEADER_SEARCH_ROWS]
+    records = sheet.records[: _text.HEADER_SEARCH_ROWS]
     if not records:
         return InputError(f"文件 {display} 是空的，没有表头")
 

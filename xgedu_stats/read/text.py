@@ -46,6 +46,12 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+#: The header is looked for in this many first records that are not blank, by every
+#: reader: the careful and the fast CSV paths parse this many in Python, and the header
+#: search (``profiles.find_header``) looks at this many of any sheet. One constant, so the
+#: two paths cannot disagree on where a header may be.
+HEADER_SEARCH_ROWS = 20
+
 #: Candidate delimiters, in the order ties are broken.
 DELIMITERS = (",", "\t", ";", "|")
 
