@@ -22,6 +22,7 @@ from xgedu_stats.config import Period, RunConfig, Settings, settings_from_dict
 from xgedu_stats.items import identity
 from xgedu_stats.items.identity import Rows, identify, link_codes
 from xgedu_stats.pipeline import Result, run
+from xgedu_stats.read.decisions import COLUMNS
 
 HEADER = ["标题", "发布时间", "栏目", "链接"]
 
@@ -95,18 +96,7 @@ def test_decisions_marking_the_daily_pairs_different_leave_ten(
     decisions = tmp_path / "判定.csv"
     decisions.write_bytes(
         csv_bytes(
-            [
-                "平台1",
-                "链接1",
-                "标题1",
-                "日期1",
-                "平台2",
-                "链接2",
-                "标题2",
-                "日期2",
-                "相似度",
-                "判断",
-            ],
+            COLUMNS,
             lines,
             "utf-8-sig",
         )
@@ -610,18 +600,7 @@ def test_decisions_turn_a_guessed_pairing_into_the_right_one(
         for i in range(1, 10)
     ]
     decisions = tmp_path / "判定.csv"
-    header = [
-        "平台1",
-        "链接1",
-        "标题1",
-        "日期1",
-        "平台2",
-        "链接2",
-        "标题2",
-        "日期2",
-        "相似度",
-        "判断",
-    ]
+    header = COLUMNS  # (the decisions file layout)
     decisions.write_bytes(csv_bytes(header, lines, "utf-8-sig"))
     got = run_on(portal, toutiao, dedupe={"decisions": str(decisions)})
     assert got.totals.unique_items == 10  # each re-post with the day before
@@ -654,18 +633,7 @@ def test_a_pairing_the_clerk_decided_is_no_longer_said(
         "",
         "不同",
     ]
-    header = [
-        "平台1",
-        "链接1",
-        "标题1",
-        "日期1",
-        "平台2",
-        "链接2",
-        "标题2",
-        "日期2",
-        "相似度",
-        "判断",
-    ]
+    header = COLUMNS  # (the decisions file layout)
     decisions.write_bytes(csv_bytes(header, [line], "utf-8-sig"))
     got = run_on(portal, toutiao, dedupe={"decisions": str(decisions)})
     assert got.totals.unique_items == 4

@@ -191,7 +191,10 @@ def _check_replaceable(target: Path, old: os.stat_result | None, shown: str) -> 
         return
     if not os.access(target, os.W_OK):
         raise OutputError(f"无法写入 {shown}：文件是只读的，或没有写入它的权限")
-    sticky = os.stat(target.parent).st_mode & stat.S_ISVTX
+    try:
+        sticky = os.stat(target.parent).st_mode & stat.S_ISVTX
+    except OSError:  # (gone since: writing will say so)
+        return
     if sticky and hasattr(os, "geteuid") and os.geteuid() not in (0, old.st_uid):
         raise OutputError(
             f"无法写入 {shown}：文件属于其他用户，所在文件夹不允许替换别人的文件；请换一个文件名"
