@@ -9,7 +9,8 @@ from conftest import csv_table
 from xgedu_stats.config import Platform, Settings, settings_from_dict
 from xgedu_stats.errors import ConfigError, InputError
 from xgedu_stats.read import SourceFile
-from xgedu_stats.read.profiles import ARTICLES, assign, canonical_rows, header_key, map_columns
+from xgedu_stats.read.kinds import ARTICLES
+from xgedu_stats.read.profiles import assign, canonical_rows, header_key, map_columns
 
 
 def src(path: str) -> SourceFile:

@@ -12,6 +12,7 @@ from xgedu_stats.config import Settings
 from xgedu_stats.count.categories import row_categories
 from xgedu_stats.items.normalize import normalize
 from xgedu_stats.pipeline import unreadable_views
+from xgedu_stats.read.kinds import find
 from xgedu_stats.read.sources import FileReport, load
 
 
@@ -48,6 +49,9 @@ def inspect_files(
     bad_by_file = dict(tuple(loaded.malformed.groupby("file", sort=False)))
     out = []
     for report in loaded.files:
+        if report.kind != "articles":
+            out.append(_other_kind(report, *loaded.kinds[report.kind], sample_rows))
+            continue
         part = by_file.get(report.file, rows.iloc[0:0])
         bad = bad_by_file.get(report.file, loaded.malformed.iloc[0:0])
         reasons = pd.concat(
@@ -68,3 +72,20 @@ def inspect_files(
             )
         )
     return out, loaded.warnings
+
+
+def _other_kind(
+    report: FileReport, rows: pd.DataFrame, bad: pd.DataFrame, sample_rows: int
+) -> Inspection:
+    """A file of another kind (``read.kinds``): how it was read, its own fields as read."""
+    part = rows[rows["file"] == report.file]
+    reasons = bad.loc[bad["file"] == report.file, "reason"].astype("str").value_counts()
+    return Inspection(
+        report=report,
+        platform_label=find(report.kind).label,
+        rejected={str(k): int(v) for k, v in reasons.items()},
+        first_date=None,
+        last_date=None,
+        unreadable_views=0,
+        sample=part.head(sample_rows).reset_index(drop=True),
+    )

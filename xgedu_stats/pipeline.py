@@ -25,6 +25,7 @@ from xgedu_stats.items.identity import Identity, Rows, identify, link_codes
 from xgedu_stats.items.merging import pairs_frame, refine
 from xgedu_stats.items.normalize import normalize, out_of_period
 from xgedu_stats.read import decisions as decisions_file
+from xgedu_stats.read import kinds
 from xgedu_stats.read.sources import FileReport, Progress, load
 
 
@@ -62,6 +63,9 @@ class Result:
     categories: pd.DataFrame
     platforms: pd.DataFrame
     warnings: tuple[str, ...]
+    kinds: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = field(default_factory=dict)
+    """The rows of each other kind of input read (``read.kinds``), and its unreadable records:
+    never counted as published items; its tables are made from them."""
     fuzzy_pairs: list[tuple[int, int, float, str]] = field(default_factory=list, repr=False)
     decided_pairs: list[tuple[int, int, float, str]] = field(default_factory=list, repr=False)
 
@@ -100,6 +104,13 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     contradicting = decisions.contradictions(decided)
     loaded = load(config.paths, settings, progress)
     warnings = list(loaded.warnings)
+    for name, (kind_rows, kind_bad) in loaded.kinds.items():
+        files = len({f.file for f in loaded.files if f.kind == name})
+        label = kinds.find(name).label
+        warnings.append(
+            f"{files} 个文件是{label}（{len(kind_rows) + len(kind_bad)} 行），"
+            "单独统计，不计入发布信息条数"
+        )
     rows = normalize(loaded.rows, settings.dedupe.site_names)
     del loaded.rows  # the raw strings are no longer needed; free them before the next copies
     # A row that cannot be read is outside the period when its own date is: not read further.
@@ -213,6 +224,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         categories=category_counts(items["category"], settings.categories),
         platforms=platform_counts(rows_read, masks, settings.platforms),
         warnings=tuple(warnings),
+        kinds=loaded.kinds,
         fuzzy_pairs=fuzzy_pairs,
         decided_pairs=decided_pairs,
     )

@@ -13,6 +13,7 @@ import pandas as pd
 
 from xgedu_stats.config import Period
 from xgedu_stats.pipeline import Result, Totals
+from xgedu_stats.read import kinds
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,15 @@ TABLES: dict[str, Callable[[Result], Table]] = {
 
 
 def build_report(result: Result, names: Sequence[str] = ()) -> Report:
-    """The report with the named tables (all of them, in the usual order, when none named)."""
+    """The report with the named tables (all of them, in the usual order, when none named,
+    then the tables of any other kinds of input read)."""
     chosen = list(dict.fromkeys(names)) or list(TABLES)
-    return Report(result.period, result.totals, tuple(TABLES[n](result) for n in chosen))
+    tables = [TABLES[n](result) for n in chosen]
+    if not names:  # (and the tables of the other kinds read, each made by its kind)
+        for kind in kinds.KINDS:
+            if kind.name in result.kinds and kind.tables is not None:
+                tables += kind.tables(result.kinds[kind.name][0])
+    return Report(result.period, result.totals, tuple(tables))
 
 
 def _cells(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[Row, ...]:

@@ -1,8 +1,7 @@
 """Which file is whose, and which header is which field.
 
-A *source kind* says what a file holds (published articles today; mailbox exports,
-registers and traffic later) and which canonical fields it has; a *platform* says
-whose it is. Both are decided here, before any value is interpreted.
+A file's *kind* (``read.kinds``) says what it holds and which canonical fields it has; a
+*platform* says whose it is. Both are decided here, before any value is interpreted.
 """
 
 from __future__ import annotations
@@ -19,64 +18,7 @@ from xgedu_stats.errors import ConfigError, InputError
 from xgedu_stats.messages import QUOTED_ITEMS, listing, shorten
 from xgedu_stats.read import RawTable, Sheet, SourceFile
 from xgedu_stats.read import text as _text
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """A canonical field: its key, its Chinese label, and the headers that mean it."""
-
-    key: str
-    label: str
-    synonyms: tuple[str, ...]
-    required: bool = False
-
-
-@dataclass(frozen=True)
-class SourceKind:
-    """What a kind of file holds: the canonical fields its rows are mapped to."""
-
-    name: str
-    label: str
-    fields: tuple[FieldSpec, ...]
-
-    def field(self, key: str) -> FieldSpec:
-        return next(f for f in self.fields if f.key == key)
-
-
-ARTICLES = SourceKind(
-    name="articles",
-    label="发布信息",
-    fields=(
-        FieldSpec(
-            "title",
-            "标题",
-            ("标题", "文章标题", "作品标题", "新闻标题", "title", "DOCTITLE"),
-            required=True,
-        ),
-        FieldSpec(
-            "date",
-            "发布时间",
-            (
-                "发布时间",
-                "发布日期",
-                "日期",
-                "时间",
-                "publish_time",
-                "publish_date",
-                "date",
-                "DOCPUBTIME",
-            ),
-            required=True,
-        ),
-        FieldSpec(
-            "channel",
-            "栏目",
-            ("栏目", "所属栏目", "频道", "分类", "信息分类", "channel", "category", "DOCCHANNEL"),
-        ),
-        FieldSpec("url", "链接", ("链接", "网址", "原文链接", "文章链接", "url", "DOCPUBURL")),
-        FieldSpec("views", "阅读量", ("阅读量", "点击量", "浏览量", "阅读数", "views")),
-    ),
-)
+from xgedu_stats.read.kinds import FieldSpec, Kind, kind_of
 
 
 @dataclass(frozen=True)
@@ -85,7 +27,7 @@ class Assignment:
 
     source: SourceFile
     platform: Platform
-    kind: SourceKind
+    kind: Kind
     reason: str
 
 
@@ -108,11 +50,15 @@ def header_key(text: str) -> str:
 
 
 def assign(source: SourceFile, settings: Settings) -> Assignment:
-    """Decide a file's platform: config globs first, then its name, then its folder's name.
+    """Decide a file's kind (by its name, ``kinds.kind_of``) and, for a kind on platforms,
+    its platform: config globs first, then its name, then its folder's name.
 
     More than one candidate at the same step is an error naming them, never a guess.
     """
     path = PurePath(source.path.as_posix())
+    kind, why = kind_of(path)
+    if not kind.platforms:  # (a kind whose files belong to no platform: a mailbox export)
+        return Assignment(source, Platform("", kind.label), kind, why)
     by_glob = [(p, pat) for p in settings.platforms for pat in p.files if _glob_match(path, pat)]
     if by_glob:
         keys = list(dict.fromkeys(p.key for p, _ in by_glob))
@@ -122,7 +68,7 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
                 "请修改配置文件使它只属于一个平台"
             )
         platform, pattern = by_glob[0]
-        return Assignment(source, platform, ARTICLES, f"配置 files = {pattern!r}")
+        return Assignment(source, platform, kind, f"配置 files = {pattern!r}")
     for where, name in (("文件名", path.name), ("文件夹名", path.parent.name)):
         hits = [(p, h) for p in settings.platforms for h in p.hints if _contains(name, h)]
         keys = list(dict.fromkeys(p.key for p, _ in hits))
@@ -134,7 +80,7 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
             )
         if keys:
             platform, hint = hits[0]
-            return Assignment(source, platform, ARTICLES, f"{where}含「{hint}」")
+            return Assignment(source, platform, kind, f"{where}含「{hint}」")
     known = "、".join("/".join(p.hints) for p in settings.platforms)
     raise InputError(
         f"无法确定文件 {source.display} 属于哪个平台：文件名和所在文件夹名都不含平台名"

@@ -6,7 +6,7 @@ Shared by ``pipeline.run`` (which counts) and ``inspect`` (which explains one fi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +15,7 @@ from xgedu_stats.config import Settings
 from xgedu_stats.errors import InputError
 from xgedu_stats.messages import listing, shorten
 from xgedu_stats.read import TYPE_LABELS, Grid, discover, read_grid, to_table
+from xgedu_stats.read.kinds import ARTICLES, Kind
 from xgedu_stats.read.profiles import (
     Assignment,
     assign,
@@ -49,6 +50,7 @@ class FileReport:
     malformed: int
     blank_lines: int
     summary_rows: int
+    kind: str = "articles"
 
     @property
     def type_label(self) -> str:
@@ -57,12 +59,15 @@ class FileReport:
 
 @dataclass
 class Loaded:
-    """The canonical rows of every table read, the records that could not be, and how."""
+    """The canonical rows of every table of published articles read, the records that could
+    not be, and how; the rows of other kinds by kind (their own fields, ``file`` and
+    ``line``), with their records that could not be read."""
 
     rows: pd.DataFrame
     malformed: pd.DataFrame
     files: tuple[FileReport, ...]
     warnings: tuple[str, ...]
+    kinds: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = field(default_factory=dict)
 
 
 MALFORMED_COLUMNS = ["file", "line", "platform", "reason", "raw"]
@@ -97,8 +102,8 @@ def load(paths: Iterable[Path], settings: Settings, progress: Progress | None = 
     sources = found.files
     assignments = [assign(s, settings) for s in sources]
     sizes = [_size(a.source.path) for a in assignments]
-    frames: list[pd.DataFrame] = []
-    malformed: list[pd.DataFrame] = []
+    frames: dict[str, list[pd.DataFrame]] = {}
+    malformed: dict[str, list[pd.DataFrame]] = {}
     files: list[FileReport] = []
     warnings: list[str] = list(found.notes)
     done = rows_so_far = 0
@@ -106,19 +111,31 @@ def load(paths: Iterable[Path], settings: Settings, progress: Progress | None = 
         grid = read_grid(a.source, a.platform.encoding)
         warnings += grid.notes
         for table_rows, bad, report, notes in _tables(grid, a):
-            frames.append(table_rows)
-            malformed.append(bad)
+            frames.setdefault(a.kind.name, []).append(table_rows)
+            malformed.setdefault(a.kind.name, []).append(bad)
             files.append(report)
             warnings += notes
             rows_so_far += report.rows
         done += size
         if progress is not None:
             progress(n, len(assignments), done, sum(sizes), a.source.display, rows_so_far)
+
+    def joined(kind: Kind) -> tuple[pd.DataFrame, pd.DataFrame]:
+        columns = ["file", "line", "platform", *(f.key for f in kind.fields)]
+        rows = frames.get(kind.name) or [pd.DataFrame(columns=columns, dtype="str")]
+        bad = malformed.get(kind.name) or [pd.DataFrame(columns=MALFORMED_COLUMNS)]
+        return (
+            pd.concat(rows, ignore_index=True),
+            pd.concat(bad, ignore_index=True).reindex(columns=MALFORMED_COLUMNS),
+        )
+
+    articles, articles_bad = joined(ARTICLES)
     return Loaded(
-        rows=pd.concat(frames, ignore_index=True),
-        malformed=pd.concat(malformed, ignore_index=True).reindex(columns=MALFORMED_COLUMNS),
+        rows=articles,
+        malformed=articles_bad,
         files=tuple(files),
         warnings=tuple(warnings),
+        kinds={a.kind.name: joined(a.kind) for a in assignments if a.kind is not ARTICLES},
     )
 
 
@@ -149,12 +166,13 @@ def _tables(
     if not usable:
         raise header_error(sheets[0], display, a)
     skipped = [str(s.name) for s, i in found if i is None and s.records]
+    needed = "和".join(f"{f.label}列" for f in a.kind.fields if f.required)  # 标题列和发布时间列
     notes = []
     if len(skipped) == 1:
-        notes.append(f"文件 {display} 的工作表「{skipped[0]}」中没有标题列和发布时间列，已跳过")
+        notes.append(f"文件 {display} 的工作表「{skipped[0]}」中没有{needed}，已跳过")
     elif skipped:  # (a page of layout tables: one note, not one a table)
         notes.append(
-            f"文件 {display} 中有 {len(skipped)} 个工作表（表格）没有标题列和发布时间列，已跳过："
+            f"文件 {display} 中有 {len(skipped)} 个工作表（表格）没有{needed}，已跳过："
             + listing(skipped)
         )
     for sheet, header in usable:
@@ -177,6 +195,7 @@ def _tables(
             malformed=len(bad),
             blank_lines=table.blank_lines,
             summary_rows=table.summary_rows,
+            kind=a.kind.name,
         )
         if report.rows == 0:
             notes.append(f"文件 {table.display} 只有表头，没有数据行")

@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from xgedu_stats.inspection import Inspection
 from xgedu_stats.messages import printable
-from xgedu_stats.read.profiles import ARTICLES
+from xgedu_stats.read.kinds import find
 from xgedu_stats.render.text import table_text
 from xgedu_stats.tables import Column, Row, Table
 
@@ -34,34 +34,49 @@ def _text_block(i: Inspection) -> str:
         kind += f"，编码 {r.encoding}"
     if r.delimiter:
         kind += f"，分隔符 {_delimiter(r.delimiter)}"
-    columns = "；".join(f"{ARTICLES.field(k).label} ← {h}" for k, h in r.columns.items())
+    fields = find(r.kind)
+    columns = "；".join(f"{fields.field(k).label} ← {h}" for k, h in r.columns.items())
     counts = f"读入 {r.rows}，空行 {r.blank_lines}，合计行 {r.summary_rows}，无效 {sum(i.rejected.values())}"
     if i.rejected:
         counts += "（" + "、".join(f"{k} {v}" for k, v in i.rejected.items()) + "）"
     lines = [
         f"文件：{r.file}",
         f"  类型：{kind}",
-        f"  平台：{r.platform} {i.platform_label}（{r.platform_reason}）",
+        f"  平台：{r.platform} {i.platform_label}（{r.platform_reason}）"
+        if r.kind == "articles"
+        else f"  数据：{i.platform_label}（{r.platform_reason}），不计入发布信息条数",
         f"  表头：第 {r.header_line} 行"
         + (f"（其上 {r.skipped_above} 行为标题等，已跳过）" if r.skipped_above else ""),
         f"  字段：{columns}",
         f"  未用的列：{'、'.join(r.ignored_headers) or '无'}",
         f"  行数：{counts}",
-        f"  发布日期：{i.first_date or '—'} 至 {i.last_date or '—'}",
     ]
+    if r.kind == "articles":
+        lines.append(f"  发布日期：{i.first_date or '—'} 至 {i.last_date or '—'}")
     if i.unreadable_views:
         lines.append(f"  阅读量无法识别：{i.unreadable_views} 行（已留空）")
     lines = [printable(ln) for ln in lines]  # headers and names come from the file
-    lines.append(f"  前 {len(i.sample)} 行（归一后）：")
-    sample = Table("sample", "", _SAMPLE, tuple(_rows(i)))
+    lines.append(f"  前 {len(i.sample)} 行" + ("（归一后）：" if r.kind == "articles" else "："))
+    sample = Table("sample", "", _columns(i), tuple(_rows(i)))
     lines += ["    " + ln for ln in table_text(sample).splitlines()]  # (cells escaped there)
     return "\n".join(lines) + "\n"
+
+
+def _columns(i: Inspection) -> tuple[Column, ...]:
+    """The sample's columns: an article's normalised fields, or another kind's own."""
+    if i.report.kind == "articles":
+        return _SAMPLE
+    return (
+        Column("line", "行号", True),
+        *(Column(f.key, f.label) for f in find(i.report.kind).fields),
+    )
 
 
 def _rows(i: Inspection) -> list[Row]:
     frame = i.sample.astype(object).where(i.sample.notna(), None)
     return [
-        Row(tuple(v)) for v in frame[[c.key for c in _SAMPLE]].itertuples(index=False, name=None)
+        Row(tuple(v))
+        for v in frame[[c.key for c in _columns(i)]].itertuples(index=False, name=None)
     ]
 
 
@@ -96,7 +111,7 @@ def _json(i: Inspection) -> dict[str, Any]:
 
 
 def _rows_json(i: Inspection) -> list[dict[str, Any]]:
-    keys = [c.key for c in _SAMPLE]
+    keys = [c.key for c in _columns(i)]
     return [dict(zip(keys, r.values, strict=True)) for r in _rows(i)]
 
 
