@@ -109,3 +109,11 @@ def test_without_the_kind_the_file_is_an_export_of_no_platform(exports: Path) ->
     result = CliRunner().invoke(cli, ["aggregate", str(exports)])
     assert result.exit_code == 1
     assert "无法确定文件" in result.stderr
+
+
+def test_files_of_another_kind_only(registered: None, exports: Path) -> None:
+    """No published articles at all: their tables are empty, the kind's is not."""
+    (exports / "门户.csv").unlink()
+    got = run(RunConfig((exports,)))
+    assert got.totals.rows_read == got.totals.unique_items == 0
+    assert len(got.kinds["test_notes"][0]) == 2
