@@ -135,7 +135,11 @@ def load(paths: Iterable[Path], settings: Settings, progress: Progress | None = 
         malformed=articles_bad,
         files=tuple(files),
         warnings=tuple(warnings),
-        kinds={a.kind.name: joined(a.kind) for a in assignments if a.kind is not ARTICLES},
+        kinds={
+            k.name: joined(k)
+            for k in dict.fromkeys(a.kind for a in assignments)
+            if k is not ARTICLES
+        },
     )
 
 
