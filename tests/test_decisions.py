@@ -17,7 +17,7 @@ from xgedu_stats.errors import ConfigError
 from xgedu_stats.pipeline import run
 from xgedu_stats.read import decisions
 
-HEADER = ["平台1", "链接1", "标题1", "日期1", "平台2", "链接2", "标题2", "日期2", "相似度", "判断"]
+HEADER = decisions.COLUMNS
 LINKED = ["portal", "http://a.cn/1.html", "", "", "toutiao", "http://b.cn/1.html", "", "", ""]
 
 

@@ -18,6 +18,7 @@ from xgedu_stats.cli import cli
 from xgedu_stats.config import RunConfig, settings_from_dict
 from xgedu_stats.items.fuzzy import allowed, candidate_arrays, cn_numbers, comparable
 from xgedu_stats.pipeline import Result, run
+from xgedu_stats.read.decisions import COLUMNS
 
 # Floors for the labelled set at the default threshold (measured: see the README).
 PRECISION_FLOOR = 0.99
@@ -219,18 +220,7 @@ def _d(day: int):
 
 
 def decisions_file(path: Path, lines: list[list[str]]) -> Path:
-    header = [
-        "平台1",
-        "链接1",
-        "标题1",
-        "日期1",
-        "平台2",
-        "链接2",
-        "标题2",
-        "日期2",
-        "相似度",
-        "判断",
-    ]
+    header = COLUMNS
     path.write_bytes(csv_bytes(header, lines, "utf-8-sig"))
     return path
 
@@ -588,18 +578,7 @@ def test_a_decisions_file_may_name_platforms_as_a_clerk_does_and_be_gbk(tmp_path
     ]
     decided = tmp_path / "判定" / "d.csv"
     decided.parent.mkdir()
-    header = [
-        "平台1",
-        "链接1",
-        "标题1",
-        "日期1",
-        "平台2",
-        "链接2",
-        "标题2",
-        "日期2",
-        "相似度",
-        "判断",
-    ]
+    header = COLUMNS
     decided.write_bytes(csv_bytes(header, lines, "gbk"))
     settings = settings_from_dict({"dedupe": {"decisions": str(decided)}})
     result = run(RunConfig((tmp_path / "门户.csv", tmp_path / "头条.csv"), settings))

@@ -19,6 +19,7 @@ from xgedu_stats.cli import cli
 from xgedu_stats.errors import InputError
 from xgedu_stats.markers import marked_as, marker_line, written_by_tool
 from xgedu_stats.read import discover
+from xgedu_stats.read.decisions import COLUMNS
 from xgedu_stats.read.decisions import load as load_decisions
 
 MARK = f"# xgedu-stats {__version__} 写出：无效行明细（统计时不作为导出数据读取）"
@@ -408,18 +409,7 @@ def test_a_decisions_file_a_clerk_wrote_is_not_an_export(tmp_path: Path, encodin
     """Without the mark (typed by hand, or an old one): recognised by its header."""
     folder = exports(tmp_path)
     before = totals(invoke("aggregate", folder, "-f", "json", "-q"))
-    header = [
-        "平台1",
-        "链接1",
-        "标题1",
-        "日期1",
-        "平台2",
-        "链接2",
-        "标题2",
-        "日期2",
-        "相似度",
-        "判断",
-    ]
+    header = COLUMNS
     line = ["门户", "", "甲", "2018-03-01", "头条", "", "甲", "2018-03-01", "", "不同"]
     (folder / "我的判定.csv").write_bytes(csv_bytes(header, [line], encoding))
     again = invoke("aggregate", folder, "-f", "json")

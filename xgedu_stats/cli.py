@@ -261,6 +261,21 @@ def detail_format(path: Path | None, option: str, formats: tuple[str, ...]) -> s
     return choose_format(path, None, formats, option=option, format_option=False)
 
 
+def say_outcome(written: list[str], result: Any, rejects_where: str) -> None:
+    """What a counting run says on stderr once its files are in place: what it wrote, its
+    notes, and the rows it rejected last, with where this command lets a clerk see them."""
+    ui = UI.current()
+    for line in written:
+        ui.say(line)
+    for warning in result.warnings:
+        ui.note(warning)
+    if result.totals.rejected:
+        ui.note(
+            f"有 {result.totals.rejected} 行无效（缺标题、发布时间无法识别等），未计入统计；"
+            + rejects_where
+        )
+
+
 def to_stdout(text: str) -> None:
     """The report on standard output; a closed or full one is an error, not a lost report."""
     if sys.stdout is None:  # (>&-)
@@ -370,12 +385,12 @@ def aggregate(
             detail = tbl.Report(result.period, result.totals, (make(result),))
             write_report(detail, detail_fmt, path, what)
             written.append(f"已写入 {display_path(path)}（{len(detail.tables[0].rows)} 行）")
-    ui = UI.current()
-    for line in written:
-        ui.say(line)
-    hint = f"已列入 {display_path(rejects)}" if rejects else pipeline.REJECTS_HINT
-    for warning in result.warnings:
-        ui.note(warning.replace(pipeline.REJECTS_HINT, hint))
+    where = (
+        f"已列入 {display_path(rejects)}"
+        if rejects
+        else "加 --rejects 文件名.csv 可列出每一行及原因"
+    )
+    say_outcome(written, result, where)
 
 
 @cli.command()
@@ -472,12 +487,7 @@ def duplicates(
             report = tbl.Report(result.period, result.totals, (sheet,))
             write_report(report, decisions_fmt, write_decisions, "人工判定表")
             written.append(f"已写入 {display_path(write_decisions)}（{len(sheet.rows)} 对待判断）")
-    ui = UI.current()
-    for line in written:
-        ui.say(line)
-    hint = "用 aggregate --rejects 文件名.csv 可列出每一行及原因"  # (this command has no --rejects)
-    for warning in result.warnings:
-        ui.note(warning.replace(pipeline.REJECTS_HINT, hint))
+    say_outcome(written, result, "用 aggregate --rejects 文件名.csv 可列出每一行及原因")
 
 
 @cli.command()

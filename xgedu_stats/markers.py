@@ -70,10 +70,8 @@ def written_by_tool(path: Path) -> str | None:
 
     A file that cannot be opened is not judged here: reading it reports the error.
     """
-    try:
-        with open(path, "rb") as stream:
-            head = stream.read(MARKER_BYTES)
-    except OSError:
+    head = _head(path)
+    if head is None:
         return None
     if head.startswith(b"PK\x03\x04"):
         return _workbook_mark(path)
@@ -88,18 +86,24 @@ def decisions_layout(path: Path) -> bool:
     """Whether a text file is laid out as a decisions file (a header with 平台1, 平台2 and
     判断 on its first or second line): one a clerk wrote or saved again without the mark.
     Such a file is never an export, and reading it as one fails on its platform."""
-    try:
-        with open(path, "rb") as stream:
-            head = stream.read(MARKER_BYTES)
-    except OSError:
-        return False
-    if head.startswith(b"PK\x03\x04"):
+    head = _head(path)
+    if head is None or head.startswith(b"PK\x03\x04"):
         return False
     lines = _text(head).splitlines()[:2]
     return any(
         {cell.strip().strip('"').strip() for cell in re.split("[,\t;]", line)} >= DECISIONS_HEADER
         for line in lines
     )
+
+
+def _head(path: Path) -> bytes | None:
+    """The first ``MARKER_BYTES`` of a file; None when it cannot be opened (reading it as
+    an export will say why)."""
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(MARKER_BYTES)
+    except OSError:
+        return None
 
 
 def _text(head: bytes) -> str:

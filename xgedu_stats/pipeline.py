@@ -84,8 +84,6 @@ REJECT_COLUMNS = ["file", "line", "platform", "reason", "title", "date_raw", "ch
 REJECT_COLUMNS += ["views_raw", "raw"]
 COUNTED_COLUMNS = ["file", "line", "platform", "title", "title_key", "date", "channel", "url"]
 COUNTED_COLUMNS += ["views", "views_approx"]
-#: How the rejected-rows warning ends; a command that knows better says what it wrote instead.
-REJECTS_HINT = "加 --rejects 文件名.csv 可列出每一行及原因"
 
 
 def run(config: RunConfig, progress: Progress | None = None) -> Result:
@@ -205,11 +203,6 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
             "请检查 --year 或 --from/--to"
         )
     warnings += views_warning
-    if totals.rejected:
-        warnings.append(
-            f"有 {totals.rejected} 行无效（缺标题、发布时间无法识别等），未计入统计；"
-            + REJECTS_HINT
-        )
 
     rows_read = pd.Series([f.rows for f in loaded.files], index=[f.platform for f in loaded.files])
     rows_read = rows_read.groupby(level=0).sum()
