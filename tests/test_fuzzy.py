@@ -17,7 +17,7 @@ from labelled_titles import labelled_rows
 from xgedu_stats.cli import cli
 from xgedu_stats.config import RunConfig, settings_from_dict
 from xgedu_stats.items.fuzzy import allowed, candidate_arrays, cn_numbers, comparable
-from xgedu_stats.pipeline import Result, run
+from xgedu_stats.pipeline import Result, pairs, run
 from xgedu_stats.read.decisions import COLUMNS
 
 # Floors for the labelled set at the default threshold (measured: see the README).
@@ -205,7 +205,8 @@ def test_five_thousand_items_with_ten_percent_edited(tmp_path: Path) -> None:
     items = len({r[2] for r in rows})
     result = run_rows(tmp_path, rows, fuzzy=True)
     assert abs(result.totals.unique_items - items) <= items * 0.01
-    merged = result.pairs[result.pairs["status"].isin(["exact", "merged"])]
+    listed = pairs(result)
+    merged = listed[listed["status"].isin(["exact", "merged"])]
     # every merge is listed: each duplicate row appears in a listed pair
     assert len(merged) >= result.totals.duplicates
 
@@ -629,14 +630,14 @@ def test_the_listing_shows_decisions_by_the_rows_they_name(tmp_path: Path) -> No
         ],
     )
     result = run_rows(tmp_path, rows, decisions=str(decided), fuzzy=True)
-    pairs = result.pairs
-    decisions = pairs[pairs["status"].isin(["same", "different"])]
+    listed = pairs(result)
+    decisions = listed[listed["status"].isin(["same", "different"])]
     assert decisions[["status", "platform_1", "platform_2"]].values.tolist() == [
         ["same", "toutiao", "yunshang"],
         ["different", "portal", "toutiao"],
     ]
     assert decisions["score"].tolist()[0] < 100  # the titles' own similarity
-    same_items = pairs.loc[pairs["status"] == "same", ["item_1", "item_2"]].values.tolist()[0]
+    same_items = listed.loc[listed["status"] == "same", ["item_1", "item_2"]].values.tolist()[0]
     assert same_items[0] == same_items[1]
     # no stale near miss between rows a decision joined
-    assert "below" not in set(pairs["status"])
+    assert "below" not in set(listed["status"])

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from xgedu_stats.config import Period, RunConfig, Settings, settings_from_dict
 from xgedu_stats.items import identity
 from xgedu_stats.items.identity import Rows, identify, link_codes
-from xgedu_stats.pipeline import Result, run
+from xgedu_stats.pipeline import Result, pairs, run
 from xgedu_stats.read.decisions import COLUMNS
 
 HEADER = ["标题", "发布时间", "栏目", "链接"]
@@ -334,8 +334,8 @@ def test_the_duplicates_listing_says_why_rows_were_merged(
         "云上.csv", ["标题", "发布时间"], [["乙", "2018-03-01"], ["乙", "2018-03-01"]]
     )
     toutiao = write_csv("头条.csv", HEADER, [["甲", "2018-03-02", "", ""]])
-    pairs = run_on(portal, yunshang, toutiao).pairs
-    assert sorted(pairs["status"]) == ["exact", "same_day", "same_link"]
+    listed = pairs(run_on(portal, yunshang, toutiao))
+    assert sorted(listed["status"]) == ["exact", "same_day", "same_link"]
 
 
 def test_crowded_titles_are_paired_day_by_day_and_said(
@@ -567,7 +567,7 @@ def test_a_daily_column_reposted_a_day_later_is_said_and_listed_for_review(
         "有 2 篇没有配上别的平台的副本、单独计为一条；如果是隔天转载，请用 duplicates 核对，"
         "把配对写入人工判定文件"
     ) in got.warnings
-    assert got.pairs["status"].tolist() == ["nearest"] * 9
+    assert pairs(got)["status"].tolist() == ["nearest"] * 9
 
 
 def test_decisions_turn_a_guessed_pairing_into_the_right_one(
@@ -589,8 +589,8 @@ def test_decisions_turn_a_guessed_pairing_into_the_right_one(
     decisions.write_bytes(csv_bytes(header, lines, "utf-8-sig"))
     got = run_on(portal, toutiao, dedupe={"decisions": str(decisions)})
     assert got.totals.unique_items == 10  # each re-post with the day before
-    pairs = got.rows.groupby("item_id")["date"].agg(lambda d: (d.max() - d.min()).days)
-    assert pairs.tolist() == [1] * 10
+    spans = got.rows.groupby("item_id")["date"].agg(lambda d: (d.max() - d.min()).days)
+    assert spans.tolist() == [1] * 10
 
 
 def test_a_pairing_the_clerk_decided_is_no_longer_said(
@@ -648,7 +648,7 @@ def test_a_row_without_a_link_beside_two_documents_of_its_title_is_said(
 def test_no_readable_row_at_all(write_csv: Callable[..., Path]) -> None:
     path = write_csv("门户.csv", ["标题", "发布时间"], [["", "2018-03-01"], ["甲", "待定"]])
     got = run_on(path)
-    assert (got.totals.rejected, got.totals.unique_items, len(got.pairs)) == (2, 0, 0)
+    assert (got.totals.rejected, got.totals.unique_items, len(pairs(got))) == (2, 0, 0)
 
 
 def test_copies_joined_through_a_middle_copy_are_listed_pair_by_pair(
@@ -662,5 +662,5 @@ def test_copies_joined_through_a_middle_copy_are_listed_pair_by_pair(
     ]
     got = run_on(*files)
     assert got.totals.unique_items == 1
-    listed = got.pairs[["date_1", "date_2"]].astype(str).to_numpy().tolist()
+    listed = pairs(got)[["date_1", "date_2"]].astype(str).to_numpy().tolist()
     assert listed == [["2018-06-10", "2018-06-13"], ["2018-06-13", "2018-06-16"]]

@@ -5,6 +5,7 @@ after reading open no files."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -18,13 +19,16 @@ STAGES: list[tuple[str, ...]] = [
     ("read",),
     ("items",),
     ("count",),
-    ("pipeline", "inspection", "outputs"),
+    ("pipeline", "notes", "inspection", "outputs"),
     ("tables",),
     ("render",),
     ("terminal", "click_zh", "cli"),
 ]
 #: Stages that work on data already read.
 NO_FILES = ("items", "count", "tables")
+#: Modules that compose no sentence for a clerk: they return facts, and ``notes`` (or the
+#: tables and the command line) put them into words.
+NO_SENTENCES = ("items", "count", "pipeline")
 #: Calls that touch files or folders.
 FILE_CALLS = {"open", "read_bytes", "read_text", "write_bytes", "write_text", "scandir",
               "listdir", "iterdir", "glob", "rglob", "unlink", "mkdir", "read_small_file"}  # fmt: skip
@@ -107,6 +111,30 @@ def test_stages_after_reading_open_no_files(package: str) -> None:
     assert calls == []
 
 
+def sentences(tree: ast.Module) -> list[int]:
+    """Lines of f-strings with Chinese punctuation in them: a message being composed (a
+    regex may hold Chinese words, not ，；：（)."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr)
+        and any(
+            isinstance(v, ast.Constant) and re.search("[\u3000-\u303f\uff01-\uff1f]", v.value)
+            for v in node.values
+        )
+    ]
+
+
+def test_stages_return_facts_not_sentences() -> None:
+    composed = [
+        f"{module}:{line}"
+        for module, tree in modules().items()
+        if module.split(".")[0] in NO_SENTENCES
+        for line in sentences(tree)
+    ]
+    assert composed == []
+
+
 def test_the_checks_can_fail() -> None:
     """The checks see what they look for: a read stage module opens files and imports nothing
     later; the command line imports everything."""
@@ -116,3 +144,4 @@ def test_the_checks_can_fail() -> None:
     opens = [n for n in ast.walk(found["read"]) if isinstance(n, ast.Call)
              and isinstance(n.func, ast.Name) and n.func.id == "open"]  # fmt: skip
     assert opens
+    assert sentences(found["notes"]) and sentences(found["cli"])

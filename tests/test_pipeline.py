@@ -12,7 +12,7 @@ from conftest import REPORT_2018, SAMPLES
 
 from xgedu_stats.config import Period, RunConfig, Settings, settings_from_dict
 from xgedu_stats.errors import InputError
-from xgedu_stats.pipeline import Result, Totals, run
+from xgedu_stats.pipeline import Result, Totals, copies, run
 
 
 def run_on(*paths: Path, settings: Settings | None = None, period: Period | None = None) -> Result:
@@ -66,7 +66,7 @@ def test_samples_platform_table_is_consistent(samples: Result) -> None:
 
 
 def test_samples_every_duplicate_is_listed(samples: Result) -> None:
-    d = samples.duplicates
+    d = copies(samples)
     assert len(d) - d["item_id"].nunique() == samples.totals.duplicates
 
 
@@ -263,3 +263,10 @@ def test_a_period_with_nothing_in_it_says_where_the_dates_are(
         "统计期内没有信息：读入的信息都在统计期外（发布日期从 2017-03-01 到 2017-11-30）；"
         "请检查 --year 或 --from/--to",
     )
+
+
+def test_every_pair_status_has_a_label() -> None:
+    from xgedu_stats.items.merging import REVIEW, STATUSES
+    from xgedu_stats.tables import PAIR_STATUS
+
+    assert tuple(PAIR_STATUS) == STATUSES and set(REVIEW) <= set(STATUSES)

@@ -29,14 +29,16 @@ __all__ = [
     "Settings",
     "XgeduError",
     "__version__",
+    "copies",
     "load_settings",
+    "pairs",
     "run",
 ]
 
 
 def __getattr__(name: str) -> object:
     # pandas costs ~0.4 s to import: load the pipeline only when it is used.
-    if name in ("run", "Result"):
+    if name in ("run", "Result", "copies", "pairs"):
         from xgedu_stats import pipeline
 
         return getattr(pipeline, name)

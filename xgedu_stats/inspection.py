@@ -10,8 +10,7 @@ import pandas as pd
 
 from xgedu_stats.config import Settings
 from xgedu_stats.count.categories import row_categories
-from xgedu_stats.items.normalize import normalize
-from xgedu_stats.pipeline import unreadable_views
+from xgedu_stats.items.normalize import normalize, unreadable_views
 from xgedu_stats.read.kinds import find
 from xgedu_stats.read.sources import FileReport, load
 

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from xgedu_stats.config import Period
-from xgedu_stats.pipeline import Result, Totals
+from xgedu_stats.pipeline import Result, Totals, copies, pairs
 from xgedu_stats.read import kinds
 
 
@@ -151,7 +151,8 @@ def rejects_table(result: Result) -> Table:
 
 def duplicates_table(result: Result) -> Table:
     """Every merged group, one row per copy, so each merge can be checked."""
-    frame = result.duplicates.assign(date=result.duplicates["date"].dt.strftime("%Y-%m-%d"))
+    frame = copies(result)
+    frame = frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d"))
     columns = (
         Column("item_id", "条目编号", True),
         Column("platform", "平台"),
@@ -167,15 +168,26 @@ def duplicates_table(result: Result) -> Table:
     )
 
 
+#: How a pair's status (``merging.STATUSES``) reads in ``duplicates``.
+PAIR_STATUS = {
+    "exact": "标题归一后相同",
+    "nearest": "同题多篇，按日期最近配对（请核对）",
+    "same_link": "同一平台链接相同（重复导出）",
+    "same_day": "同一平台同日同题、无链接（重复导出）",
+    "merged": "相似，已合并",
+    "doubtful": "存疑，未合并",
+    "below": "接近，未合并",
+    "refused": "名称或数字不同，未合并",
+    "same": "人工判定：相同",
+    "different": "人工判定：不同",
+}
+
+
 def pairs_table(result: Result, doubtful_only: bool = False) -> Table:
     """Merged and nearly merged pairs of rows: status, score, and both rows."""
-    from xgedu_stats.items.merging import REVIEW, STATUS_LABELS
-
-    frame = result.pairs
-    if doubtful_only:
-        frame = frame[frame["status"].isin(REVIEW)]
+    frame = pairs(result, review_only=doubtful_only)
     frame = frame.assign(
-        status=frame["status"].map(STATUS_LABELS),
+        status=frame["status"].map(PAIR_STATUS),
         date_1=frame["date_1"].dt.strftime("%Y-%m-%d"),
         date_2=frame["date_2"].dt.strftime("%Y-%m-%d"),
     )
@@ -197,10 +209,9 @@ def pairs_table(result: Result, doubtful_only: bool = False) -> Table:
 def decisions_table(result: Result) -> Table:
     """The pairs to review (``merging.REVIEW``) in the decisions-file layout, the verdict
     left empty for a person."""
-    from xgedu_stats.items.merging import REVIEW
     from xgedu_stats.read.decisions import COLUMNS
 
-    frame = result.pairs[result.pairs["status"].isin(REVIEW)]
+    frame = pairs(result, review_only=True)
     frame = frame.assign(
         date_1=frame["date_1"].dt.strftime("%Y-%m-%d"),
         date_2=frame["date_2"].dt.strftime("%Y-%m-%d"),

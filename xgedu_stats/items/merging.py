@@ -19,18 +19,19 @@ from xgedu_stats.items.dedupe import first_copies, platform_masks
 from xgedu_stats.items.identity import Identity, Rows, apart_pairs, distinct
 from xgedu_stats.read.decisions import Decision
 
-STATUS_LABELS = {
-    "exact": "标题归一后相同",
-    "nearest": "同题多篇，按日期最近配对（请核对）",
-    "same_link": "同一平台链接相同（重复导出）",
-    "same_day": "同一平台同日同题、无链接（重复导出）",
-    fuzzy.MERGED: "相似，已合并",
-    fuzzy.DOUBTFUL: "存疑，未合并",
-    fuzzy.BELOW: "接近，未合并",
-    fuzzy.REFUSED: "名称或数字不同，未合并",
-    fuzzy.SAME: "人工判定：相同",
-    fuzzy.DIFFERENT: "人工判定：不同",
-}
+#: Every status a pair can have, in the order ``duplicates`` lists them (labels: ``tables``).
+STATUSES = (
+    "exact",
+    "nearest",
+    "same_link",
+    "same_day",
+    fuzzy.MERGED,
+    fuzzy.DOUBTFUL,
+    fuzzy.BELOW,
+    fuzzy.REFUSED,
+    fuzzy.SAME,
+    fuzzy.DIFFERENT,
+)
 SIDE = ["platform", "file", "line", "title", "date", "url"]
 #: The pairs a person should look at: copies paired by nearest date among several
 #: candidates, doubtful groups, near misses (``duplicates --doubtful``, ``--write-decisions``).
@@ -43,15 +44,22 @@ Pairs = list[tuple[int, int, float, str]]
 @dataclass(frozen=True)
 class Merged:
     """Item ids per row, 1…N: ``exact`` by the identity rule, ``final`` after decisions and
-    ``--fuzzy``; the fuzzy pairs considered (between exact items, 0-based); warnings; and
-    the decisions applied, by the rows they name."""
+    ``--fuzzy``; the fuzzy pairs considered (between exact items, 0-based); the decisions
+    applied, by the rows they name; and what could not be done."""
 
     exact: np.ndarray
     final: np.ndarray
-    pairs: Pairs
-    warnings: tuple[str, ...]
+    pairs: Pairs = ()  # type: ignore[assignment]
     decided: Pairs = ()  # type: ignore[assignment]
     """Each decision whose rows were found: (row, row, similarity, same/different)."""
+    not_found: tuple[int, ...] = ()
+    """Lines of decisions that name rows not read."""
+    inseparable: tuple[int, ...] = ()
+    """Lines of 不同 decisions whose two sides are one publication."""
+    crowded_days: tuple[int, ...] = ()
+    """Days left out of ``--fuzzy``: too many pairs on the day."""
+    over_total_days: tuple[int, ...] = ()
+    """Days left out of ``--fuzzy``: too many pairs in all."""
 
 
 def number(groups: np.ndarray, count: int, rows: Rows) -> np.ndarray:
@@ -96,19 +104,11 @@ def refine(
     items = identity.row_items
     count = int(identity.item.max()) + 1 if len(identity.item) else 0
     exact = number(items, count, rows)
-    warnings: list[str] = []
-    missing = [
+    not_found = tuple(
         d.line
         for d, (left, right) in zip(decisions, located, strict=True)
         if not (len(left) and len(right))
-    ]
-    if missing:
-        shown = (
-            "、".join(str(n) for n in missing[:10]) + " 行" + ("等" if len(missing) > 10 else "")
-        )
-        warnings.append(
-            f"人工判定文件中有 {len(missing)} 行所指的信息不在本次读入的数据中，已忽略（第 {shown}）"
-        )
+    )
     # Decisions work on the distinct items (and publications) their rows belong to, each
     # array of rows once: a link shared by thousands of rows costs its rows once.
     same: set[tuple[int, int]] = set()
@@ -126,18 +126,12 @@ def refine(
             if np.isin(pubs, distinct(right, identity.publication, pubs_of)).any():
                 inseparable.append(d.line)
             apart.append((left, right))
-    if inseparable:
-        shown = "、".join(str(n) for n in inseparable[:10])
-        warnings.append(
-            f"人工判定文件第 {shown} 行判为不同的两行是同一平台上的同一篇"
-            "（链接相同，或没有链接而标题和日期相同），无法分开"
-        )
     # (two rows of one publication are one item: that pair is the one left out)
     held = apart_pairs(apart, exact - 1)
     same_pairs = sorted(same)
     decided = _decided_pairs(counted, decisions, located)
     if not settings.fuzzy and not same_pairs:
-        return Merged(exact, exact, [], tuple(warnings), decided)
+        return Merged(exact, exact, [], decided, not_found, tuple(inseparable))
 
     reps = first_copies(counted, exact)
     keys = counted["title_key"].to_numpy(dtype=object)[reps].tolist()
@@ -153,31 +147,18 @@ def refine(
         fuzzy=settings.fuzzy,
         masks=masks.tolist(),
     )
-    if result.crowded_days:
-        warnings.append(
-            f"{_days(result.crowded_days)} 发布的标题中相似的太多（一天要比较的配对超过 "
-            f"{fuzzy.DAY_PAIRS_LIMIT:,} 对，或相似的配对超过 {fuzzy.DAY_CANDIDATES_LIMIT:,} 对），"
-            "这些天没有做相似比较；标题相同的副本照常合并"
-        )
-    if result.over_total_days:
-        warnings.append(
-            f"{_days(result.over_total_days)} 发布的标题中相似的最多，而全部要比较的配对超过 "
-            f"{fuzzy.TOTAL_PAIRS_LIMIT:,} 对（或相似的配对超过 {fuzzy.TOTAL_CANDIDATES_LIMIT:,} 对），"
-            "这些天没有做相似比较；标题相同的副本照常合并"
-        )
     finals, groups = np.unique(result.group[exact - 1], return_inverse=True)
     final = number(groups.astype(np.int64), len(finals), rows)
-    return Merged(exact, final, result.pairs, tuple(warnings), decided)
-
-
-def _days(days: Sequence[int]) -> str:
-    """Days (since 1970) as dates, the first five and how many in all.
-
-    >>> _days([17532, 17533])
-    '2018-01-01、2018-01-02'
-    """
-    shown = "、".join(str(np.datetime64(d, "D")) for d in days[:5])
-    return shown + (f" 等 {len(days)} 天" if len(days) > 5 else "")
+    return Merged(
+        exact,
+        final,
+        result.pairs,
+        decided,
+        not_found,
+        tuple(inseparable),
+        tuple(result.crowded_days),
+        tuple(result.over_total_days),
+    )
 
 
 def _decided_pairs(
@@ -256,7 +237,7 @@ def pairs_frame(counted: pd.DataFrame, fuzzy_pairs: Pairs, decided: Pairs = ()) 
         side = counted.iloc[pos][SIDE].reset_index(drop=True)
         side.columns = [f"{c}_{i}" for c in SIDE]
         out = pd.concat([out, side], axis=1)
-    order = {s: i for i, s in enumerate(STATUS_LABELS)}
+    order = {s: i for i, s in enumerate(STATUSES)}
     out["_order"] = out["status"].map(order)
     out = out.sort_values(
         ["_order", "item_1", "score"], ascending=[True, True, False], kind="stable"

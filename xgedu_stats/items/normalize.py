@@ -495,3 +495,8 @@ def out_of_period(frame: pd.DataFrame, period: Period) -> pd.Series:
     if period.end is not None:
         mask |= frame["date"] > pd.Timestamp(period.end)
     return mask & frame["date"].notna()
+
+
+def unreadable_views(rows: pd.DataFrame) -> pd.Series:
+    """Rows whose views cell has text that is not a count (left blank, the row kept)."""
+    return rows["views"].isna() & (rows["views_raw"].fillna("").str.strip() != "")

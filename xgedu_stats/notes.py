@@ -1,0 +1,180 @@
+"""What a run found worth telling a clerk, in her words.
+
+The stages return facts (rows, lines, days, counts); this module turns them into the notes
+``aggregate`` prints under its tables. Texts live here, not in the stages, so that a stage
+can be read for what it does and a note for what it says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from xgedu_stats.config import UNCATEGORISED, Platform
+from xgedu_stats.count.categories import last_segment
+from xgedu_stats.items import fuzzy
+from xgedu_stats.items.identity import Identity, Rows
+from xgedu_stats.items.merging import Merged
+from xgedu_stats.read import kinds
+from xgedu_stats.read.sources import FileReport
+
+
+def other_kinds(
+    files: Sequence[FileReport], read: dict[str, tuple[pd.DataFrame, ...]]
+) -> list[str]:
+    """One note per other kind of input read: how many files and rows, counted apart."""
+    out = []
+    for name, frames in read.items():
+        count = len({f.file for f in files if f.kind == name})
+        rows = sum(len(frame) for frame in frames)
+        out.append(
+            f"{count} 个文件是{kinds.find(name).label}（{rows} 行），单独统计，不计入发布信息条数"
+        )
+    return out
+
+
+def decisions(
+    merged: Merged,
+    unknown_platforms: Sequence[tuple[int, str]],
+    contradicting: Sequence[tuple[int, int]],
+    platforms: Sequence[Platform],
+) -> list[str]:
+    """Lines of the decisions file that named nothing read, could not be applied, named an
+    unknown platform or contradicted another line; and days left out of ``--fuzzy``."""
+    out = []
+    missing = merged.not_found
+    if missing:
+        more = "等" if len(missing) > 10 else ""
+        shown = "、".join(str(n) for n in missing[:10]) + " 行" + more
+        out.append(
+            f"人工判定文件中有 {len(missing)} 行所指的信息不在本次读入的数据中，已忽略（第 {shown}）"
+        )
+    if merged.inseparable:
+        shown = "、".join(str(n) for n in merged.inseparable[:10])
+        out.append(
+            f"人工判定文件第 {shown} 行判为不同的两行是同一平台上的同一篇"
+            "（链接相同，或没有链接而标题和日期相同），无法分开"
+        )
+    if merged.crowded_days:
+        out.append(
+            f"{_days(merged.crowded_days)} 发布的标题中相似的太多（一天要比较的配对超过 "
+            f"{fuzzy.DAY_PAIRS_LIMIT:,} 对，或相似的配对超过 {fuzzy.DAY_CANDIDATES_LIMIT:,} 对），"
+            "这些天没有做相似比较；标题相同的副本照常合并"
+        )
+    if merged.over_total_days:
+        out.append(
+            f"{_days(merged.over_total_days)} 发布的标题中相似的最多，而全部要比较的配对超过 "
+            f"{fuzzy.TOTAL_PAIRS_LIMIT:,} 对（或相似的配对超过 {fuzzy.TOTAL_CANDIDATES_LIMIT:,} 对），"
+            "这些天没有做相似比较；标题相同的副本照常合并"
+        )
+    if unknown_platforms:
+        shown = "、".join(f"第 {line} 行「{name}」" for line, name in unknown_platforms[:5])
+        named = "、".join(f"{p.key}（{p.label}）" for p in platforms)
+        out.append(
+            f"人工判定文件中有 {len(unknown_platforms)} 行的平台对不上任何平台，已忽略：{shown}；"
+            f"平台可写代码或名称：{named}"
+        )
+    if contradicting:
+        shown = "、".join(f"第 {a} 行与第 {b} 行" for a, b in contradicting[:5])
+        more = f"等 {len(contradicting)} 处" if len(contradicting) > 5 else ""
+        out.append(
+            f"人工判定文件中{shown}{more}对同一对行的判断相反（一个相同、一个不同），"
+            "按“不同”处理；请改正其中一行"
+        )
+    return out
+
+
+def _days(days: Sequence[int]) -> str:
+    """Days (since 1970) as dates, the first five and how many in all.
+
+    >>> _days([17532, 17533])
+    '2018-01-01、2018-01-02'
+    """
+    shown = "、".join(str(np.datetime64(d, "D")) for d in days[:5])
+    return shown + (f" 等 {len(days)} 天" if len(days) > 5 else "")
+
+
+def identity(counted: pd.DataFrame, codes: Rows, found: Identity) -> list[str]:
+    """Links that hold rows of different titles (counted once, by the link), titles repeated
+    so often that their copies were paired day by day only, copies left unpaired, and rows
+    without a link that could be any of several publications."""
+    out = []
+    linked = codes.link >= 0
+    first_key = codes.key[found.first_row][found.publication]
+    differ = linked & (codes.key != first_key)
+    if differ.any():
+        pubs = np.unique(found.publication[differ])
+        example = counted["url"].iloc[int(found.first_row[pubs[0]])]
+        out.append(
+            f"有 {len(pubs)} 个链接对应的各行标题不同（如 {example}），按链接算作同一条信息；"
+            "可用 duplicates 命令逐一核对"
+        )
+    for row in found.crowded[:3]:
+        when = counted["date"].iloc[row].strftime("%Y-%m-%d")
+        out.append(
+            f"标题「{counted['title'].iloc[row]}」（{when} 起）在几天内出现的次数太多，"
+            "各平台的副本只按同一天的先后配对"
+        )
+    if found.stranded:
+        row = found.stranded[0][0]
+        left = sum(c for _, c in found.stranded)
+        more = f"等 {len(found.stranded)} 个标题" if len(found.stranded) > 1 else ""
+        when = counted["date"].iloc[row].strftime("%Y-%m-%d")
+        out.append(
+            f"标题「{counted['title'].iloc[row]}」（{when} 起）{more}在几个平台上都有多篇，"
+            f"副本按日期最近配对，有 {left} 篇没有配上别的平台的副本、单独计为一条；"
+            "如果是隔天转载，请用 duplicates 核对，把配对写入人工判定文件"
+        )
+    unplaced = found.unplaced_rows
+    if len(unplaced):
+        example = counted["title"].iloc[int(unplaced[0])]
+        out.append(
+            f"有 {len(unplaced)} 行没有链接，而同一平台同一天有不止一篇同标题、有链接的稿件"
+            f"（如「{example}」），无法判断是哪一篇，各自单独计为一条；可用人工判定文件指明"
+        )
+    return out
+
+
+def uncategorised(counted: pd.DataFrame, items: pd.DataFrame) -> list[str]:
+    """Items whose channels match no category: which channels, and what would help."""
+    lost = set(items.loc[items["category"] == UNCATEGORISED, "item_id"])
+    if not lost:
+        return []
+    channels = last_segment(counted.loc[counted["item_id"].isin(lost), "channel"])
+    counts = channels.replace("", "（无栏目）").value_counts()
+    shown = "、".join(f"「{c}」{n} 行" for c, n in counts.head(10).items())
+    more = f" 等 {len(counts)} 个栏目" if len(counts) > 10 else ""
+    named = [c for c in counts.index if c != "（无栏目）"]
+    advice = (
+        '可在配置文件的 [categories] 中把栏目名加为类别的别名，例如 "教育资助" = ["学生资助"]'
+        if named
+        else ""
+    )
+    if len(named) < len(counts):  # (an alias cannot help a row without a channel)
+        advice += ("；" if advice else "") + (
+            "「（无栏目）」是各个副本都没有栏目的信息（如只在今日头条发布的），别名帮不上；"
+            "请核对这些导出是否带有栏目列"
+        )
+    return [
+        f"有 {len(lost)} 条信息的栏目对应不到报告类别，计入「{UNCATEGORISED}」：{shown}{more}；"
+        + advice
+    ]
+
+
+def empty_period(days: np.ndarray) -> list[str]:
+    """No item in the period although rows were read: the dates they were of."""
+    first, last = (np.datetime64(int(d), "D") for d in (days.min(), days.max()))
+    return [
+        f"统计期内没有信息：读入的信息都在统计期外（发布日期从 {first} 到 {last}）；"
+        "请检查 --year 或 --from/--to"
+    ]
+
+
+def unreadable_views(count: int, examples: Sequence[str]) -> list[str]:
+    """Views cells whose text is not a count (left blank; no effect on the counts)."""
+    if not count:
+        return []
+    shown = "、".join(f"「{v}」" for v in examples)
+    return [f"有 {count} 行的阅读量无法识别（如{shown}），已留空；不影响条数统计"]
