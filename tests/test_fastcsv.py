@@ -78,7 +78,7 @@ def assert_same_as_careful(sheet, data: bytes) -> None:
     """A fast path reads ``data`` exactly as the careful path does, whatever the header."""
     slow_grid, slow_sheet = careful(data, sheet.delimiter)
     fast_grid = Grid(SOURCE, "csv", "utf-8", sheet.delimiter, (sheet,))
-    assert [r.cells for r in sheet.records] == [r.cells for r in slow_sheet.records[:20]]
+    assert [r.cells for r in sheet.head] == [r.cells for r in slow_sheet.records[:20]]
     for fast, slow in zip(tables(fast_grid, sheet), tables(slow_grid, slow_sheet), strict=True):
         assert fast[0:2] == slow[0:2]
         pd.testing.assert_frame_equal(fast[2], slow[2])
@@ -88,7 +88,7 @@ def assert_same_as_careful(sheet, data: bytes) -> None:
 
 def tables(grid: Grid, sheet) -> list:
     out = []
-    for header in range(min(3, len(sheet.records))):
+    for header in range(min(3, len(sheet.head))):
         t = to_table(grid, sheet, header)
         rows = t.rows.sort_values("line", ignore_index=True).astype(str)
         out.append((t.header, t.header_line, rows, t.malformed, t.blank_lines, t.summary_lines))
@@ -141,32 +141,47 @@ def test_regular_and_careful_paths_agree(
         assert_same_as_careful(sheet, data)
 
 
-def test_a_regular_file_is_read_without_a_line_index() -> None:
+def indexing(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the files ``scan`` indexes from now on."""
+    from xgedu_stats.read import fastcsv
+
+    calls: list[int] = []
+    real = fastcsv.scan
+    monkeypatch.setattr(fastcsv, "scan", lambda *a, **k: calls.append(1) or real(*a, **k))
+    return calls
+
+
+def test_a_regular_file_is_read_without_a_line_index(monkeypatch: pytest.MonkeyPatch) -> None:
     data = "标题,日期\n甲,2018-01-01\n,\n合计,2\n乙,2018-01-02\n\n".encode()
     sheet = regular(data, ",")
     assert sheet is not None
+    scanned = indexing(monkeypatch)
     table = fast_table(sheet)
-    assert sheet._scanned is None
+    assert not scanned
     assert table.rows["line"].tolist() == [2, 5]
     assert (table.blank_lines, table.summary_lines) == (2, (4,))
 
 
-def test_a_line_of_another_width_hands_the_file_to_the_line_index() -> None:
+def test_a_line_of_another_width_hands_the_file_to_the_line_index(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     data = "标题,日期\n甲,2018-01-01\n乙,2018-01-02,多\n丙\n".encode()
     sheet = regular(data, ",")
     assert sheet is not None
+    scanned = indexing(monkeypatch)
     table = fast_table(sheet)
-    assert sheet._scanned is not None
+    assert scanned
     assert table.rows["line"].tolist() == [2]
     assert table.malformed["line"].tolist() == [3, 4]
 
 
-def test_an_empty_line_after_the_header_is_a_blank_row() -> None:
+def test_an_empty_line_after_the_header_is_a_blank_row(monkeypatch: pytest.MonkeyPatch) -> None:
     data = "\n标题,日期\n甲,2018-01-01\n\n乙,2018-01-02\n\n".encode()
     sheet = regular(data, ",")
     assert sheet is not None
+    scanned = indexing(monkeypatch)
     table = fast_table(sheet)
-    assert sheet._scanned is None
+    assert not scanned
     assert table.rows["line"].tolist() == [3, 5]
     assert table.blank_lines == 3
 

@@ -30,10 +30,10 @@ from xgedu_stats.encodings import TEXT_ENCODINGS, text_encoding
 from xgedu_stats.errors import InputError
 from xgedu_stats.markers import decisions_layout, written_by_tool
 from xgedu_stats.messages import display_path, os_reason, shorten
-from xgedu_stats.read.fastcsv import FastCsvSheet, RegularCsvSheet, regular, scan
+from xgedu_stats.read.fastcsv import regular, scan
 from xgedu_stats.read.limits import MAX_INPUT_BYTES, MiB
 from xgedu_stats.read.markup import markup_kind, read_html, read_spreadsheetml
-from xgedu_stats.read.sheets import Sheet, read_xls
+from xgedu_stats.read.sheets import Sheet, Tabular, read_xls
 from xgedu_stats.read.text import (
     REASON_NUL,
     Bad,
@@ -56,6 +56,7 @@ __all__ = [
     "RawTable",
     "Sheet",
     "SourceFile",
+    "Tabular",
     "decode",
     "discover",
     "read_grid",
@@ -113,7 +114,7 @@ class Grid:
     type: str
     encoding: str | None
     delimiter: str | None
-    sheets: tuple[Sheet, ...]
+    sheets: tuple[Tabular, ...]
     notes: tuple[str, ...] = ()  # what a person should know about how it was read
 
 
@@ -410,7 +411,7 @@ def _starts_markup(data: bytes, encoding: str | None) -> bool:
 def _something_readable(grid: Grid) -> None:
     """A file whose every record is bad says so (not that it is empty), with the first reason."""
     sheets = grid.sheets
-    if any(s.records for s in sheets) or not any(s.bad for s in sheets):
+    if any(s.head for s in sheets) or not any(s.bad for s in sheets):
         return
     bad = [b for s in sheets for b in s.bad]
     first = min(bad, key=lambda b: b.line)
@@ -438,34 +439,29 @@ def _declared_charset(data: bytes) -> str | None:
     return "gb18030" if name in ("gbk", "gb2312", "gb18030") else name
 
 
-def to_table(
-    grid: Grid, sheet: Sheet | FastCsvSheet | RegularCsvSheet, header_index: int
-) -> RawTable:
-    """The sheet's records under the header at ``header_index`` (an index into records).
+def to_table(grid: Grid, sheet: Tabular, header_index: int) -> RawTable:
+    """The sheet's records under the header at ``header_index`` (an index into its head).
 
     Records above the header are skipped (and counted); summary rows (合计, 总计 …) and
     blank rows are not data (and are counted); a record with more non-empty fields than
     the header, or fewer fields, is malformed (a spreadsheet's missing trailing cells are
     empty cells, not missing fields).
     """
-    if not sheet.records:
+    if not sheet.head:
         raise InputError(f"文件 {grid.source.display} 是空的，没有表头")
-    header_record = sheet.records[header_index]
+    header_record = sheet.head[header_index]
     header = list(header_record.cells)
     while header and not header[-1].strip():
         header.pop()
-    width = len(header)
-    judge = _Judge(width, grid.type != "csv", grid.delimiter or ",")
-    if isinstance(sheet, FastCsvSheet | RegularCsvSheet):
-        frame, others = sheet.rows(header_record.line, len(header_record.cells))
-        frame = judge.frame(frame)
-        judge.records(sheet.record(i) for i in others)
-        frame = pd.concat([frame, judge.kept_frame()], ignore_index=True)
-        rows = frame.sort_values("line", kind="stable", ignore_index=True)
-    else:
-        judge.records(sheet.records[header_index + 1 :])
-        rows = judge.kept_frame()
-    bad = [*sheet.bad, *judge.bad]
+    body = sheet.body(header_index)
+    judge = _Judge(len(header), grid.type != "csv", grid.delimiter or ",")
+    bulk = None if body.bulk is None else judge.frame(body.bulk)
+    judge.records(body.others)
+    rows = judge.kept_frame()
+    if bulk is not None:  # (the records one by one fall between those read in bulk)
+        rows = pd.concat([bulk, rows], ignore_index=True)
+        rows = rows.sort_values("line", kind="stable", ignore_index=True)
+    bad = [*body.bad, *judge.bad]
     malformed = pd.DataFrame(
         sorted((b.line, b.reason, b.raw) for b in bad), columns=["line", "reason", "raw"]
     ).astype({"line": "int64", "reason": "str", "raw": "str"})
@@ -477,7 +473,7 @@ def to_table(
         skipped_above=header_index,
         rows=rows,
         malformed=malformed,
-        blank_lines=sheet.blank,
+        blank_lines=body.blank,
         summary_rows=len(judge.summary),
         summary_lines=tuple(sorted(judge.summary)),
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ import pyarrow.csv as pacsv
 
 from xgedu_stats.columns import strings_over
 from xgedu_stats.read import text as _text
+from xgedu_stats.read.sheets import Body
 from xgedu_stats.read.text import (
     MAX_COLUMNS,
     REASON_NUL,
@@ -48,7 +49,7 @@ from xgedu_stats.spaces import SPACE, SPACE_ONLY, is_blank, starts_with_space
 MANY_BLANK_CANDIDATES = 20_000
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class FastCsvSheet:
     """A delimited file indexed by record, parsed in bulk once the header is known.
 
@@ -64,7 +65,7 @@ class FastCsvSheet:
     fields: np.ndarray  # number of fields of each record (-1 where unknown: a bad record)
     blank_mask: np.ndarray
     quoted: dict[int, list[str]]  # record index -> cells, for records csv read one by one
-    records: list[Record]
+    head: list[Record]
     bad: list[Bad]
     name: str | None = None
 
@@ -75,7 +76,7 @@ class FastCsvSheet:
         return int(spans[self.blank_mask].sum())
 
     def text(self, i: int) -> str:
-        return self.data[self.starts[i] : self.ends[i]].decode("utf-8")
+        return _text_at(self.data, self.starts, self.ends, i)
 
     def cells(self, i: int) -> list[str]:
         if i in self.quoted:
@@ -85,13 +86,13 @@ class FastCsvSheet:
     def record(self, i: int) -> Record:
         return Record(int(self.lines[i]), int(self.last_lines[i]), self.cells(i))
 
-    def rows(self, header_line: int, raw_width: int) -> tuple[pd.DataFrame, list[int]]:
-        """Records after the header (which starts on ``header_line``) with exactly
-        ``raw_width`` fields, as string columns.
+    def body(self, header_index: int) -> Body:
+        header = self.head[header_index]
+        return self.body_under(header.line, len(header.cells))
 
-        Returns (columns c0… and line, the indices of the other non-blank, non-bad records
-        after the header, for the caller to judge one by one with ``record``).
-        """
+    def body_under(self, header_line: int, raw_width: int) -> Body:
+        """The records after the header (which starts on ``header_line``): those with exactly
+        ``raw_width`` fields as string columns, the other non-blank, non-bad ones one by one."""
         after = np.arange(int(np.searchsorted(self.lines, header_line)) + 1, len(self.starts))
         usable = after[~self.blank_mask[after] & (self.fields[after] >= 0)]
         exact = usable[self.fields[usable] == raw_width]
@@ -106,7 +107,7 @@ class FastCsvSheet:
         others = np.setdiff1d(usable, plain, assume_unique=True).tolist()
         frame = self._parse(plain, raw_width)
         frame["line"] = pd.array(self.lines[plain], dtype="int64")
-        return frame, others
+        return Body(frame, [self.record(i) for i in others], self.bad, self.blank)
 
     def _parse(self, records: np.ndarray, width: int) -> pd.DataFrame:
         names = [f"c{i}" for i in range(width)]
@@ -142,6 +143,10 @@ class FastCsvSheet:
         return pd.DataFrame({n: pd.array(table.column(n), dtype="str") for n in names})
 
 
+def _text_at(data: bytes, starts: np.ndarray, ends: np.ndarray, i: int) -> str:
+    return data[starts[i] : ends[i]].decode("utf-8")
+
+
 def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> FastCsvSheet | None:
     """Index a UTF-8 file by record, or None when that cannot be done from the bytes alone
     (a quote left open, a stray quote on a record of several lines, a lone CR): the
@@ -157,6 +162,55 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
 
     ``many``: above this many records that may be blank, test every byte rather than each.
     """
+    found = _record_bounds(data)
+    if found is None:
+        return None
+    starts, ends, lines, last_lines = found
+    buf = np.frombuffer(data, dtype=np.uint8)
+    has_quotes = b'"' in data
+    fields, quoted, nul = _per_record(buf, starts, ord(delimiter), has_quotes, b"\x00" in data)
+    blank_mask = _blank_unquoted(data, starts, delimiter, quoted, many)
+    bad: list[Bad] = []
+    with_quotes = np.flatnonzero(quoted)
+    read_alone = _read_quoted(data, starts, ends, lines, last_lines, delimiter, with_quotes, bad)
+    if read_alone is None:
+        return None
+    plain, quoted_blank, cells = read_alone
+    blank_mask[with_quotes[plain]] = quoted_blank
+    for i, record_cells in cells.items():
+        fields[i] = -1 if record_cells is None else len(record_cells)
+        blank_mask[i] = record_cells is not None and is_blank(record_cells)
+    for i in np.flatnonzero(nul):
+        if fields[i] >= 0:
+            text = _text_at(data, starts, ends, i).replace("\x00", "\\0")
+            bad.append(Bad(int(lines[i]), REASON_NUL, text))
+            fields[i] = -1
+    for i in np.flatnonzero((fields > MAX_COLUMNS) & ~blank_mask):
+        reason = REASON_TOO_WIDE.format(fields=int(fields[i]), limit=MAX_COLUMNS)
+        bad.append(Bad(int(lines[i]), reason, _text_at(data, starts, ends, i)))
+        fields[i] = -1
+    sheet = FastCsvSheet(
+        data=data,
+        delimiter=delimiter,
+        starts=starts,
+        ends=ends,
+        lines=lines,
+        last_lines=last_lines,
+        fields=fields,
+        blank_mask=blank_mask,
+        quoted={i: c for i, c in cells.items() if c is not None and fields[i] >= 0},
+        head=[],
+        bad=sorted(bad, key=lambda b: b.line),
+    )
+    heads = np.flatnonzero(~blank_mask & (fields >= 0))[: _text.HEADER_SEARCH_ROWS]
+    return replace(sheet, head=[sheet.record(i) for i in heads.tolist()])
+
+
+def _record_bounds(
+    data: bytes,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Where each record starts and ends (bytes), and its first and last line; None for a
+    lone CR or a quote still open at the end of the file."""
     if _lone_cr(data):
         return None
     buf = np.frombuffer(data, dtype=np.uint8)
@@ -172,21 +226,22 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
         starts, ends = starts[:-1], ends[:-1]
     if len(newlines) and b"\r" in data:
         ends = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13))
-    n = len(starts)
     if has_quotes:
         lines = np.searchsorted(newlines, starts) + 1
         last_lines = np.searchsorted(newlines, ends) + 1
     else:  # every line is a record
-        lines = last_lines = np.arange(1, n + 1)
-    del newlines, boundaries
-    fields, quoted, nul = _per_record(buf, starts, ord(delimiter), has_quotes, b"\x00" in data)
-    sheet = FastCsvSheet(
-        data, delimiter, starts, ends, lines, last_lines, fields, np.zeros(n, bool), {}, [], []
-    )
-    blank_mask = sheet.blank_mask
-    # A blank record (nothing but delimiters and spaces) starts with one of them, or is
-    # empty (its span [start, next start) then holds its line break): only those are
-    # looked at. Records with quotes are judged below.
+        lines = last_lines = np.arange(1, len(starts) + 1)
+    return starts, ends, lines, last_lines
+
+
+def _blank_unquoted(
+    data: bytes, starts: np.ndarray, delimiter: str, quoted: np.ndarray, many: int
+) -> np.ndarray:
+    """Which records without a quote are blank (nothing but delimiters and spaces)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    n = len(starts)
+    # A blank record starts with a space or the delimiter, or is empty (its span
+    # [start, next start) then holds its line break): only those are looked at.
     first = [buf[np.minimum(starts + k, len(buf) - 1)] if n else starts for k in range(3)]
     maybe = starts_with_space(*first) | (first[0] == ord(delimiter))
     del first
@@ -198,44 +253,41 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
         content[[*b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", ord(delimiter)]] = False
         content[128:] = False
         maybe &= ~np.maximum.reduceat(content[buf], starts)
+    blank_mask = np.zeros(n, dtype=bool)
     candidates = np.flatnonzero(maybe)
     blank_mask[candidates] = _matching(data, starts, candidates, _blank_record(delimiter))
-    with_quotes = np.flatnonzero(quoted)
-    # Plainly quoted records (whole fields quoted, inner quotes doubled): Arrow's CSV
-    # reader and Python's strict csv read the same cells from them, so they are read in
-    # bulk; any other record with a quote is read by csv, one by one.
+    return blank_mask
+
+
+def _read_quoted(
+    data: bytes,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    lines: np.ndarray,
+    last_lines: np.ndarray,
+    delimiter: str,
+    with_quotes: np.ndarray,
+    bad: list[Bad],
+) -> tuple[np.ndarray, np.ndarray, dict[int, list[str] | None]] | None:
+    """The records with quotes (``with_quotes``): which are plainly quoted (whole fields quoted, inner quotes
+    doubled: Arrow's CSV reader and Python's strict csv read the same cells from them, so
+    they are read in bulk) and which of those are blank; the others' cells, read by csv one
+    by one (None for a record csv cannot read, added to ``bad``). None when such a record
+    spans lines: a stray quote may have paired with the wrong one."""
     plain = _matching(data, starts, with_quotes, _plain_record(delimiter))
     if np.any(last_lines[with_quotes[~plain]] > lines[with_quotes[~plain]]):
-        return None  # a stray quote may have paired with the wrong one: the careful path
+        return None
     quoted_blank = _matching(data, starts, with_quotes[plain], _blank_record(delimiter))
-    blank_mask[with_quotes[plain]] = quoted_blank
+    cells: dict[int, list[str] | None] = {}
     with csv_fields_up_to(len(data)):
         for i in with_quotes[~plain]:  # few: quotes inside unquoted fields, text after a quote
-            text = sheet.text(i)
+            text = _text_at(data, starts, ends, i)
             try:
-                cells = next(csv.reader([text], delimiter=delimiter, strict=True))
+                cells[int(i)] = next(csv.reader([text], delimiter=delimiter, strict=True))
             except csv.Error:
-                bad = Bad(int(lines[i]), REASON_QUOTE.format(detail="引号后缺少分隔符"), text)
-                sheet.bad.append(bad)
-                fields[i] = -1
-                continue
-            sheet.quoted[int(i)] = cells
-            fields[i] = len(cells)
-            blank_mask[i] = is_blank(cells)
-    for i in np.flatnonzero(nul):
-        if fields[i] >= 0:
-            text = sheet.text(i).replace("\x00", "\\0")
-            sheet.bad.append(Bad(int(lines[i]), REASON_NUL, text))
-            fields[i] = -1
-    for i in np.flatnonzero((fields > MAX_COLUMNS) & ~blank_mask):
-        reason = REASON_TOO_WIDE.format(fields=int(fields[i]), limit=MAX_COLUMNS)
-        sheet.bad.append(Bad(int(lines[i]), reason, sheet.text(i)))
-        fields[i] = -1
-    sheet.quoted = {i: c for i, c in sheet.quoted.items() if fields[i] >= 0}
-    sheet.bad.sort(key=lambda b: b.line)
-    for i in np.flatnonzero(~blank_mask & (fields >= 0))[: _text.HEADER_SEARCH_ROWS]:
-        sheet.records.append(sheet.record(int(i)))
-    return sheet
+                bad.append(Bad(int(lines[i]), REASON_QUOTE.format(detail="引号后缺少分隔符"), text))
+                cells[int(i)] = None
+    return plain, quoted_blank, cells
 
 
 #: Bytes looked at in one step when counting per record (bounds the positions held at once).
@@ -351,11 +403,11 @@ def _every_line_plain(data: bytes, delimiter: str) -> bool:
     return bool(found[0].as_py())
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class RegularCsvSheet:
     """A file whose every line is one plain record: read by Arrow without a line index.
 
-    Built by ``regular`` from the first lines only. ``rows`` reads everything after the
+    Built by ``regular`` from the first lines only. ``body`` reads everything after the
     header in one go (an empty line is a row of empty cells: blank); should a line there
     have another number of fields, the file is indexed by ``scan`` after all and read as
     ``FastCsvSheet`` reads it.
@@ -366,48 +418,34 @@ class RegularCsvSheet:
     record_ends: list[int]  # byte offset just after each head record's line break
     content_end: int  # where the empty lines at the very end of the file begin
     trailing_blank: int  # how many there are
-    records: list[Record]
+    head: list[Record]
     name: str | None = None
-    bad: list[Bad] = field(default_factory=list)
-    _scanned: FastCsvSheet | None = None
-    _blank_before: int = 0
-    _blank_after: int = 0
+    bad: tuple[Bad, ...] = ()
 
-    @property
-    def blank(self) -> int:
-        if self._scanned is not None:
-            return self._scanned.blank
-        return self._blank_before + self._blank_after + self.trailing_blank
+    def body(self, header_index: int) -> Body:
+        header = self.head[header_index]
+        read = self._read(header_index, len(header.cells))
+        if read is None:
+            scanned = scan(self.data, self.delimiter)
+            assert scanned is not None  # plain lines: every record is one line
+            return scanned.body_under(header.line, len(header.cells))
+        frame, blank_after = read
+        blank_before = header.line - 1 - header_index  # every head line is a record or blank
+        return Body(frame, [], [], blank_before + blank_after + self.trailing_blank)
 
-    def record(self, i: int) -> Record:
-        assert self._scanned is not None  # only records ``scan`` found irregular are asked for
-        return self._scanned.record(i)
-
-    def rows(self, header_line: int, raw_width: int) -> tuple[pd.DataFrame, list[int]]:
-        """As ``FastCsvSheet.rows``: the lines after the header (on line ``header_line``)."""
-        if self._scanned is None:
-            frame = self._read(header_line, raw_width)
-            if frame is not None:
-                return frame, []
-            self._scanned = scan(self.data, self.delimiter)
-            assert self._scanned is not None  # plain lines: every record is one line
-            self.bad = self._scanned.bad
-        return self._scanned.rows(header_line, raw_width)
-
-    def _read(self, header_line: int, width: int) -> pd.DataFrame | None:
-        k = next(k for k, r in enumerate(self.records) if r.line == header_line)
-        self._blank_before = header_line - 1 - k  # every head line is a record or blank
+    def _read(self, header_index: int, width: int) -> tuple[pd.DataFrame, int] | None:
+        """The lines after the header as columns, and how many of them were blank; None
+        when a line has another number of fields."""
+        header_line = self.head[header_index].line
         names = [f"c{i}" for i in range(width)]
-        start = min(self.record_ends[k], self.content_end)
+        start = min(self.record_ends[header_index], self.content_end)
         # Every line after the header, up to the empty ones at the end, is one row.
         expected = self.data.count(b"\n", start, self.content_end) + 1
         if self.data.startswith(codecs.BOM_UTF8, start):
             return None  # (Arrow's reader would drop it: ``scan`` reads such a line alone)
         if start == self.content_end:
-            self._blank_after = 0
-            return pd.DataFrame({n: pd.array([], dtype="str") for n in names}).assign(
-                line=pd.array([], dtype="int64")
-            )
+            empty = pd.DataFrame({n: pd.array([], dtype="str") for n in names})
+            return empty.assign(line=pd.array([], dtype="int64")), 0
         try:
             table = pacsv.read_csv(
                 pa.BufferReader(pa.py_buffer(self.data).slice(start, self.content_end - start)),
@@ -437,8 +475,8 @@ class RegularCsvSheet:
         if pc.any(blank).as_py():
             for column in columns[1:]:
                 blank = pc.and_(blank, pc.match_substring_regex(column, SPACE_ONLY))
-        self._blank_after = pc.sum(blank).as_py() or 0
-        if self._blank_after:
+        blank_after = pc.sum(blank).as_py() or 0
+        if blank_after:
             keep = pc.invert(blank)
             columns = [c.filter(keep) for c in columns]
             line = line[keep.to_numpy()]
@@ -446,7 +484,7 @@ class RegularCsvSheet:
             {n: pd.array(c, dtype="str") for n, c in zip(names, columns, strict=True)}
         )
         frame["line"] = pd.array(line, dtype="int64")
-        return frame
+        return frame, blank_after
 
 
 def regular(data: bytes, delimiter: str) -> RegularCsvSheet | None:
@@ -467,7 +505,14 @@ def regular(data: bytes, delimiter: str) -> RegularCsvSheet | None:
     if head is None:
         return None
     record_ends, records = head
-    return RegularCsvSheet(data, delimiter, record_ends, end, trailing_blank, records)
+    return RegularCsvSheet(
+        data=data,
+        delimiter=delimiter,
+        record_ends=record_ends,
+        content_end=end,
+        trailing_blank=trailing_blank,
+        head=records,
+    )
 
 
 def _content_end(data: bytes) -> int:

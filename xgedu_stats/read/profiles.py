@@ -16,8 +16,7 @@ import pyarrow as pa
 from xgedu_stats.config import Platform, Settings
 from xgedu_stats.errors import ConfigError, InputError
 from xgedu_stats.messages import QUOTED_ITEMS, listing, shorten
-from xgedu_stats.read import RawTable, Sheet, SourceFile
-from xgedu_stats.read import text as _text
+from xgedu_stats.read import RawTable, SourceFile, Tabular
 from xgedu_stats.read.kinds import FieldSpec, Kind, kind_of
 
 
@@ -103,25 +102,25 @@ def _names(spec: FieldSpec, platform: Platform) -> set[str]:
     return {header_key(configured)} if configured else {header_key(s) for s in spec.synonyms}
 
 
-def find_header(sheet: Sheet, assignment: Assignment) -> int | None:
-    """Index of the first record, within the first ``HEADER_SEARCH_ROWS``, that names every
-    required field.
+def find_header(sheet: Tabular, assignment: Assignment) -> int | None:
+    """Index of the first record of the sheet's head (its first ``HEADER_SEARCH_ROWS``
+    records) that names every required field.
 
     Title lines above a header (an export's caption, a date range) are passed over.
     """
     required = [_names(f, assignment.platform) for f in assignment.kind.fields if f.required]
-    for i, record in enumerate(sheet.records[: _text.HEADER_SEARCH_ROWS]):
+    for i, record in enumerate(sheet.head):
         keys = {header_key(c) for c in record.cells}
         if all(keys & names for names in required):
             return i
     return None
 
 
-def header_error(sheet: Sheet, display: str, assignment: Assignment) -> InputError:
+def header_error(sheet: Tabular, display: str, assignment: Assignment) -> InputError:
     """The error for a table with no header row: which field is missing from the likeliest row."""
     kind, platform = assignment.kind, assignment.platform
     required = [f for f in kind.fields if f.required]
-    records = sheet.records[: _text.HEADER_SEARCH_ROWS]
+    records = sheet.head
     if not records:
         return InputError(f"文件 {display} 是空的，没有表头")
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import math
 import xml.parsers.expat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from xgedu_stats.errors import InputError
+from xgedu_stats.read import text as _text
 from xgedu_stats.read.limits import (
     AS_CSV,
     MAX_ROWS,
@@ -28,10 +30,49 @@ from xgedu_stats.read.limits import (
 )
 from xgedu_stats.read.text import REASON_NUL, Bad, Record
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Body:
+    """What lies under a chosen header row.
+
+    ``bulk``: records with as many fields as the header record, read in bulk as string
+    columns ``c0``… and ``line`` (None when a reader has none in bulk); ``others``: every
+    other record, to be judged one by one; the sheet's bad records and blank lines.
+    """
+
+    bulk: pd.DataFrame | None
+    others: Sequence[Record]
+    bad: Sequence[Bad]
+    blank: int
+
+
+class Tabular(Protocol):
+    """What ``to_table`` reads: every table reader's sheet (a worksheet, an HTML table, a
+    CSV read carefully, by record index, or as regular lines) has this shape.
+
+    ``head``: the first ``HEADER_SEARCH_ROWS`` records that are neither blank nor bad,
+    where the header is looked for; ``body(i)``: what lies under ``head[i]``.
+    """
+
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def head(self) -> Sequence[Record]: ...
+
+    @property
+    def bad(self) -> Sequence[Bad]: ...
+
+    def body(self, header_index: int) -> Body: ...
+
 
 @dataclass(frozen=True)
 class Sheet:
-    """One table of a file: a worksheet, an HTML table, or the whole of a CSV.
+    """One table of a file: a worksheet, an HTML table, or the whole of a CSV read carefully,
+    with every record in ``records``.
 
     ``notes``: what a person should know about how it was read (a table never closed).
     """
@@ -41,6 +82,13 @@ class Sheet:
     bad: list[Bad] = field(default_factory=list)
     blank: int = 0
     notes: tuple[str, ...] = ()
+
+    @property
+    def head(self) -> list[Record]:
+        return self.records[: _text.HEADER_SEARCH_ROWS]
+
+    def body(self, header_index: int) -> Body:
+        return Body(None, self.records[header_index + 1 :], self.bad, self.blank)
 
 
 def cell_text(value: Any) -> str:

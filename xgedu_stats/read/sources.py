@@ -169,7 +169,7 @@ def _tables(
     usable = [(s, i) for s, i in found if i is not None]
     if not usable:
         raise header_error(sheets[0], display, a)
-    skipped = [str(s.name) for s, i in found if i is None and s.records]
+    skipped = [str(s.name) for s, i in found if i is None and s.head]
     needed = "和".join(f"{f.label}列" for f in a.kind.fields if f.required)  # 标题列和发布时间列
     notes = []
     if len(skipped) == 1:
