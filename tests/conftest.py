@@ -38,7 +38,7 @@ def csv_table(text: str, path: str = "门户.csv", header_index: int = 0):
     from xgedu_stats.read.text import Decoded, split
 
     records, bad, blank = split(Decoded(text, "utf-8"), ",")
-    sheet = Sheet(None, records, bad, blank)
+    sheet = Sheet(name=None, records=records, bad=bad, blank=blank)
     grid = Grid(SourceFile(Path(path), path), "csv", "utf-8", ",", (sheet,))
     return to_table(grid, sheet, header_index)
 

@@ -57,7 +57,7 @@ def file_bytes(lines: list[str], delimiter: str, newline: str, encoding: str, en
 def careful(data: bytes, delimiter: str = ","):
     decoded = decode(data, "门户.csv")
     records, bad, blank = split(decoded, delimiter)
-    sheet = Sheet(None, records, bad, blank)
+    sheet = Sheet(name=None, records=records, bad=bad, blank=blank)
     return Grid(SOURCE, "csv", decoded.encoding, delimiter, (sheet,)), sheet
 
 

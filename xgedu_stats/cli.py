@@ -478,12 +478,14 @@ def duplicates(
     check_outputs([("-o", output), ("--write-decisions", write_decisions)], paths, settings)
     with progress_bar(UI.current().quiet) as progress:
         result = pipeline.run(RunConfig(tuple(paths), settings, period), progress)
-    table = tbl.pairs_table(result, doubtful_only=doubtful)
+    listed = pipeline.pairs(result)
+    to_review = pipeline.for_review(listed)
+    table = tbl.pairs_table(to_review if doubtful else listed)
     with all_or_nothing():  # (stopped half way, no file is replaced)
         report = tbl.Report(result.period, result.totals, (table,))
         written = emit_report(report, fmt, output, "配对清单")
         if write_decisions is not None and decisions_fmt is not None:
-            sheet = tbl.decisions_table(result)
+            sheet = tbl.decisions_table(to_review)
             report = tbl.Report(result.period, result.totals, (sheet,))
             write_report(report, decisions_fmt, write_decisions, "人工判定表")
             written.append(f"已写入 {display_path(write_decisions)}（{len(sheet.rows)} 对待判断）")

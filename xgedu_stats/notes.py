@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from xgedu_stats.config import UNCATEGORISED, Platform
+from xgedu_stats.config import UNCATEGORISED, Period, Platform
 from xgedu_stats.count.categories import last_segment
 from xgedu_stats.items import fuzzy
 from xgedu_stats.items.identity import Identity, Rows
@@ -35,14 +35,8 @@ def other_kinds(
     return out
 
 
-def decisions(
-    merged: Merged,
-    unknown_platforms: Sequence[tuple[int, str]],
-    contradicting: Sequence[tuple[int, int]],
-    platforms: Sequence[Platform],
-) -> list[str]:
-    """Lines of the decisions file that named nothing read, could not be applied, named an
-    unknown platform or contradicted another line; and days left out of ``--fuzzy``."""
+def decisions_applied(merged: Merged) -> list[str]:
+    """Lines of the decisions file that named nothing read, or could not be applied."""
     out = []
     missing = merged.not_found
     if missing:
@@ -57,6 +51,12 @@ def decisions(
             f"人工判定文件第 {shown} 行判为不同的两行是同一平台上的同一篇"
             "（链接相同，或没有链接而标题和日期相同），无法分开"
         )
+    return out
+
+
+def fuzzy_skipped(merged: Merged) -> list[str]:
+    """Days left out of ``--fuzzy`` by its budgets."""
+    out = []
     if merged.crowded_days:
         out.append(
             f"{_days(merged.crowded_days)} 发布的标题中相似的太多（一天要比较的配对超过 "
@@ -69,6 +69,16 @@ def decisions(
             f"{fuzzy.TOTAL_PAIRS_LIMIT:,} 对（或相似的配对超过 {fuzzy.TOTAL_CANDIDATES_LIMIT:,} 对），"
             "这些天没有做相似比较；标题相同的副本照常合并"
         )
+    return out
+
+
+def decisions_file(
+    unknown_platforms: Sequence[tuple[int, str]],
+    contradicting: Sequence[tuple[int, int]],
+    platforms: Sequence[Platform],
+) -> list[str]:
+    """Lines of the decisions file that name an unknown platform or contradict another."""
+    out = []
     if unknown_platforms:
         shown = "、".join(f"第 {line} 行「{name}」" for line, name in unknown_platforms[:5])
         named = "、".join(f"{p.key}（{p.label}）" for p in platforms)
@@ -163,8 +173,10 @@ def uncategorised(counted: pd.DataFrame, items: pd.DataFrame) -> list[str]:
     ]
 
 
-def empty_period(days: np.ndarray) -> list[str]:
-    """No item in the period although rows were read: the dates they were of."""
+def empty_period(items: int, days: np.ndarray, period: Period) -> list[str]:
+    """No item in a bounded period although rows were read: the dates they were of."""
+    if items or not len(days) or period.is_open:
+        return []
     first, last = (np.datetime64(int(d), "D") for d in (days.min(), days.max()))
     return [
         f"统计期内没有信息：读入的信息都在统计期外（发布日期从 {first} 到 {last}）；"

@@ -25,7 +25,7 @@ from xgedu_stats.items.identity import Identity, Rows, identify, link_codes
 from xgedu_stats.items.merging import REVIEW, Merged, Pairs, pairs_frame, refine
 from xgedu_stats.items.normalize import normalize, out_of_period, unreadable_views
 from xgedu_stats.read import decisions as decisions_file
-from xgedu_stats.read.sources import FileReport, Loaded, Progress, load
+from xgedu_stats.read.sources import FileReport, Progress, load
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,8 @@ class Result:
     kinds: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = field(default_factory=dict)
     """The rows of each other kind of input read (``read.kinds``), and its unreadable records:
     never counted as published items; its tables are made from them."""
-    fuzzy_pairs: list[tuple[int, int, float, str]] = field(default_factory=list, repr=False)
-    decided_pairs: list[tuple[int, int, float, str]] = field(default_factory=list, repr=False)
+    fuzzy_pairs: Pairs = field(default_factory=list, repr=False)
+    decided_pairs: Pairs = field(default_factory=list, repr=False)
 
 
 REJECT_COLUMNS = ["file", "line", "platform", "reason", "title", "date_raw", "channel", "url"]
@@ -88,57 +88,51 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     settings = config.settings
     decided, unknown_platforms, contradicting = _decisions(settings)
     loaded = load(config.paths, settings, progress)
-    readable, screened = _screen(loaded, settings, config.period)
+    readable, screened = _screen(loaded.take_rows(), loaded.malformed, settings, config.period)
     found = _find_items(readable, settings, decided)
     del readable
     found_notes = [
-        *notes.decisions(found.merged, unknown_platforms, contradicting, settings.platforms),
+        *notes.decisions_applied(found.merged),
+        *notes.fuzzy_skipped(found.merged),
+        *notes.decisions_file(unknown_platforms, contradicting, settings.platforms),
         *notes.identity(found.counted, found.codes, found.identity),
     ]
-    days = found.codes.day
     placed = _place(found, settings, config.period)
+    found_notes += notes.empty_period(len(placed.item_category), found.codes.day, config.period)
     del found  # (every row of every date: the period's rows are a copy when some fall outside)
     counted = _count(placed, loaded.files, settings)
-
-    warnings = [
+    warnings = (
         *loaded.warnings,
         *notes.other_kinds(loaded.files, loaded.kinds),
         *found_notes,
         *notes.uncategorised(placed.counted, counted.items),
-    ]
-    if len(counted.items) == 0 and len(days) and not config.period.is_open:
-        warnings += notes.empty_period(days)
-    warnings += notes.unreadable_views(*screened.unreadable_views)
-    unique = len(counted.items)
-    totals = Totals(
-        rows_read=screened.rows_read,
-        rejected=len(screened.rejects),
-        out_of_period=screened.invalid_outside + placed.outside,
-        duplicates=len(placed.counted) - unique,
-        unique_items=unique,
+        *notes.unreadable_views(*screened.unreadable_views),
     )
     return Result(
         period=config.period,
         settings=settings,
-        totals=totals,
+        totals=_totals(screened, placed),
         files=loaded.files,
         rows=placed.counted,
         items=counted.items,
         rejects=screened.rejects,
         categories=counted.categories,
         platforms=counted.platforms,
-        warnings=tuple(warnings),
+        warnings=warnings,
         kinds=loaded.kinds,
         fuzzy_pairs=placed.fuzzy_pairs,
         decided_pairs=placed.decided_pairs,
     )
 
 
-def pairs(result: Result, review_only: bool = False) -> pd.DataFrame:
-    """Every merge and near miss of the run as pairs of rows, with status and score; with
-    ``review_only``, the pairs a person should look at (``merging.REVIEW``)."""
-    frame = pairs_frame(result.rows, result.fuzzy_pairs, result.decided_pairs)
-    return frame[frame["status"].isin(REVIEW)] if review_only else frame
+def pairs(result: Result) -> pd.DataFrame:
+    """Every merge and near miss of the run as pairs of rows, with status and score."""
+    return pairs_frame(result.rows, result.fuzzy_pairs, result.decided_pairs)
+
+
+def for_review(listed: pd.DataFrame) -> pd.DataFrame:
+    """The pairs a person should look at (``merging.REVIEW``) among ``pairs(result)``."""
+    return listed[listed["status"].isin(REVIEW)]
 
 
 def copies(result: Result) -> pd.DataFrame:
@@ -172,17 +166,19 @@ class _Screened:
     """Rows whose views cell is not a count, and a few of those cells."""
 
 
-def _screen(loaded: Loaded, settings: Settings, period: Period) -> tuple[pd.DataFrame, _Screened]:
-    """The readable rows (``COUNTED_COLUMNS``), and the rest."""
-    rows = normalize(loaded.rows, settings.dedupe.site_names)
-    del loaded.rows  # the raw strings are no longer needed; free them before the next copies
+def _screen(
+    raw: pd.DataFrame, malformed: pd.DataFrame, settings: Settings, period: Period
+) -> tuple[pd.DataFrame, _Screened]:
+    """The readable rows (``COUNTED_COLUMNS``), and what became of the others."""
+    rows = normalize(raw, settings.dedupe.site_names)
+    del raw  # the raw strings are no longer needed; free them before the next copies
     # A row that cannot be read is outside the period when its own date is: not read further.
     outside = out_of_period(rows, period).to_numpy()
     invalid = (rows["reason"] != "").to_numpy()
     bad_views = unreadable_views(rows)
     examples = rows.loc[bad_views, "views_raw"].drop_duplicates().head(3).tolist()
     rejects = pd.concat(
-        [rows.iloc[np.flatnonzero(invalid & ~outside)].assign(raw=""), loaded.malformed],
+        [rows.iloc[np.flatnonzero(invalid & ~outside)].assign(raw=""), malformed],
         ignore_index=True,
     )
     rejects = rejects.reindex(columns=REJECT_COLUMNS).sort_values(["file", "line"])
@@ -191,7 +187,7 @@ def _screen(loaded: Loaded, settings: Settings, period: Period) -> tuple[pd.Data
         counted = counted.iloc[np.flatnonzero(~invalid)]  # (a boolean .loc is slower here)
     return counted.reset_index(drop=True), _Screened(
         rejects=rejects.reset_index(drop=True),
-        rows_read=len(invalid) + len(loaded.malformed),
+        rows_read=len(invalid) + len(malformed),
         invalid_outside=int(np.count_nonzero(invalid & outside)),
         unreadable_views=(int(bad_views.sum()), examples),
     )
@@ -208,7 +204,9 @@ class _Found:
     merged: Merged
 
 
-def _find_items(counted: pd.DataFrame, settings: Settings, decided: list) -> _Found:
+def _find_items(
+    counted: pd.DataFrame, settings: Settings, decided: list[decisions_file.Decision]
+) -> _Found:
     keys = [p.key for p in settings.platforms]
     ranks = _ranks(counted["platform"], keys)
     codes = Rows(
@@ -265,8 +263,9 @@ def _place(found: _Found, settings: Settings, period: Period) -> _Placed:
         counted=counted,
         item_category=item_category,
         outside=outside,
-        fuzzy_pairs=_pairs_within(found.merged.pairs, exact_ids),
-        decided_pairs=_rows_within(found.merged.decided, keep, outside > 0),
+        # (fuzzy pairs are between exact items, numbered from 1; decisions between rows)
+        fuzzy_pairs=_renumbered(found.merged.pairs, exact_ids, base=1),
+        decided_pairs=_renumbered(found.merged.decided, keep) if outside else found.merged.decided,
     )
 
 
@@ -292,6 +291,17 @@ def _count(placed: _Placed, files: tuple[FileReport, ...], settings: Settings) -
     )
 
 
+def _totals(screened: _Screened, placed: _Placed) -> Totals:
+    unique = len(placed.item_category)
+    return Totals(
+        rows_read=screened.rows_read,
+        rejected=len(screened.rejects),
+        out_of_period=screened.invalid_outside + placed.outside,
+        duplicates=len(placed.counted) - unique,
+        unique_items=unique,
+    )
+
+
 def _period_items(final: np.ndarray, day: np.ndarray, period: Period) -> tuple[int, int]:
     """The ids (first, last) of the items whose earliest copy is in the period: ids are
     numbered by first day, so they are a run."""
@@ -308,26 +318,15 @@ def _period_items(final: np.ndarray, day: np.ndarray, period: Period) -> tuple[i
     return lo + 1, hi
 
 
-def _pairs_within(pairs: list[tuple[int, int, float, str]], kept: np.ndarray) -> list:
-    """The fuzzy pairs between exact items that are both kept, renumbered to the kept ones."""
-    if not pairs:
-        return []
-    position = {int(old) - 1: new for new, old in enumerate(kept)}
+def _renumbered(listed: Pairs, kept: np.ndarray, base: int = 0) -> Pairs:
+    """The pairs whose two sides are both kept, each side renumbered to its position among
+    the kept (``kept`` holds old numbers ``base``-based, sorted)."""
+    if not listed:
+        return []  # (no dictionary of every kept number)
+    position = {int(old) - base: new for new, old in enumerate(kept)}
     return [
         (position[a], position[b], score, status)
-        for a, b, score, status in pairs
-        if a in position and b in position
-    ]
-
-
-def _rows_within(pairs: list, kept: np.ndarray, subset: bool) -> list:
-    """Pairs of rows whose rows are both kept, renumbered to the kept rows."""
-    if not subset:
-        return list(pairs)
-    position = {int(old): new for new, old in enumerate(kept)}
-    return [
-        (position[a], position[b], score, status)
-        for a, b, score, status in pairs
+        for a, b, score, status in listed
         if a in position and b in position
     ]
 

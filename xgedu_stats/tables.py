@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from xgedu_stats.config import Period
-from xgedu_stats.pipeline import Result, Totals, copies, pairs
+from xgedu_stats.pipeline import Result, Totals, copies
 from xgedu_stats.read import kinds
 
 
@@ -183,13 +183,12 @@ PAIR_STATUS = {
 }
 
 
-def pairs_table(result: Result, doubtful_only: bool = False) -> Table:
-    """Merged and nearly merged pairs of rows: status, score, and both rows."""
-    frame = pairs(result, review_only=doubtful_only)
-    frame = frame.assign(
-        status=frame["status"].map(PAIR_STATUS),
-        date_1=frame["date_1"].dt.strftime("%Y-%m-%d"),
-        date_2=frame["date_2"].dt.strftime("%Y-%m-%d"),
+def pairs_table(listed: pd.DataFrame) -> Table:
+    """Pairs of rows (``pipeline.pairs``, or some of them): status, score, and both rows."""
+    frame = listed.assign(
+        status=listed["status"].map(PAIR_STATUS),
+        date_1=listed["date_1"].dt.strftime("%Y-%m-%d"),
+        date_2=listed["date_2"].dt.strftime("%Y-%m-%d"),
     )
     columns = (
         Column("status", "结果"),
@@ -206,15 +205,14 @@ def pairs_table(result: Result, doubtful_only: bool = False) -> Table:
     return Table("pairs", "合并与相似的信息配对", columns, _cells(frame, [c.key for c in columns]))
 
 
-def decisions_table(result: Result) -> Table:
-    """The pairs to review (``merging.REVIEW``) in the decisions-file layout, the verdict
+def decisions_table(to_review: pd.DataFrame) -> Table:
+    """Pairs to review (``pipeline.for_review``) in the decisions-file layout, the verdict
     left empty for a person."""
     from xgedu_stats.read.decisions import COLUMNS
 
-    frame = pairs(result, review_only=True)
-    frame = frame.assign(
-        date_1=frame["date_1"].dt.strftime("%Y-%m-%d"),
-        date_2=frame["date_2"].dt.strftime("%Y-%m-%d"),
+    frame = to_review.assign(
+        date_1=to_review["date_1"].dt.strftime("%Y-%m-%d"),
+        date_2=to_review["date_2"].dt.strftime("%Y-%m-%d"),
         verdict="",
     )
     keys = ["platform_1", "url_1", "title_1", "date_1", "platform_2", "url_2", "title_2", "date_2"]

@@ -8,7 +8,7 @@ matching in ``fuzzy``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,7 @@ REVIEW = ("nearest", fuzzy.DOUBTFUL, fuzzy.BELOW)
 Pairs = list[tuple[int, int, float, str]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Merged:
     """Item ids per row, 1…N: ``exact`` by the identity rule, ``final`` after decisions and
     ``--fuzzy``; the fuzzy pairs considered (between exact items, 0-based); the decisions
@@ -49,8 +49,8 @@ class Merged:
 
     exact: np.ndarray
     final: np.ndarray
-    pairs: Pairs = ()  # type: ignore[assignment]
-    decided: Pairs = ()  # type: ignore[assignment]
+    pairs: Pairs = field(default_factory=list)
+    decided: Pairs = field(default_factory=list)
     """Each decision whose rows were found: (row, row, similarity, same/different)."""
     not_found: tuple[int, ...] = ()
     """Lines of decisions that name rows not read."""
@@ -131,7 +131,13 @@ def refine(
     same_pairs = sorted(same)
     decided = _decided_pairs(counted, decisions, located)
     if not settings.fuzzy and not same_pairs:
-        return Merged(exact, exact, [], decided, not_found, tuple(inseparable))
+        return Merged(
+            exact=exact,
+            final=exact,
+            decided=decided,
+            not_found=not_found,
+            inseparable=tuple(inseparable),
+        )
 
     reps = first_copies(counted, exact)
     keys = counted["title_key"].to_numpy(dtype=object)[reps].tolist()
@@ -150,14 +156,14 @@ def refine(
     finals, groups = np.unique(result.group[exact - 1], return_inverse=True)
     final = number(groups.astype(np.int64), len(finals), rows)
     return Merged(
-        exact,
-        final,
-        result.pairs,
-        decided,
-        not_found,
-        tuple(inseparable),
-        tuple(result.crowded_days),
-        tuple(result.over_total_days),
+        exact=exact,
+        final=final,
+        pairs=result.pairs,
+        decided=decided,
+        not_found=not_found,
+        inseparable=tuple(inseparable),
+        crowded_days=tuple(result.crowded_days),
+        over_total_days=tuple(result.over_total_days),
     )
 
 

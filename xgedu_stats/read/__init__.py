@@ -380,7 +380,13 @@ def _delimited(source: SourceFile, data: bytes, encoding: str | None) -> Grid:
     decoded = decode(data, source.display, encoding)
     delimiter = sniff_delimiter(decoded.text[:65536])
     records, bad, blank = split(decoded, delimiter)
-    return Grid(source, "csv", decoded.encoding, delimiter, (Sheet(None, records, bad, blank),))
+    return Grid(
+        source,
+        "csv",
+        decoded.encoding,
+        delimiter,
+        (Sheet(name=None, records=records, bad=bad, blank=blank),),
+    )
 
 
 def _utf32(data: bytes, display: str) -> str:

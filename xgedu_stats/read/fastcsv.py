@@ -162,83 +162,87 @@ def scan(data: bytes, delimiter: str, many: int = MANY_BLANK_CANDIDATES) -> Fast
 
     ``many``: above this many records that may be blank, test every byte rather than each.
     """
-    found = _record_bounds(data)
-    if found is None:
+    records = _RecordIndex.of(data)
+    if records is None:
         return None
-    starts, ends, lines, last_lines = found
-    buf = np.frombuffer(data, dtype=np.uint8)
-    has_quotes = b'"' in data
-    fields, quoted, nul = _per_record(buf, starts, ord(delimiter), has_quotes, b"\x00" in data)
-    blank_mask = _blank_unquoted(data, starts, delimiter, quoted, many)
-    bad: list[Bad] = []
+    fields, quoted, nul = _per_record(
+        records.buf, records.starts, ord(delimiter), records.has_quotes, b"\x00" in data
+    )
+    blank_mask = _blank_unquoted(records, delimiter, quoted, many)
     with_quotes = np.flatnonzero(quoted)
-    read_alone = _read_quoted(data, starts, ends, lines, last_lines, delimiter, with_quotes, bad)
+    read_alone = _read_quoted(records, delimiter, with_quotes)
     if read_alone is None:
         return None
-    plain, quoted_blank, cells = read_alone
+    plain, quoted_blank, cells, bad = read_alone
     blank_mask[with_quotes[plain]] = quoted_blank
     for i, record_cells in cells.items():
         fields[i] = -1 if record_cells is None else len(record_cells)
         blank_mask[i] = record_cells is not None and is_blank(record_cells)
-    for i in np.flatnonzero(nul):
-        if fields[i] >= 0:
-            text = _text_at(data, starts, ends, i).replace("\x00", "\\0")
-            bad.append(Bad(int(lines[i]), REASON_NUL, text))
-            fields[i] = -1
-    for i in np.flatnonzero((fields > MAX_COLUMNS) & ~blank_mask):
-        reason = REASON_TOO_WIDE.format(fields=int(fields[i]), limit=MAX_COLUMNS)
-        bad.append(Bad(int(lines[i]), reason, _text_at(data, starts, ends, i)))
-        fields[i] = -1
+    bad += _unreadable(records, fields, blank_mask, nul)
     sheet = FastCsvSheet(
         data=data,
         delimiter=delimiter,
-        starts=starts,
-        ends=ends,
-        lines=lines,
-        last_lines=last_lines,
+        starts=records.starts,
+        ends=records.ends,
+        lines=records.lines,
+        last_lines=records.last_lines,
         fields=fields,
         blank_mask=blank_mask,
         quoted={i: c for i, c in cells.items() if c is not None and fields[i] >= 0},
         head=[],
         bad=sorted(bad, key=lambda b: b.line),
     )
+    # (the head is split by the sheet's own ``record``, the one way a record is read)
     heads = np.flatnonzero(~blank_mask & (fields >= 0))[: _text.HEADER_SEARCH_ROWS]
     return replace(sheet, head=[sheet.record(i) for i in heads.tolist()])
 
 
-def _record_bounds(
-    data: bytes,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-    """Where each record starts and ends (bytes), and its first and last line; None for a
-    lone CR or a quote still open at the end of the file."""
-    if _lone_cr(data):
-        return None
-    buf = np.frombuffer(data, dtype=np.uint8)
-    has_quotes = b'"' in data
-    if has_quotes and data.count(b'"') % 2:
-        return None  # a quote still open at the end of the file
-    newlines = np.flatnonzero(buf == 10)
-    # A line break inside a quoted field (an odd number of quotes before it) is text.
-    boundaries = newlines[_quotes_before(buf, newlines) % 2 == 0] if has_quotes else newlines
-    starts = np.concatenate(([0], boundaries + 1))
-    ends = np.concatenate((boundaries, [len(data)]))
-    if data.endswith(b"\n") or not data:
-        starts, ends = starts[:-1], ends[:-1]
-    if len(newlines) and b"\r" in data:
-        ends = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13))
-    if has_quotes:
-        lines = np.searchsorted(newlines, starts) + 1
-        last_lines = np.searchsorted(newlines, ends) + 1
-    else:  # every line is a record
-        lines = last_lines = np.arange(1, len(starts) + 1)
-    return starts, ends, lines, last_lines
+@dataclass(frozen=True)
+class _RecordIndex:
+    """A file's records: where each starts and ends (bytes), and its first and last line."""
+
+    data: bytes
+    buf: np.ndarray  # the same bytes as numbers (no copy)
+    has_quotes: bool
+    starts: np.ndarray
+    ends: np.ndarray  # (before \r\n or \n)
+    lines: np.ndarray
+    last_lines: np.ndarray
+
+    @classmethod
+    def of(cls, data: bytes) -> _RecordIndex | None:
+        """None for a lone CR or a quote still open at the end of the file."""
+        if _lone_cr(data):
+            return None
+        buf = np.frombuffer(data, dtype=np.uint8)
+        has_quotes = b'"' in data
+        if has_quotes and data.count(b'"') % 2:
+            return None  # a quote still open at the end of the file
+        newlines = np.flatnonzero(buf == 10)
+        # A line break inside a quoted field (an odd number of quotes before it) is text.
+        boundaries = newlines[_quotes_before(buf, newlines) % 2 == 0] if has_quotes else newlines
+        starts = np.concatenate(([0], boundaries + 1))
+        ends = np.concatenate((boundaries, [len(data)]))
+        if data.endswith(b"\n") or not data:
+            starts, ends = starts[:-1], ends[:-1]
+        if len(newlines) and b"\r" in data:
+            ends = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13))
+        if has_quotes:
+            lines = np.searchsorted(newlines, starts) + 1
+            last_lines = np.searchsorted(newlines, ends) + 1
+        else:  # every line is a record
+            lines = last_lines = np.arange(1, len(starts) + 1)
+        return cls(data, buf, has_quotes, starts, ends, lines, last_lines)
+
+    def text(self, i: int) -> str:
+        return _text_at(self.data, self.starts, self.ends, i)
 
 
 def _blank_unquoted(
-    data: bytes, starts: np.ndarray, delimiter: str, quoted: np.ndarray, many: int
+    records: _RecordIndex, delimiter: str, quoted: np.ndarray, many: int
 ) -> np.ndarray:
     """Which records without a quote are blank (nothing but delimiters and spaces)."""
-    buf = np.frombuffer(data, dtype=np.uint8)
+    buf, starts = records.buf, records.starts
     n = len(starts)
     # A blank record starts with a space or the delimiter, or is empty (its span
     # [start, next start) then holds its line break): only those are looked at.
@@ -255,39 +259,53 @@ def _blank_unquoted(
         maybe &= ~np.maximum.reduceat(content[buf], starts)
     blank_mask = np.zeros(n, dtype=bool)
     candidates = np.flatnonzero(maybe)
-    blank_mask[candidates] = _matching(data, starts, candidates, _blank_record(delimiter))
+    blank_mask[candidates] = _matching(records.data, starts, candidates, _blank_record(delimiter))
     return blank_mask
 
 
 def _read_quoted(
-    data: bytes,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    lines: np.ndarray,
-    last_lines: np.ndarray,
-    delimiter: str,
-    with_quotes: np.ndarray,
-    bad: list[Bad],
-) -> tuple[np.ndarray, np.ndarray, dict[int, list[str] | None]] | None:
-    """The records with quotes (``with_quotes``): which are plainly quoted (whole fields quoted, inner quotes
-    doubled: Arrow's CSV reader and Python's strict csv read the same cells from them, so
-    they are read in bulk) and which of those are blank; the others' cells, read by csv one
-    by one (None for a record csv cannot read, added to ``bad``). None when such a record
-    spans lines: a stray quote may have paired with the wrong one."""
+    records: _RecordIndex, delimiter: str, with_quotes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, dict[int, list[str] | None], list[Bad]] | None:
+    """The records with quotes (``with_quotes``): which are plainly quoted (whole fields
+    quoted, inner quotes doubled: Arrow's CSV reader and Python's strict csv read the same
+    cells from them, so they are read in bulk) and which of those are blank; the others'
+    cells, read by csv one by one (None for a record csv cannot read), and those records'
+    reasons. None when such a record spans lines: a stray quote may have paired with the
+    wrong one."""
+    data, starts, lines = records.data, records.starts, records.lines
     plain = _matching(data, starts, with_quotes, _plain_record(delimiter))
-    if np.any(last_lines[with_quotes[~plain]] > lines[with_quotes[~plain]]):
+    alone = with_quotes[~plain]  # few: quotes inside unquoted fields, text after a quote
+    if np.any(records.last_lines[alone] > lines[alone]):
         return None
     quoted_blank = _matching(data, starts, with_quotes[plain], _blank_record(delimiter))
     cells: dict[int, list[str] | None] = {}
+    bad: list[Bad] = []
     with csv_fields_up_to(len(data)):
-        for i in with_quotes[~plain]:  # few: quotes inside unquoted fields, text after a quote
-            text = _text_at(data, starts, ends, i)
+        for i in alone.tolist():
+            text = records.text(i)
             try:
-                cells[int(i)] = next(csv.reader([text], delimiter=delimiter, strict=True))
+                cells[i] = next(csv.reader([text], delimiter=delimiter, strict=True))
             except csv.Error:
                 bad.append(Bad(int(lines[i]), REASON_QUOTE.format(detail="引号后缺少分隔符"), text))
-                cells[int(i)] = None
-    return plain, quoted_blank, cells
+                cells[i] = None
+    return plain, quoted_blank, cells, bad
+
+
+def _unreadable(
+    records: _RecordIndex, fields: np.ndarray, blank_mask: np.ndarray, nul: np.ndarray
+) -> list[Bad]:
+    """Records with a NUL, and records with more than ``MAX_COLUMNS`` fields: bad, each with
+    its reason; their ``fields`` become -1."""
+    bad = []
+    for i in np.flatnonzero(nul & (fields >= 0)).tolist():
+        text = records.text(i).replace("\x00", "\\0")
+        bad.append(Bad(int(records.lines[i]), REASON_NUL, text))
+        fields[i] = -1
+    for i in np.flatnonzero((fields > MAX_COLUMNS) & ~blank_mask).tolist():
+        reason = REASON_TOO_WIDE.format(fields=int(fields[i]), limit=MAX_COLUMNS)
+        bad.append(Bad(int(records.lines[i]), reason, records.text(i)))
+        fields[i] = -1
+    return bad
 
 
 #: Bytes looked at in one step when counting per record (bounds the positions held at once).

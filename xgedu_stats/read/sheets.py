@@ -64,12 +64,15 @@ class Tabular(Protocol):
     def head(self) -> Sequence[Record]: ...
 
     @property
-    def bad(self) -> Sequence[Bad]: ...
+    def bad(self) -> Sequence[Bad]:
+        """Records known to be unreadable before a header is chosen (a fast sheet may find
+        more while reading its body: ``Body.bad`` is the whole list)."""
+        ...
 
     def body(self, header_index: int) -> Body: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Sheet:
     """One table of a file: a worksheet, an HTML table, or the whole of a CSV read carefully,
     with every record in ``records``.
@@ -149,7 +152,9 @@ class SheetRows:
             self.blank += 1
 
     def sheet(self, notes: tuple[str, ...] = ()) -> Sheet:
-        return Sheet(self.name, self.records, self.bad, self.blank, notes)
+        return Sheet(
+            name=self.name, records=self.records, bad=self.bad, blank=self.blank, notes=notes
+        )
 
 
 def whole_number(text: str) -> int | None:

@@ -69,6 +69,12 @@ class Loaded:
     warnings: tuple[str, ...]
     kinds: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = field(default_factory=dict)
 
+    def take_rows(self) -> pd.DataFrame:
+        """The rows, handed over: this object lets go of them, so that the raw strings are
+        freed as soon as the taker is done with them (they are the largest thing read)."""
+        rows, self.rows = self.rows, self.rows.iloc[:0]
+        return rows
+
 
 MALFORMED_COLUMNS = ["file", "line", "platform", "reason", "raw"]
 
