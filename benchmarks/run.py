@@ -1,7 +1,9 @@
-"""Time xgedu-stats against DuckDB (and plain pandas) on the same files, in the same run.
+"""Time xgedu-stats against the same job in DuckDB SQL, on the same files, in the same run.
 
 Each contender runs as its own process, a few times; the table shows the median wall
-time, the largest peak memory (RSS) and the ratio to DuckDB's bare dedupe-and-count.
+time, the largest peak memory (RSS) and the ratio to the yardstick: the tool's job written
+in DuckDB SQL (``same_job.py``), whose figures are checked against the tool's. DuckDB's
+bare ``GROUP BY`` and plain pandas are shown for reference (they do less than the job).
 
     pip install duckdb                      # the yardstick; not a dependency of the tool
     python benchmarks/run.py --rows 1000000 # makes the data under /tmp first if needed
@@ -24,9 +26,14 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from same_job import DUCKDB_SAME_JOB, categories_env, tool_figures  # noqa: E402
+
+SAME_JOB = "DuckDB SQL: the same job (same_job.py)"
 
 DUCKDB = """
-import duckdb, sys
+import duckdb, sys  # not the job: no normalised titles, no window, no priorities
 files = sys.argv[1:]
 parts = " union all ".join(
     f"select column0 as title, column1 as channel, column2 as day "
@@ -89,6 +96,15 @@ def check(output: str, data: Path) -> str:
     return "figures correct" if ok else f"WRONG FIGURES: got {totals}, expected {expected}"
 
 
+def same_figures(tool_output: str, yardstick_output: str) -> str:
+    """Whether the yardstick computed the tool's figures (totals, categories, platforms)."""
+    tool, yardstick = tool_figures(tool_output), json.loads(yardstick_output)
+    if tool == yardstick:
+        return "the same figures as the tool"
+    differ = [k for k in tool if tool[k] != yardstick.get(k)]
+    return f"DIFFERENT FIGURES in {', '.join(differ)}: not the same job"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -119,9 +135,10 @@ def main() -> None:
         ("xgedu-stats aggregate (whole job)", [tool, "aggregate", str(data), "-f", "json", "-q"]),
     ]
     if not args.only_tool:
+        contenders.append((SAME_JOB, [sys.executable, "-c", DUCKDB_SAME_JOB, *files]))
         contenders.append(
             (
-                "DuckDB: GROUP BY title, date; count by category",
+                "DuckDB: bare GROUP BY title, date (not the job)",
                 [sys.executable, "-c", DUCKDB, *files],
             )
         )
@@ -151,18 +168,23 @@ def main() -> None:
                 [tool, "aggregate", str(small), "-f", "json", "-q", "--fuzzy"],
             )
         )
+    os.environ["XGEDU_CATEGORIES"] = categories_env()  # (the yardstick's category aliases)
     results = [(name, *measure(cmd, args.runs)) for name, cmd in contenders]
     notes = [
         f"{name}: {check(out, data if 'fuzzy' not in name else small)}"
         for name, _, _, out in results
         if name.startswith("xgedu")
     ]
-    base = next((wall for name, wall, _, _ in results if name.startswith("DuckDB")), None)
+    outputs = {name: out for name, _, _, out in results}
+    if SAME_JOB in outputs:
+        tool_output = outputs[contenders[0][0]]
+        notes.append(f"{SAME_JOB}: {same_figures(tool_output, outputs[SAME_JOB])}")
+    base = next((wall for name, wall, _, _ in results if name == SAME_JOB), None)
     print(
         f"{args.rows:,} rows in {len(files)} files, {size:.0f} MB; {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {platform.machine()}; median of {args.runs} runs\n"
     )
-    print("| contender | wall s | peak MiB | × DuckDB |")
+    print("| contender | wall s | peak MiB | × same job in DuckDB |")
     print("|---|---:|---:|---:|")
     for name, wall, peak, _ in results:
         ratio = f"{wall / base:.2f}" if base and "fuzzy" not in name else "—"
