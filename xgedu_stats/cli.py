@@ -274,6 +274,12 @@ def say_outcome(written: list[str], result: Any, rejects_where: str) -> None:
             f"有 {result.totals.rejected} 行无效（缺标题、发布时间无法识别等），未计入统计；"
             + rejects_where
         )
+    messages = result.messages
+    if messages is not None and messages.totals.rejected:
+        ui.note(
+            f"网上留言有 {messages.totals.rejected} 行无效（收到时间为空或无法识别、回复早于收到等），"
+            "未计入统计；" + rejects_where
+        )
 
 
 def to_stdout(text: str) -> None:
@@ -330,6 +336,13 @@ def emit_report(report: Any, fmt: str, output: Path | None, what: str) -> list[s
     metavar="文件",
     help="把合并为同一条的各行写入此文件（.csv 或 .xlsx）。",
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DateParam(),
+    metavar="日期",
+    help="网上留言按这一天判断已回复、超期未回复还是办理中；默认为统计期最后一天（未指定统计期时为今天）。",
+)
 @handle_errors
 def aggregate(
     paths: tuple[Path, ...],
@@ -343,6 +356,7 @@ def aggregate(
     fuzzy: bool,
     rejects: Path | None,
     duplicates: Path | None,
+    as_of: date | None,
 ) -> None:
     """读取各平台的导出文件（文件或文件夹），去重后按类别和平台统计信息条数。
 
@@ -363,7 +377,7 @@ def aggregate(
     outputs = [("-o", output), ("--rejects", rejects), ("--duplicates", duplicates)]
     check_outputs(outputs, paths, settings)
     with progress_bar(UI.current().quiet) as progress:
-        result = pipeline.run(RunConfig(tuple(paths), settings, period), progress)
+        result = pipeline.run(RunConfig(tuple(paths), settings, period, as_of), progress)
 
     ui = UI.current()
     for f in result.files:

@@ -22,7 +22,7 @@ UNCATEGORISED = "未分类"
 
 #: Names the CLI offers before pandas is imported; ``tables.TABLES`` and
 #: ``render.FORMATS`` hold the real registries (a test keeps them equal).
-REPORT_TABLES = ("categories", "platforms")
+REPORT_TABLES = ("categories", "platforms", "interactions")
 OUTPUT_FORMATS = ("text", "markdown", "csv", "json", "xlsx")
 
 #: Platforms an item's copies are recorded on as bits of one 64-bit number.
@@ -89,6 +89,58 @@ class DedupeSettings:
     decisions: Path | None = None
 
 
+#: The types of online messages, in the order tables list them; other values count as 其他.
+MESSAGE_TYPES = ("咨询", "建议", "投诉", "求助", "表扬", "其他")
+#: The longest reply deadline a config may set (days).
+MAX_DEADLINE_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A reply deadline: the ``days``-th working day (or calendar day) after the day a
+    message was received; the day received never counts.
+
+    >>> str(Deadline(5)), str(Deadline(15, working=False))
+    ('5 个工作日', '15 天')
+    """
+
+    days: int
+    working: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.days} 个工作日" if self.working else f"{self.days} 天"
+
+
+_DEADLINE = re.compile(
+    r"^(?P<n>\d{1,4})\s*(?:(?P<working>working\s+days?|个?工作日)|(?:calendar\s+)?days?|天|日|个?自然日)$",
+    re.IGNORECASE,
+)
+
+
+def parse_deadline(text: str) -> Deadline | None:
+    """``"5 working days"`` / ``"5 个工作日"`` or ``"15 days"`` / ``"15 天"``; None if neither.
+
+    >>> parse_deadline("7 working days"), parse_deadline("15天"), parse_deadline("一周")
+    (Deadline(days=7, working=True), Deadline(days=15, working=False), None)
+    """
+    found = _DEADLINE.match(text.strip())
+    if found is None:
+        return None
+    return Deadline(int(found["n"]), working=found["working"] is not None)
+
+
+@dataclass(frozen=True)
+class InteractionSettings:
+    """Reply deadlines of online messages (局长信箱 and other mailbox exports)."""
+
+    deadline: Deadline = Deadline(5)
+    deadlines: tuple[tuple[str, Deadline], ...] = ()
+    """Per message type (``MESSAGE_TYPES``), over ``deadline``."""
+
+    def deadline_for(self, message_type: str) -> Deadline:
+        return dict(self.deadlines).get(message_type, self.deadline)
+
+
 DEFAULT_PLATFORMS: tuple[Platform, ...] = (
     Platform("portal", "孝感市教育局门户网站", names=("门户",)),
     Platform("yunshang", "云上孝感", names=("云上",)),
@@ -133,6 +185,7 @@ class Settings:
         Category(name, group) for group, names in DEFAULT_GROUPS for name in names
     )
     dedupe: DedupeSettings = field(default_factory=DedupeSettings)
+    interactions: InteractionSettings = field(default_factory=InteractionSettings)
     source: Path | None = None
 
     @property
@@ -173,12 +226,19 @@ class RunConfig:
     paths: tuple[Path, ...]
     settings: Settings = field(default_factory=Settings)
     period: Period = field(default_factory=Period)
+    as_of: date | None = None
+    """The day messages are judged on (replied, overdue…): the period's last day when None,
+    else today."""
+
+    @property
+    def judged_on(self) -> date:
+        return self.as_of or self.period.end or date.today()
 
 
 # --- loading -----------------------------------------------------------------
 
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-_TOP_KEYS = ("platforms", "categories", "category_groups", "dedupe")
+_TOP_KEYS = ("platforms", "categories", "category_groups", "dedupe", "interactions")
 _PLATFORM_KEYS = ("label", "names", "files", "columns", "encoding", "sheet", "document_id")
 _DEDUPE_KEYS = ("window_days", "site_names", "priority", "fuzzy", "fuzzy_threshold", "decisions")
 
@@ -406,7 +466,48 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
         raise ld.fail("platforms", f"平台最多 {MAX_PLATFORMS} 个（现有 {len(ordered)} 个）")
 
     categories = _categories(doc, ld)
-    return Settings(platforms=tuple(ordered), categories=categories, dedupe=dedupe, source=ld.path)
+    return Settings(
+        platforms=tuple(ordered),
+        categories=categories,
+        dedupe=dedupe,
+        interactions=_interactions(doc, ld),
+        source=ld.path,
+    )
+
+
+def _interactions(doc: Mapping[str, Any], ld: _Loader) -> InteractionSettings:
+    body = ld.table(doc.get("interactions", {}), "interactions")
+    ld.unknown(body, ("deadline", "deadlines"), "interactions")
+    out = InteractionSettings()
+    if "deadline" in body:
+        out = replace(out, deadline=_deadline(ld, body["deadline"], "interactions.deadline"))
+    if "deadlines" in body:
+        per_type = ld.table(body["deadlines"], "interactions.deadlines")
+        for name in per_type:
+            if name not in MESSAGE_TYPES:
+                raise ld.fail(
+                    f"interactions.deadlines.{name}",
+                    f"没有这个留言类型（类型有：{'、'.join(MESSAGE_TYPES)}）",
+                )
+        out = replace(
+            out,
+            deadlines=tuple(
+                (name, _deadline(ld, value, f"interactions.deadlines.{name}"))
+                for name, value in per_type.items()
+            ),
+        )
+    return out
+
+
+def _deadline(ld: _Loader, value: Any, where: str) -> Deadline:
+    found = parse_deadline(ld.string(value, where))
+    if found is None or not 1 <= found.days <= MAX_DEADLINE_DAYS:
+        raise ld.fail(
+            where,
+            f'应写成 "5 working days"（或 "5 个工作日"）或 "15 days"（或 "15 天"），'
+            f"天数为 1 到 {MAX_DEADLINE_DAYS}",
+        )
+    return found
 
 
 def _encoding(ld: _Loader, value: Any, where: str) -> str:

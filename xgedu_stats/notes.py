@@ -8,12 +8,14 @@ can be read for what it does and a note for what it says.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from xgedu_stats.config import UNCATEGORISED, Period, Platform
+from xgedu_stats.config import MESSAGE_TYPES, UNCATEGORISED, Period, Platform
 from xgedu_stats.count.categories import last_segment
+from xgedu_stats.count.interactions import Messages
 from xgedu_stats.items import fuzzy
 from xgedu_stats.items.identity import Identity, Rows
 from xgedu_stats.items.merging import Merged
@@ -182,6 +184,25 @@ def empty_period(items: int, days: np.ndarray, period: Period) -> list[str]:
         f"统计期内没有信息：读入的信息都在统计期外（发布日期从 {first} 到 {last}）；"
         "请检查 --year 或 --from/--to"
     ]
+
+
+def message_types(messages: Messages | None) -> list[str]:
+    """Type values of online messages that name no known type (counted as 其他)."""
+    if messages is None or not messages.unknown_types:
+        return []
+    shown = "、".join(f"「{v}」{n} 行" for v, n in list(messages.unknown_types.items())[:10])
+    more = f" 等 {len(messages.unknown_types)} 种" if len(messages.unknown_types) > 10 else ""
+    known = "、".join(MESSAGE_TYPES)
+    return [f"网上留言的类型有的不是{known}之一，计入「其他」：{shown}{more}"]
+
+
+def calendar_not_covered(day: date, version: str) -> str:
+    """The error for a working-day deadline past the years ``chinese-calendar`` knows."""
+    return (
+        f"chinese-calendar {version} 没有 {day.year} 年的节假日安排，无法按工作日计算答复期限"
+        f"（需要算到 {day.isoformat()}）；请升级：pip install -U chinese-calendar，"
+        '或在配置 [interactions] 中把期限写成自然日（如 deadline = "15 days"）'
+    )
 
 
 def unreadable_views(count: int, examples: Sequence[str]) -> list[str]:

@@ -13,6 +13,8 @@ from xgedu_stats import notes
 from xgedu_stats.config import Period, RunConfig, Settings
 from xgedu_stats.count.aggregate import category_counts, platform_counts
 from xgedu_stats.count.categories import item_categories, row_categories
+from xgedu_stats.count.interactions import CalendarNotCovered, Messages, count_messages
+from xgedu_stats.errors import InputError
 from xgedu_stats.items import decisions
 from xgedu_stats.items.dedupe import (
     first_copies,
@@ -25,7 +27,8 @@ from xgedu_stats.items.identity import Identity, Rows, identify, link_codes
 from xgedu_stats.items.merging import REVIEW, Merged, Pairs, pairs_frame, refine
 from xgedu_stats.items.normalize import normalize, out_of_period, unreadable_views
 from xgedu_stats.read import decisions as decisions_file
-from xgedu_stats.read.sources import FileReport, Progress, load
+from xgedu_stats.read.kinds import INTERACTIONS
+from xgedu_stats.read.sources import FileReport, Loaded, Progress, load
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class Result:
     kinds: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = field(default_factory=dict)
     """The rows of each other kind of input read (``read.kinds``), and its unreadable records:
     never counted as published items; its tables are made from them."""
+    messages: Messages | None = None
+    """The online messages of the period (when mailbox exports were given)."""
     fuzzy_pairs: Pairs = field(default_factory=list, repr=False)
     decided_pairs: Pairs = field(default_factory=list, repr=False)
 
@@ -101,12 +106,14 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     found_notes += notes.empty_period(len(placed.item_category), found.codes.day, config.period)
     del found  # (every row of every date: the period's rows are a copy when some fall outside)
     counted = _count(placed, loaded.files, settings)
+    messages = _messages(loaded, config)
     warnings = (
         *loaded.warnings,
         *notes.other_kinds(loaded.files, loaded.kinds),
         *found_notes,
         *notes.uncategorised(placed.counted, counted.items),
         *notes.unreadable_views(*screened.unreadable_views),
+        *notes.message_types(messages),
     )
     return Result(
         period=config.period,
@@ -120,6 +127,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         platforms=counted.platforms,
         warnings=warnings,
         kinds=loaded.kinds,
+        messages=messages,
         fuzzy_pairs=placed.fuzzy_pairs,
         decided_pairs=placed.decided_pairs,
     )
@@ -138,6 +146,18 @@ def for_review(listed: pd.DataFrame) -> pd.DataFrame:
 def copies(result: Result) -> pd.DataFrame:
     """Every row of every item with more than one copy."""
     return merged_groups(result.rows)
+
+
+def _messages(loaded: Loaded, config: RunConfig) -> Messages | None:
+    """The figures of the mailbox exports read, if any."""
+    if INTERACTIONS.name not in loaded.kinds:
+        return None
+    rows, malformed = loaded.kinds[INTERACTIONS.name]
+    settings = config.settings.interactions
+    try:
+        return count_messages(rows, malformed, settings, config.period, config.judged_on)
+    except CalendarNotCovered as exc:
+        raise InputError(notes.calendar_not_covered(exc.day, exc.version)) from None
 
 
 def _decisions(

@@ -6,14 +6,16 @@ Renderers see only :class:`Report` and :class:`Table`; they never touch a DataFr
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import pandas as pd
 
 from xgedu_stats.config import Period
+from xgedu_stats.count.interactions import MessageTotals, rate
 from xgedu_stats.pipeline import Result, Totals, copies
 from xgedu_stats.read import kinds
+from xgedu_stats.read.kinds import INTERACTIONS
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Report:
     period: Period
     totals: Totals
     tables: tuple[Table, ...]
+    messages: MessageTotals | None = None
+    """Where the rows of the mailbox exports went, when some were read."""
 
     def period_line(self) -> str:
         p = self.period
@@ -66,6 +70,23 @@ class Report:
             f"核对：读入 {t.rows_read} 行 = 无效 {t.rejected} + 统计期外 {t.out_of_period}"
             f" + 重复 {t.duplicates} + 去重后信息 {t.unique_items} 条"
         )
+
+    def conservation_lines(self) -> list[str]:
+        """The 核对 line of published items, and one for each other kind read."""
+        lines = [self.conservation_line()]
+        if self.messages is not None:
+            m = self.messages
+            lines.append(
+                f"核对（网上留言）：读入 {m.rows_read} 行 = 无效 {m.rejected}"
+                f" + 统计期外 {m.out_of_period} + 重复 {m.duplicates} + 留言 {m.messages} 件"
+            )
+        return lines
+
+    def json_totals(self) -> dict[str, Any]:
+        out: dict[str, Any] = asdict(self.totals)
+        if self.messages is not None:
+            out["interactions"] = asdict(self.messages)
+        return out
 
 
 def categories_table(result: Result) -> Table:
@@ -107,22 +128,65 @@ def platforms_table(result: Result) -> Table:
     )
 
 
+def interactions_table(result: Result) -> Table:
+    """Online messages by type: received, replied, and each status, with the rates."""
+    messages = result.messages
+    counts = messages.counts if messages is not None else pd.DataFrame(columns=["type"])
+    keys = ["received", "replied", "on_time", "late", "overdue", "pending"]
+    rows = [_message_row(r.type, [int(getattr(r, k)) for k in keys]) for r in counts.itertuples()]
+    total = [int(counts[k].sum()) if len(counts) else 0 for k in keys]
+    rows.append(Row(_message_row("合计", total).values, "total"))
+    judged = messages.judged_on.isoformat() if messages is not None else ""
+    deadline = result.settings.interactions
+    special = "；".join(f"{t} {d}" for t, d in deadline.deadlines)
+    return Table(
+        "interactions",
+        f"网上咨询、建议、投诉等留言办理情况（答复期限：收到后 {deadline.deadline}"
+        + (f"，{special}" if special else "")
+        + f"；截至 {judged}）",
+        (
+            Column("type", "类型"),
+            Column("received", "收到", True),
+            Column("replied", "已回复", True),
+            Column("on_time", "按期回复", True),
+            Column("late", "超期回复", True),
+            Column("overdue", "超期未回复", True),
+            Column("pending", "办理中", True),
+            Column("reply_rate", "回复率（%）", True),
+            Column("on_time_rate", "按期率（%）", True),
+        ),
+        tuple(rows),
+        short="网上留言",
+    )
+
+
+def _message_row(kind: str, counts: list[int]) -> Row:
+    received, replied, on_time = counts[0], counts[1], counts[2]
+    return Row((kind, *counts, rate(replied, received), rate(on_time, received)))
+
+
 TABLES: dict[str, Callable[[Result], Table]] = {
     "categories": categories_table,
     "platforms": platforms_table,
+    "interactions": interactions_table,
 }
+#: Tables made from another kind of input: printed by default only when it was read.
+_KIND_TABLES = {"interactions": lambda result: result.messages is not None}
 
 
 def build_report(result: Result, names: Sequence[str] = ()) -> Report:
     """The report with the named tables (all of them, in the usual order, when none named,
     then the tables of any other kinds of input read)."""
-    chosen = list(dict.fromkeys(names)) or list(TABLES)
+    chosen = list(dict.fromkeys(names)) or [
+        n for n in TABLES if n not in _KIND_TABLES or _KIND_TABLES[n](result)
+    ]
     tables = [TABLES[n](result) for n in chosen]
     if not names:  # (and the tables of the other kinds read, each made by its kind)
         for kind in kinds.KINDS:
             if kind.name in result.kinds and kind.tables is not None:
                 tables += kind.tables(result.kinds[kind.name][0])
-    return Report(result.period, result.totals, tuple(tables))
+    messages = result.messages.totals if result.messages is not None else None
+    return Report(result.period, result.totals, tuple(tables), messages)
 
 
 def _cells(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[Row, ...]:
@@ -132,8 +196,13 @@ def _cells(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[Row, ...]:
 
 
 def rejects_table(result: Result) -> Table:
-    """Every rejected row: where it was, why, and its raw values."""
+    """Every rejected row: where it was, why, and its raw values (a mailbox export's rows
+    under 网上留言, their received time as the date)."""
     frame = result.rejects
+    if result.messages is not None and len(result.messages.rejects):
+        messages = result.messages.rejects.rename(columns={"received": "date_raw"})
+        messages = messages.assign(platform=INTERACTIONS.label)
+        frame = pd.concat([frame, messages.reindex(columns=frame.columns)], ignore_index=True)
     columns = (
         Column("file", "文件"),
         Column("line", "行号", True),

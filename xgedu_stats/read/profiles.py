@@ -144,10 +144,14 @@ def _missing_column(
             f"文件 {display} 中没有配置的{spec.label}列「{wanted}」"
             f"（[platforms.{platform.key}.columns] {spec.key}）；表头为：{headers}"
         )
+    hint = (
+        f'也可在配置文件中设置 [platforms.{platform.key}.columns] {spec.key} = "列名"'
+        if platform.key
+        else "请把这一列的表头改为其中之一"  # (a kind without platforms has no such setting yet)
+    )
     return InputError(
         f"文件 {display} 中找不到{spec.label}列；表头为：{headers}；"
-        f"可识别的列名：{'、'.join(spec.synonyms)}；"
-        f'也可在配置文件中设置 [platforms.{platform.key}.columns] {spec.key} = "列名"'
+        f"可识别的列名：{'、'.join(spec.synonyms)}；{hint}"
     )
 
 
@@ -173,10 +177,13 @@ def map_columns(table: RawTable, assignment: Assignment) -> ColumnMapping:
             raise _missing_column(display, table.header, spec, platform)
         if len(hits) > 1:
             both = "、".join(f"「{shorten(table.header[i])}」" for i in hits[:QUOTED_ITEMS])
-            raise InputError(
-                f"文件 {display} 中有多列都可能是{spec.label}：{both}；请在配置文件中指定，"
-                f'例如 [platforms.{platform.key}.columns] {spec.key} = "{shorten(table.header[hits[0]])}"'
+            hint = (
+                "请在配置文件中指定，例如 "
+                f'[platforms.{platform.key}.columns] {spec.key} = "{shorten(table.header[hits[0]])}"'
+                if platform.key
+                else f"请把不是{spec.label}的列改名"
             )
+            raise InputError(f"文件 {display} 中有多列都可能是{spec.label}：{both}；{hint}")
         if hits:
             fields[spec.key] = hits[0]
     used = set(fields.values())

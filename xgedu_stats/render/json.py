@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import IO
 
 from xgedu_stats.tables import Report
@@ -16,7 +15,7 @@ def render(report: Report, stream: IO[str]) -> None:
             "from": p.start.isoformat() if p.start else None,
             "to": p.end.isoformat() if p.end else None,
         },
-        "totals": asdict(report.totals),
+        "totals": report.json_totals(),
         "tables": {t.name: t.records() for t in report.tables},
     }
     json.dump(doc, stream, ensure_ascii=False, indent=2)

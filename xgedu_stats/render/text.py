@@ -42,4 +42,4 @@ def render(report: Report, stream: IO[str]) -> None:
     stream.write(report.period_line() + "\n")
     for table in report.tables:
         stream.write(f"\n{table.title}\n{table_text(table)}\n")
-    stream.write("\n" + report.conservation_line() + "\n")
+    stream.write("\n" + "\n".join(report.conservation_lines()) + "\n")

@@ -90,7 +90,8 @@ def render(report: Report, stream: IO[bytes], marker: str | None = None) -> None
                 ws.append([cell(ws, v, strong) for v in row.values])
         summary = book.create_sheet("核对")
         summary.append([cell(summary, report.period_line())])
-        summary.append([cell(summary, report.conservation_line())])
+        for line in report.conservation_lines():
+            summary.append([cell(summary, line)])
         # Zipped in memory, then written at once: a disk that fills up mid-save left openpyxl's
         # generators and zipfile half-closed, and each printed a traceback when collected.
         buffer = io.BytesIO()

@@ -11,11 +11,12 @@ from pathlib import PurePath
 
 from xgedu_stats.read.kinds.articles import ARTICLES
 from xgedu_stats.read.kinds.base import FieldSpec, Kind
+from xgedu_stats.read.kinds.interactions import INTERACTIONS
 
 #: Every kind, articles first (the kind of a file that names no other).
-KINDS: tuple[Kind, ...] = (ARTICLES,)
+KINDS: tuple[Kind, ...] = (ARTICLES, INTERACTIONS)
 
-__all__ = ["ARTICLES", "KINDS", "FieldSpec", "Kind", "find", "kind_of"]
+__all__ = ["ARTICLES", "INTERACTIONS", "KINDS", "FieldSpec", "Kind", "find", "kind_of"]
 
 
 def find(name: str) -> Kind:

@@ -1,0 +1,304 @@
+"""Online messages (issue 12): deadlines in working days on the official calendar, the
+status of each letter on the day it is judged, and every row accounted for."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import csv_bytes
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xgedu_stats.cli import cli
+from xgedu_stats.config import Deadline, InteractionSettings, Period, RunConfig, Settings
+from xgedu_stats.count.interactions import count_messages, due_day, message_type
+from xgedu_stats.errors import InputError
+from xgedu_stats.pipeline import run
+
+HEADER = ["信件编号", "信件标题", "来信类型", "来信时间", "答复时间", "答复单位"]
+
+
+# --- deadlines on real calendar dates, counted by hand ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("received", "deadline", "due"),
+    [
+        # 2018-02-15 … 02-21 off for the Spring Festival; 02-11 (Sun) and 02-24 (Sat) worked
+        (date(2018, 2, 13), Deadline(5), date(2018, 2, 26)),  # 14, 22, 23, 24 (Sat), 26
+        (date(2018, 2, 11), Deadline(5), date(2018, 2, 23)),  # received on a working Sunday
+        (date(2018, 2, 24), Deadline(5), date(2018, 3, 2)),  # received on a working Saturday
+        (date(2018, 2, 16), Deadline(5), date(2018, 2, 27)),  # received on a holiday
+        # 2018-10-01 … 10-07 off; 09-29 (Sat) and 09-30 (Sun) worked
+        (date(2018, 9, 28), Deadline(5), date(2018, 10, 10)),  # 29, 30, 8, 9, 10
+        # 2018-12-29 (Sat) worked; 12-30 … 2019-01-01 off
+        (date(2018, 12, 28), Deadline(5), date(2019, 1, 7)),  # 29, 2, 3, 4, 7
+        (date(2018, 2, 13), Deadline(7), date(2018, 2, 28)),
+        (date(2018, 2, 13), Deadline(15, working=False), date(2018, 2, 28)),  # calendar days
+    ],
+)
+def test_deadlines_on_the_official_calendar(received: date, deadline: Deadline, due: date) -> None:
+    assert due_day(received, deadline) == due
+
+
+def test_a_year_the_calendar_package_does_not_cover_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "局长信箱.csv"
+    path.write_bytes(csv_bytes(HEADER, [["A1", "甲", "咨询", "2099-03-01", "", ""]]))
+    with pytest.raises(InputError) as caught:
+        run(RunConfig((path,), period=Period.year(2099)))
+    message = str(caught.value)
+    assert "chinese-calendar" in message and "2099 年" in message
+    assert "pip install -U chinese-calendar" in message and '"15 days"' in message
+    # calendar days need no calendar
+    days = Settings(interactions=InteractionSettings(Deadline(15, working=False)))
+    got = run(RunConfig((path,), days, Period.year(2099), as_of=date(2099, 3, 10)))
+    assert got.messages is not None and got.messages.counts["pending"].tolist() == [1]
+
+
+# --- statuses against --as-of ---------------------------------------------------------------
+
+
+def messages(rows: list[list[str]], as_of: date, **deadlines: str) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["id", "title", "type", "received", "replied"])
+    frame = frame.assign(file="局长信箱.csv", line=range(2, len(rows) + 2), department="")
+    frame = frame.assign(platform="", status="")
+    chosen = InteractionSettings(
+        deadlines=tuple((t, Deadline(int(d), working=True)) for t, d in deadlines.items())
+    )
+    bad = pd.DataFrame(columns=["file", "line", "platform", "reason", "raw"])
+    got = count_messages(frame, bad, chosen, Period.year(2018), as_of)
+    return got.messages.set_index("title")
+
+
+def test_on_time_late_overdue_and_pending() -> None:
+    got = messages(
+        [
+            ["1", "按期", "咨询", "2018-02-13 09:00", "2018-02-26 17:00"],
+            ["2", "超期回复", "咨询", "2018-02-13", "2018-02-27"],
+            ["3", "超期未复", "投诉", "2018-02-13", ""],
+            ["4", "办理中", "投诉", "2018-02-13", ""],
+            ["5", "截至日后才回复", "建议", "2018-02-13", "2018-03-30"],
+        ],
+        as_of=date(2018, 2, 26),
+        投诉="7",  # 办理中: due 02-28 under the override
+    )
+    assert got.loc["按期", "status"] == "on_time"
+    assert got.loc["超期回复", "status"] == "pending"  # replied after the as-of day, due 02-26
+    assert got.loc["办理中", "status"] == "pending"
+    got = messages(
+        [
+            ["2", "超期回复", "咨询", "2018-02-13", "2018-02-27"],
+            ["3", "超期未复", "投诉", "2018-02-13", ""],
+            ["5", "截至日后才回复", "建议", "2018-02-13", "2018-03-30"],
+        ],
+        as_of=date(2018, 3, 1),
+        投诉="7",
+    )
+    assert got["status"].to_dict() == {
+        "超期回复": "late",
+        "超期未复": "overdue",  # due 02-28 < 03-01
+        "截至日后才回复": "overdue",  # not replied by the as-of day
+    }
+
+
+def test_a_letter_exported_twice_is_one_answered_by_its_earliest_reply() -> None:
+    got = messages(
+        [
+            ["A7", "学籍", "咨询", "2018-03-01", ""],  # an early export: no reply yet
+            ["A7", "学籍", "咨询", "2018-03-01", "2018-03-05"],
+            ["", "无编号", "建议", "2018-03-02 10:00", ""],
+            ["", "无编号", "建议", "2018-03-02 10:00", "2018-03-06"],
+            ["", "无编号", "建议", "2018-03-02 11:00", ""],  # another time: another letter
+        ],
+        as_of=date(2018, 12, 31),
+    )
+    assert got.loc["学籍", "status"] == "on_time"
+    assert got.loc["无编号", "status"].tolist() == ["on_time", "overdue"]
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("问题咨询", "咨询"),
+        ("意见建议", "建议"),
+        ("投诉 举报", "投诉"),
+        ("感谢", "表扬"),
+        ("", "其他"),
+    ],
+)
+def test_types(value: str, kind: str) -> None:
+    assert message_type(value) == kind
+
+
+# --- the whole command, as a clerk uses it --------------------------------------------------
+
+
+@pytest.fixture
+def mailbox(tmp_path: Path) -> Path:
+    """A mailbox export with its own headers and an overlapping second export, beside a
+    portal export; counted by hand below."""
+    tmp_path = tmp_path / "导出"  # (pytest's folder name holds "mailbox")
+    tmp_path.mkdir()
+    (tmp_path / "门户.csv").write_bytes(
+        csv_bytes(["标题", "发布时间"], [["甲", "2018-03-01"], ["乙", "2018-03-02"]])
+    )
+    (tmp_path / "局长信箱").mkdir()
+    (tmp_path / "局长信箱" / "1-6月.csv").write_bytes(
+        csv_bytes(
+            HEADER,
+            [
+                ["A1", "学籍转入", "咨询", "2018-02-13 09:00", "2018-02-26 10:00", "基础教育科"],
+                ["A2", "招生政策", "问题咨询", "2018-02-13", "2018-02-27", "招生办"],
+                ["A3", "校车", "投诉举报", "2018-06-20", "", "安全科"],  # not replied yet here
+                ["A4", "来信", "来信", "2018-06-01", "2018-06-02", ""],  # an unknown type
+                ["A5", "坏行", "咨询", "不知道", "", ""],  # rejected
+                ["A6", "倒填", "咨询", "2018-05-10", "2018-05-09", ""],  # rejected
+                ["A0", "去年", "咨询", "2017-12-01", "2017-12-04", ""],  # out of the period
+            ],
+        )
+    )
+    (tmp_path / "局长信箱" / "6-12月.csv").write_bytes(
+        csv_bytes(
+            HEADER,
+            [
+                ["A3", "校车", "投诉举报", "2018-06-20", "2018-06-26", "安全科"],  # overlaps
+                ["A8", "感谢信", "感谢", "2018-12-28", "", "办公室"],  # due 2019-01-07
+                ["A9", "食堂", "投诉", "2018-12-20", "", "后勤科"],  # due 12-27: overdue
+            ],
+        )
+    )
+    return tmp_path
+
+
+def test_a_mailbox_export_as_a_new_user_would_give_it(mailbox: Path) -> None:
+    result = CliRunner().invoke(cli, ["aggregate", str(mailbox), "--year", "2018", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["totals"]["unique_items"] == 2  # the letters are not published items
+    assert doc["totals"]["interactions"] == {
+        "rows_read": 10,
+        "rejected": 2,
+        "out_of_period": 1,
+        "duplicates": 1,
+        "messages": 6,
+    }
+    assert doc["tables"]["interactions"] == [
+        {"type": "咨询", "received": 2, "replied": 2, "on_time": 1, "late": 1, "overdue": 0,
+         "pending": 0, "reply_rate": 100.0, "on_time_rate": 50.0},
+        {"type": "投诉", "received": 2, "replied": 1, "on_time": 1, "late": 0, "overdue": 1,
+         "pending": 0, "reply_rate": 50.0, "on_time_rate": 50.0},
+        {"type": "表扬", "received": 1, "replied": 0, "on_time": 0, "late": 0, "overdue": 0,
+         "pending": 1, "reply_rate": 0.0, "on_time_rate": 0.0},
+        {"type": "其他", "received": 1, "replied": 1, "on_time": 1, "late": 0, "overdue": 0,
+         "pending": 0, "reply_rate": 100.0, "on_time_rate": 100.0},
+    ]  # fmt: skip
+    assert (
+        "网上留言的类型有的不是咨询、建议、投诉、求助、表扬、其他之一，计入「其他」：「来信」1 行"
+        in (result.stderr)
+    )
+    assert "网上留言有 2 行无效" in result.stderr
+
+
+def test_the_text_report_has_the_table_and_a_conservation_line_for_the_letters(
+    mailbox: Path, tmp_path: Path
+) -> None:
+    rejects = tmp_path / "无效行.csv"
+    args = ["aggregate", str(mailbox), "--year", "2018", "--rejects", str(rejects)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "网上咨询、建议、投诉等留言办理情况（答复期限：收到后 5 个工作日；截至 2018-12-31）" in (
+        result.stdout
+    )
+    assert result.stdout.rstrip().endswith(
+        "核对（网上留言）：读入 10 行 = 无效 2 + 统计期外 1 + 重复 1 + 留言 6 件"
+    )
+    listed = rejects.read_text(encoding="utf-8-sig")
+    assert "网上留言,收到时间无法识别,坏行,不知道" in listed
+    assert "网上留言,回复时间早于收到时间,倒填,2018-05-10" in listed
+
+
+def test_as_of_and_per_type_deadlines_from_the_config(mailbox: Path, tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[interactions.deadlines]\n"投诉" = "10 working days"\n', encoding="utf-8")
+    args = ["aggregate", str(mailbox), "--year", "2018", "-c", str(config), "-f", "json"]
+    result = CliRunner().invoke(cli, [*args, "--as-of", "2019-01-04", "-t", "interactions"])
+    assert result.exit_code == 0, result.output
+    rows = {r["type"]: r for r in json.loads(result.stdout)["tables"]["interactions"]}
+    # 食堂 (12-20): ten working days (12-29 worked) end on 2019-01-04: pending, not overdue
+    assert (rows["投诉"]["overdue"], rows["投诉"]["pending"]) == (0, 1)
+    assert rows["表扬"]["pending"] == 1  # due 2019-01-07
+
+
+def test_without_a_mailbox_export_there_is_no_such_table() -> None:
+    result = CliRunner().invoke(cli, ["aggregate", "samples/2018", "--year", "2018", "-f", "json"])
+    doc = json.loads(result.stdout)
+    assert "interactions" not in doc["tables"] and "interactions" not in doc["totals"]
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[interactions]\ndeadline = "一周"\n', '应写成 "5 working days"'),
+        ('[interactions]\ndeadline = "0 days"\n', "天数为 1 到 366"),
+        ('[interactions.deadlines]\n"来信" = "5 days"\n', "没有这个留言类型"),
+        ('[interactions]\nreply = "5 days"\n', "未知的设置项"),
+    ],
+)
+def test_deadline_settings_are_checked(tmp_path: Path, toml: str, message: str) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(toml, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["aggregate", "samples/2018", "-c", str(config)])
+    assert result.exit_code != 0 and message in result.stderr
+
+
+def test_a_missing_column_of_a_mailbox_export_names_no_platform_setting(tmp_path: Path) -> None:
+    path = tmp_path / "局长信箱.csv"
+    path.write_bytes(csv_bytes(["信件标题", "日期"], [["甲", "2018-03-01"]]))
+    result = CliRunner().invoke(cli, ["aggregate", str(path)])
+    assert result.exit_code == 1
+    assert "中找不到收到时间列" in result.stderr and "请把这一列的表头改为其中之一" in result.stderr
+    assert "[platforms." not in result.stderr
+
+
+# --- every row accounted for ----------------------------------------------------------------
+
+cell_date = st.sampled_from(
+    ["2018-01-05", "2018-02-13 09:00", "2018-06-30", "2018-12-28", "2017-12-30", "2019-01-02",
+     "", "不详", "3/5/2018"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "1", "2", "3"]),
+            st.sampled_from(["甲", "乙"]),
+            st.sampled_from(["咨询", "投诉", "来信", ""]),
+            cell_date,
+            cell_date,
+        ),
+        max_size=25,
+    ),
+    st.dates(date(2018, 1, 1), date(2019, 3, 1)),
+)
+def test_every_row_and_every_letter_is_accounted_for(rows: list, as_of: date) -> None:
+    frame = pd.DataFrame(rows, columns=["id", "title", "type", "received", "replied"])
+    frame = frame.assign(file="信箱.csv", line=range(2, len(rows) + 2), department="")
+    frame = frame.assign(platform="", status="").astype(str)
+    bad = pd.DataFrame(columns=["file", "line", "platform", "reason", "raw"])
+    got = count_messages(frame, bad, InteractionSettings(), Period.year(2018), as_of)
+    t = got.totals
+    assert t.rows_read == t.rejected + t.out_of_period + t.duplicates + t.messages
+    counts = got.counts
+    assert counts["received"].sum() == t.messages
+    assert (
+        counts["received"] == counts["on_time"] + counts["late"] + counts["overdue"]
+        + counts["pending"]
+    ).all()  # fmt: skip
+    assert (counts["replied"] == counts["on_time"] + counts["late"]).all()

@@ -1,0 +1,340 @@
+"""Online messages to figures: how many were received, answered, on time, late, overdue or
+still pending, by type — the sentence 受理网上咨询…均在规定期限内答复办结，网上回复率 100%.
+
+A letter exported twice (the same id; without an id, the same title, received time and
+type) is one message, answered when the earliest of its copies says so. Its deadline is
+the N-th working day after the day it was received (the day itself never counts), by the
+official calendar with its 调休 working weekends (``chinese-calendar``), or N calendar days.
+Its status is judged on one day (``--as-of``, the period's last day by default):
+received = on_time + late + overdue + pending, always.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+from xgedu_stats.config import MESSAGE_TYPES, Deadline, InteractionSettings, Period
+from xgedu_stats.items.normalize import dates_column
+from xgedu_stats.read.kinds import INTERACTIONS
+
+#: The values a type column holds, by the type they count as (compared without spaces).
+TYPE_WORDS: dict[str, tuple[str, ...]] = {
+    "咨询": ("咨询", "询问", "问题咨询"),
+    "建议": ("建议", "意见建议", "意见"),
+    "投诉": ("投诉", "举报", "投诉举报"),
+    "求助": ("求助",),
+    "表扬": ("表扬", "感谢"),
+    "其他": ("其他", "其它"),
+}
+_TYPE_OF = {word: name for name, words in TYPE_WORDS.items() for word in words}
+
+STATUSES = ("on_time", "late", "overdue", "pending")
+COUNT_COLUMNS = ("received", "replied", *STATUSES)
+
+REASON_NO_RECEIVED = "收到时间为空"
+REASON_BAD_RECEIVED = "收到时间无法识别"
+REASON_AMBIGUOUS_RECEIVED = (
+    "收到时间有歧义：看不出日、月的顺序或年份的世纪，请写成 2018-03-05 这样的年-月-日"
+)
+REASON_BAD_REPLIED = "回复时间无法识别"
+REASON_REPLIED_BEFORE = "回复时间早于收到时间"
+
+REJECT_COLUMNS = ["file", "line", "reason", "title", "received", "replied", "raw"]
+
+
+@dataclass(frozen=True)
+class MessageTotals:
+    """Where every row of a mailbox export went:
+    ``rows_read = rejected + out_of_period + duplicates + messages``."""
+
+    rows_read: int
+    rejected: int
+    out_of_period: int
+    duplicates: int
+    messages: int
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The period's messages and their figures."""
+
+    counts: pd.DataFrame
+    """One row per type that occurs (``MESSAGE_TYPES`` order): ``type`` and ``COUNT_COLUMNS``."""
+    messages: pd.DataFrame
+    """One row per message: ``type``, ``received``, ``replied`` (day or NaT), ``due``,
+    ``status``, ``department``, ``title``, ``file``, ``line`` (its first copy)."""
+    totals: MessageTotals
+    rejects: pd.DataFrame
+    judged_on: date
+    unknown_types: dict[str, int]
+    """Type values that are none of ``TYPE_WORDS`` (counted as 其他), with their rows."""
+
+
+def message_type(value: str) -> str | None:
+    """The type a cell names, or None for a value that names none (blank is 其他).
+
+    >>> message_type(" 投诉举报 "), message_type(""), message_type("来信")
+    ('投诉', '其他', None)
+    """
+    compact = "".join(value.split())
+    return "其他" if not compact else _TYPE_OF.get(compact)
+
+
+def count_messages(
+    rows: pd.DataFrame,
+    malformed: pd.DataFrame,
+    settings: InteractionSettings,
+    period: Period,
+    judged_on: date,
+) -> Messages:
+    """The figures of the messages received in ``period``, judged on ``judged_on``.
+
+    ``rows``: every row read from mailbox exports (``file``, ``line`` and the fields of
+    ``read.kinds.INTERACTIONS`` as strings); ``malformed``: their unreadable records.
+    """
+    rows = rows.reset_index(drop=True)
+    received = dates_column(rows["received"])
+    replied = dates_column(rows["replied"])
+    day = received["date"].to_numpy().astype("datetime64[D]")
+    reply_day = replied["date"].to_numpy().astype("datetime64[D]")
+    reason = np.full(len(rows), "", dtype=object)
+    reply_given = ~replied["blank"].to_numpy()
+    reason[reply_given & replied["date"].isna().to_numpy()] = REASON_BAD_REPLIED
+    reason[reply_given & replied["ambiguous"].to_numpy()] = REASON_BAD_REPLIED
+    reason[reply_day < day] = REASON_REPLIED_BEFORE  # (NaT compares False)
+    reason[received["date"].isna().to_numpy()] = REASON_BAD_RECEIVED
+    reason[received["ambiguous"].to_numpy()] = REASON_AMBIGUOUS_RECEIVED
+    reason[received["blank"].to_numpy()] = REASON_NO_RECEIVED
+    outside = _outside(day, period)
+    invalid = reason != ""
+    rejects = pd.concat(
+        [
+            rows.loc[invalid & ~outside, ["file", "line", "title", "received", "replied"]].assign(
+                reason=reason[invalid & ~outside], raw=_records(rows.loc[invalid & ~outside])
+            ),
+            malformed,
+        ],
+        ignore_index=True,
+    ).reindex(columns=REJECT_COLUMNS)
+    rejects = rejects.sort_values(["file", "line"], kind="stable", ignore_index=True)
+
+    valid = np.flatnonzero(~invalid)
+    kept = rows.iloc[valid].reset_index(drop=True)
+    message = _message_ids(kept, received["date"].to_numpy()[valid])
+    types = [message_type(v) for v in kept["type"].tolist()]
+    unknown = pd.Series([v.strip() for v, t in zip(kept["type"], types, strict=True) if t is None])
+    unknown_types = {str(k): int(n) for k, n in unknown.value_counts().items()}
+    frame = pd.DataFrame(
+        {
+            "message": message,
+            "type": [t or "其他" for t in types],
+            "received": day[valid],
+            "replied": reply_day[valid],
+            "department": kept["department"].str.strip(),
+            "title": kept["title"].str.strip(),
+            "file": kept["file"],
+            "line": kept["line"],
+        }
+    )
+    messages = _merged(frame)
+    in_period = ~_outside(messages["received"].to_numpy(), period)
+    copies = np.bincount(message, minlength=len(messages))
+    out_of_period_rows = int(copies[~in_period].sum()) + int(np.count_nonzero(invalid & outside))
+    messages = messages[in_period].reset_index(drop=True)
+    messages["due"] = _due_days(messages, settings)
+    messages["status"] = _statuses(messages, judged_on)
+    counted_rows = int(copies[in_period].sum())
+    totals = MessageTotals(
+        rows_read=len(rows) + len(malformed),
+        rejected=len(rejects),
+        out_of_period=out_of_period_rows,
+        duplicates=counted_rows - len(messages),
+        messages=len(messages),
+    )
+    return Messages(
+        counts=_counts(messages),
+        messages=messages,
+        totals=totals,
+        rejects=rejects,
+        judged_on=judged_on,
+        unknown_types=unknown_types,
+    )
+
+
+def _records(rows: pd.DataFrame) -> list[str]:
+    """Rows as the fields they were read with, joined by commas (what a clerk looks for)."""
+    fields = [f.key for f in INTERACTIONS.fields]
+    return [",".join(values) for values in rows[fields].itertuples(index=False, name=None)]
+
+
+def _outside(day: np.ndarray, period: Period) -> np.ndarray:
+    """Days (NaT: never) outside the period."""
+    out = np.zeros(len(day), dtype=bool)
+    if period.start is not None:
+        out |= day < np.datetime64(period.start, "D")
+    if period.end is not None:
+        out |= day > np.datetime64(period.end, "D")
+    return out
+
+
+def _message_ids(rows: pd.DataFrame, received: np.ndarray) -> np.ndarray:
+    """One number per message, 0…: rows with the same id are one message; rows without an
+    id are one message when their title, received time and type are the same (the time
+    compared as the day read and the numbers after it: ``10:00`` and ``10时0分`` agree)."""
+    ids = rows["id"].str.strip()
+    clock = rows["received"].map(_time_of_day).to_numpy(dtype=object)
+    has_id = (ids != "").to_numpy()
+    title = rows["title"].str.strip()
+    kind = rows["type"].map(lambda v: "".join(v.split()))
+    key = np.where(
+        has_id,
+        "id\x00" + ids.to_numpy(dtype=object),
+        "row\x00"
+        + title.to_numpy(dtype=object)
+        + "\x00"
+        + received.astype("datetime64[D]").astype(str).astype(object)
+        + clock
+        + "\x00"
+        + kind.to_numpy(dtype=object),
+    )
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    # Numbered by first appearance, so that messages keep the order of the exports.
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[inverse.reshape(-1)]
+
+
+def _time_of_day(text: str) -> str:
+    """The numbers after a date's first three (its time of day), trailing zeros dropped.
+
+    >>> _time_of_day("2018-03-02 10:00:00"), _time_of_day("2018年3月2日 10时0分"), _time_of_day("2018/3/2")
+    (' 10', ' 10', '')
+    """
+    numbers = [int(n) for n in re.findall(r"\d+", text)[3:]]
+    while numbers and numbers[-1] == 0:
+        numbers.pop()
+    return "".join(f" {n}" for n in numbers)
+
+
+def _merged(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per message: the earliest day received and replied among its copies, the
+    first type that is not 其他 (else 其他), the first department and title given."""
+    groups = frame.groupby("message", sort=True)
+    named = frame["type"].where(frame["type"] != "其他")
+    department = frame["department"].where(frame["department"] != "")
+    out = pd.DataFrame(
+        {
+            "type": named.groupby(frame["message"]).first().reindex(groups.size().index),
+            "received": groups["received"].min(),
+            "replied": groups["replied"].min(),
+            "department": department.groupby(frame["message"]).first(),
+            "title": groups["title"].first(),
+            "file": groups["file"].first(),
+            "line": groups["line"].first(),
+        }
+    )
+    out["type"] = out["type"].fillna("其他")
+    out["department"] = out["department"].fillna("")
+    return out.reset_index(drop=True)
+
+
+def _due_days(messages: pd.DataFrame, settings: InteractionSettings) -> np.ndarray:
+    """Each message's last day to reply on time (one calendar walk per distinct day and
+    deadline: a year has a few hundred)."""
+    due = np.full(len(messages), np.datetime64("NaT"), dtype="datetime64[D]")
+    keys = pd.DataFrame(
+        {"day": messages["received"], "deadline": messages["type"].map(settings.deadline_for)}
+    )
+    for (day, deadline), at in keys.groupby(["day", "deadline"], sort=False).indices.items():
+        due[at] = np.datetime64(due_day(pd.Timestamp(day).date(), deadline), "D")
+    return due
+
+
+def due_day(
+    received: date, deadline: Deadline, workday: Callable[[date], bool] | None = None
+) -> date:
+    """The last day of a reply on time: the ``deadline.days``-th working (or calendar) day
+    after the day received, which never counts.
+
+    >>> due_day(date(2018, 2, 13), Deadline(5))  # before the Spring Festival: 02-15 … 02-21 off
+    datetime.date(2018, 2, 26)
+    >>> due_day(date(2018, 3, 30), Deadline(15, working=False))
+    datetime.date(2018, 4, 14)
+    """
+    if not deadline.working:
+        return received + timedelta(days=deadline.days)
+    is_workday = workday or _official_workday
+    day, left = received, deadline.days
+    while left:
+        day += timedelta(days=1)
+        left -= is_workday(day)
+    return day
+
+
+def _official_workday(day: date) -> bool:
+    """Whether the official calendar makes ``day`` a working day (调休 Saturdays and Sundays
+    included), from the ``chinese-calendar`` package."""
+    import chinese_calendar
+
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        raise CalendarNotCovered(day, getattr(chinese_calendar, "__version__", "")) from None
+
+
+class CalendarNotCovered(Exception):
+    """A working-day deadline reaches a year the installed ``chinese-calendar`` does not know."""
+
+    def __init__(self, day: date, version: str) -> None:
+        super().__init__(day, version)
+        self.day, self.version = day, version
+
+
+def _statuses(messages: pd.DataFrame, judged_on: date) -> np.ndarray:
+    as_of = np.datetime64(judged_on, "D")
+    replied_day = messages["replied"].to_numpy(dtype="datetime64[D]")
+    due = messages["due"].to_numpy(dtype="datetime64[D]")
+    replied = replied_day <= as_of  # (NaT: not replied)
+    return np.select(
+        [replied & (replied_day <= due), replied, due < as_of],
+        ["on_time", "late", "overdue"],
+        "pending",
+    )
+
+
+def _counts(messages: pd.DataFrame) -> pd.DataFrame:
+    """Per type that occurs, in ``MESSAGE_TYPES`` order: received, replied and each status."""
+    status = pd.Categorical(messages["status"], categories=STATUSES)
+    by_status = pd.crosstab(messages["type"], status, dropna=False)
+    by_status = by_status.reindex(columns=list(STATUSES), fill_value=0)
+    present = [t for t in MESSAGE_TYPES if t in by_status.index]
+    by_status = by_status.reindex(present, fill_value=0)
+    out = pd.DataFrame(
+        {
+            "type": present,
+            "received": by_status.sum(axis=1).to_numpy(dtype=np.int64),
+            "replied": (by_status["on_time"] + by_status["late"]).to_numpy(dtype=np.int64),
+            **{s: by_status[s].to_numpy(dtype=np.int64) for s in STATUSES},
+        }
+    )
+    return out
+
+
+def rate(part: int, whole: int) -> float | None:
+    """``part`` of ``whole`` in percent, one decimal, halves rounded up; None when whole is 0.
+
+    >>> rate(1, 8), rate(259, 259), rate(0, 0)
+    (12.5, 100.0, None)
+    """
+    if whole == 0:
+        return None
+    exact = Decimal(part * 100) / Decimal(whole)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
