@@ -53,7 +53,7 @@ def test_a_year_the_calendar_package_does_not_cover_is_a_clear_error(tmp_path: P
         run(RunConfig((path,), period=Period.year(2099)))
     message = str(caught.value)
     assert "chinese-calendar" in message and "2099 年" in message
-    assert "pip install -U chinese-calendar" in message and '"15 days"' in message
+    assert "pip install -U chinese-calendar" in message and "[interactions.deadlines]" in message
     # calendar days need no calendar
     days = Settings(interactions=InteractionSettings(Deadline(15, working=False)))
     got = run(RunConfig((path,), days, Period.year(2099), as_of=date(2099, 3, 10)))
@@ -64,8 +64,10 @@ def test_a_year_the_calendar_package_does_not_cover_is_a_clear_error(tmp_path: P
 
 
 def messages(rows: list[list[str]], as_of: date, **deadlines: str) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["id", "title", "type", "received", "replied"])
-    frame = frame.assign(file="局长信箱.csv", line=range(2, len(rows) + 2), department="")
+    """Rows ``id, title, type, received, replied[, file]`` (the file 局长信箱.csv if none)."""
+    rows = [[*r, "局长信箱.csv"][:6] for r in rows]
+    frame = pd.DataFrame(rows, columns=["id", "title", "type", "received", "replied", "file"])
+    frame = frame.assign(line=range(2, len(rows) + 2), department="")
     frame = frame.assign(platform="", status="")
     chosen = InteractionSettings(
         deadlines=tuple((t, Deadline(int(d), working=True)) for t, d in deadlines.items())
@@ -110,15 +112,27 @@ def test_a_letter_exported_twice_is_one_answered_by_its_earliest_reply() -> None
     got = messages(
         [
             ["A7", "学籍", "咨询", "2018-03-01", ""],  # an early export: no reply yet
-            ["A7", "学籍", "咨询", "2018-03-01", "2018-03-05"],
+            ["A7", "学籍", "咨询", "2018-03-01", "2018-03-05", "下半年.csv"],
+            ["A7", "学籍", "咨询", "2019-03-01", "", "2019.csv"],  # ids start afresh each year
             ["", "无编号", "建议", "2018-03-02 10:00", ""],
-            ["", "无编号", "建议", "2018-03-02 10:00", "2018-03-06"],
+            ["", "无编号", "建议", "2018/3/2 10时0分", "2018-03-06", "下半年.csv"],
             ["", "无编号", "建议", "2018-03-02 11:00", ""],  # another time: another letter
+            ["", "无标题", "咨询", "2018-03-05", "2018-03-06"],
+            ["", "无标题", "咨询", "2018-03-05", "未回复"],  # in one export: another letter
         ],
         as_of=date(2018, 12, 31),
     )
-    assert got.loc["学籍", "status"] == "on_time"
+    assert got.loc["学籍", "status"] == "on_time"  # (the 2019 letter is outside the period)
     assert got.loc["无编号", "status"].tolist() == ["on_time", "overdue"]
+    assert got.loc["无标题", "status"].tolist() == ["on_time", "overdue"]
+
+
+def test_letters_received_after_the_as_of_day_are_not_counted(mailbox: Path) -> None:
+    args = ["aggregate", str(mailbox), "--year", "2018", "-f", "json", "--as-of", "2018-06-30"]
+    result = CliRunner().invoke(cli, args)
+    totals = json.loads(result.stdout)["totals"]["interactions"]
+    assert (totals["messages"], totals["out_of_period"]) == (4, 3)  # A8, A9 and 2017 out
+    assert "有 2 件网上留言在 2018-06-30（--as-of）之后才收到" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -219,7 +233,7 @@ def test_the_text_report_has_the_table_and_a_conservation_line_for_the_letters(
     )
     listed = rejects.read_text(encoding="utf-8-sig")
     assert "网上留言,收到时间无法识别,坏行,不知道" in listed
-    assert "网上留言,回复时间早于收到时间,倒填,2018-05-10" in listed
+    assert "网上留言,回复日期早于收到日期,倒填,2018-05-10" in listed
 
 
 def test_as_of_and_per_type_deadlines_from_the_config(mailbox: Path, tmp_path: Path) -> None:
@@ -302,3 +316,31 @@ def test_every_row_and_every_letter_is_accounted_for(rows: list, as_of: date) ->
         + counts["pending"]
     ).all()  # fmt: skip
     assert (counts["replied"] == counts["on_time"] + counts["late"]).all()
+
+
+def test_verbose_names_the_kind_of_a_mailbox_file_not_an_empty_platform(mailbox: Path) -> None:
+    result = CliRunner().invoke(cli, ["aggregate", str(mailbox), "--year", "2018", "-v"])
+    assert "1-6月.csv：网上留言（文件夹名含「信箱」），CSV 文本" in result.stderr
+
+
+def test_a_folder_holding_only_an_empty_file_says_so(tmp_path: Path) -> None:
+    """A trial: the folder's message said the empty file was one of the tool's own."""
+    (tmp_path / "导出").mkdir()
+    (tmp_path / "导出" / "局长信箱.csv").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["aggregate", str(tmp_path / "导出")])
+    assert result.exit_code == 1
+    assert result.stderr.rstrip().endswith("局长信箱.csv 是空文件（0 字节），跳过")
+
+
+def test_a_platform_files_pattern_wins_over_the_words_of_a_mailbox(tmp_path: Path) -> None:
+    (tmp_path / "导出").mkdir()
+    (tmp_path / "导出" / "门户网站_留言栏目.csv").write_bytes(
+        csv_bytes(["标题", "发布时间"], [["甲", "2018-03-01"]])
+    )
+    config = tmp_path / "c.toml"
+    config.write_text('[platforms.portal]\nfiles = ["门户网站_留言栏目.csv"]\n', encoding="utf-8")
+    args = ["aggregate", str(tmp_path / "导出"), "-f", "json", "-q"]
+    bare = CliRunner().invoke(cli, args)
+    assert bare.exit_code == 1 and "按网上留言读取" in bare.stderr  # said why
+    configured = CliRunner().invoke(cli, [*args, "-c", str(config)])
+    assert json.loads(configured.stdout)["totals"]["unique_items"] == 1

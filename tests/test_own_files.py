@@ -259,7 +259,7 @@ def test_a_folder_of_only_own_files(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         f"错误：文件夹 {out} 中没有可读的导出文件（.csv、.tsv、.txt、.xlsx、.xlsm、.xls、.htm、.html、.xml）；"
-        "其中的 1 个文件是 xgedu-stats 写出的或配置用的文件，不作为导出数据读取\n"
+        f"文件 {(out / 'r.csv').as_posix()} 是 xgedu-stats 写出的无效行明细，不作为导出数据读取\n"
     )
     named = invoke("aggregate", out / "r.csv")
     assert named.exit_code == 1

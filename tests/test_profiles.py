@@ -74,7 +74,9 @@ def test_unknown_platform_error() -> None:
     assert str(exc.value) == (
         "无法确定文件 data/export.csv 属于哪个平台：文件名和所在文件夹名都不含平台名"
         "（portal/门户、yunshang/云上、dachu/大楚、toutiao/头条）；请重命名文件或文件夹，"
-        '或在配置文件中设置 [platforms.平台代码] files = ["export.csv"]；它若不是导出文件，请移出输入文件夹'
+        '或在配置文件中设置 [platforms.平台代码] files = ["export.csv"]；'
+        "它若是局长信箱等网上留言的导出，请在文件名中写明信箱、留言、互动、诉求；"
+        "它若不是导出文件，请移出输入文件夹"
     )
 
 

@@ -371,6 +371,7 @@ def aggregate(
     duplicates_fmt = detail_format(duplicates, "--duplicates", DETAIL_FORMATS)
     from xgedu_stats import pipeline
     from xgedu_stats import tables as tbl
+    from xgedu_stats.read import kinds
     from xgedu_stats.render import write_report
 
     settings = settings_for(config_path, fuzzy)
@@ -384,9 +385,8 @@ def aggregate(
         how = f.type_label + (f"，编码 {f.encoding}" if f.encoding else "")
         blank = f"，空行 {f.blank_lines}" if f.blank_lines else ""
         blank += f"，合计行 {f.summary_rows}" if f.summary_rows else ""
-        ui.detail(
-            f"读取 {f.file}：平台 {f.platform}（{f.platform_reason}），{how}，{f.rows} 行{blank}"
-        )
+        whose = f"平台 {f.platform}" if f.platform else kinds.find(f.kind).label
+        ui.detail(f"读取 {f.file}：{whose}（{f.platform_reason}），{how}，{f.rows} 行{blank}")
     details = (
         (rejects, rejects_fmt, tbl.rejects_table, "无效行明细"),
         (duplicates, duplicates_fmt, tbl.duplicates_table, "合并明细"),

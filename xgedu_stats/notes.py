@@ -187,21 +187,37 @@ def empty_period(items: int, days: np.ndarray, period: Period) -> list[str]:
 
 
 def message_types(messages: Messages | None) -> list[str]:
-    """Type values of online messages that name no known type (counted as 其他)."""
-    if messages is None or not messages.unknown_types:
+    """Type values of online messages that name no known type (counted as 其他); letters
+    received after the day they are judged on."""
+    if messages is None:
         return []
+    out = []
+    if messages.received_after:
+        out.append(
+            f"有 {messages.received_after} 件网上留言在 {messages.judged_on}（--as-of）之后才收到，"
+            "那天还没有这些信，未计入网上留言表（计为统计期外）"
+        )
+    if not messages.unknown_types:
+        return out
     shown = "、".join(f"「{v}」{n} 行" for v, n in list(messages.unknown_types.items())[:10])
     more = f" 等 {len(messages.unknown_types)} 种" if len(messages.unknown_types) > 10 else ""
     known = "、".join(MESSAGE_TYPES)
-    return [f"网上留言的类型有的不是{known}之一，计入「其他」：{shown}{more}"]
+    return [*out, f"网上留言的类型有的不是{known}之一，计入「其他」：{shown}{more}"]
 
 
 def calendar_not_covered(day: date, version: str) -> str:
-    """The error for a working-day deadline past the years ``chinese-calendar`` knows."""
+    """The error for a working-day deadline in a year ``chinese-calendar`` does not know:
+    upgrade it (a later year), check the date (a year before its first), or count calendar
+    days."""
+    why = (
+        "请升级：pip install -U chinese-calendar，"
+        if day.year >= date.today().year - 1
+        else "请检查这些信的收到日期是否写错，"
+    )
     return (
         f"chinese-calendar {version} 没有 {day.year} 年的节假日安排，无法按工作日计算答复期限"
-        f"（需要算到 {day.isoformat()}）；请升级：pip install -U chinese-calendar，"
-        '或在配置 [interactions] 中把期限写成自然日（如 deadline = "15 days"）'
+        f"（需要算到 {day.isoformat()}）；{why}或在配置中把按工作日计的期限改成自然日"
+        '（[interactions] deadline 和 [interactions.deadlines] 中的 "… working days" 改为 "… days"）'
     )
 
 

@@ -138,12 +138,11 @@ def interactions_table(result: Result) -> Table:
     rows.append(Row(_message_row("合计", total).values, "total"))
     judged = messages.judged_on.isoformat() if messages is not None else ""
     deadline = result.settings.interactions
-    special = "；".join(f"{t} {d}" for t, d in deadline.deadlines)
+    special = "".join(f"，{t} {d}" for t, d in deadline.deadlines)
     return Table(
         "interactions",
-        f"网上咨询、建议、投诉等留言办理情况（答复期限：收到后 {deadline.deadline}"
-        + (f"，{special}" if special else "")
-        + f"；截至 {judged}）",
+        f"网上咨询、建议、投诉等留言办理情况（答复期限：收到后 {deadline.deadline}{special}"
+        + (f"；截至 {judged}）" if judged else "；没有读到网上留言的导出文件）"),
         (
             Column("type", "类型"),
             Column("received", "收到", True),

@@ -11,6 +11,8 @@ received = on_time + late + overdue + pending, always.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,7 +46,7 @@ REASON_AMBIGUOUS_RECEIVED = (
     "收到时间有歧义：看不出日、月的顺序或年份的世纪，请写成 2018-03-05 这样的年-月-日"
 )
 REASON_BAD_REPLIED = "回复时间无法识别"
-REASON_REPLIED_BEFORE = "回复时间早于收到时间"
+REASON_REPLIED_BEFORE = "回复日期早于收到日期"
 
 REJECT_COLUMNS = ["file", "line", "reason", "title", "received", "replied", "raw"]
 
@@ -75,6 +77,8 @@ class Messages:
     judged_on: date
     unknown_types: dict[str, int]
     """Type values that are none of ``TYPE_WORDS`` (counted as 其他), with their rows."""
+    received_after: int = 0
+    """Letters of the period received after ``judged_on``: not counted (out of period)."""
 
 
 def message_type(value: str) -> str | None:
@@ -105,7 +109,7 @@ def count_messages(
     day = received["date"].to_numpy().astype("datetime64[D]")
     reply_day = replied["date"].to_numpy().astype("datetime64[D]")
     reason = np.full(len(rows), "", dtype=object)
-    reply_given = ~replied["blank"].to_numpy()
+    reply_given = ~replied["blank"].to_numpy() & ~_no_reply(rows["replied"])
     reason[reply_given & replied["date"].isna().to_numpy()] = REASON_BAD_REPLIED
     reason[reply_given & replied["ambiguous"].to_numpy()] = REASON_BAD_REPLIED
     reason[reply_day < day] = REASON_REPLIED_BEFORE  # (NaT compares False)
@@ -144,7 +148,11 @@ def count_messages(
         }
     )
     messages = _merged(frame)
-    in_period = ~_outside(messages["received"].to_numpy(), period)
+    received_on = messages["received"].to_numpy()
+    in_period = ~_outside(received_on, period)
+    # Letters received after the day they are judged on did not exist yet on that day.
+    not_yet = in_period & (received_on > np.datetime64(judged_on, "D"))
+    in_period &= ~not_yet
     copies = np.bincount(message, minlength=len(messages))
     out_of_period_rows = int(copies[~in_period].sum()) + int(np.count_nonzero(invalid & outside))
     messages = messages[in_period].reset_index(drop=True)
@@ -165,13 +173,31 @@ def count_messages(
         rejects=rejects,
         judged_on=judged_on,
         unknown_types=unknown_types,
+        received_after=int(np.count_nonzero(not_yet)),
     )
 
 
+#: What a reply cell says when there is no reply yet (compared without spaces).
+NO_REPLY = ("未回复", "未答复", "待回复", "待答复", "暂无", "无", "未办结", "办理中", "处理中")
+
+
+def _no_reply(values: pd.Series) -> np.ndarray:
+    """Reply cells that say there is no reply (``NO_REPLY``, or only dashes)."""
+    compact = values.map(lambda v: "".join(v.split()))
+    dashes = compact.str.fullmatch(r"[-—–－_/／\\]+")
+    return (compact.isin(NO_REPLY) | dashes).to_numpy(dtype=bool)
+
+
 def _records(rows: pd.DataFrame) -> list[str]:
-    """Rows as the fields they were read with, joined by commas (what a clerk looks for)."""
+    """Rows as the fields they were read with (in the order ``INTERACTIONS`` lists them),
+    as one CSV line each: what a clerk looks for in the file."""
     fields = [f.key for f in INTERACTIONS.fields]
-    return [",".join(values) for values in rows[fields].itertuples(index=False, name=None)]
+    out = []
+    for values in rows[fields].itertuples(index=False, name=None):
+        line = io.StringIO()
+        csv.writer(line, lineterminator="").writerow(values)
+        out.append(line.getvalue())
+    return out
 
 
 def _outside(day: np.ndarray, period: Period) -> np.ndarray:
@@ -185,24 +211,34 @@ def _outside(day: np.ndarray, period: Period) -> np.ndarray:
 
 
 def _message_ids(rows: pd.DataFrame, received: np.ndarray) -> np.ndarray:
-    """One number per message, 0…: rows with the same id are one message; rows without an
-    id are one message when their title, received time and type are the same (the time
-    compared as the day read and the numbers after it: ``10:00`` and ``10时0分`` agree)."""
+    """One number per message, 0…: rows with the same id received on the same day are one
+    message (a system that numbers letters afresh each year reuses ids). Rows without an
+    id are copies of one message when their title, received time and type are the same
+    (the time compared as the day read and the numbers after it: ``10:00`` and ``10时0分``
+    agree) — at most one copy per file: within one export, such rows are letters of their
+    own (three 咨询 received the same day, in an export without titles), matched in order
+    with those of another export."""
     ids = rows["id"].str.strip()
     clock = rows["received"].map(_time_of_day).to_numpy(dtype=object)
     has_id = (ids != "").to_numpy()
+    day = received.astype("datetime64[D]").astype(str).astype(object)
     title = rows["title"].str.strip()
     kind = rows["type"].map(lambda v: "".join(v.split()))
-    key = np.where(
-        has_id,
-        "id\x00" + ids.to_numpy(dtype=object),
+    letter = (
         "row\x00"
         + title.to_numpy(dtype=object)
         + "\x00"
-        + received.astype("datetime64[D]").astype(str).astype(object)
+        + day
         + clock
         + "\x00"
-        + kind.to_numpy(dtype=object),
+        + kind.to_numpy(dtype=object)
+    )
+    # (the k-th such row of a file is a copy of the k-th of another file)
+    nth = pd.Series(letter).groupby([letter, rows["file"].to_numpy()]).cumcount().to_numpy()
+    key = np.where(
+        has_id,
+        "id\x00" + ids.to_numpy(dtype=object) + "\x00" + day,
+        letter + "\x00" + nth.astype(str).astype(object),
     )
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     # Numbered by first appearance, so that messages keep the order of the exports.

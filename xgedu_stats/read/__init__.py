@@ -180,14 +180,13 @@ def discover(paths: Iterable[Path], protected: Mapping[Path, str] | None = None)
             raise InputError(f"无法访问 {shown}：{os_reason(exc)}") from None
         if stat.S_ISDIR(mode):
             inside = sorted(_walk(given, notes))
+            noted = len(notes)
             kept = _keep_inputs(inside, protected, notes)
             if not kept:
                 kinds = "、".join(TABULAR_SUFFIXES)
-                why = (
-                    f"；其中的 {len(inside)} 个文件是 xgedu-stats 写出的或配置用的文件，不作为导出数据读取"
-                    if inside
-                    else ""
-                )
+                skipped = notes[noted:]  # (each file left out says why: empty, the tool's own…)
+                why = "；" + "；".join(skipped[:3]) if skipped else ""
+                why += f"等 {len(skipped)} 个文件" if len(skipped) > 3 else ""
                 raise InputError(f"文件夹 {shown} 中没有可读的导出文件（{kinds}）{why}")
         elif stat.S_ISREG(mode):
             kept = _keep_inputs([given], protected, notes)

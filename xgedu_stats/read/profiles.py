@@ -17,7 +17,8 @@ from xgedu_stats.config import Platform, Settings
 from xgedu_stats.errors import ConfigError, InputError
 from xgedu_stats.messages import QUOTED_ITEMS, listing, shorten
 from xgedu_stats.read import RawTable, SourceFile, Tabular
-from xgedu_stats.read.kinds import FieldSpec, Kind, kind_of
+from xgedu_stats.read import kinds as _kinds
+from xgedu_stats.read.kinds import ARTICLES, FieldSpec, Kind, kind_of
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,11 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
     More than one candidate at the same step is an error naming them, never a guess.
     """
     path = PurePath(source.path.as_posix())
-    kind, why = kind_of(path)
+    by_glob = [(p, pat) for p in settings.platforms for pat in p.files if _glob_match(path, pat)]
+    # (a platform's files patterns name an export of articles, whatever words its name holds)
+    kind, why = kind_of(path) if not by_glob else (ARTICLES, "")
     if not kind.platforms:  # (a kind whose files belong to no platform: a mailbox export)
         return Assignment(source, Platform("", kind.label), kind, why)
-    by_glob = [(p, pat) for p in settings.platforms for pat in p.files if _glob_match(path, pat)]
     if by_glob:
         keys = list(dict.fromkeys(p.key for p, _ in by_glob))
         if len(keys) > 1:
@@ -84,8 +86,14 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
     raise InputError(
         f"无法确定文件 {source.display} 属于哪个平台：文件名和所在文件夹名都不含平台名"
         f"（{known}）；请重命名文件或文件夹，"
-        f'或在配置文件中设置 [platforms.平台代码] files = ["{path.name}"]；它若不是导出文件，请移出输入文件夹'
+        f'或在配置文件中设置 [platforms.平台代码] files = ["{path.name}"]；'
+        f"它若是局长信箱等网上留言的导出，请在文件名中写明{_other_kind_words()}；"
+        "它若不是导出文件，请移出输入文件夹"
     )
+
+
+def _other_kind_words() -> str:
+    return "、".join(w for k in _kinds.KINDS[1:] for w in k.words if not w.isascii())
 
 
 def _glob_match(path: PurePath, pattern: str) -> bool:
@@ -131,12 +139,13 @@ def header_error(sheet: Tabular, display: str, assignment: Assignment) -> InputE
     best = max(records, key=lambda r: found(r.cells))
     keys = {header_key(c) for c in best.cells}
     missing = next(f for f in required if not keys & _names(f, platform))
-    return _missing_column(display, tuple(best.cells), missing, platform)
+    return _missing_column(display, tuple(best.cells), missing, assignment)
 
 
 def _missing_column(
-    display: str, header: tuple[str, ...], spec: FieldSpec, platform: Platform
+    display: str, header: tuple[str, ...], spec: FieldSpec, assignment: Assignment
 ) -> InputError:
+    platform = assignment.platform
     headers = listing(list(header))
     wanted = platform.column_map.get(spec.key)
     if wanted:
@@ -147,7 +156,8 @@ def _missing_column(
     hint = (
         f'也可在配置文件中设置 [platforms.{platform.key}.columns] {spec.key} = "列名"'
         if platform.key
-        else "请把这一列的表头改为其中之一"  # (a kind without platforms has no such setting yet)
+        else f"此文件因{assignment.reason}按{platform.label}读取：如果不是{platform.label}，"
+        "请改文件名或文件夹名；如果是，请把这一列的表头改为其中之一"
     )
     return InputError(
         f"文件 {display} 中找不到{spec.label}列；表头为：{headers}；"
@@ -174,7 +184,7 @@ def map_columns(table: RawTable, assignment: Assignment) -> ColumnMapping:
         names = _names(spec, platform)
         hits = [i for i, k in enumerate(keys) if k in names]
         if not hits and (spec.required or spec.key in platform.column_map):
-            raise _missing_column(display, table.header, spec, platform)
+            raise _missing_column(display, table.header, spec, assignment)
         if len(hits) > 1:
             both = "、".join(f"「{shorten(table.header[i])}」" for i in hits[:QUOTED_ITEMS])
             hint = (
