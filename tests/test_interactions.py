@@ -344,3 +344,11 @@ def test_a_platform_files_pattern_wins_over_the_words_of_a_mailbox(tmp_path: Pat
     assert bare.exit_code == 1 and "按网上留言读取" in bare.stderr  # said why
     configured = CliRunner().invoke(cli, [*args, "-c", str(config)])
     assert json.loads(configured.stdout)["totals"]["unique_items"] == 1
+
+
+def test_inspect_judges_a_mailbox_export_as_aggregate_does(mailbox: Path) -> None:
+    """A trial: inspect said 无效 0 of a file whose two rows aggregate rejects."""
+    result = CliRunner().invoke(cli, ["inspect", str(mailbox / "局长信箱" / "1-6月.csv")])
+    assert result.exit_code == 0, result.output
+    assert "行数：读入 7，空行 0，合计行 0，无效 2（" in result.stdout
+    assert "收到日期：2017-12-01 至 2018-06-20" in result.stdout

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from xgedu_stats.config import Settings
+from xgedu_stats.config import Deadline, InteractionSettings, Period, Settings
 from xgedu_stats.count.categories import row_categories
+from xgedu_stats.count.interactions import count_messages
 from xgedu_stats.items.normalize import normalize, unreadable_views
-from xgedu_stats.read.kinds import find
+from xgedu_stats.read.kinds import INTERACTIONS, find
 from xgedu_stats.read.sources import FileReport, load
 
 
@@ -76,15 +78,26 @@ def inspect_files(
 def _other_kind(
     report: FileReport, rows: pd.DataFrame, bad: pd.DataFrame, sample_rows: int
 ) -> Inspection:
-    """A file of another kind (``read.kinds``): how it was read, its own fields as read."""
+    """A file of another kind (``read.kinds``): how it was read, its own fields as read;
+    for a mailbox export, its rows judged as ``aggregate`` judges them (rejects, dates)."""
     part = rows[rows["file"] == report.file]
-    reasons = bad.loc[bad["file"] == report.file, "reason"].astype("str").value_counts()
+    own_bad = bad[bad["file"] == report.file]
+    reasons = own_bad["reason"].astype("str")
+    first = last = None
+    if report.kind == INTERACTIONS.name:
+        # (calendar days: no holiday calendar is needed to say how a file reads)
+        plain = InteractionSettings(Deadline(1, working=False))
+        got = count_messages(part, own_bad, plain, Period(), date.today())
+        reasons = got.rejects["reason"].astype("str")
+        received = got.messages["received"].dropna()
+        if len(received):
+            first, last = (str(d)[:10] for d in (received.min(), received.max()))
     return Inspection(
         report=report,
         platform_label=find(report.kind).label,
-        rejected={str(k): int(v) for k, v in reasons.items()},
-        first_date=None,
-        last_date=None,
+        rejected={str(k): int(v) for k, v in reasons.value_counts().items()},
+        first_date=first,
+        last_date=last,
         unreadable_views=0,
         sample=part.head(sample_rows).reset_index(drop=True),
     )
