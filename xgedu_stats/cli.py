@@ -274,6 +274,12 @@ def say_outcome(written: list[str], result: Any, rejects_where: str) -> None:
             f"有 {result.totals.rejected} 行无效（缺标题、发布时间无法识别等），未计入统计；"
             + rejects_where
         )
+    traffic = result.traffic
+    if traffic is not None and traffic.totals.rejected:
+        ui.note(
+            f"访问统计有 {traffic.totals.rejected} 行无效（日期或浏览量为空、无法识别等），"
+            "未计入统计；" + rejects_where
+        )
     messages = result.messages
     if messages is not None and messages.totals.rejected:
         ui.note(

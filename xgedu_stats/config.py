@@ -5,12 +5,13 @@ No click here: the CLI builds a :class:`RunConfig` and hands it to ``pipeline.ru
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ UNCATEGORISED = "未分类"
 
 #: Names the CLI offers before pandas is imported; ``tables.TABLES`` and
 #: ``render.FORMATS`` hold the real registries (a test keeps them equal).
-REPORT_TABLES = ("categories", "platforms", "interactions")
+REPORT_TABLES = ("categories", "platforms", "interactions", "traffic")
 OUTPUT_FORMATS = ("text", "markdown", "csv", "json", "xlsx")
 
 #: Platforms an item's copies are recorded on as bits of one 64-bit number.
@@ -141,6 +142,14 @@ class InteractionSettings:
         return dict(self.deadlines).get(message_type, self.deadline)
 
 
+@dataclass(frozen=True)
+class TrafficSettings:
+    """Site traffic: the day cumulative page views are counted from (the first day of the
+    exports when None)."""
+
+    since: date | None = None
+
+
 DEFAULT_PLATFORMS: tuple[Platform, ...] = (
     Platform("portal", "孝感市教育局门户网站", names=("门户",)),
     Platform("yunshang", "云上孝感", names=("云上",)),
@@ -186,6 +195,7 @@ class Settings:
     )
     dedupe: DedupeSettings = field(default_factory=DedupeSettings)
     interactions: InteractionSettings = field(default_factory=InteractionSettings)
+    traffic: TrafficSettings = field(default_factory=TrafficSettings)
     source: Path | None = None
 
     @property
@@ -238,7 +248,7 @@ class RunConfig:
 # --- loading -----------------------------------------------------------------
 
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-_TOP_KEYS = ("platforms", "categories", "category_groups", "dedupe", "interactions")
+_TOP_KEYS = ("platforms", "categories", "category_groups", "dedupe", "interactions", "traffic")
 _PLATFORM_KEYS = ("label", "names", "files", "columns", "encoding", "sheet", "document_id")
 _DEDUPE_KEYS = ("window_days", "site_names", "priority", "fuzzy", "fuzzy_threshold", "decisions")
 
@@ -471,8 +481,25 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
         categories=categories,
         dedupe=dedupe,
         interactions=_interactions(doc, ld),
+        traffic=_traffic(doc, ld),
         source=ld.path,
     )
+
+
+def _traffic(doc: Mapping[str, Any], ld: _Loader) -> TrafficSettings:
+    body = ld.table(doc.get("traffic", {}), "traffic")
+    ld.unknown(body, ("since",), "traffic")
+    if "since" not in body:
+        return TrafficSettings()
+    value = body["since"]
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = date.fromisoformat(value.strip())
+    if not isinstance(value, date):
+        raise ld.fail("traffic.since", '应为日期，例如 since = 2015-09-01 或 since = "2015-09-01"')
+    return TrafficSettings(since=value)
 
 
 def _interactions(doc: Mapping[str, Any], ld: _Loader) -> InteractionSettings:

@@ -16,6 +16,7 @@ import pandas as pd
 from xgedu_stats.config import MESSAGE_TYPES, UNCATEGORISED, Period, Platform
 from xgedu_stats.count.categories import last_segment
 from xgedu_stats.count.interactions import Messages
+from xgedu_stats.count.traffic import Traffic
 from xgedu_stats.items import fuzzy
 from xgedu_stats.items.identity import Identity, Rows
 from xgedu_stats.items.merging import Merged
@@ -203,6 +204,17 @@ def message_types(messages: Messages | None) -> list[str]:
     more = f" 等 {len(messages.unknown_types)} 种" if len(messages.unknown_types) > 10 else ""
     known = "、".join(MESSAGE_TYPES)
     return [*out, f"网上留言的类型有的不是{known}之一，计入「其他」：{shown}{more}"]
+
+
+def traffic_since(traffic: Traffic | None) -> list[str]:
+    """A cumulative count asked to start before the first day the exports have."""
+    if traffic is None or traffic.since_before_data is None:
+        return []
+    return [
+        f"访问统计的导出从 {traffic.since_before_data} 开始，早于配置的起算日期 [traffic] since "
+        f"（{traffic.since}）：这之间的浏览量没有数据，累计浏览量只含导出中的日子；"
+        "请补齐导出，或把 since 改为导出的第一天"
+    ]
 
 
 def calendar_not_covered(day: date, version: str) -> str:

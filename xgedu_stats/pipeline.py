@@ -14,6 +14,7 @@ from xgedu_stats.config import Period, RunConfig, Settings
 from xgedu_stats.count.aggregate import category_counts, platform_counts
 from xgedu_stats.count.categories import item_categories, row_categories
 from xgedu_stats.count.interactions import CalendarNotCovered, Messages, count_messages
+from xgedu_stats.count.traffic import Traffic, count_traffic
 from xgedu_stats.errors import InputError
 from xgedu_stats.items import decisions
 from xgedu_stats.items.dedupe import (
@@ -27,7 +28,7 @@ from xgedu_stats.items.identity import Identity, Rows, identify, link_codes
 from xgedu_stats.items.merging import REVIEW, Merged, Pairs, pairs_frame, refine
 from xgedu_stats.items.normalize import normalize, out_of_period, unreadable_views
 from xgedu_stats.read import decisions as decisions_file
-from xgedu_stats.read.kinds import INTERACTIONS
+from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC
 from xgedu_stats.read.sources import FileReport, Loaded, Progress, load
 
 
@@ -70,6 +71,8 @@ class Result:
     never counted as published items; its tables are made from them."""
     messages: Messages | None = None
     """The online messages of the period (when mailbox exports were given)."""
+    traffic: Traffic | None = None
+    """The site traffic of the period (when traffic exports were given)."""
     fuzzy_pairs: Pairs = field(default_factory=list, repr=False)
     decided_pairs: Pairs = field(default_factory=list, repr=False)
 
@@ -107,6 +110,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     del found  # (every row of every date: the period's rows are a copy when some fall outside)
     counted = _count(placed, loaded.files, settings)
     messages = _messages(loaded, config)
+    traffic = _traffic(loaded, config)
     warnings = (
         *loaded.warnings,
         *notes.other_kinds(loaded.files, loaded.kinds),
@@ -114,6 +118,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         *notes.uncategorised(placed.counted, counted.items),
         *notes.unreadable_views(*screened.unreadable_views),
         *notes.message_types(messages),
+        *notes.traffic_since(traffic),
     )
     return Result(
         period=config.period,
@@ -128,6 +133,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         warnings=warnings,
         kinds=loaded.kinds,
         messages=messages,
+        traffic=traffic,
         fuzzy_pairs=placed.fuzzy_pairs,
         decided_pairs=placed.decided_pairs,
     )
@@ -158,6 +164,14 @@ def _messages(loaded: Loaded, config: RunConfig) -> Messages | None:
         return count_messages(rows, malformed, settings, config.period, config.judged_on)
     except CalendarNotCovered as exc:
         raise InputError(notes.calendar_not_covered(exc.day, exc.version)) from None
+
+
+def _traffic(loaded: Loaded, config: RunConfig) -> Traffic | None:
+    """The figures of the traffic exports read, if any."""
+    if TRAFFIC.name not in loaded.kinds:
+        return None
+    rows, malformed = loaded.kinds[TRAFFIC.name]
+    return count_traffic(rows, malformed, config.settings.traffic, config.period)
 
 
 def _decisions(

@@ -13,9 +13,10 @@ import pandas as pd
 
 from xgedu_stats.config import Period
 from xgedu_stats.count.interactions import MessageTotals, rate
+from xgedu_stats.count.traffic import TrafficTotals
 from xgedu_stats.pipeline import Result, Totals, copies
 from xgedu_stats.read import kinds
-from xgedu_stats.read.kinds import INTERACTIONS
+from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class Report:
     tables: tuple[Table, ...]
     messages: MessageTotals | None = None
     """Where the rows of the mailbox exports went, when some were read."""
+    traffic: TrafficTotals | None = None
+    """Where the rows of the traffic exports went, when some were read."""
 
     def period_line(self) -> str:
         p = self.period
@@ -80,12 +83,21 @@ class Report:
                 f"核对（网上留言）：读入 {m.rows_read} 行 = 无效 {m.rejected}"
                 f" + 统计期外 {m.out_of_period} + 重复 {m.duplicates} + 留言 {m.messages} 件"
             )
+        if self.traffic is not None:
+            t = self.traffic
+            lines.append(
+                f"核对（访问统计）：读入 {t.rows_read} 行 = 无效 {t.rejected}"
+                f" + 统计期外 {t.out_of_period} + 重复 {t.duplicates} + 计入 {t.counted} 行"
+                f"（{t.days} 天）"
+            )
         return lines
 
     def json_totals(self) -> dict[str, Any]:
         out: dict[str, Any] = asdict(self.totals)
         if self.messages is not None:
             out["interactions"] = asdict(self.messages)
+        if self.traffic is not None:
+            out["traffic"] = asdict(self.traffic)
         return out
 
 
@@ -164,13 +176,45 @@ def _message_row(kind: str, counts: list[int]) -> Row:
     return Row((kind, *counts, rate(replied, received), rate(on_time, received)))
 
 
+def traffic_table(result: Result) -> Table:
+    """The period's page views and visitors, and the page views since a day."""
+    t = result.traffic
+    if t is None:
+        values: tuple[Any, ...] = (0, 0, 0, None, None)
+    else:
+        values = (
+            t.page_views,
+            t.visitors,
+            t.cumulative_page_views,
+            t.since.isoformat() if t.since else None,
+            t.through.isoformat() if t.through else None,
+        )
+    return Table(
+        "traffic",
+        "网站访问量" + ("（没有读到访问统计的导出文件）" if t is None else ""),
+        (
+            Column("page_views", "统计期内浏览量", True),
+            Column("visitors", "统计期内访客数（逐日相加）", True),
+            Column("cumulative_page_views", "累计浏览量", True),
+            Column("since", "累计起始日期"),
+            Column("through", "累计截止日期"),
+        ),
+        (Row(values),),
+        short="访问量",
+    )
+
+
 TABLES: dict[str, Callable[[Result], Table]] = {
     "categories": categories_table,
     "platforms": platforms_table,
     "interactions": interactions_table,
+    "traffic": traffic_table,
 }
 #: Tables made from another kind of input: printed by default only when it was read.
-_KIND_TABLES = {"interactions": lambda result: result.messages is not None}
+_KIND_TABLES = {
+    "interactions": lambda result: result.messages is not None,
+    "traffic": lambda result: result.traffic is not None,
+}
 
 
 def build_report(result: Result, names: Sequence[str] = ()) -> Report:
@@ -185,7 +229,8 @@ def build_report(result: Result, names: Sequence[str] = ()) -> Report:
             if kind.name in result.kinds and kind.tables is not None:
                 tables += kind.tables(result.kinds[kind.name][0])
     messages = result.messages.totals if result.messages is not None else None
-    return Report(result.period, result.totals, tuple(tables), messages)
+    traffic = result.traffic.totals if result.traffic is not None else None
+    return Report(result.period, result.totals, tuple(tables), messages, traffic)
 
 
 def _cells(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[Row, ...]:
@@ -202,6 +247,10 @@ def rejects_table(result: Result) -> Table:
         messages = result.messages.rejects.rename(columns={"received": "date_raw"})
         messages = messages.assign(platform=INTERACTIONS.label)
         frame = pd.concat([frame, messages.reindex(columns=frame.columns)], ignore_index=True)
+    if result.traffic is not None and len(result.traffic.rejects):
+        traffic = result.traffic.rejects.rename(columns={"date": "date_raw"})
+        traffic = traffic.assign(platform=TRAFFIC.label, views_raw=traffic["page_views"])
+        frame = pd.concat([frame, traffic.reindex(columns=frame.columns)], ignore_index=True)
     columns = (
         Column("file", "文件"),
         Column("line", "行号", True),

@@ -12,11 +12,12 @@ from pathlib import PurePath
 from xgedu_stats.read.kinds.articles import ARTICLES
 from xgedu_stats.read.kinds.base import FieldSpec, Kind
 from xgedu_stats.read.kinds.interactions import INTERACTIONS
+from xgedu_stats.read.kinds.traffic import TRAFFIC
 
 #: Every kind, articles first (the kind of a file that names no other).
-KINDS: tuple[Kind, ...] = (ARTICLES, INTERACTIONS)
+KINDS: tuple[Kind, ...] = (ARTICLES, INTERACTIONS, TRAFFIC)
 
-__all__ = ["ARTICLES", "INTERACTIONS", "KINDS", "FieldSpec", "Kind", "find", "kind_of"]
+__all__ = ["ARTICLES", "INTERACTIONS", "KINDS", "TRAFFIC", "FieldSpec", "Kind", "find", "kind_of"]
 
 
 def find(name: str) -> Kind:

@@ -1,0 +1,138 @@
+"""Site traffic (issue 12): page views and visitors of the period, page views counted since
+a day, every row accounted for; hours of a day added up, overlapping exports counted once."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import csv_bytes
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xgedu_stats.cli import cli
+from xgedu_stats.config import Period, TrafficSettings
+from xgedu_stats.count.traffic import count_traffic
+
+
+def days(first: date, last: date, views: str, visitors: str) -> list[list[str]]:
+    out, day = [], first
+    while day <= last:
+        out.append([day.isoformat(), views, visitors])
+        day += timedelta(days=1)
+    return out
+
+
+@pytest.fixture
+def exports(tmp_path: Path) -> Path:
+    """Two traffic exports that overlap on 2018-01-03 (counted by hand below)."""
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    (folder / "门户网站访问统计.csv").write_bytes(
+        csv_bytes(
+            ["日期", "浏览量", "访客数"],
+            [
+                *days(date(2017, 12, 30), date(2018, 1, 3), "1,000", "100"),
+                ["坏日期", "5", "1"],  # rejected
+                ["2018-01-04", "abc", "1"],  # rejected
+            ],
+        )
+    )
+    (folder / "流量统计_2.csv").write_bytes(
+        csv_bytes(
+            ["时间", "PV", "UV"],
+            [
+                ["2018-01-03 10:00", "600", "50"],  # an export by hour: the day's rows add up
+                ["2018-01-03 11:00", "600", "50"],  # 1,200 > 1,000: this export's 01-03
+                ["2018-01-05", "2万", "200"],
+            ],
+        )
+    )
+    (folder / "门户.csv").write_bytes(csv_bytes(["标题", "发布时间"], [["甲", "2018-03-01"]]))
+    return folder
+
+
+def test_the_period_and_the_cumulative_page_views(exports: Path) -> None:
+    args = ["aggregate", str(exports), "--year", "2018", "-f", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["tables"]["traffic"] == [
+        {
+            "page_views": 1000 + 1000 + 1200 + 20000,
+            "visitors": 100 + 100 + 100 + 200,
+            "cumulative_page_views": 1000 + 1000 + 1000 + 1000 + 1200 + 20000,
+            "since": "2017-12-30",
+            "through": "2018-12-31",
+        }
+    ]
+    assert doc["totals"]["traffic"] == {
+        "rows_read": 10,
+        "rejected": 2,
+        "out_of_period": 2,  # 2017-12-30 and 12-31 (still in the cumulative count)
+        "duplicates": 1,  # the first export's 01-03
+        "counted": 5,
+        "days": 4,
+    }
+    assert doc["totals"]["unique_items"] == 1  # the traffic rows are not published items
+    assert "访问统计有 2 行无效" in result.stderr
+
+
+def test_since_from_the_config_and_a_since_before_the_data(exports: Path, tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("[traffic]\nsince = 2018-01-02\n", encoding="utf-8")
+    args = ["aggregate", str(exports), "--year", "2018", "-c", str(config), "-t", "traffic"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "22200  2018-01-02" in result.stdout  # 1,000 + 1,200 + 20,000
+    assert result.stdout.rstrip().endswith(
+        "核对（访问统计）：读入 10 行 = 无效 2 + 统计期外 2 + 重复 1 + 计入 5 行（4 天）"
+    )
+    config.write_text('[traffic]\nsince = "2015-09-01"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, args)
+    assert (
+        "访问统计的导出从 2017-12-30 开始，早于配置的起算日期 [traffic] since （2015-09-01）"
+        in (result.stderr)
+    )
+
+
+@pytest.mark.parametrize("value", ['"九月"', "3", '"2015-13-01"'])
+def test_a_since_that_is_not_a_date_is_a_config_error(tmp_path: Path, value: str) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(f"[traffic]\nsince = {value}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["aggregate", "samples/2018", "-c", str(config)])
+    assert result.exit_code != 0 and "traffic.since：应为日期" in result.stderr
+
+
+def test_rejected_traffic_rows_are_listed_with_the_others(exports: Path, tmp_path: Path) -> None:
+    rejects = tmp_path / "r.csv"
+    args = ["aggregate", str(exports), "--year", "2018", "--rejects", str(rejects), "-q"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    listed = rejects.read_text(encoding="utf-8-sig")
+    assert "访问统计,日期无法识别,,坏日期" in listed
+    assert "访问统计,浏览量无法识别,,2018-01-04,,,abc" in listed
+
+
+day_cell = st.sampled_from(["2018-01-01", "2018-01-02", "2018-01-02 10:00", "2017-12-31", "", "x"])
+count_cell = st.sampled_from(["1", "20", "1,000", "", "abc", "3万"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a.csv", "b.csv"]), day_cell, count_cell, count_cell),
+        max_size=20,
+    )
+)
+def test_every_traffic_row_is_accounted_for(rows: list) -> None:
+    frame = pd.DataFrame(rows, columns=["file", "date", "page_views", "visitors"], dtype=str)
+    frame["line"] = range(2, len(rows) + 2)
+    bad = pd.DataFrame(columns=["file", "line", "platform", "reason", "raw"])
+    got = count_traffic(frame, bad, TrafficSettings(), Period.year(2018))
+    t = got.totals
+    assert t.rows_read == t.rejected + t.out_of_period + t.duplicates + t.counted
+    assert got.page_views <= got.cumulative_page_views

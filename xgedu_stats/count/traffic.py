@@ -1,0 +1,144 @@
+"""Site traffic to figures: the period's page views and visitors, and the page views
+counted since a day (门户网站点击率已突破 50 万人次, counted since the site's relaunch).
+
+The rows of one day in one export are added up (an export by hour, or by page); a day
+found in two exports (they overlap) is counted once, from the export with more page views
+that day (an export made during the day has less of it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from xgedu_stats.config import Period, TrafficSettings
+from xgedu_stats.items.normalize import dates_column, parse_counts
+
+REASON_NO_DATE = "日期为空"
+REASON_BAD_DATE = "日期无法识别"
+REASON_AMBIGUOUS_DATE = (
+    "日期有歧义：看不出日、月的顺序或年份的世纪，请写成 2018-03-05 这样的年-月-日"
+)
+REASON_NO_VIEWS = "浏览量为空"
+REASON_BAD_VIEWS = "浏览量无法识别"
+REASON_BAD_VISITORS = "访客数无法识别"
+
+REJECT_COLUMNS = ["file", "line", "reason", "date", "page_views", "visitors", "raw"]
+
+
+@dataclass(frozen=True)
+class TrafficTotals:
+    """Where every row of the traffic exports went:
+    ``rows_read = rejected + out_of_period + duplicates + counted``."""
+
+    rows_read: int
+    rejected: int
+    out_of_period: int
+    duplicates: int
+    counted: int
+    days: int
+    """The period's days with figures (the counted rows are of these days)."""
+
+
+@dataclass(frozen=True)
+class Traffic:
+    page_views: int
+    visitors: int
+    cumulative_page_views: int
+    since: date | None
+    """The first day of the cumulative count: ``[traffic] since``, or the first day read."""
+    through: date | None
+    """Its last day: the period's last day, or the last day read."""
+    days: pd.DataFrame
+    """One row per day read (any date): ``day``, ``page_views``, ``visitors``, ``file``."""
+    totals: TrafficTotals
+    rejects: pd.DataFrame
+    since_before_data: date | None
+    """The first day read, when ``[traffic] since`` is earlier: days without figures."""
+
+
+def count_traffic(
+    rows: pd.DataFrame, malformed: pd.DataFrame, settings: TrafficSettings, period: Period
+) -> Traffic:
+    """The figures of ``rows`` (``file``, ``line``, ``date``, ``page_views``, ``visitors`` as
+    strings) for ``period``; ``malformed``: their unreadable records."""
+    rows = rows.reset_index(drop=True)
+    dates = dates_column(rows["date"])
+    views = parse_counts(rows["page_views"])["value"]
+    visitors = parse_counts(rows["visitors"])["value"]
+    reason = np.full(len(rows), "", dtype=object)
+    reason[(visitors.isna() & (rows["visitors"].str.strip() != "")).to_numpy()] = (
+        REASON_BAD_VISITORS
+    )
+    reason[views.isna().to_numpy()] = REASON_BAD_VIEWS
+    reason[(rows["page_views"].str.strip() == "").to_numpy()] = REASON_NO_VIEWS
+    reason[dates["date"].isna().to_numpy()] = REASON_BAD_DATE
+    reason[dates["ambiguous"].to_numpy()] = REASON_AMBIGUOUS_DATE
+    reason[dates["blank"].to_numpy()] = REASON_NO_DATE
+    invalid = reason != ""
+    rejects = pd.concat(
+        [
+            rows.loc[invalid, ["file", "line", "date", "page_views", "visitors"]].assign(
+                reason=reason[invalid], raw=""
+            ),
+            malformed,
+        ],
+        ignore_index=True,
+    ).reindex(columns=REJECT_COLUMNS)
+    rejects = rejects.sort_values(["file", "line"], kind="stable", ignore_index=True)
+
+    valid = ~invalid
+    frame = pd.DataFrame(
+        {
+            "day": dates["date"].to_numpy().astype("datetime64[D]")[valid],
+            "file": rows["file"].to_numpy()[valid],
+            "page_views": views.to_numpy(dtype="int64", na_value=0)[valid],
+            "visitors": visitors.to_numpy(dtype="int64", na_value=0)[valid],
+            "rows": 1,
+        }
+    )
+    per_file = frame.groupby(["day", "file"], as_index=False, sort=True).sum()
+    # A day in two exports: the export with more page views that day (then the first named).
+    per_file = per_file.sort_values(["day", "page_views", "file"], ascending=[True, False, True])
+    days = per_file.drop_duplicates("day").reset_index(drop=True)
+    dropped_rows = int(per_file["rows"].sum() - days["rows"].sum())
+
+    day = days["day"].to_numpy()
+    outside = np.zeros(len(day), dtype=bool)
+    if period.start is not None:
+        outside |= day < np.datetime64(period.start, "D")
+    if period.end is not None:
+        outside |= day > np.datetime64(period.end, "D")
+    inside = days[~outside]
+    first_read = pd.Timestamp(day.min()).date() if len(day) else None
+    since = settings.since or first_read
+    through = period.end or (pd.Timestamp(day.max()).date() if len(day) else None)
+    cumulative = 0
+    if since is not None and through is not None:
+        span = (day >= np.datetime64(since, "D")) & (day <= np.datetime64(through, "D"))
+        cumulative = int(days.loc[span, "page_views"].sum())
+    counted = int(inside["rows"].sum())
+    totals = TrafficTotals(
+        rows_read=len(rows) + len(malformed),
+        rejected=len(rejects),
+        out_of_period=int(days.loc[outside, "rows"].sum()),
+        duplicates=dropped_rows,
+        counted=counted,
+        days=len(inside),
+    )
+    return Traffic(
+        page_views=int(inside["page_views"].sum()),
+        visitors=int(inside["visitors"].sum()),
+        cumulative_page_views=cumulative,
+        since=since,
+        through=through,
+        days=days.drop(columns="rows"),
+        totals=totals,
+        rejects=rejects,
+        since_before_data=first_read
+        if settings.since is not None and first_read is not None and settings.since < first_read
+        else None,
+    )
