@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from xgedu_stats.config import MESSAGE_TYPES, Deadline, InteractionSettings, Period
-from xgedu_stats.items.normalize import dates_column
+from xgedu_stats.items.normalize import AMBIGUOUS_HINT, date_problems, dates_column, days_outside
 from xgedu_stats.read.kinds import INTERACTIONS
 
 #: The values a type column holds, by the type they count as (compared without spaces).
@@ -42,9 +42,7 @@ COUNT_COLUMNS = ("received", "replied", *STATUSES)
 
 REASON_NO_RECEIVED = "收到时间为空"
 REASON_BAD_RECEIVED = "收到时间无法识别"
-REASON_AMBIGUOUS_RECEIVED = (
-    "收到时间有歧义：看不出日、月的顺序或年份的世纪，请写成 2018-03-05 这样的年-月-日"
-)
+REASON_AMBIGUOUS_RECEIVED = "收到时间有歧义：" + AMBIGUOUS_HINT
 REASON_BAD_REPLIED = "回复时间无法识别"
 REASON_REPLIED_BEFORE = "回复日期早于收到日期"
 
@@ -113,10 +111,11 @@ def count_messages(
     reason[reply_given & replied["date"].isna().to_numpy()] = REASON_BAD_REPLIED
     reason[reply_given & replied["ambiguous"].to_numpy()] = REASON_BAD_REPLIED
     reason[reply_day < day] = REASON_REPLIED_BEFORE  # (NaT compares False)
-    reason[received["date"].isna().to_numpy()] = REASON_BAD_RECEIVED
-    reason[received["ambiguous"].to_numpy()] = REASON_AMBIGUOUS_RECEIVED
-    reason[received["blank"].to_numpy()] = REASON_NO_RECEIVED
-    outside = _outside(day, period)
+    unusable = date_problems(
+        received, REASON_NO_RECEIVED, REASON_BAD_RECEIVED, REASON_AMBIGUOUS_RECEIVED
+    )
+    reason = np.where(unusable != "", unusable, reason)
+    outside = days_outside(day, period)
     invalid = reason != ""
     rejects = pd.concat(
         [
@@ -149,7 +148,7 @@ def count_messages(
     )
     messages = _merged(frame)
     received_on = messages["received"].to_numpy()
-    in_period = ~_outside(received_on, period)
+    in_period = ~days_outside(received_on, period)
     # Letters received after the day they are judged on did not exist yet on that day.
     not_yet = in_period & (received_on > np.datetime64(judged_on, "D"))
     in_period &= ~not_yet
@@ -197,16 +196,6 @@ def _records(rows: pd.DataFrame) -> list[str]:
         line = io.StringIO()
         csv.writer(line, lineterminator="").writerow(values)
         out.append(line.getvalue())
-    return out
-
-
-def _outside(day: np.ndarray, period: Period) -> np.ndarray:
-    """Days (NaT: never) outside the period."""
-    out = np.zeros(len(day), dtype=bool)
-    if period.start is not None:
-        out |= day < np.datetime64(period.start, "D")
-    if period.end is not None:
-        out |= day > np.datetime64(period.end, "D")
     return out
 
 

@@ -15,13 +15,17 @@ import numpy as np
 import pandas as pd
 
 from xgedu_stats.config import Period, TrafficSettings
-from xgedu_stats.items.normalize import dates_column, parse_counts
+from xgedu_stats.items.normalize import (
+    AMBIGUOUS_HINT,
+    date_problems,
+    dates_column,
+    days_outside,
+    parse_counts,
+)
 
 REASON_NO_DATE = "日期为空"
 REASON_BAD_DATE = "日期无法识别"
-REASON_AMBIGUOUS_DATE = (
-    "日期有歧义：看不出日、月的顺序或年份的世纪，请写成 2018-03-05 这样的年-月-日"
-)
+REASON_AMBIGUOUS_DATE = "日期有歧义：" + AMBIGUOUS_HINT
 REASON_NO_VIEWS = "浏览量为空"
 REASON_BAD_VIEWS = "浏览量无法识别"
 REASON_BAD_VISITORS = "访客数无法识别"
@@ -75,9 +79,8 @@ def count_traffic(
     )
     reason[views.isna().to_numpy()] = REASON_BAD_VIEWS
     reason[(rows["page_views"].str.strip() == "").to_numpy()] = REASON_NO_VIEWS
-    reason[dates["date"].isna().to_numpy()] = REASON_BAD_DATE
-    reason[dates["ambiguous"].to_numpy()] = REASON_AMBIGUOUS_DATE
-    reason[dates["blank"].to_numpy()] = REASON_NO_DATE
+    unusable = date_problems(dates, REASON_NO_DATE, REASON_BAD_DATE, REASON_AMBIGUOUS_DATE)
+    reason = np.where(unusable != "", unusable, reason)
     invalid = reason != ""
     rejects = pd.concat(
         [
@@ -107,11 +110,7 @@ def count_traffic(
     dropped_rows = int(per_file["rows"].sum() - days["rows"].sum())
 
     day = days["day"].to_numpy()
-    outside = np.zeros(len(day), dtype=bool)
-    if period.start is not None:
-        outside |= day < np.datetime64(period.start, "D")
-    if period.end is not None:
-        outside |= day > np.datetime64(period.end, "D")
+    outside = days_outside(day, period)
     inside = days[~outside]
     first_read = pd.Timestamp(day.min()).date() if len(day) else None
     since = settings.since or first_read

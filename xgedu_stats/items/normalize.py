@@ -500,3 +500,26 @@ def out_of_period(frame: pd.DataFrame, period: Period) -> pd.Series:
 def unreadable_views(rows: pd.DataFrame) -> pd.Series:
     """Rows whose views cell has text that is not a count (left blank, the row kept)."""
     return rows["views"].isna() & (rows["views_raw"].fillna("").str.strip() != "")
+
+
+#: Why a date written like ``3/5/2018`` cannot be read, after the name of its field.
+AMBIGUOUS_HINT = "看不出日、月的顺序或年份的世纪，请写成 2018-03-05 这样的年-月-日"
+
+
+def date_problems(dates: pd.DataFrame, blank: str, unreadable: str, ambiguous: str) -> np.ndarray:
+    """Per row of ``dates_column``'s frame, why its date cannot be used ("" when it can)."""
+    reason = np.full(len(dates), "", dtype=object)
+    reason[dates["date"].isna().to_numpy()] = unreadable
+    reason[dates["ambiguous"].to_numpy()] = ambiguous
+    reason[dates["blank"].to_numpy()] = blank
+    return reason
+
+
+def days_outside(day: np.ndarray, period: Period) -> np.ndarray:
+    """Which days (``datetime64[D]``; NaT never) fall outside the period."""
+    out = np.zeros(len(day), dtype=bool)
+    if period.start is not None:
+        out |= day < np.datetime64(period.start, "D")
+    if period.end is not None:
+        out |= day > np.datetime64(period.end, "D")
+    return out
