@@ -114,6 +114,8 @@ def test_a_letter_exported_twice_is_one_answered_by_its_earliest_reply() -> None
             ["A7", "学籍", "咨询", "2018-03-01", ""],  # an early export: no reply yet
             ["A7", "学籍", "咨询", "2018-03-01", "2018-03-05", "下半年.csv"],
             ["A7", "学籍", "咨询", "2019-03-01", "", "2019.csv"],  # ids start afresh each year
+            ["B1", "转学", "咨询", "2018-07-02", ""],
+            ["B1", "转学", "咨询", "2018-07-03", "2018-07-04", "下半年.csv"],  # logged a day later
             ["", "无编号", "建议", "2018-03-02 10:00", ""],
             ["", "无编号", "建议", "2018/3/2 10时0分", "2018-03-06", "下半年.csv"],
             ["", "无编号", "建议", "2018-03-02 11:00", ""],  # another time: another letter
@@ -123,6 +125,7 @@ def test_a_letter_exported_twice_is_one_answered_by_its_earliest_reply() -> None
         as_of=date(2018, 12, 31),
     )
     assert got.loc["学籍", "status"] == "on_time"  # (the 2019 letter is outside the period)
+    assert got.loc["转学", "status"] == "on_time"  # one letter, received 07-02
     assert got.loc["无编号", "status"].tolist() == ["on_time", "overdue"]
     assert got.loc["无标题", "status"].tolist() == ["on_time", "overdue"]
 

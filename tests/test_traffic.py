@@ -136,3 +136,90 @@ def test_every_traffic_row_is_accounted_for(rows: list) -> None:
     t = got.totals
     assert t.rows_read == t.rejected + t.out_of_period + t.duplicates + t.counted
     assert got.page_views <= got.cumulative_page_views
+
+
+def run_json(*args: str) -> tuple[dict, str]:
+    result = CliRunner().invoke(cli, ["aggregate", *args, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout), result.stderr
+
+
+def test_days_the_exports_lack_are_named(exports: Path) -> None:
+    """A trial: an export ending in September gave a year's figures without a word."""
+    _, notes = run_json(str(exports), "--from", "2018-01-01", "--to", "2018-01-10")
+    # 01-04 (its row rejected) and 01-06 … 01-10
+    assert "访问统计的导出缺少统计期内 6 天（共 10 天）的数据（2018-01-04、2018-01-06、" in notes
+
+
+def test_a_since_after_the_period_is_named(exports: Path, tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("[traffic]\nsince = 2019-03-01\n", encoding="utf-8")
+    doc, notes = run_json(str(exports), "--year", "2018", "-c", str(config))
+    assert doc["tables"]["traffic"][0]["cumulative_page_views"] == 0
+    assert "配置的起算日期 [traffic] since（2019-03-01）晚于统计期末（2018-12-31）" in notes
+
+
+def test_baidu_headers_dashes_and_no_visitors_column(tmp_path: Path) -> None:
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    (folder / "百度统计_访问统计.csv").write_bytes(
+        csv_bytes(
+            ["日期", "浏览量(PV)", "访客数(UV)"],
+            [["2018-01-01", "100", "--"], ["2018-01-02", "200", "20"]],
+        )
+    )
+    doc, _ = run_json(str(folder), "--from", "2018-01-01", "--to", "2018-01-02")
+    assert doc["tables"]["traffic"][0]["page_views"] == 300  # the -- row is not rejected
+    assert doc["tables"]["traffic"][0]["visitors"] == 20
+    (folder / "百度统计_访问统计.csv").write_bytes(
+        csv_bytes(["日期", "PV"], [["2018-01-01", "100"]])
+    )
+    doc, _ = run_json(str(folder), "--from", "2018-01-01", "--to", "2018-01-01")
+    assert doc["tables"]["traffic"][0]["visitors"] is None  # no column: no figure, not 0
+
+
+def test_a_date_written_twice_in_one_export_is_added_and_named(tmp_path: Path) -> None:
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    (folder / "流量统计.csv").write_bytes(
+        csv_bytes(
+            ["日期", "浏览量"],
+            [["2018-01-01", "100"], ["2018-01-02", "200"], ["2018-01-02", "250"]],
+        )
+    )
+    doc, notes = run_json(str(folder), "--from", "2018-01-01", "--to", "2018-01-02")
+    assert doc["tables"]["traffic"][0]["page_views"] == 550
+    assert "中有 1 个日期各写了多行（如 2018-01-02 2 行），已相加" in notes
+
+
+def test_rows_of_days_outside_a_half_year_are_out_of_it(exports: Path) -> None:
+    """A trial: the overlap's dropped rows on days outside the period counted as 重复."""
+    doc, _ = run_json(str(exports), "--from", "2018-01-04", "--to", "2018-06-30")
+    t = doc["totals"]["traffic"]
+    assert (t["out_of_period"], t["duplicates"], t["counted"]) == (7, 0, 1)
+
+
+def test_inspect_judges_a_traffic_export_as_aggregate_does(exports: Path) -> None:
+    result = CliRunner().invoke(cli, ["inspect", str(exports / "门户网站访问统计.csv")])
+    assert "无效 2（日期无法识别 1、浏览量无法识别 1）" in result.stdout
+    assert "日期：2017-12-30 至 2018-01-03" in result.stdout
+
+
+def test_latin_words_name_a_kind_only_as_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial: a folder named notraffic made a 今日头条 export traffic; and a folder given as
+    "." had no name, so its files could not be told apart."""
+    for folder in ("notraffic", "访问统计"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "notraffic" / "今日头条.csv").write_bytes(
+        csv_bytes(["标题", "发布时间"], [["甲", "2018-03-01"]])
+    )
+    (tmp_path / "访问统计" / "2018.csv").write_bytes(
+        csv_bytes(["日期", "浏览量"], [["2018-03-01", "5"]])
+    )
+    doc, _ = run_json(str(tmp_path / "notraffic"))
+    assert doc["totals"]["unique_items"] == 1
+    monkeypatch.chdir(tmp_path / "访问统计")
+    doc, _ = run_json(".")
+    assert doc["tables"]["traffic"][0]["page_views"] == 5

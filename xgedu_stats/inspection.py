@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from xgedu_stats.config import Deadline, InteractionSettings, Period, Settings
+from xgedu_stats.config import Deadline, InteractionSettings, Period, Settings, TrafficSettings
 from xgedu_stats.count.categories import row_categories
 from xgedu_stats.count.interactions import count_messages
+from xgedu_stats.count.traffic import count_traffic
 from xgedu_stats.items.normalize import normalize, unreadable_views
-from xgedu_stats.read.kinds import INTERACTIONS, find
+from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC, find
 from xgedu_stats.read.sources import FileReport, load
 
 
@@ -79,7 +80,8 @@ def _other_kind(
     report: FileReport, rows: pd.DataFrame, bad: pd.DataFrame, sample_rows: int
 ) -> Inspection:
     """A file of another kind (``read.kinds``): how it was read, its own fields as read;
-    for a mailbox export, its rows judged as ``aggregate`` judges them (rejects, dates)."""
+    for a mailbox or traffic export, its rows judged as ``aggregate`` judges them (rejects,
+    dates)."""
     part = rows[rows["file"] == report.file]
     own_bad = bad[bad["file"] == report.file]
     reasons = own_bad["reason"].astype("str")
@@ -92,6 +94,13 @@ def _other_kind(
         received = got.messages["received"].dropna()
         if len(received):
             first, last = (str(d)[:10] for d in (received.min(), received.max()))
+    elif report.kind == TRAFFIC.name:
+        traffic = count_traffic(part, own_bad, TrafficSettings(), Period())
+        reasons = traffic.rejects["reason"].astype("str")
+        if len(traffic.days):
+            first, last = (
+                str(d)[:10] for d in (traffic.days["day"].min(), traffic.days["day"].max())
+            )
     return Inspection(
         report=report,
         platform_label=find(report.kind).label,

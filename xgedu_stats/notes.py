@@ -206,15 +206,37 @@ def message_types(messages: Messages | None) -> list[str]:
     return [*out, f"网上留言的类型有的不是{known}之一，计入「其他」：{shown}{more}"]
 
 
-def traffic_since(traffic: Traffic | None) -> list[str]:
-    """A cumulative count asked to start before the first day the exports have."""
-    if traffic is None or traffic.since_before_data is None:
+def traffic(found: Traffic | None) -> list[str]:
+    """Days the traffic figures lack, a since they cannot support, and days of one file
+    written several times (added up)."""
+    if found is None:
         return []
-    return [
-        f"访问统计的导出从 {traffic.since_before_data} 开始，早于配置的起算日期 [traffic] since "
-        f"（{traffic.since}）：这之间的浏览量没有数据，累计浏览量只含导出中的日子；"
-        "请补齐导出，或把 since 改为导出的第一天"
-    ]
+    gaps, out = found.gaps, []
+    if gaps.missing_days:
+        shown = "、".join(d.isoformat() for d in gaps.missing_days[:5])
+        more = " 等" if len(gaps.missing_days) > 5 else ""
+        out.append(
+            f"访问统计的导出缺少统计期内 {len(gaps.missing_days)} 天（共 {gaps.period_days} 天）的数据"
+            f"（{shown}{more}），这些天的浏览量没有计入；请补齐导出"
+        )
+    if gaps.since_before_data is not None:
+        out.append(
+            f"访问统计的导出从 {gaps.since_before_data} 开始，早于配置的起算日期 [traffic] since "
+            f"（{found.since}）：这之间的浏览量没有数据，累计浏览量只含导出中的日子；"
+            "请补齐导出，或把 since 改为导出的第一天"
+        )
+    if gaps.since_after_period:
+        out.append(
+            f"配置的起算日期 [traffic] since（{found.since}）晚于统计期末（{found.through}），"
+            "累计浏览量为 0；请检查 since"
+        )
+    if gaps.repeated is not None:
+        file, count, example, rows = gaps.repeated
+        out.append(
+            f"访问统计文件 {file} 中有 {count} 个日期各写了多行（如 {example} {rows} 行），已相加"
+            "（按小时或按页面的导出就是这样）；如果是重复的行，请核对导出"
+        )
+    return out
 
 
 def calendar_not_covered(day: date, version: str) -> str:

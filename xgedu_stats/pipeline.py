@@ -118,7 +118,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         *notes.uncategorised(placed.counted, counted.items),
         *notes.unreadable_views(*screened.unreadable_views),
         *notes.message_types(messages),
-        *notes.traffic_since(traffic),
+        *notes.traffic(traffic),
     )
     return Result(
         period=config.period,

@@ -200,8 +200,9 @@ def _records(rows: pd.DataFrame) -> list[str]:
 
 
 def _message_ids(rows: pd.DataFrame, received: np.ndarray) -> np.ndarray:
-    """One number per message, 0…: rows with the same id received on the same day are one
-    message (a system that numbers letters afresh each year reuses ids). Rows without an
+    """One number per message, 0…: rows with the same id are one message when each was
+    received within ``ID_WINDOW_DAYS`` of the one before (two systems may log a letter a
+    day apart; one that numbers letters afresh each year reuses ids). Rows without an
     id are copies of one message when their title, received time and type are the same
     (the time compared as the day read and the numbers after it: ``10:00`` and ``10时0分``
     agree) — at most one copy per file: within one export, such rows are letters of their
@@ -226,7 +227,7 @@ def _message_ids(rows: pd.DataFrame, received: np.ndarray) -> np.ndarray:
     nth = pd.Series(letter).groupby([letter, rows["file"].to_numpy()]).cumcount().to_numpy()
     key = np.where(
         has_id,
-        "id\x00" + ids.to_numpy(dtype=object) + "\x00" + day,
+        "id\x00" + _id_letters(ids, received).astype(str).astype(object),
         letter + "\x00" + nth.astype(str).astype(object),
     )
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
@@ -235,6 +236,20 @@ def _message_ids(rows: pd.DataFrame, received: np.ndarray) -> np.ndarray:
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     return rank[inverse.reshape(-1)]
+
+
+#: Rows of one id received this many days apart or fewer are one letter.
+ID_WINDOW_DAYS = 3
+
+
+def _id_letters(ids: pd.Series, received: np.ndarray) -> np.ndarray:
+    """Per row, a number equal for rows of one letter by id (``_message_ids``)."""
+    day = received.astype("datetime64[D]").astype(np.int64)
+    frame = pd.DataFrame({"id": ids.to_numpy(), "day": day}).sort_values(["id", "day"])
+    new = (frame["id"] != frame["id"].shift()) | (frame["day"].diff() > ID_WINDOW_DAYS)
+    letter = np.empty(len(frame), dtype=np.int64)
+    letter[frame.index.to_numpy()] = new.cumsum().to_numpy()
+    return letter
 
 
 def _time_of_day(text: str) -> str:

@@ -8,6 +8,8 @@ that day (an export made during the day has less of it).
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,7 +52,8 @@ class TrafficTotals:
 @dataclass(frozen=True)
 class Traffic:
     page_views: int
-    visitors: int
+    visitors: int | None
+    """Summed over the days; None when no export has a visitors column."""
     cumulative_page_views: int
     since: date | None
     """The first day of the cumulative count: ``[traffic] since``, or the first day read."""
@@ -60,8 +63,27 @@ class Traffic:
     """One row per day read (any date): ``day``, ``page_views``, ``visitors``, ``file``."""
     totals: TrafficTotals
     rejects: pd.DataFrame
-    since_before_data: date | None
+    gaps: Gaps
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What the figures lack: facts for the notes."""
+
+    since_before_data: date | None = None
     """The first day read, when ``[traffic] since`` is earlier: days without figures."""
+    since_after_period: bool = False
+    """``[traffic] since`` is after the period's end: nothing to add up."""
+    missing_days: tuple[date, ...] = ()
+    """Days of the period (within the days read, or all of it) without figures."""
+    period_days: int = 0
+    repeated: tuple[str, int, str, int] | None = None
+    """A file with several rows of one date written alike (no time): (file, days, an
+    example date, its rows) — added up, as exports by hour are, but perhaps a repeat."""
+
+
+#: What a count cell says when it has no figure (compared without spaces).
+NO_FIGURE = r"[-—–－]+|无|暂无|N/?A"
 
 
 def count_traffic(
@@ -72,23 +94,19 @@ def count_traffic(
     rows = rows.reset_index(drop=True)
     dates = dates_column(rows["date"])
     views = parse_counts(rows["page_views"])["value"]
+    visitor_cells = rows["visitors"].str.strip()
+    no_visitors = (visitor_cells == "") | visitor_cells.str.fullmatch(NO_FIGURE, case=False)
     visitors = parse_counts(rows["visitors"])["value"]
     reason = np.full(len(rows), "", dtype=object)
-    reason[(visitors.isna() & (rows["visitors"].str.strip() != "")).to_numpy()] = (
-        REASON_BAD_VISITORS
-    )
+    reason[(visitors.isna() & ~no_visitors).to_numpy()] = REASON_BAD_VISITORS
     reason[views.isna().to_numpy()] = REASON_BAD_VIEWS
     reason[(rows["page_views"].str.strip() == "").to_numpy()] = REASON_NO_VIEWS
     unusable = date_problems(dates, REASON_NO_DATE, REASON_BAD_DATE, REASON_AMBIGUOUS_DATE)
     reason = np.where(unusable != "", unusable, reason)
     invalid = reason != ""
+    shown = rows.loc[invalid, ["file", "line", "date", "page_views", "visitors"]]
     rejects = pd.concat(
-        [
-            rows.loc[invalid, ["file", "line", "date", "page_views", "visitors"]].assign(
-                reason=reason[invalid], raw=""
-            ),
-            malformed,
-        ],
+        [shown.assign(reason=reason[invalid], raw=_records(shown)), malformed],
         ignore_index=True,
     ).reindex(columns=REJECT_COLUMNS)
     rejects = rejects.sort_values(["file", "line"], kind="stable", ignore_index=True)
@@ -100,18 +118,20 @@ def count_traffic(
             "file": rows["file"].to_numpy()[valid],
             "page_views": views.to_numpy(dtype="int64", na_value=0)[valid],
             "visitors": visitors.to_numpy(dtype="int64", na_value=0)[valid],
+            "written": rows["date"].str.strip().to_numpy()[valid],
             "rows": 1,
         }
     )
-    per_file = frame.groupby(["day", "file"], as_index=False, sort=True).sum()
+    repeated = _repeated(frame)
+    per_file = frame.drop(columns="written").groupby(["day", "file"], as_index=False).sum()
     # A day in two exports: the export with more page views that day (then the first named).
     per_file = per_file.sort_values(["day", "page_views", "file"], ascending=[True, False, True])
     days = per_file.drop_duplicates("day").reset_index(drop=True)
-    dropped_rows = int(per_file["rows"].sum() - days["rows"].sum())
-
     day = days["day"].to_numpy()
     outside = days_outside(day, period)
     inside = days[~outside]
+    # (a row of a day outside the period is out of it, kept or not: as an article's)
+    all_outside = days_outside(per_file["day"].to_numpy(), period)
     first_read = pd.Timestamp(day.min()).date() if len(day) else None
     since = settings.since or first_read
     through = period.end or (pd.Timestamp(day.max()).date() if len(day) else None)
@@ -123,21 +143,73 @@ def count_traffic(
     totals = TrafficTotals(
         rows_read=len(rows) + len(malformed),
         rejected=len(rejects),
-        out_of_period=int(days.loc[outside, "rows"].sum()),
-        duplicates=dropped_rows,
+        out_of_period=int(per_file.loc[all_outside, "rows"].sum()),
+        duplicates=int(per_file.loc[~all_outside, "rows"].sum()) - counted,
         counted=counted,
         days=len(inside),
     )
+    has_visitors = bool((~no_visitors).any())
     return Traffic(
         page_views=int(inside["page_views"].sum()),
-        visitors=int(inside["visitors"].sum()),
+        visitors=int(inside["visitors"].sum()) if has_visitors else None,
         cumulative_page_views=cumulative,
         since=since,
         through=through,
         days=days.drop(columns="rows"),
         totals=totals,
         rejects=rejects,
+        gaps=_gaps(day, settings, period, since, through, first_read, repeated),
+    )
+
+
+def _records(rows: pd.DataFrame) -> list[str]:
+    """Rows as the fields they were read with, one CSV line each."""
+    out = []
+    for values in rows[["date", "page_views", "visitors"]].itertuples(index=False, name=None):
+        line = io.StringIO()
+        csv.writer(line, lineterminator="").writerow(values)
+        out.append(line.getvalue())
+    return out
+
+
+def _repeated(frame: pd.DataFrame) -> tuple[str, int, str, int] | None:
+    """The first file with several rows of one date written alike, if any."""
+    counts = frame.groupby(["file", "written"], sort=True)["rows"].sum()
+    many = counts[counts > 1]
+    if many.empty:
+        return None
+    file = many.index[0][0]
+    mine = many.loc[file]
+    return str(file), len(mine), str(mine.index[0]), int(mine.iloc[0])
+
+
+def _gaps(
+    day: np.ndarray,
+    settings: TrafficSettings,
+    period: Period,
+    since: date | None,
+    through: date | None,
+    first_read: date | None,
+    repeated: tuple[str, int, str, int] | None,
+) -> Gaps:
+    """The period's days without figures (between its ends, or the days read when it is
+    open), and a since the data cannot support."""
+    missing: tuple[date, ...] = ()
+    period_days = 0
+    if len(day):
+        start = period.start or first_read
+        end = period.end or pd.Timestamp(day.max()).date()
+        if start is not None and end is not None and start <= end:
+            wanted = np.arange(np.datetime64(start, "D"), np.datetime64(end, "D") + 1)
+            period_days = len(wanted)
+            gap = np.setdiff1d(wanted, day)
+            missing = tuple(pd.Timestamp(d).date() for d in gap)
+    return Gaps(
         since_before_data=first_read
         if settings.since is not None and first_read is not None and settings.since < first_read
         else None,
+        since_after_period=since is not None and through is not None and since > through,
+        missing_days=missing,
+        period_days=period_days,
+        repeated=repeated,
     )

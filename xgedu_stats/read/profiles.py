@@ -6,6 +6,7 @@ A file's *kind* (``read.kinds``) says what it holds and which canonical fields i
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -55,7 +56,9 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
 
     More than one candidate at the same step is an error naming them, never a guess.
     """
-    path = PurePath(source.path.as_posix())
+    # (absolute: the folder of a file found under "." has a name too)
+    path = PurePath(os.path.abspath(source.path)).as_posix()
+    path = PurePath(path)
     by_glob = [(p, pat) for p in settings.platforms for pat in p.files if _glob_match(path, pat)]
     # (a platform's files patterns name an export of articles, whatever words its name holds)
     kind, why = kind_of(path) if not by_glob else (ARTICLES, "")
@@ -87,13 +90,16 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
         f"无法确定文件 {source.display} 属于哪个平台：文件名和所在文件夹名都不含平台名"
         f"（{known}）；请重命名文件或文件夹，"
         f'或在配置文件中设置 [platforms.平台代码] files = ["{path.name}"]；'
-        f"它若是局长信箱等网上留言的导出，请在文件名中写明{_other_kind_words()}；"
+        f"它若是{_other_kind_words()}的导出，请在文件名中写明；"
         "它若不是导出文件，请移出输入文件夹"
     )
 
 
 def _other_kind_words() -> str:
-    return "、".join(w for k in _kinds.KINDS[1:] for w in k.words if not w.isascii())
+    """``网上留言（信箱、留言…）或访问统计（访问统计、流量统计）``: the other kinds and their words."""
+    return "或".join(
+        f"{k.label}（{'、'.join(w for w in k.words if not w.isascii())}）" for k in _kinds.KINDS[1:]
+    )
 
 
 def _glob_match(path: PurePath, pattern: str) -> bool:

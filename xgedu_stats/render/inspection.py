@@ -54,7 +54,8 @@ def _text_block(i: Inspection) -> str:
     if r.kind == "articles":
         lines.append(f"  发布日期：{i.first_date or '—'} 至 {i.last_date or '—'}")
     elif i.first_date:
-        lines.append(f"  收到日期：{i.first_date} 至 {i.last_date}")
+        label = "收到日期" if r.kind == "interactions" else "日期"
+        lines.append(f"  {label}：{i.first_date} 至 {i.last_date}")
     if i.unreadable_views:
         lines.append(f"  阅读量无法识别：{i.unreadable_views} 行（已留空）")
     lines = [printable(ln) for ln in lines]  # headers and names come from the file

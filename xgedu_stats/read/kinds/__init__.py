@@ -7,6 +7,7 @@ and to the tables the kind makes, never into the counts of published items.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 
 from xgedu_stats.read.kinds.articles import ARTICLES
@@ -35,7 +36,21 @@ def kind_of(path: PurePath, kinds: tuple[Kind, ...] | None = None) -> tuple[Kind
     kinds = KINDS if kinds is None else kinds
     for where, name in (("文件名", path.name), ("文件夹名", path.parent.name)):
         for kind in kinds[1:]:
-            word = next((w for w in kind.words if w.casefold() in name.casefold()), None)
+            word = next((w for w in kind.words if _names(name, w)), None)
             if word is not None:
                 return kind, f"{where}含「{word}」"
     return kinds[0], ""
+
+
+def _names(name: str, word: str) -> bool:
+    """Whether a file or folder name holds a kind's word: Chinese words anywhere, Latin ones
+    as words (``traffic_2018.csv`` is traffic, ``notraffic`` is not).
+
+    >>> _names("门户网站访问统计.csv", "访问统计"), _names("2018-traffic.csv", "traffic"), _names("notraffic", "traffic")
+    (True, True, False)
+    """
+    if not word.isascii():
+        return word.casefold() in name.casefold()
+    return (
+        re.search(rf"(?<![a-z]){re.escape(word.casefold())}(?![a-z])", name.casefold()) is not None
+    )
