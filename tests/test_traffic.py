@@ -223,3 +223,10 @@ def test_latin_words_name_a_kind_only_as_words(
     monkeypatch.chdir(tmp_path / "访问统计")
     doc, _ = run_json(".")
     assert doc["tables"]["traffic"][0]["page_views"] == 5
+
+
+def test_the_traffic_table_without_a_traffic_export_has_no_figures() -> None:
+    doc, _ = run_json("samples/2018", "--year", "2018", "-t", "traffic")
+    assert doc["tables"]["traffic"] == [] and "traffic" not in doc["totals"]
+    text = CliRunner().invoke(cli, ["aggregate", "samples/2018", "-t", "traffic"]).stdout
+    assert "网站访问量（没有读到访问统计的导出文件）" in text

@@ -179,16 +179,11 @@ def _message_row(kind: str, counts: list[int]) -> Row:
 def traffic_table(result: Result) -> Table:
     """The period's page views and visitors, and the page views since a day."""
     t = result.traffic
-    if t is None:
-        values: tuple[Any, ...] = (0, 0, 0, None, None)
-    else:
-        values = (
-            t.page_views,
-            t.visitors,
-            t.cumulative_page_views,
-            t.since.isoformat() if t.since else None,
-            t.through.isoformat() if t.through else None,
-        )
+    rows: tuple[Row, ...] = ()  # (no traffic export read: no figures, not zeros)
+    if t is not None:
+        since = t.since.isoformat() if t.since else None
+        through = t.through.isoformat() if t.through else None
+        rows = (Row((t.page_views, t.visitors, t.cumulative_page_views, since, through)),)
     return Table(
         "traffic",
         "网站访问量" + ("（没有读到访问统计的导出文件）" if t is None else ""),
@@ -199,7 +194,7 @@ def traffic_table(result: Result) -> Table:
             Column("since", "累计起始日期"),
             Column("through", "累计截止日期"),
         ),
-        (Row(values),),
+        rows,
         short="访问量",
     )
 
