@@ -355,3 +355,20 @@ def test_inspect_judges_a_mailbox_export_as_aggregate_does(mailbox: Path) -> Non
     assert result.exit_code == 0, result.output
     assert "行数：读入 7，空行 0，合计行 0，无效 2（" in result.stdout
     assert "收到日期：2017-12-01 至 2018-06-20" in result.stdout
+
+
+def test_a_workbook_of_two_sheets_is_one_file_in_the_note(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    first.title = "上半年"
+    first.append(HEADER)
+    first.append(["A1", "甲", "咨询", "2018-03-01", "2018-03-02", ""])
+    second = book.create_sheet("下半年")
+    second.append(HEADER)
+    second.append(["A2", "乙", "建议", "2018-09-03", "", ""])
+    (tmp_path / "导出").mkdir()
+    book.save(tmp_path / "导出" / "局长信箱.xlsx")
+    result = CliRunner().invoke(cli, ["aggregate", str(tmp_path / "导出"), "--year", "2018"])
+    assert "1 个文件是网上留言（2 行），单独统计" in result.stderr

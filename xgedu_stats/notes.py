@@ -30,7 +30,7 @@ def other_kinds(
     """One note per other kind of input read: how many files and rows, counted apart."""
     out = []
     for name, frames in read.items():
-        count = len({f.file for f in files if f.kind == name})
+        count = len({f.source or f.file for f in files if f.kind == name})
         rows = sum(len(frame) for frame in frames)
         out.append(
             f"{count} 个文件是{kinds.find(name).label}（{rows} 行），单独统计，不计入发布信息条数"

@@ -51,6 +51,8 @@ class FileReport:
     blank_lines: int
     summary_rows: int
     kind: str = "articles"
+    source: str = ""
+    """The file the table is in (``file`` names its sheet too, when the file has several)."""
 
     @property
     def type_label(self) -> str:
@@ -192,6 +194,7 @@ def _tables(
         bad = table.malformed.assign(file=table.display, platform=a.platform.key)
         report = FileReport(
             file=table.display,
+            source=grid.source.display,
             platform=a.platform.key,
             platform_reason=a.reason,
             type=grid.type,
