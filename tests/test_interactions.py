@@ -372,3 +372,52 @@ def test_a_workbook_of_two_sheets_is_one_file_in_the_note(tmp_path: Path) -> Non
     book.save(tmp_path / "导出" / "局长信箱.xlsx")
     result = CliRunner().invoke(cli, ["aggregate", str(tmp_path / "导出"), "--year", "2018"])
     assert "1 个文件是网上留言（2 行），单独统计" in result.stderr
+
+
+# --- [sources.KEY]: files of another kind named in the config ----------------------------------
+
+
+def test_a_source_in_the_config_names_a_mailbox_file_and_its_column(tmp_path: Path) -> None:
+    """Trials: a mailbox export without 信箱 in its name could only be renamed, and one with
+    both 来信时间 and 受理时间 only edited."""
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    (folder / "局长来信2018.csv").write_bytes(
+        csv_bytes(
+            ["编号", "来信时间", "受理时间", "答复时间"],
+            [["1", "2018-03-01", "2018-03-02", "2018-03-09"]],  # due 03-09 from 03-02 only
+        )
+    )
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[sources.mailbox]\nkind = "interactions"\nfiles = ["局长来信*.csv"]\n'
+        '[sources.mailbox.columns]\nreceived = "受理时间"\n',
+        encoding="utf-8",
+    )
+    args = ["aggregate", str(folder), "--year", "2018", "-f", "json", "-t", "interactions"]
+    bare = CliRunner().invoke(cli, args)
+    assert bare.exit_code == 1 and "无法确定文件" in bare.stderr
+    assert "它若是网上留言（信箱、留言、互动、诉求）" in bare.stderr
+    got = CliRunner().invoke(cli, [*args, "-c", str(config)])
+    assert got.exit_code == 0, got.output
+    (row,) = json.loads(got.stdout)["tables"]["interactions"]
+    assert (row["received"], row["on_time"]) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[sources.x]\nkind = "letters"\nfiles = ["*.csv"]\n', '[sources.x] kind = "letters"：没有这种数据（可用：interactions、traffic）'),
+        ('[sources.x]\nkind = "articles"\nfiles = ["*.csv"]\n', "各平台发布的信息请用 [platforms.平台代码] files 指定"),
+        ('[sources.x]\nfiles = ["*.csv"]\n', "sources.x：缺少 kind"),
+        ('[sources.x]\nkind = "traffic"\nfiles = ["*.csv"]\n[platforms.portal]\nfiles = ["*.csv"]\n', "同时匹配了 [sources.x]、[platforms.…] 的 files 设置"),
+        ('[sources.x]\nkind = "interactions"\nfiles = ["*.csv"]\n[sources.x.columns]\nreply = "回复"\n', "[sources.x.columns] 中的 reply 不是可用的字段"),
+    ],
+)  # fmt: skip
+def test_sources_in_the_config_are_checked(tmp_path: Path, toml: str, message: str) -> None:
+    (tmp_path / "导出").mkdir()
+    (tmp_path / "导出" / "a.csv").write_bytes(csv_bytes(["来信时间"], [["2018-03-01"]]))
+    config = tmp_path / "c.toml"
+    config.write_text(toml, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["aggregate", str(tmp_path / "导出"), "-c", str(config)])
+    assert result.exit_code != 0 and message in result.stderr, result.stderr

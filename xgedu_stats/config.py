@@ -70,6 +70,19 @@ class Platform:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Files of another kind of input named in the config (``[sources.KEY]``): which files,
+    what kind (``interactions``, ``traffic``), and how to read them, as a platform's are."""
+
+    key: str
+    kind: str
+    files: tuple[str, ...]
+    columns: tuple[tuple[str, str], ...] = ()
+    encoding: str | None = None
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
 class Category:
     """A report category, its group, and the other channel names that count as it."""
 
@@ -196,6 +209,7 @@ class Settings:
     dedupe: DedupeSettings = field(default_factory=DedupeSettings)
     interactions: InteractionSettings = field(default_factory=InteractionSettings)
     traffic: TrafficSettings = field(default_factory=TrafficSettings)
+    sources: tuple[Source, ...] = ()
     source: Path | None = None
 
     @property
@@ -248,7 +262,16 @@ class RunConfig:
 # --- loading -----------------------------------------------------------------
 
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-_TOP_KEYS = ("platforms", "categories", "category_groups", "dedupe", "interactions", "traffic")
+_TOP_KEYS = (
+    "platforms",
+    "categories",
+    "category_groups",
+    "dedupe",
+    "interactions",
+    "traffic",
+    "sources",
+)
+_SOURCE_KEYS = ("kind", "files", "columns", "encoding", "sheet")
 _PLATFORM_KEYS = ("label", "names", "files", "columns", "encoding", "sheet", "document_id")
 _DEDUPE_KEYS = ("window_days", "site_names", "priority", "fuzzy", "fuzzy_threshold", "decisions")
 
@@ -482,8 +505,43 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
         dedupe=dedupe,
         interactions=_interactions(doc, ld),
         traffic=_traffic(doc, ld),
+        sources=_sources(doc, ld),
         source=ld.path,
     )
+
+
+def _sources(doc: Mapping[str, Any], ld: _Loader) -> tuple[Source, ...]:
+    """``[sources.KEY]``: kind and files required; columns, encoding and sheet as a platform's.
+    (Whether the kind exists is checked where kinds are known, when the files are read.)"""
+    out = []
+    for key, body in ld.table(doc.get("sources", {}), "sources").items():
+        where = f"sources.{key}"
+        if not _KEY_RE.match(key):
+            raise ld.fail(where, "名称只能由英文字母、数字、- 和 _ 组成，并以字母开头")
+        body = ld.table(body, where)
+        ld.unknown(body, _SOURCE_KEYS, where)
+        for required in ("kind", "files"):
+            if required not in body:
+                raise ld.fail(
+                    where,
+                    f'缺少 {required}（例如 kind = "interactions"、files = ["局长信箱*.xlsx"]）',
+                )
+        columns = ld.table(body.get("columns", {}), f"{where}.columns")
+        out.append(
+            Source(
+                key=key,
+                kind=ld.string(body["kind"], f"{where}.kind"),
+                files=ld.strings(body["files"], f"{where}.files"),
+                columns=tuple(
+                    (f, ld.string(h, f"{where}.columns.{f}")) for f, h in columns.items()
+                ),
+                encoding=_encoding(ld, body["encoding"], f"{where}.encoding")
+                if "encoding" in body
+                else None,
+                sheet=ld.string(body["sheet"], f"{where}.sheet") if "sheet" in body else None,
+            )
+        )
+    return tuple(out)
 
 
 def _traffic(doc: Mapping[str, Any], ld: _Loader) -> TrafficSettings:

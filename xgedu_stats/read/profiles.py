@@ -30,6 +30,9 @@ class Assignment:
     platform: Platform
     kind: Kind
     reason: str
+    setting: str = ""
+    """The config table that says how to read the file (``platforms.KEY`` or
+    ``sources.KEY``); "" for a file of another kind found by its name."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,9 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
     path = PurePath(os.path.abspath(source.path)).as_posix()
     path = PurePath(path)
     by_glob = [(p, pat) for p in settings.platforms for pat in p.files if _glob_match(path, pat)]
+    named = _named_source(source, path, settings, bool(by_glob))
+    if named is not None:
+        return named
     # (a platform's files patterns name an export of articles, whatever words its name holds)
     kind, why = kind_of(path) if not by_glob else (ARTICLES, "")
     if not kind.platforms:  # (a kind whose files belong to no platform: a mailbox export)
@@ -72,7 +78,9 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
                 "请修改配置文件使它只属于一个平台"
             )
         platform, pattern = by_glob[0]
-        return Assignment(source, platform, kind, f"配置 files = {pattern!r}")
+        return Assignment(
+            source, platform, kind, f"配置 files = {pattern!r}", f"platforms.{platform.key}"
+        )
     for where, name in (("文件名", path.name), ("文件夹名", path.parent.name)):
         hits = [(p, h) for p in settings.platforms for h in p.hints if _contains(name, h)]
         keys = list(dict.fromkeys(p.key for p, _ in hits))
@@ -84,7 +92,9 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
             )
         if keys:
             platform, hint = hits[0]
-            return Assignment(source, platform, kind, f"{where}含「{hint}」")
+            return Assignment(
+                source, platform, kind, f"{where}含「{hint}」", f"platforms.{platform.key}"
+            )
     known = "、".join("/".join(p.hints) for p in settings.platforms)
     raise InputError(
         f"无法确定文件 {source.display} 属于哪个平台：文件名和所在文件夹名都不含平台名"
@@ -93,6 +103,36 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
         f"它若是{_other_kind_words()}的导出，请在文件名中写明；"
         "它若不是导出文件，请移出输入文件夹"
     )
+
+
+def _named_source(
+    source: SourceFile, path: PurePath, settings: Settings, also_platform: bool
+) -> Assignment | None:
+    """The file's assignment by a ``[sources.KEY] files`` pattern, if one matches it."""
+    hits = [(s, pat) for s in settings.sources for pat in s.files if _glob_match(path, pat)]
+    if not hits:
+        return None
+    keys = list(dict.fromkeys(s.key for s, _ in hits))
+    if len(keys) > 1 or also_platform:
+        both = "、".join(f"[sources.{k}]" for k in keys) + (
+            "、[platforms.…]" if also_platform else ""
+        )
+        raise InputError(
+            f"文件 {source.display} 同时匹配了 {both} 的 files 设置，请修改配置文件使它只属于一处"
+        )
+    named, pattern = hits[0]
+    kind = next((k for k in _kinds.KINDS[1:] if k.name == named.kind), None)
+    if kind is None or kind.platforms:
+        others = "、".join(k.name for k in _kinds.KINDS[1:] if not k.platforms)
+        raise ConfigError(
+            f'配置 [sources.{named.key}] kind = "{shorten(named.kind)}"：没有这种数据（可用：{others}）；'
+            "各平台发布的信息请用 [platforms.平台代码] files 指定"
+        )
+    platform = Platform(
+        "", kind.label, columns=named.columns, encoding=named.encoding, sheet=named.sheet
+    )
+    why = f"配置 [sources.{named.key}] files = {pattern!r}"
+    return Assignment(source, platform, kind, why, f"sources.{named.key}")
 
 
 def _other_kind_words() -> str:
@@ -157,11 +197,11 @@ def _missing_column(
     if wanted:
         return InputError(
             f"文件 {display} 中没有配置的{spec.label}列「{wanted}」"
-            f"（[platforms.{platform.key}.columns] {spec.key}）；表头为：{headers}"
+            f"（[{assignment.setting}.columns] {spec.key}）；表头为：{headers}"
         )
     hint = (
-        f'也可在配置文件中设置 [platforms.{platform.key}.columns] {spec.key} = "列名"'
-        if platform.key
+        f'也可在配置文件中设置 [{assignment.setting}.columns] {spec.key} = "列名"'
+        if assignment.setting
         else f"此文件因{assignment.reason}按{platform.label}读取：如果不是{platform.label}，"
         "请改文件名或文件夹名；如果是，请把这一列的表头改为其中之一"
     )
@@ -183,7 +223,7 @@ def map_columns(table: RawTable, assignment: Assignment) -> ColumnMapping:
         if f not in {spec.key for spec in kind.fields}:
             valid = "、".join(spec.key for spec in kind.fields)
             raise ConfigError(
-                f"配置 [platforms.{platform.key}.columns] 中的 {f} 不是可用的字段（可用：{valid}）"
+                f"配置 [{assignment.setting}.columns] 中的 {f} 不是可用的字段（可用：{valid}）"
             )
     fields: dict[str, int] = {}
     for spec in kind.fields:
@@ -195,8 +235,8 @@ def map_columns(table: RawTable, assignment: Assignment) -> ColumnMapping:
             both = "、".join(f"「{shorten(table.header[i])}」" for i in hits[:QUOTED_ITEMS])
             hint = (
                 "请在配置文件中指定，例如 "
-                f'[platforms.{platform.key}.columns] {spec.key} = "{shorten(table.header[hits[0]])}"'
-                if platform.key
+                f'[{assignment.setting}.columns] {spec.key} = "{shorten(table.header[hits[0]])}"'
+                if assignment.setting
                 else f"请把不是{spec.label}的列改名"
             )
             raise InputError(f"文件 {display} 中有多列都可能是{spec.label}：{both}；{hint}")

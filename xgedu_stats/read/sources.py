@@ -171,7 +171,7 @@ def _tables(
             names = listing([str(s.name) for s in grid.sheets])
             raise InputError(
                 f"文件 {display} 中没有配置的工作表「{shorten(wanted)}」"
-                f"（[platforms.{a.platform.key}] sheet）；工作表有：{names}"
+                f"（[{a.setting}] sheet）；工作表有：{names}"
             )
     found = [(s, find_header(s, a)) for s in sheets]
     usable = [(s, i) for s, i in found if i is not None]
