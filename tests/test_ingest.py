@@ -59,7 +59,7 @@ def test_decode_configured_encoding_that_does_not_fit() -> None:
         decode("标题\n甲乙\n".encode("gbk"), "a.csv", "utf-8")
     assert str(exc.value) == (
         "文件 a.csv 大部分内容不能按配置的编码 utf-8 读取；"
-        "请检查配置文件中该平台的 encoding，或删去它让程序自动识别"
+        "请检查配置文件中这个文件的 encoding 设置，或删去它让程序自动识别"
     )
 
 

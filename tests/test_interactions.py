@@ -407,11 +407,11 @@ def test_a_source_in_the_config_names_a_mailbox_file_and_its_column(tmp_path: Pa
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('[sources.x]\nkind = "letters"\nfiles = ["*.csv"]\n', '[sources.x] kind = "letters"：没有这种数据（可用：interactions、traffic）'),
+        ('[sources.x]\nkind = "letters"\nfiles = ["none.csv"]\n', '[sources.x] kind = "letters"：没有这种数据（可用：interactions、traffic）'),
         ('[sources.x]\nkind = "articles"\nfiles = ["*.csv"]\n', "各平台发布的信息请用 [platforms.平台代码] files 指定"),
         ('[sources.x]\nfiles = ["*.csv"]\n', "sources.x：缺少 kind"),
-        ('[sources.x]\nkind = "traffic"\nfiles = ["*.csv"]\n[platforms.portal]\nfiles = ["*.csv"]\n', "同时匹配了 [sources.x]、[platforms.…] 的 files 设置"),
-        ('[sources.x]\nkind = "interactions"\nfiles = ["*.csv"]\n[sources.x.columns]\nreply = "回复"\n', "[sources.x.columns] 中的 reply 不是可用的字段"),
+        ('[sources.x]\nkind = "traffic"\nfiles = ["*.csv"]\n[platforms.portal]\nfiles = ["*.csv"]\n', "同时匹配了 [sources.x]、[platforms.portal] 的 files 设置"),
+        ('[sources.x]\nkind = "interactions"\nfiles = ["none.csv"]\n[sources.x.columns]\nreply = "回复"\n', "[sources.x.columns] 中的 reply 不是可用的字段"),
     ],
 )  # fmt: skip
 def test_sources_in_the_config_are_checked(tmp_path: Path, toml: str, message: str) -> None:
@@ -421,3 +421,32 @@ def test_sources_in_the_config_are_checked(tmp_path: Path, toml: str, message: s
     config.write_text(toml, encoding="utf-8")
     result = CliRunner().invoke(cli, ["aggregate", str(tmp_path / "导出"), "-c", str(config)])
     assert result.exit_code != 0 and message in result.stderr, result.stderr
+
+
+def test_a_column_the_config_gives_to_one_field_is_not_taken_by_another(tmp_path: Path) -> None:
+    """A trial: received = "答复时间" made 答复时间 the reply too: every letter on time."""
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    (folder / "局长信箱.csv").write_bytes(
+        csv_bytes(["来信时间", "答复时间"], [["2018-03-01", "2018-03-02"]])
+    )
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[sources.mb]\nkind = "interactions"\nfiles = ["局长信箱.csv"]\n'
+        '[sources.mb.columns]\nreceived = "答复时间"\n',
+        encoding="utf-8",
+    )
+    args = ["aggregate", str(folder), "--year", "2018", "-f", "json", "-c", str(config)]
+    (row,) = json.loads(CliRunner().invoke(cli, args).stdout)["tables"]["interactions"]
+    assert (row["received"], row["replied"]) == (1, 0)
+
+
+def test_a_source_matching_an_articles_export_says_why_it_was_read_so(tmp_path: Path) -> None:
+    (tmp_path / "导出").mkdir()
+    (tmp_path / "导出" / "门户网站.csv").write_bytes(
+        csv_bytes(["标题", "发布时间"], [["甲", "2018-03-01"]])
+    )
+    config = tmp_path / "c.toml"
+    config.write_text('[sources.mb]\nkind = "interactions"\nfiles = ["门户网站.csv"]\n', "utf-8")
+    result = CliRunner().invoke(cli, ["aggregate", str(tmp_path / "导出"), "-c", str(config)])
+    assert "此文件因配置 [sources.mb] files = '门户网站.csv'，按网上留言读取" in result.stderr

@@ -63,7 +63,7 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
     path = PurePath(os.path.abspath(source.path)).as_posix()
     path = PurePath(path)
     by_glob = [(p, pat) for p in settings.platforms for pat in p.files if _glob_match(path, pat)]
-    named = _named_source(source, path, settings, bool(by_glob))
+    named = _named_source(source, path, settings, list(dict.fromkeys(p.key for p, _ in by_glob)))
     if named is not None:
         return named
     # (a platform's files patterns name an export of articles, whatever words its name holds)
@@ -100,22 +100,44 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
         f"无法确定文件 {source.display} 属于哪个平台：文件名和所在文件夹名都不含平台名"
         f"（{known}）；请重命名文件或文件夹，"
         f'或在配置文件中设置 [platforms.平台代码] files = ["{path.name}"]；'
-        f"它若是{_other_kind_words()}的导出，请在文件名中写明；"
+        f"它若是{_other_kind_words()}的导出，请在文件名中写明，"
+        '或在配置文件中设置 [sources.名称] kind = "interactions"（或 "traffic"）和 files；'
         "它若不是导出文件，请移出输入文件夹"
     )
 
 
+def check_sources(settings: Settings) -> None:
+    """Every ``[sources.NAME]`` names a kind without platforms and only its fields (checked
+    before any file is read, whether or not its patterns match)."""
+    where = f"配置文件 {settings.source}：" if settings.source else "配置 "
+    for named in settings.sources:
+        kind = next((k for k in _kinds.KINDS[1:] if k.name == named.kind), None)
+        if kind is None or kind.platforms:
+            others = "、".join(k.name for k in _kinds.KINDS[1:] if not k.platforms)
+            raise ConfigError(
+                f'{where}[sources.{named.key}] kind = "{shorten(named.kind)}"：没有这种数据'
+                f"（可用：{others}）；各平台发布的信息请用 [platforms.平台代码] files 指定"
+            )
+        valid = [spec.key for spec in kind.fields]
+        for key, _ in named.columns:
+            if key not in valid:
+                raise ConfigError(
+                    f"{where}[sources.{named.key}.columns] 中的 {shorten(key)} 不是可用的字段"
+                    f"（可用：{'、'.join(valid)}）"
+                )
+
+
 def _named_source(
-    source: SourceFile, path: PurePath, settings: Settings, also_platform: bool
+    source: SourceFile, path: PurePath, settings: Settings, platforms: list[str]
 ) -> Assignment | None:
     """The file's assignment by a ``[sources.KEY] files`` pattern, if one matches it."""
     hits = [(s, pat) for s in settings.sources for pat in s.files if _glob_match(path, pat)]
     if not hits:
         return None
     keys = list(dict.fromkeys(s.key for s, _ in hits))
-    if len(keys) > 1 or also_platform:
-        both = "、".join(f"[sources.{k}]" for k in keys) + (
-            "、[platforms.…]" if also_platform else ""
+    if len(keys) > 1 or platforms:
+        both = "、".join(
+            [*(f"[sources.{k}]" for k in keys), *(f"[platforms.{k}]" for k in platforms)]
         )
         raise InputError(
             f"文件 {source.display} 同时匹配了 {both} 的 files 设置，请修改配置文件使它只属于一处"
@@ -202,9 +224,13 @@ def _missing_column(
     hint = (
         f'也可在配置文件中设置 [{assignment.setting}.columns] {spec.key} = "列名"'
         if assignment.setting
-        else f"此文件因{assignment.reason}按{platform.label}读取：如果不是{platform.label}，"
-        "请改文件名或文件夹名；如果是，请把这一列的表头改为其中之一"
+        else "请把这一列的表头改为其中之一"
     )
+    if not platform.key:  # (a file of another kind: why it was read as one)
+        hint = (
+            f"此文件因{assignment.reason}，按{platform.label}读取：如果不是{platform.label}，"
+            "请改文件名、文件夹名或配置；如果是，" + hint.removeprefix("也可")
+        )
     return InputError(
         f"文件 {display} 中找不到{spec.label}列；表头为：{headers}；"
         f"可识别的列名：{'、'.join(spec.synonyms)}；{hint}"
@@ -226,9 +252,19 @@ def map_columns(table: RawTable, assignment: Assignment) -> ColumnMapping:
                 f"配置 [{assignment.setting}.columns] 中的 {f} 不是可用的字段（可用：{valid}）"
             )
     fields: dict[str, int] = {}
+    # A column the config gives to a field is that field's only: a synonym of another field
+    # (答复时间 set as received is not also the reply) does not take it again.
+    configured = {
+        i
+        for spec in kind.fields
+        if spec.key in platform.column_map
+        for i, k in enumerate(keys)
+        if k in _names(spec, platform)
+    }
     for spec in kind.fields:
         names = _names(spec, platform)
-        hits = [i for i, k in enumerate(keys) if k in names]
+        mine = spec.key in platform.column_map
+        hits = [i for i, k in enumerate(keys) if k in names and (mine or i not in configured)]
         if not hits and (spec.required or spec.key in platform.column_map):
             raise _missing_column(display, table.header, spec, assignment)
         if len(hits) > 1:

@@ -20,6 +20,7 @@ from xgedu_stats.read.profiles import (
     Assignment,
     assign,
     canonical_rows,
+    check_sources,
     find_header,
     header_error,
     map_columns,
@@ -106,6 +107,7 @@ def load(paths: Iterable[Path], settings: Settings, progress: Progress | None = 
 
     The tool's own outputs and the config and decisions files are left out, with a warning.
     """
+    check_sources(settings)
     found = discover(paths, protected_files(settings))
     sources = found.files
     assignments = [assign(s, settings) for s in sources]

@@ -120,7 +120,7 @@ def decode(data: bytes, display: str, encoding: str | None = None) -> Decoded:
         if found is None:
             raise InputError(
                 f"文件 {display} 大部分内容不能按配置的编码 {encoding} 读取；"
-                "请检查配置文件中该平台的 encoding，或删去它让程序自动识别"
+                "请检查配置文件中这个文件的 encoding 设置，或删去它让程序自动识别"
             )
         return found
     for bom, name in _BOMS:
