@@ -512,7 +512,8 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
 
 def _sources(doc: Mapping[str, Any], ld: _Loader) -> tuple[Source, ...]:
     """``[sources.KEY]``: kind and files required; columns, encoding and sheet as a platform's.
-    (Whether the kind exists is checked where kinds are known, when the files are read.)"""
+    (Its kind and column keys are checked where kinds are known: ``read.profiles.check_sources``,
+    before any file is read.)"""
     out = []
     for key, body in ld.table(doc.get("sources", {}), "sources").items():
         where = f"sources.{key}"

@@ -11,8 +11,6 @@ received = on_time + late + overdue + pending, always.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +21,13 @@ import numpy as np
 import pandas as pd
 
 from xgedu_stats.config import MESSAGE_TYPES, Deadline, InteractionSettings, Period
-from xgedu_stats.items.normalize import AMBIGUOUS_HINT, date_problems, dates_column, days_outside
+from xgedu_stats.items.normalize import (
+    AMBIGUOUS_HINT,
+    date_problems,
+    dates_column,
+    days_outside,
+    records_text,
+)
 from xgedu_stats.read.kinds import INTERACTIONS
 
 #: The values a type column holds, by the type they count as (compared without spaces).
@@ -120,7 +124,10 @@ def count_messages(
     rejects = pd.concat(
         [
             rows.loc[invalid & ~outside, ["file", "line", "title", "received", "replied"]].assign(
-                reason=reason[invalid & ~outside], raw=_records(rows.loc[invalid & ~outside])
+                reason=reason[invalid & ~outside],
+                raw=records_text(
+                    rows.loc[invalid & ~outside], [f.key for f in INTERACTIONS.fields]
+                ),
             ),
             malformed,
         ],
@@ -185,18 +192,6 @@ def _no_reply(values: pd.Series) -> np.ndarray:
     compact = values.map(lambda v: "".join(v.split()))
     dashes = compact.str.fullmatch(r"[-—–－_/／\\]+")
     return (compact.isin(NO_REPLY) | dashes).to_numpy(dtype=bool)
-
-
-def _records(rows: pd.DataFrame) -> list[str]:
-    """Rows as the fields they were read with (in the order ``INTERACTIONS`` lists them),
-    as one CSV line each: what a clerk looks for in the file."""
-    fields = [f.key for f in INTERACTIONS.fields]
-    out = []
-    for values in rows[fields].itertuples(index=False, name=None):
-        line = io.StringIO()
-        csv.writer(line, lineterminator="").writerow(values)
-        out.append(line.getvalue())
-    return out
 
 
 def _message_ids(rows: pd.DataFrame, received: np.ndarray) -> np.ndarray:

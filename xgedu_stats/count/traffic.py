@@ -8,8 +8,6 @@ that day (an export made during the day has less of it).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +21,7 @@ from xgedu_stats.items.normalize import (
     dates_column,
     days_outside,
     parse_counts,
+    records_text,
 )
 
 REASON_NO_DATE = "日期为空"
@@ -106,7 +105,12 @@ def count_traffic(
     invalid = reason != ""
     shown = rows.loc[invalid, ["file", "line", "date", "page_views", "visitors"]]
     rejects = pd.concat(
-        [shown.assign(reason=reason[invalid], raw=_records(shown)), malformed],
+        [
+            shown.assign(
+                reason=reason[invalid], raw=records_text(shown, ["date", "page_views", "visitors"])
+            ),
+            malformed,
+        ],
         ignore_index=True,
     ).reindex(columns=REJECT_COLUMNS)
     rejects = rejects.sort_values(["file", "line"], kind="stable", ignore_index=True)
@@ -160,16 +164,6 @@ def count_traffic(
         rejects=rejects,
         gaps=_gaps(day, settings, period, since, through, first_read, repeated),
     )
-
-
-def _records(rows: pd.DataFrame) -> list[str]:
-    """Rows as the fields they were read with, one CSV line each."""
-    out = []
-    for values in rows[["date", "page_views", "visitors"]].itertuples(index=False, name=None):
-        line = io.StringIO()
-        csv.writer(line, lineterminator="").writerow(values)
-        out.append(line.getvalue())
-    return out
 
 
 def _repeated(frame: pd.DataFrame) -> tuple[str, int, str, int] | None:
