@@ -9,7 +9,7 @@ import contextlib
 import re
 import tomllib
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -426,32 +426,15 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
     ld.unknown(doc, _TOP_KEYS, "")
 
     platforms = {p.key: p for p in DEFAULT_PLATFORMS}
-    for key, body in ld.table(doc.get("platforms", {}), "platforms").items():
-        where = f"platforms.{key}"
-        if not _KEY_RE.match(key):
-            raise ld.fail(where, "平台代码只能由英文字母、数字、- 和 _ 组成，并以字母开头")
-        body = ld.table(body, where)
-        ld.unknown(body, _PLATFORM_KEYS, where)
-        base = platforms.get(key, Platform(key, key))
-        changes: dict[str, Any] = {}
+    for key, where, body in _named_tables(ld, doc, "platforms", _PLATFORM_KEYS, "平台代码"):
+        changes = _how_to_read(ld, body, where)
         if "label" in body:
             changes["label"] = ld.string(body["label"], f"{where}.label")
         if "names" in body:
             changes["names"] = ld.strings(body["names"], f"{where}.names")
-        if "files" in body:
-            changes["files"] = ld.strings(body["files"], f"{where}.files")
-        if "sheet" in body:
-            changes["sheet"] = ld.string(body["sheet"], f"{where}.sheet")
-        if "encoding" in body:
-            changes["encoding"] = _encoding(ld, body["encoding"], f"{where}.encoding")
         if "document_id" in body:
             changes["document_id"] = _document_id(ld, body["document_id"], f"{where}.document_id")
-        if "columns" in body:
-            cols = ld.table(body["columns"], f"{where}.columns")
-            changes["columns"] = tuple(
-                (f, ld.string(h, f"{where}.columns.{f}")) for f, h in cols.items()
-            )
-        platforms[key] = replace(base, **changes)
+        platforms[key] = replace(platforms.get(key, Platform(key, key)), **changes)
 
     dedupe_doc = ld.table(doc.get("dedupe", {}), "dedupe")
     ld.unknown(dedupe_doc, _DEDUPE_KEYS, "dedupe")
@@ -515,34 +498,46 @@ def _sources(doc: Mapping[str, Any], ld: _Loader) -> tuple[Source, ...]:
     (Its kind and column keys are checked where kinds are known: ``read.profiles.check_sources``,
     before any file is read.)"""
     out = []
-    for key, body in ld.table(doc.get("sources", {}), "sources").items():
-        where = f"sources.{key}"
-        if not _KEY_RE.match(key):
-            raise ld.fail(where, "名称只能由英文字母、数字、- 和 _ 组成，并以字母开头")
-        body = ld.table(body, where)
-        ld.unknown(body, _SOURCE_KEYS, where)
+    for key, where, body in _named_tables(ld, doc, "sources", _SOURCE_KEYS, "名称"):
         for required in ("kind", "files"):
             if required not in body:
                 raise ld.fail(
                     where,
                     f'缺少 {required}（例如 kind = "interactions"、files = ["局长信箱*.xlsx"]）',
                 )
-        columns = ld.table(body.get("columns", {}), f"{where}.columns")
-        out.append(
-            Source(
-                key=key,
-                kind=ld.string(body["kind"], f"{where}.kind"),
-                files=ld.strings(body["files"], f"{where}.files"),
-                columns=tuple(
-                    (f, ld.string(h, f"{where}.columns.{f}")) for f, h in columns.items()
-                ),
-                encoding=_encoding(ld, body["encoding"], f"{where}.encoding")
-                if "encoding" in body
-                else None,
-                sheet=ld.string(body["sheet"], f"{where}.sheet") if "sheet" in body else None,
-            )
-        )
+        kind = ld.string(body["kind"], f"{where}.kind")
+        out.append(Source(key=key, kind=kind, **_how_to_read(ld, body, where)))
     return tuple(out)
+
+
+def _named_tables(
+    ld: _Loader, doc: Mapping[str, Any], name: str, keys: tuple[str, ...], what: str
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``[NAME.KEY]`` tables (platforms, sources): each key checked, each body a table of
+    known keys; yields (key, its dotted name, body)."""
+    for key, body in ld.table(doc.get(name, {}), name).items():
+        where = f"{name}.{key}"
+        if not _KEY_RE.match(key):
+            raise ld.fail(where, f"{what}只能由英文字母、数字、- 和 _ 组成，并以字母开头")
+        body = ld.table(body, where)
+        ld.unknown(body, keys, where)
+        yield key, where, body
+
+
+def _how_to_read(ld: _Loader, body: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The settings a platform and a source share, as given: ``files``, ``sheet``,
+    ``encoding``, ``columns``."""
+    out: dict[str, Any] = {}
+    if "files" in body:
+        out["files"] = ld.strings(body["files"], f"{where}.files")
+    if "sheet" in body:
+        out["sheet"] = ld.string(body["sheet"], f"{where}.sheet")
+    if "encoding" in body:
+        out["encoding"] = _encoding(ld, body["encoding"], f"{where}.encoding")
+    if "columns" in body:
+        cols = ld.table(body["columns"], f"{where}.columns")
+        out["columns"] = tuple((f, ld.string(h, f"{where}.columns.{f}")) for f, h in cols.items())
+    return out
 
 
 def _traffic(doc: Mapping[str, Any], ld: _Loader) -> TrafficSettings:

@@ -235,17 +235,17 @@ def _cells(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[Row, ...]:
 
 
 def rejects_table(result: Result) -> Table:
-    """Every rejected row: where it was, why, and its raw values (a mailbox export's rows
-    under 网上留言, their received time as the date)."""
+    """Every rejected row: where it was, why, and its raw values (the rows of a mailbox or
+    traffic export under its kind's label in the platform column)."""
     frame = result.rejects
-    if result.messages is not None and len(result.messages.rejects):
-        messages = result.messages.rejects.rename(columns={"received": "date_raw"})
-        messages = messages.assign(platform=INTERACTIONS.label)
-        frame = pd.concat([frame, messages.reindex(columns=frame.columns)], ignore_index=True)
-    if result.traffic is not None and len(result.traffic.rejects):
-        traffic = result.traffic.rejects.rename(columns={"date": "date_raw"})
-        traffic = traffic.assign(platform=TRAFFIC.label, views_raw=traffic["page_views"])
-        frame = pd.concat([frame, traffic.reindex(columns=frame.columns)], ignore_index=True)
+    others = (  # (the rejects of another kind: its date and count under the articles' names)
+        (result.messages, INTERACTIONS.label, {"received": "date_raw"}),
+        (result.traffic, TRAFFIC.label, {"date": "date_raw", "page_views": "views_raw"}),
+    )
+    for found, label, names in others:
+        if found is not None and len(found.rejects):
+            part = found.rejects.rename(columns=names).assign(platform=label)
+            frame = pd.concat([frame, part.reindex(columns=frame.columns)], ignore_index=True)
     columns = (
         Column("file", "文件"),
         Column("line", "行号", True),
