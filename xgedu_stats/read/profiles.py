@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 import pandas as pd
 import pyarrow as pa
@@ -60,8 +60,7 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
     More than one candidate at the same step is an error naming them, never a guess.
     """
     # (absolute: the folder of a file found under "." has a name too)
-    path = PurePath(os.path.abspath(source.path)).as_posix()
-    path = PurePath(path)
+    path = PurePath(Path(os.path.abspath(source.path)).as_posix())
     by_glob = [(p, pat) for p in settings.platforms for pat in p.files if _glob_match(path, pat)]
     named = _named_source(source, path, settings, list(dict.fromkeys(p.key for p, _ in by_glob)))
     if named is not None:

@@ -36,17 +36,17 @@ def kind_of(path: PurePath, kinds: tuple[Kind, ...] | None = None) -> tuple[Kind
     kinds = KINDS if kinds is None else kinds
     for where, name in (("文件名", path.name), ("文件夹名", path.parent.name)):
         for kind in kinds[1:]:
-            word = next((w for w in kind.words if _names(name, w)), None)
+            word = next((w for w in kind.words if _holds_word(name, w)), None)
             if word is not None:
                 return kind, f"{where}含「{word}」"
     return kinds[0], ""
 
 
-def _names(name: str, word: str) -> bool:
+def _holds_word(name: str, word: str) -> bool:
     """Whether a file or folder name holds a kind's word: Chinese words anywhere, Latin ones
     as words (``traffic_2018.csv`` is traffic, ``notraffic`` is not).
 
-    >>> _names("门户网站访问统计.csv", "访问统计"), _names("2018-traffic.csv", "traffic"), _names("notraffic", "traffic")
+    >>> _holds_word("门户网站访问统计.csv", "访问统计"), _holds_word("2018-traffic.csv", "traffic"), _holds_word("notraffic", "traffic")
     (True, True, False)
     """
     if not word.isascii():
