@@ -114,7 +114,7 @@ def test_json_open_period() -> None:
 
 def test_csv_re_reads_with_subtotals_and_total() -> None:
     result = invoke("aggregate", SAMPLES, "--year", "2018", "--format", "csv")
-    categories, platforms = split_csv(result.stdout)
+    categories, platforms, *_ = split_csv(result.stdout)
     assert categories[0] == ["分组", "类别", "条数"]
     body = {(g, c): int(n) for g, c, n in categories[1:]}
     assert {c: n for (g, c), n in body.items() if c != "小计" and g != "合计"} == REPORT_2018
@@ -402,7 +402,7 @@ def test_xlsx_output_reopens_with_the_same_cells(tmp_path: Path) -> None:
     result = mini("-o", out)
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["按类别统计", "按发布平台统计", "核对"]  # whole, not cut at 31
+    assert book.sheetnames == ["按类别统计", "按发布平台统计", "按文种统计", "核对"]  # whole, not cut at 31
     categories = book.worksheets[0]
     rows = [[c.value for c in r] for r in categories.iter_rows()]
     assert rows[0] == ["主动公开信息按类别统计（不同渠道和方式公开的相同信息计 1 条）", None, None]

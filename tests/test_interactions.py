@@ -251,6 +251,49 @@ def test_as_of_and_per_type_deadlines_from_the_config(mailbox: Path, tmp_path: P
     assert rows["表扬"]["pending"] == 1  # due 2019-01-07
 
 
+def test_by_department(mailbox: Path) -> None:
+    (mailbox / "局长信箱" / "7月.csv").write_bytes(
+        csv_bytes(HEADER, [["B1", "操场", "建议", "2018-07-02", "2018-07-03", "安全科"]])
+    )
+    args = ["aggregate", str(mailbox), "--year", "2018", "-f", "json", "--by", "department"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["tables"]["interactions_by_department"]
+    # 安全科 has two letters (first); the others one each, by name; no department last.
+    assert [(r["department"], r["received"]) for r in rows] == [
+        ("安全科", 2),
+        ("办公室", 1),
+        ("后勤科", 1),
+        ("基础教育科", 1),
+        ("招生办", 1),
+        ("未注明", 1),
+    ]
+    by_name = {r["department"]: r for r in rows}
+    assert (by_name["招生办"]["late"], by_name["后勤科"]["overdue"]) == (1, 1)
+    assert by_name["办公室"]["pending"] == 1
+    assert by_name["安全科"]["reply_rate"] == 100.0
+    # Without --by, no such table; with -t it is added to the tables named.
+    plain = CliRunner().invoke(cli, args[:-2])
+    assert "interactions_by_department" not in json.loads(plain.stdout)["tables"]
+    named = CliRunner().invoke(cli, [*args, "-t", "interactions"])
+    assert list(json.loads(named.stdout)["tables"]) == [
+        "interactions",
+        "interactions_by_department",
+    ]
+    text = CliRunner().invoke(cli, [*args[:-4], "--by", "department", "-t", "interactions"])
+    assert "网上咨询、建议、投诉等留言办理情况（按答复部门；答复期限" in text.stdout
+    assert "合计" in text.stdout.split("按答复部门")[1]
+
+
+def test_by_department_without_a_mailbox_export_says_so(tmp_path: Path) -> None:
+    (tmp_path / "门户.csv").write_bytes(csv_bytes(["标题", "发布时间"], [["甲", "2018-03-01"]]))
+    args = ["aggregate", str(tmp_path / "门户.csv"), "--year", "2018", "--by", "department"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "没有读到网上留言的导出文件：没有按部门统计的表" in result.stderr
+    assert "按答复部门" not in result.stdout
+
+
 def test_without_a_mailbox_export_there_is_no_such_table() -> None:
     result = CliRunner().invoke(cli, ["aggregate", "samples/2018", "--year", "2018", "-f", "json"])
     doc = json.loads(result.stdout)

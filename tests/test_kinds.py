@@ -97,7 +97,7 @@ def test_a_kind_feeds_its_own_table(registered: None, exports: Path) -> None:
     assert result.exit_code == 0, result.output
     tables = json.loads(result.stdout)["tables"]
     assert tables["test_notes"] == [{"received": 2, "answered": 1}]
-    assert list(tables) == ["categories", "platforms", "test_notes"]
+    assert list(tables) == ["categories", "platforms", "doc_types", "test_notes"]
     shown = CliRunner().invoke(cli, ["inspect", str(exports)]).stdout
     assert "  数据：测试留言（文件夹名含「留言」），不计入发布信息条数\n" in shown
     assert "主题 ← 留言主题；收到日期 ← 留言时间；答复日期 ← 答复日期" in shown

@@ -151,7 +151,7 @@ def test_configured_column_with_unknown_field() -> None:
     with pytest.raises(ConfigError) as exc:
         mapping_for("标题,日期", settings)
     assert str(exc.value) == (
-        "配置 [platforms.portal.columns] 中的 titel 不是可用的字段（可用：title、date、channel、url、views）"
+        "配置 [platforms.portal.columns] 中的 titel 不是可用的字段（可用：title、date、channel、url、views、doc_type、images）"
     )
 
 
@@ -195,8 +195,10 @@ def test_canonical_rows_fill_missing_optional_fields() -> None:
             "channel": [""],
             "url": [""],
             "views": [""],
+            "doc_type": [""],
+            "images": [""],
         }
-    ).astype({c: "str" for c in ["file", "platform", "title", "date", "channel", "url", "views"]})
+    ).astype("str").astype({"line": "int64"})
     pd.testing.assert_frame_equal(rows, expected)
 
 

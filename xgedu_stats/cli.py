@@ -18,6 +18,7 @@ import click
 
 from xgedu_stats import __version__, click_zh
 from xgedu_stats.config import (
+    BY_CHOICES,
     CONFIG_NAME,
     OUTPUT_FORMATS,
     REPORT_TABLES,
@@ -349,6 +350,14 @@ def emit_report(report: Any, fmt: str, output: Path | None, what: str) -> list[s
     metavar="日期",
     help="网上留言按这一天判断已回复、超期未回复还是办理中；默认为统计期最后一天（未指定统计期时为今天）。",
 )
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    type=click.Choice(BY_CHOICES),
+    metavar="分组",
+    help="另按这一项分组统计：department 网上留言按答复部门（可写多次）。",
+)
 @handle_errors
 def aggregate(
     paths: tuple[Path, ...],
@@ -363,6 +372,7 @@ def aggregate(
     rejects: Path | None,
     duplicates: Path | None,
     as_of: date | None,
+    by: tuple[str, ...],
 ) -> None:
     """读取各平台的导出文件（文件或文件夹），去重后按类别和平台统计信息条数。
 
@@ -387,6 +397,8 @@ def aggregate(
         result = pipeline.run(RunConfig(tuple(paths), settings, period, as_of), progress)
 
     ui = UI.current()
+    if "department" in by and result.messages is None and not tables:
+        ui.note("加了 --by department，但没有读到网上留言的导出文件：没有按部门统计的表")
     for f in result.files:
         how = f.type_label + (f"，编码 {f.encoding}" if f.encoding else "")
         blank = f"，空行 {f.blank_lines}" if f.blank_lines else ""
@@ -398,7 +410,7 @@ def aggregate(
         (duplicates, duplicates_fmt, tbl.duplicates_table, "合并明细"),
     )
     with all_or_nothing():  # (stopped half way, no file is replaced)
-        written = emit_report(tbl.build_report(result, tables), fmt, output, "统计表")
+        written = emit_report(tbl.build_report(result, tables, by), fmt, output, "统计表")
         for path, detail_fmt, make, what in details:
             if path is None or detail_fmt is None:
                 continue

@@ -23,7 +23,17 @@ UNCATEGORISED = "未分类"
 
 #: Names the CLI offers before pandas is imported; ``tables.TABLES`` and
 #: ``render.FORMATS`` hold the real registries (a test keeps them equal).
-REPORT_TABLES = ("categories", "platforms", "interactions", "traffic")
+REPORT_TABLES = (
+    "categories",
+    "platforms",
+    "doc_types",
+    "media",
+    "interactions",
+    "interactions_by_department",
+    "traffic",
+)
+#: What ``aggregate --by`` breaks tables down by (``tables.BY``).
+BY_CHOICES = ("department",)
 OUTPUT_FORMATS = ("text", "markdown", "csv", "json", "xlsx")
 
 #: Platforms an item's copies are recorded on as bits of one 64-bit number.
@@ -107,6 +117,31 @@ class DedupeSettings:
 MESSAGE_TYPES = ("咨询", "建议", "投诉", "求助", "表扬", "其他")
 #: The longest reply deadline a config may set (days).
 MAX_DEADLINE_DAYS = 366
+
+
+#: The document types (文种) of published items, in the order tables list them; an item
+#: that no rule types is 其他.
+DOC_TYPES = ("政务新闻", "规范性文件", "资料", "公告通知", "其他")
+#: Title words of each type, looked for in this order (a title carrying a 文号 is a
+#: 规范性文件 before any word is looked for). ``[doc_types]`` in a config replaces them.
+DEFAULT_DOC_TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("规范性文件", ("办法", "规定", "细则", "实施意见")),
+    ("公告通知", ("通知", "公告", "通告", "公示")),
+    ("资料", ("名单", "名录", "汇编", "一览表", "结果")),
+    ("政务新闻", ("市教育局", "局党组")),
+)
+#: Title words a config may give to the document types, all types together (each word is
+#: one pass over every title), and the longest word.
+MAX_DOC_TYPE_WORDS = 200
+MAX_DOC_TYPE_WORD_CHARS = 50
+
+
+@dataclass(frozen=True)
+class DocTypeSettings:
+    """How an item's document type is found when no 文种 column names it: the words of each
+    type, in the order they are looked for in a title."""
+
+    words: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_DOC_TYPE_WORDS
 
 
 @dataclass(frozen=True)
@@ -209,6 +244,7 @@ class Settings:
     dedupe: DedupeSettings = field(default_factory=DedupeSettings)
     interactions: InteractionSettings = field(default_factory=InteractionSettings)
     traffic: TrafficSettings = field(default_factory=TrafficSettings)
+    doc_types: DocTypeSettings = field(default_factory=DocTypeSettings)
     sources: tuple[Source, ...] = ()
     source: Path | None = None
 
@@ -269,6 +305,7 @@ _TOP_KEYS = (
     "dedupe",
     "interactions",
     "traffic",
+    "doc_types",
     "sources",
 )
 _SOURCE_KEYS = ("kind", "files", "columns", "encoding", "sheet")
@@ -488,6 +525,7 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
         dedupe=dedupe,
         interactions=_interactions(doc, ld),
         traffic=_traffic(doc, ld),
+        doc_types=_doc_types(doc, ld),
         sources=_sources(doc, ld),
         source=ld.path,
     )
@@ -554,6 +592,29 @@ def _traffic(doc: Mapping[str, Any], ld: _Loader) -> TrafficSettings:
     if not isinstance(value, date):
         raise ld.fail("traffic.since", '应为日期，例如 since = 2015-09-01 或 since = "2015-09-01"')
     return TrafficSettings(since=value)
+
+
+def _doc_types(doc: Mapping[str, Any], ld: _Loader) -> DocTypeSettings:
+    """``[doc_types]``: title words per named type, in the order written; the table given
+    replaces the built-in words (an empty table: types only from 文种 columns and 文号)."""
+    if "doc_types" not in doc:
+        return DocTypeSettings()
+    body = ld.table(doc["doc_types"], "doc_types")
+    named = DOC_TYPES[:-1]
+    out = []
+    for name, value in body.items():
+        where = f"doc_types.{name}"
+        if name not in named:
+            other = "；其他 是没有任何词符合时的文种，不用写" if name == DOC_TYPES[-1] else ""
+            raise ld.fail(where, f"没有这个文种（可写：{'、'.join(named)}）{other}")
+        words = tuple(w.strip() for w in ld.strings(value, where))
+        if any(not w or len(w) > MAX_DOC_TYPE_WORD_CHARS for w in words):
+            raise ld.fail(where, f"每个词应有 1 到 {MAX_DOC_TYPE_WORD_CHARS} 个字")
+        out.append((name, words))
+    total = sum(len(words) for _, words in out)
+    if total > MAX_DOC_TYPE_WORDS:
+        raise ld.fail("doc_types", f"各文种的词合计最多 {MAX_DOC_TYPE_WORDS} 个（现有 {total} 个）")
+    return DocTypeSettings(words=tuple(out))
 
 
 def _interactions(doc: Mapping[str, Any], ld: _Loader) -> InteractionSettings:

@@ -13,13 +13,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from xgedu_stats.config import MESSAGE_TYPES, UNCATEGORISED, Period, Platform
+from xgedu_stats.config import DOC_TYPES, MESSAGE_TYPES, UNCATEGORISED, Period, Platform
 from xgedu_stats.count.categories import last_segment
 from xgedu_stats.count.interactions import Messages
 from xgedu_stats.count.traffic import Traffic
 from xgedu_stats.items import fuzzy
 from xgedu_stats.items.identity import Identity, Rows
 from xgedu_stats.items.merging import Merged
+from xgedu_stats.messages import shorten
 from xgedu_stats.read import kinds
 from xgedu_stats.read.sources import FileReport
 
@@ -204,6 +205,27 @@ def message_types(messages: Messages | None) -> list[str]:
     more = f" 等 {len(messages.unknown_types)} 种" if len(messages.unknown_types) > 10 else ""
     known = "、".join(MESSAGE_TYPES)
     return [*out, f"网上留言的类型有的不是{known}之一，计入「其他」：{shown}{more}"]
+
+
+def doc_type_values(unknown: dict[str, int]) -> list[str]:
+    """文种 column values that name no document type (their items counted as 其他)."""
+    if not unknown:
+        return []
+    shown = "、".join(f"「{shorten(v)}」{n} 行" for v, n in list(unknown.items())[:10])
+    more = f" 等 {len(unknown)} 种" if len(unknown) > 10 else ""
+    named = "、".join(DOC_TYPES[:-1])
+    return [
+        f"文种列的值有的不是{named}之一，这些行计入「其他」：{shown}{more}；"
+        "若它们属于某一文种，可在配置文件的 [doc_types] 中把它们写进该文种的词"
+    ]
+
+
+def unreadable_images(count: int, examples: Sequence[str]) -> list[str]:
+    """Image-count cells whose text is not a count (left blank)."""
+    if not count:
+        return []
+    shown = "、".join(f"「{shorten(v)}」" for v in examples)
+    return [f"有 {count} 行的图片数无法识别（如{shown}），已留空，这些行不计图片"]
 
 
 def traffic(found: Traffic | None) -> list[str]:

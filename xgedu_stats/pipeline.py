@@ -10,9 +10,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xgedu_stats import notes
-from xgedu_stats.config import Period, RunConfig, Settings
+from xgedu_stats.config import DOC_TYPES, Period, RunConfig, Settings
 from xgedu_stats.count.aggregate import category_counts, platform_counts
 from xgedu_stats.count.categories import item_categories, row_categories
+from xgedu_stats.count.doc_types import DocTypes, Media, doc_types, media
 from xgedu_stats.count.interactions import CalendarNotCovered, Messages, count_messages
 from xgedu_stats.count.traffic import Traffic, count_traffic
 from xgedu_stats.errors import InputError
@@ -28,7 +29,7 @@ from xgedu_stats.items.identity import Identity, Rows, identify, link_codes
 from xgedu_stats.items.merging import REVIEW, Merged, Pairs, pairs_frame, refine
 from xgedu_stats.items.normalize import normalize, out_of_period, unreadable_views
 from xgedu_stats.read import decisions as decisions_file
-from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC
+from xgedu_stats.read.kinds import ARTICLES, INTERACTIONS, TRAFFIC
 from xgedu_stats.read.sources import FileReport, Loaded, Progress, load
 
 
@@ -61,10 +62,13 @@ class Result:
     """Every row of the period's items (readable; of any date: an item's later copies may
     fall after the period) with ``item_id``, ``exact_id`` and its own ``category``."""
     items: pd.DataFrame
-    """One row per unique item: ``item_id``, ``title``, ``date``, ``category``, ``platforms``."""
+    """One row per unique item: ``item_id``, ``title``, ``date``, ``category``, ``platforms``,
+    ``doc_type``, ``pictures``."""
     rejects: pd.DataFrame
     categories: pd.DataFrame
     platforms: pd.DataFrame
+    doc_types: DocTypes
+    media: Media
     warnings: tuple[str, ...]
     kinds: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = field(default_factory=dict)
     """The rows of each other kind of input read (``read.kinds``), and its unreadable records:
@@ -80,7 +84,7 @@ class Result:
 REJECT_COLUMNS = ["file", "line", "platform", "reason", "title", "date_raw", "channel", "url"]
 REJECT_COLUMNS += ["views_raw", "raw"]
 COUNTED_COLUMNS = ["file", "line", "platform", "title", "title_key", "date", "channel", "url"]
-COUNTED_COLUMNS += ["views", "views_approx"]
+COUNTED_COLUMNS += ["views", "views_approx", "doc_type", "images"]
 
 
 def run(config: RunConfig, progress: Progress | None = None) -> Result:
@@ -117,6 +121,8 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         *found_notes,
         *notes.uncategorised(placed.counted, counted.items),
         *notes.unreadable_views(*screened.unreadable_views),
+        *notes.doc_type_values(counted.doc_types.unknown_values),
+        *notes.unreadable_images(*counted.media.unreadable),
         *notes.message_types(messages),
         *notes.traffic(traffic),
     )
@@ -130,6 +136,8 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         rejects=screened.rejects,
         categories=counted.categories,
         platforms=counted.platforms,
+        doc_types=counted.doc_types,
+        media=counted.media,
         warnings=warnings,
         kinds=loaded.kinds,
         messages=messages,
@@ -308,6 +316,8 @@ class _Counted:
     items: pd.DataFrame
     categories: pd.DataFrame
     platforms: pd.DataFrame
+    doc_types: DocTypes
+    media: Media
 
 
 def _count(placed: _Placed, files: tuple[FileReport, ...], settings: Settings) -> _Counted:
@@ -317,11 +327,20 @@ def _count(placed: _Placed, files: tuple[FileReport, ...], settings: Settings) -
     masks = platform_masks(ids, ranks, len(placed.item_category))
     keys = tuple(p.key for p in settings.platforms)
     items = _items(counted, placed.item_category, masks, keys)
+    item_type, by_type = doc_types(counted, len(items), settings.doc_types)
+    images_given = any("images" in f.columns for f in files if f.kind == ARTICLES.name)
+    pictures = media(counted, len(items), images_given)
+    items = items.assign(
+        doc_type=pd.array(np.array(DOC_TYPES, dtype=object)[item_type], dtype="str"),
+        pictures=pictures.per_item,
+    )
     rows_read = pd.Series([f.rows for f in files], index=[f.platform for f in files])
     return _Counted(
         items=items,
         categories=category_counts(items["category"], settings.categories),
         platforms=platform_counts(rows_read.groupby(level=0).sum(), masks, settings.platforms),
+        doc_types=by_type,
+        media=pictures,
     )
 
 

@@ -140,23 +140,80 @@ def platforms_table(result: Result) -> Table:
     )
 
 
+def doc_types_table(result: Result) -> Table:
+    """Unique items by document type (文种), every type, and a 合计 row."""
+    frame = result.doc_types.counts
+    rows = [Row((r.doc_type, int(r.count))) for r in frame.itertuples(index=False)]
+    rows.append(Row(("合计", int(frame["count"].sum())), "total"))
+    return Table(
+        "doc_types",
+        "主动公开信息按文种统计（有文种列的按该列，其余按标题中的文号和词；相同信息计 1 条）",
+        (Column("doc_type", "文种"), Column("count", "条数", True)),
+        tuple(rows),
+        short="按文种统计",
+    )
+
+
+def media_table(result: Result) -> Table:
+    """Pictures of the unique items: in all, and items with pictures."""
+    found = result.media
+    rows: tuple[Row, ...] = ()  # (no image counts in any export: no figures, not zeros)
+    if found.given:
+        rows = (
+            Row(("宣传图片（幅）", found.pictures)),
+            Row(("含图片的信息（条）", found.items_with_pictures)),
+        )
+    return Table(
+        "media",
+        "宣传图片（相同信息计 1 次）"
+        + ("" if found.given else "（导出文件中没有图片数列，也没有文种为图片、图集的信息）"),
+        (Column("kind", "项目"), Column("count", "数量", True)),
+        rows,
+        short="宣传图片",
+    )
+
+
+#: The figures of an interactions table, after its first column.
+_MESSAGE_KEYS = ["received", "replied", "on_time", "late", "overdue", "pending"]
+
+
 def interactions_table(result: Result) -> Table:
     """Online messages by type: received, replied, and each status, with the rates."""
     messages = result.messages
     counts = messages.counts if messages is not None else pd.DataFrame(columns=["type"])
-    keys = ["received", "replied", "on_time", "late", "overdue", "pending"]
-    rows = [_message_row(r.type, [int(getattr(r, k)) for k in keys]) for r in counts.itertuples()]
-    total = [int(counts[k].sum()) if len(counts) else 0 for k in keys]
+    return _messages_table(result, counts, "type", "类型", "interactions", "")
+
+
+def interactions_by_department_table(result: Result) -> Table:
+    """Online messages by the department that answered them (未注明 when none is given)."""
+    messages = result.messages
+    counts = (
+        messages.by_department if messages is not None else pd.DataFrame(columns=["department"])
+    )
+    return _messages_table(
+        result, counts, "department", "答复部门", "interactions_by_department", "按答复部门；"
+    )
+
+
+def _messages_table(
+    result: Result, counts: pd.DataFrame, key: str, label: str, name: str, by: str
+) -> Table:
+    rows = [
+        _message_row(getattr(r, key), [int(getattr(r, k)) for k in _MESSAGE_KEYS])
+        for r in counts.itertuples()
+    ]
+    total = [int(counts[k].sum()) if len(counts) else 0 for k in _MESSAGE_KEYS]
     rows.append(Row(_message_row("合计", total).values, "total"))
+    messages = result.messages
     judged = messages.judged_on.isoformat() if messages is not None else ""
     deadline = result.settings.interactions
     special = "".join(f"，{t} {d}" for t, d in deadline.deadlines)
     return Table(
-        "interactions",
-        f"网上咨询、建议、投诉等留言办理情况（答复期限：收到后 {deadline.deadline}{special}"
+        name,
+        f"网上咨询、建议、投诉等留言办理情况（{by}答复期限：收到后 {deadline.deadline}{special}"
         + (f"；截至 {judged}）" if judged else "；没有读到网上留言的导出文件）"),
         (
-            Column("type", "类型"),
+            Column(key, label),
             Column("received", "收到", True),
             Column("replied", "已回复", True),
             Column("on_time", "按期回复", True),
@@ -167,7 +224,7 @@ def interactions_table(result: Result) -> Table:
             Column("on_time_rate", "按期率（%）", True),
         ),
         tuple(rows),
-        short="网上留言",
+        short="网上留言按部门" if by else "网上留言",
     )
 
 
@@ -202,22 +259,36 @@ def traffic_table(result: Result) -> Table:
 TABLES: dict[str, Callable[[Result], Table]] = {
     "categories": categories_table,
     "platforms": platforms_table,
+    "doc_types": doc_types_table,
+    "media": media_table,
     "interactions": interactions_table,
+    "interactions_by_department": interactions_by_department_table,
     "traffic": traffic_table,
 }
-#: Tables made from another kind of input: printed by default only when it was read.
-_KIND_TABLES = {
-    "interactions": lambda result: result.messages is not None,
-    "traffic": lambda result: result.traffic is not None,
+#: Tables printed by default only when what they count was read (a kind of input, a
+#: column), or when asked for by ``--by``.
+_WHEN_GIVEN: dict[str, Callable[[Result, Sequence[str]], bool]] = {
+    "media": lambda result, by: result.media.given,
+    "interactions": lambda result, by: result.messages is not None,
+    "interactions_by_department": lambda result, by: (
+        result.messages is not None and "department" in by
+    ),
+    "traffic": lambda result, by: result.traffic is not None,
 }
+#: What ``--by`` can break tables down by, and the tables it adds.
+BY = {"department": ("interactions_by_department",)}
 
 
-def build_report(result: Result, names: Sequence[str] = ()) -> Report:
+def build_report(result: Result, names: Sequence[str] = (), by: Sequence[str] = ()) -> Report:
     """The report with the named tables (all of them, in the usual order, when none named,
-    then the tables of any other kinds of input read)."""
-    chosen = list(dict.fromkeys(names)) or [
-        n for n in TABLES if n not in _KIND_TABLES or _KIND_TABLES[n](result)
-    ]
+    then the tables of any other kinds of input read); ``by`` adds the breakdowns named
+    (``BY``), to the named tables too."""
+    added = [t for b in by for t in BY[b]]
+    chosen = (
+        [*dict.fromkeys([*names, *added])]
+        if names
+        else [n for n in TABLES if n not in _WHEN_GIVEN or _WHEN_GIVEN[n](result, by)]
+    )
     tables = [TABLES[n](result) for n in chosen]
     if not names:  # (and the tables of the other kinds read, each made by its kind)
         for kind in kinds.KINDS:

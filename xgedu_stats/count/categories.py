@@ -92,17 +92,27 @@ def item_categories(rows: pd.DataFrame, categories: Sequence[Category]) -> pd.Se
     mapped = ranks >= 0
     ids = rows["item_id"].to_numpy(dtype="int64")[mapped]
     platform = rows["platform_rank"].to_numpy(dtype="int64")[mapped]
-    # The best copy of an item has the smallest (platform, category rank): as one number,
-    # found for every item in one pass (no sort).
+    # The best copy of an item has the smallest (platform, category rank): as one number.
     key = platform * len(names) + ranks[mapped]
     # item ids are 1…N (dedupe.assign_items)
     count = int(rows["item_id"].max()) if len(rows) else 0
-    none = np.iinfo(np.int64).max
-    best = np.full(count + 1, none, dtype="int64")
-    np.minimum.at(best, ids, key)
-    best = best[1:]
-    chosen = np.where(best == none, len(categories), best % max(len(names), 1))
+    best = best_per_item(ids, key, count)
+    chosen = np.where(best < 0, len(categories), best % max(len(names), 1))
     labels = np.array([*names, UNCATEGORISED], dtype=object)
     return pd.Series(
         labels[chosen], index=pd.Index(np.arange(1, count + 1), name="item_id"), dtype="str"
     )
+
+
+def best_per_item(ids: np.ndarray, key: np.ndarray, count: int) -> np.ndarray:
+    """The smallest non-negative ``key`` of each item 1…``count`` (at positions 0…count-1),
+    -1 for an item with no row: found in one pass, no sort.
+
+    >>> best_per_item(np.array([1, 1, 3]), np.array([5, 2, 7]), 3).tolist()
+    [2, -1, 7]
+    """
+    none = np.iinfo(np.int64).max
+    best = np.full(count + 1, none, dtype=np.int64)
+    np.minimum.at(best, ids, key)
+    best = best[1:]
+    return np.where(best == none, -1, best)

@@ -12,7 +12,7 @@ received = on_time + late + overdue + pending, always.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -71,6 +71,9 @@ class Messages:
 
     counts: pd.DataFrame
     """One row per type that occurs (``MESSAGE_TYPES`` order): ``type`` and ``COUNT_COLUMNS``."""
+    by_department: pd.DataFrame
+    """One row per department that answered (most letters first; ``NO_DEPARTMENT`` last):
+    ``department`` and ``COUNT_COLUMNS``."""
     messages: pd.DataFrame
     """One row per message: ``type``, ``received``, ``replied`` (day or NaT), ``due``,
     ``status``, ``department``, ``title``, ``file``, ``line`` (its first copy)."""
@@ -172,8 +175,10 @@ def count_messages(
         duplicates=counted_rows - len(messages),
         messages=len(messages),
     )
+    departments = messages["department"].where(messages["department"] != "", NO_DEPARTMENT)
     return Messages(
-        counts=_counts(messages),
+        counts=_counts(messages["type"], messages["status"], MESSAGE_TYPES, "type"),
+        by_department=_counts(departments, messages["status"], _by_size(departments), "department"),
         messages=messages,
         totals=totals,
         rejects=rejects,
@@ -345,16 +350,27 @@ def _statuses(messages: pd.DataFrame, judged_on: date) -> np.ndarray:
     )
 
 
-def _counts(messages: pd.DataFrame) -> pd.DataFrame:
-    """Per type that occurs, in ``MESSAGE_TYPES`` order: received, replied and each status."""
-    status = pd.Categorical(messages["status"], categories=STATUSES)
-    by_status = pd.crosstab(messages["type"], status, dropna=False)
+#: The department of a letter whose exports name none.
+NO_DEPARTMENT = "未注明"
+
+
+def _by_size(departments: pd.Series) -> list[str]:
+    """Departments by letters received, most first, ties by name; ``NO_DEPARTMENT`` last."""
+    sizes = departments.value_counts()
+    named = sorted((d for d in sizes.index if d != NO_DEPARTMENT), key=lambda d: (-sizes[d], d))
+    return [*named, *([NO_DEPARTMENT] if NO_DEPARTMENT in sizes.index else [])]
+
+
+def _counts(keys: pd.Series, statuses: pd.Series, order: Sequence[str], name: str) -> pd.DataFrame:
+    """Per key that occurs, in ``order``: received, replied and each status."""
+    status = pd.Categorical(statuses, categories=STATUSES)
+    by_status = pd.crosstab(keys.to_numpy(), status, dropna=False)
     by_status = by_status.reindex(columns=list(STATUSES), fill_value=0)
-    present = [t for t in MESSAGE_TYPES if t in by_status.index]
+    present = [t for t in order if t in by_status.index]
     by_status = by_status.reindex(present, fill_value=0)
     out = pd.DataFrame(
         {
-            "type": present,
+            name: present,
             "received": by_status.sum(axis=1).to_numpy(dtype=np.int64),
             "replied": (by_status["on_time"] + by_status["late"]).to_numpy(dtype=np.int64),
             **{s: by_status[s].to_numpy(dtype=np.int64) for s in STATUSES},

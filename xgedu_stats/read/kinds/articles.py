@@ -37,5 +37,7 @@ ARTICLES = Kind(
         ),
         FieldSpec("url", "链接", ("链接", "网址", "原文链接", "文章链接", "url", "DOCPUBURL")),
         FieldSpec("views", "阅读量", ("阅读量", "点击量", "浏览量", "阅读数", "views")),
+        FieldSpec("doc_type", "文种", ("文种", "信息类型", "体裁", "文章类型", "稿件类型")),
+        FieldSpec("images", "图片数", ("图片数", "图片数量", "图片张数", "配图数")),
     ),
 )
