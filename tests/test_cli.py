@@ -402,7 +402,12 @@ def test_xlsx_output_reopens_with_the_same_cells(tmp_path: Path) -> None:
     result = mini("-o", out)
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["按类别统计", "按发布平台统计", "按文种统计", "核对"]  # whole, not cut at 31
+    assert book.sheetnames == [
+        "按类别统计",
+        "按发布平台统计",
+        "按文种统计",
+        "核对",
+    ]  # whole, not cut at 31
     categories = book.worksheets[0]
     rows = [[c.value for c in r] for r in categories.iter_rows()]
     assert rows[0] == ["主动公开信息按类别统计（不同渠道和方式公开的相同信息计 1 条）", None, None]

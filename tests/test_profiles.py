@@ -185,20 +185,24 @@ def test_canonical_rows_fill_missing_optional_fields() -> None:
     table = csv_table("标题,日期\n甲,2018-01-01\n")
     a = assign(src("门户.csv"), Settings())
     rows = canonical_rows(table, a, map_columns(table, a))
-    expected = pd.DataFrame(
-        {
-            "file": ["门户.csv"],
-            "line": [2],
-            "platform": ["portal"],
-            "title": ["甲"],
-            "date": ["2018-01-01"],
-            "channel": [""],
-            "url": [""],
-            "views": [""],
-            "doc_type": [""],
-            "images": [""],
-        }
-    ).astype("str").astype({"line": "int64"})
+    expected = (
+        pd.DataFrame(
+            {
+                "file": ["门户.csv"],
+                "line": [2],
+                "platform": ["portal"],
+                "title": ["甲"],
+                "date": ["2018-01-01"],
+                "channel": [""],
+                "url": [""],
+                "views": [""],
+                "doc_type": [""],
+                "images": [""],
+            }
+        )
+        .astype("str")
+        .astype({"line": "int64"})
+    )
     pd.testing.assert_frame_equal(rows, expected)
 
 
