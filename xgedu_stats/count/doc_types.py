@@ -12,6 +12,7 @@ picture.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -161,17 +162,37 @@ def title_types(
     """
     if keys is None:
         keys = title_keys(titles)
-    raw = pc.utf8_normalize(_one_chunk(arrow_strings(titles)), "NFKC")
-    numbered = pc.match_substring_regex(raw, DOC_NUMBER).to_numpy(zero_copy_only=False)
-    out = np.where(numbered, DOC_TYPES.index("规范性文件"), -1)
+    out = np.full(len(titles), -1, dtype=np.int64)
+    # A 文号 ends with 号: the regex (and NFKC) only where one is.
+    raw = _one_chunk(arrow_strings(titles))
+    maybe = np.flatnonzero(pc.match_substring(raw, "号").to_numpy(zero_copy_only=False))
+    if len(maybe):
+        held = pc.utf8_normalize(raw.take(pa.array(maybe)), "NFKC")
+        numbered = pc.match_substring_regex(held, DOC_NUMBER).to_numpy(zero_copy_only=False)
+        out[maybe[numbered]] = DOC_TYPES.index("规范性文件")
+    # Every word in one pass; then each type's words, in order, among the titles holding one.
+    patterns = [(DOC_TYPES.index(name), _any_of(words)) for name, words in settings.words]
+    patterns = [(code, pattern) for code, pattern in patterns if pattern]
+    if not patterns:
+        return out
     compared = _one_chunk(arrow_strings(keys))
-    for name, words in settings.words:
-        hit = np.zeros(len(out), dtype=bool)
-        for word in title_keys(pd.Series(list(words), dtype="str")).tolist():
-            if word:  # (a word of punctuation only is in every title: none is looked for)
-                hit |= pc.match_substring(compared, word).to_numpy(zero_copy_only=False)
-        out = np.where((out < 0) & hit, DOC_TYPES.index(name), out)
-    return out.astype(np.int64)
+    every = "|".join(pattern for _, pattern in patterns)
+    held_at = np.flatnonzero(
+        pc.match_substring_regex(compared, every).to_numpy(zero_copy_only=False)
+    )
+    held = compared.take(pa.array(held_at))
+    for code, pattern in patterns:
+        hit = pc.match_substring_regex(held, pattern).to_numpy(zero_copy_only=False)
+        at = held_at[hit]
+        out[at[out[at] < 0]] = code
+    return out
+
+
+def _any_of(words: tuple[str, ...]) -> str:
+    """A regex matching any of the words, each as titles are compared (``title_keys``);
+    "" when none is left (a word of punctuation only is in every title: none is looked for)."""
+    compared = title_keys(pd.Series(list(words), dtype="str")).tolist()
+    return "|".join(re.escape(w) for w in dict.fromkeys(compared) if w)
 
 
 def _one_chunk(a: pa.Array | pa.ChunkedArray) -> pa.Array:
