@@ -1,4 +1,5 @@
-"""Generate samples/2018: four platforms' exports of the 2018 report's items.
+"""Generate samples/2018: four platforms' exports of the 2018 report's items, a mailbox's
+letters and the portal's traffic.
 
 The unique items per category are exactly the figures of section 二.3 of the
 孝感市教育局 2018 report (孝感教育新闻 1578 … 教育工会 26). Around them the exports
@@ -8,8 +9,15 @@ site-name suffixes, full-width characters) and dates a day or two apart; two por
 exports that overlap by half a month; a repeated page in the 头条 export; a few
 unreadable rows; and items from December 2017 and January 2019.
 
-Deterministic (fixed seed); does not import xgedu_stats, so it is an independent
-check of the tool. Run from the repository root: ``python scripts/make_samples.py``.
+The portal's exports also carry a 文种 and a 图片数 column, so that the items of the four
+named document types add up to 745 (the report's 740 余篇) and their pictures to 104 (100 余幅).
+Beside them: two overlapping exports of the 局长信箱 (xlsx) with the report's 259 letters, all
+answered on time, across the Spring Festival and National Day; and the portal's daily traffic
+since its relaunch on 2015-09-01, past 500,000 page views by the end of 2018.
+
+Deterministic (fixed seeds; what was added later draws from its own generator, so the
+earlier files are unchanged); does not import xgedu_stats, so it is an independent check of
+the tool. Run from the repository root: ``python scripts/make_samples.py [FOLDER]``.
 """
 
 from __future__ import annotations
@@ -17,12 +25,15 @@ from __future__ import annotations
 import csv
 import io
 import random
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 SEED = 2018
 OUT = Path(__file__).resolve().parent.parent / "samples" / "2018"
+#: The seed of what issue 12 added (document types, pictures, letters, traffic).
+EXTRA_SEED = 201812
 
 FIGURES = {
     "孝感教育新闻": ("重点工作", 1578),
@@ -160,6 +171,9 @@ class Item:
     day: date
     # platform -> (date of the copy, channel shown on it)
     copies: dict[str, tuple[date, str]] = field(default_factory=dict)
+    # the portal's 文种 and 图片数 cells
+    doc_type: str = ""
+    pictures: str = ""
 
 
 def make_titles(rng: random.Random) -> list[tuple[str, str]]:
@@ -250,6 +264,222 @@ def build_items(rng: random.Random) -> tuple[list[Item], list[Item]]:
     return items, outside
 
 
+# --- document types and pictures ------------------------------------------------------
+# The tool's built-in title words, in its order (xgedu_stats/example-config.toml [doc_types]):
+# an item with no 文种 value takes the first type one of whose words its title holds.
+TITLE_WORDS = (
+    ("规范性文件", ("办法", "规定", "细则", "实施意见")),
+    ("公告通知", ("通知", "公告", "通告", "公示")),
+    ("资料", ("名单", "名录", "汇编", "一览表", "结果")),
+    ("政务新闻", ("市教育局", "局党组")),
+)
+NAMED_TYPES = 745  # 发布各类政务新闻、规范性文件、资料、公告通知等 740 余篇
+PICTURES = 104  # 各类宣传图片 100 余幅
+
+
+def title_type(title: str) -> str:
+    return next((name for name, words in TITLE_WORDS if any(w in title for w in words)), "")
+
+
+def assign_doc_types(items: list[Item], rng: random.Random) -> None:
+    """The portal's 文种 and 图片数 cells. Editors fill 文种 for the bureau's own columns (the
+    type the title shows, else 其他) and tag some news of meetings and ceremonies 政务新闻; the
+    other school news is left
+    blank (typed by its title, which names no type). Pictures go with news."""
+    on_portal = [i for i in items if "portal" in i.copies]
+    by_title = sum(1 for i in items if title_type(i.title))
+    for item in on_portal:
+        if item.category != "孝感教育新闻":
+            item.doc_type = title_type(item.title) or "其他"
+    meetings = [
+        i
+        for i in on_portal
+        if i.category == "孝感教育新闻"
+        and ("召开" in i.title or "举行" in i.title)
+        and not title_type(i.title)
+    ]
+    tagged = NAMED_TYPES - by_title
+    assert 0 <= tagged <= len(meetings), (tagged, len(meetings))
+    for item in rng.sample(meetings, tagged):
+        item.doc_type = "政务新闻"
+    left = PICTURES
+    news = [i for i in on_portal if i.category == "孝感教育新闻"]
+    for item in news:
+        item.pictures = "0"
+    for item in rng.sample(news, len(news)):
+        if not left:
+            break
+        item.pictures = str(min(left, rng.randint(1, 4)))
+        left -= int(item.pictures)
+    for item in on_portal:
+        item.pictures = item.pictures or "0"
+
+
+# --- the 局长信箱 ---------------------------------------------------------------------
+LETTERS = 259  # 受理网上咨询、建议和投诉 259 余件
+LETTER_TYPES = [("咨询", 0.55), ("建议", 0.2), ("投诉", 0.25)]
+#: How each export writes a type (the tool reads them all).
+TYPE_WRITTEN = {
+    "咨询": ("咨询", "问题咨询"),
+    "建议": ("建议", "意见建议"),
+    "投诉": ("投诉", "投诉举报"),
+}
+LETTER_SUBJECTS = {
+    "咨询": [
+        "{p}小学入学政策",
+        "{p}学籍转入手续",
+        "教师资格证认定",
+        "{p}中考报名",
+        "学生资助申请条件",
+    ],
+    "建议": ["{p}学校周边交通", "{p}校车线路", "课后服务时间", "{p}学校食堂管理"],
+    "投诉": ["{p}学校违规补课", "{p}幼儿园乱收费", "{p}学校作业负担过重", "{p}培训机构退费"],
+}
+DEPARTMENTS = ["办公室", "基础教育科", "招生考试院", "人事科", "学生资助中心", "安全管理科"]
+#: Letters around the holidays, with the day they were answered (all on time: 5 working days).
+HOLIDAY_LETTERS = [
+    (datetime(2018, 2, 11, 10, 5), datetime(2018, 2, 12, 9, 30)),  # a 调休 working Sunday
+    (datetime(2018, 2, 14, 20, 15), datetime(2018, 2, 22, 9, 40)),  # eve of the Spring Festival
+    (datetime(2018, 2, 18, 11, 0), datetime(2018, 2, 24, 10, 0)),  # during it; 02-24 is worked
+    (datetime(2018, 9, 29, 15, 20), datetime(2018, 9, 30, 10, 10)),  # a 调休 working Saturday
+    (datetime(2018, 9, 30, 16, 0), datetime(2018, 10, 8, 9, 0)),  # before National Day
+    (datetime(2018, 10, 3, 8, 45), datetime(2018, 10, 8, 14, 30)),  # during it
+]
+FIRST_EXPORT_END = date(2018, 7, 20)
+SECOND_EXPORT_START = date(2018, 7, 1)
+
+
+@dataclass
+class Letter:
+    number: str
+    kind: str
+    title: str
+    received: datetime
+    replied: datetime
+    department: str
+
+
+def make_letters(rng: random.Random) -> list[Letter]:
+    """The year's 259 letters and three of December 2017, each answered within 5 working days."""
+    times = [received for received, _ in HOLIDAY_LETTERS]
+    while len(times) < LETTERS:
+        day = date(2018, 1, 1) + timedelta(days=rng.randrange(361))  # (answered by 12-31)
+        if (2, 14) <= (day.month, day.day) <= (2, 24) or (9, 29) <= (day.month, day.day) <= (10, 8):
+            continue  # (the holidays' letters are the ones above)
+        times.append(datetime(day.year, day.month, day.day, rng.randint(7, 22), rng.randint(0, 59)))
+    replies = dict(HOLIDAY_LETTERS)
+    letters = []
+    old = [datetime(2017, 12, d, 9, 30) for d in (18, 22, 27)]
+    for n, received in enumerate([*old, *sorted(times)], start=1):
+        kind = rng.choices([k for k, _ in LETTER_TYPES], [w for _, w in LETTER_TYPES])[0]
+        subject = rng.choice(LETTER_SUBJECTS[kind]).format(p=rng.choice(PLACES))
+        # Answered the same day or the next (always within the deadline of 5 working days).
+        replied = replies.get(received) or received + timedelta(hours=rng.randint(2, 30))
+        letters.append(
+            Letter(
+                f"JZXX{received.year}{n:04d}",
+                kind,
+                f"关于{subject}的{kind}",
+                received,
+                replied,
+                rng.choice(DEPARTMENTS),
+            )
+        )
+    return letters
+
+
+def write_letters(folder: Path, letters: list[Letter], rng: random.Random) -> None:
+    """Two exports of the 局长信箱 that overlap from 1 to 20 July: the first, taken on
+    20 July, has Excel dates and no reply yet for the letters of its last days; the second
+    writes dates as text. Each has a title line above its own headers."""
+    from openpyxl import Workbook
+
+    header = ["信件编号", "信件标题", "来信类型", "来信时间", "答复时间", "答复单位", "办理状态"]
+    for name, first, last, as_text in (
+        ("局长信箱_2018年1-7月.xlsx", date(2017, 1, 1), FIRST_EXPORT_END, False),
+        ("局长信箱_2018年7-12月.xlsx", SECOND_EXPORT_START, date(2018, 12, 31), True),
+    ):
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "信件列表"
+        sheet.append([f"孝感市教育局局长信箱信件列表（{first:%Y-%m-%d} 至 {last:%Y-%m-%d}）"])
+        sheet.append(header)
+        for letter in letters:
+            if not first <= letter.received.date() <= last:
+                continue
+            answered = letter.replied.date() <= last and not (
+                not as_text and letter.received.date() >= date(2018, 7, 18)
+            )
+            kind = rng.choice(TYPE_WRITTEN[letter.kind])
+
+            sheet.append(
+                [
+                    letter.number,
+                    letter.title,
+                    kind,
+                    _cell(letter.received, as_text),
+                    _cell(letter.replied, as_text) if answered else "",
+                    letter.department,
+                    "已办结" if answered else "办理中",
+                ]
+            )
+        for column, width in zip("ABCDEFG", (14, 36, 10, 18, 18, 14, 10), strict=True):
+            sheet.column_dimensions[column].width = width
+        stamp = datetime(2019, 1, 4, 9, 0)
+        book.properties.created = book.properties.modified = stamp
+        book.save(folder / name)
+
+
+def _cell(moment: datetime, as_text: bool) -> object:
+    """A time as the export writes it: text, or an Excel date."""
+    return f"{moment:%Y/%m/%d %H:%M}" if as_text else moment
+
+
+TYPED = ("公告通知", "0")  # (the 文种 and 图片数 of a bad row written by hand)
+
+
+def portal_extra(item: Item) -> list[str]:
+    """The cells the portal's exports have after 点击量: 文种 and 图片数."""
+    return [item.doc_type, item.pictures]
+
+
+# --- the portal's traffic ---------------------------------------------------------------
+TRAFFIC_SINCE = date(2015, 9, 1)  # the relaunch: 门户网站点击率已突破 50 万人次
+
+
+def write_traffic(path: Path, rng: random.Random) -> int:
+    """百度统计's daily export since the relaunch: page views growing from about 300 to 750 a
+    day, weekends and holidays lower; returns the cumulative page views."""
+    rows, total, day = [], 0, TRAFFIC_SINCE
+    end = date(2018, 12, 31)
+    span = (end - TRAFFIC_SINCE).days
+    while day <= end:
+        trend = 300 + 450 * (day - TRAFFIC_SINCE).days / span
+        quiet = 0.45 if day.weekday() >= 5 else 1.0
+        views = max(20, round(trend * quiet * rng.uniform(0.75, 1.25)))
+        visitors = max(5, round(views * rng.uniform(0.28, 0.4)))
+        seconds = rng.randint(60, 400)
+        rows.append(
+            [
+                f"{day:%Y/%m/%d}",
+                str(views),
+                str(visitors),
+                f"00:{seconds // 60:02d}:{seconds % 60:02d}",
+            ]
+        )
+        total += views
+        day += timedelta(days=1)
+    rows.append(["合计", str(total), str(sum(int(r[2]) for r in rows)), "--"])
+    assert 500_000 < total < 600_000, total
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([f"网站概况（按日）  时间范围：{TRAFFIC_SINCE:%Y/%m/%d} - {end:%Y/%m/%d}"])
+    writer.writerow(["日期", "浏览量(PV)", "访客数(UV)", "平均访问时长"])
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    return total
+
+
 def clock(rng: random.Random) -> tuple[int, int, int]:
     return rng.randint(8, 18), rng.randint(0, 59), rng.randint(0, 59)
 
@@ -262,12 +492,14 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: st
     path.write_bytes(buffer.getvalue().encode(encoding))
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
     rng = random.Random(SEED)
+    extra = random.Random(EXTRA_SEED)
     items, outside = build_items(rng)
+    assign_doc_types(items, extra)
     every = sorted([*items, *outside], key=lambda it: (it.day, it.title))
-    OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("*.csv"):
+    out.mkdir(parents=True, exist_ok=True)
+    for old in [*out.glob("*.csv"), *out.glob("*.xlsx")]:
         old.unlink()
 
     # 门户网站: two GBK exports that overlap from 1 to 15 July, with a 序号 column.
@@ -280,22 +512,38 @@ def main() -> None:
         views = str(rng.randint(30, 3000))
         if day <= date(2018, 7, 15):
             stamp = datetime(day.year, day.month, day.day, h, m, s)
+            when = f"{stamp:%Y-%m-%d %H:%M:%S}"
             first.append(
-                [str(len(first) + 1), item.title, channel, f"{stamp:%Y-%m-%d %H:%M:%S}", url, views]
+                [str(len(first) + 1), item.title, channel, when, url, views, *portal_extra(item)]
             )
         if day >= date(2018, 7, 1):
             stamp_text = f"{day.year}.{day.month}.{day.day}"
-            second.append([str(len(second) + 1), item.title, channel, stamp_text, url, views])
+            number = str(len(second) + 1)
+            second.append(
+                [number, item.title, channel, stamp_text, url, views, *portal_extra(item)]
+            )
     first.insert(
-        40, [str(41), "", "首页 > 重点工作 > 孝感教育新闻", "2018-02-11 09:00:00", "", "12"]
+        40,
+        [str(41), "", "首页 > 重点工作 > 孝感教育新闻", "2018-02-11 09:00:00", "", "12", "", "0"],
     )
-    first.insert(90, [str(91), "   ", "首页 > 业务工作 > 规划财务", "2018-03-02 10:00:00", "", "8"])
+    first.insert(
+        90, [str(91), "   ", "首页 > 业务工作 > 规划财务", "2018-03-02 10:00:00", "", "8", "", "0"]
+    )
     second.insert(
-        60, [str(61), "关于暑期安全工作的提醒", "首页 > 业务工作 > 安全后勤", "2018-13-01", "", "5"]
+        60,
+        [
+            str(61),
+            "关于暑期安全工作的提醒",
+            "首页 > 业务工作 > 安全后勤",
+            "2018-13-01",
+            "",
+            "5",
+            *TYPED,
+        ],
     )
-    header = ["序号", "标题", "栏目", "发布时间", "链接", "点击量"]
-    write_csv(OUT / "门户网站_2018上半年.csv", header, first, "gbk")
-    write_csv(OUT / "门户网站_2018下半年.csv", header, second, "gbk")
+    header = ["序号", "标题", "栏目", "发布时间", "链接", "点击量", "文种", "图片数"]
+    write_csv(out / "门户网站_2018上半年.csv", header, first, "gbk")
+    write_csv(out / "门户网站_2018下半年.csv", header, second, "gbk")
 
     # 云上孝感: UTF-8 with BOM, 2018/3/5 dates, full-width digits and punctuation on some titles.
     rows = []
@@ -311,7 +559,7 @@ def main() -> None:
         25, ["孝感市教育局召开全市教育工作会议", "孝感市教育局/孝感教育新闻", "待定", "", ""]
     )
     write_csv(
-        OUT / "云上孝感_2018.csv",
+        out / "云上孝感_2018.csv",
         ["文章标题", "所属栏目", "发布日期", "原文链接", "浏览量"],
         rows,
         "utf-8-sig",
@@ -333,7 +581,7 @@ def main() -> None:
         )
     rows.insert(10, ["——", "教育频道", "2018年5月4日", "", "0"])
     write_csv(
-        OUT / "腾讯大楚网_2018.csv", ["新闻标题", "频道", "日期", "网址", "阅读数"], rows, "utf-8"
+        out / "腾讯大楚网_2018.csv", ["新闻标题", "频道", "日期", "网址", "阅读数"], rows, "utf-8"
     )
 
     # 今日头条: UTF-8 CSV of the article list, 【孝感教育】 prefixes, a page exported twice.
@@ -405,8 +653,11 @@ def main() -> None:
         "分享量",
         "收藏量",
     ]
-    write_csv(OUT / "今日头条_2018.csv", header, rows, "utf-8")
+    write_csv(out / "今日头条_2018.csv", header, rows, "utf-8")
+
+    write_letters(out, make_letters(extra), extra)
+    write_traffic(out / "门户网站访问统计_2015-2018.csv", extra)
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
