@@ -5,6 +5,7 @@ items, and feeds its own table."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import csv_bytes
 
+from xgedu_stats import counters
 from xgedu_stats.cli import cli
 from xgedu_stats.config import RunConfig
 from xgedu_stats.pipeline import run
@@ -121,3 +123,67 @@ def test_files_of_another_kind_only(registered: None, exports: Path) -> None:
     got = run(RunConfig((exports,)))
     assert got.totals.rows_read == got.totals.unique_items == 0
     assert len(got.kinds["test_notes"][0]) == 2
+
+
+@dataclass(frozen=True)
+class NoteTotals:
+    rows_read: int
+    rejected: int
+    out_of_period: int
+    duplicates: int
+    notes: int
+
+
+@dataclass(frozen=True)
+class Notes:
+    totals: NoteTotals
+    rejects: pd.DataFrame
+
+
+def count_notes(rows: pd.DataFrame, bad: pd.DataFrame, config: RunConfig) -> Notes:
+    """Rows without an answer are rejected (for the test); the others are notes."""
+    unanswered = rows[rows["answered"] == ""]
+    rejects = unanswered.assign(reason="没有答复日期")[["file", "line", "reason", "received"]]
+    return Notes(NoteTotals(len(rows), len(rejects), 0, 0, len(rows) - len(rejects)), rejects)
+
+
+NOTES_COUNTER = counters.Counter(
+    kind=NOTES,
+    count=count_notes,
+    balance=lambda t: (
+        f"核对（测试留言）：读入 {t.rows_read} 行 = 无效 {t.rejected} + 留言 {t.notes} 件"
+    ),
+    rejected="没有答复日期",
+    notes=lambda found: [f"测试留言共 {found.totals.notes} 件"],
+    reject_columns={"received": "date_raw"},
+    span=lambda rows, bad: counters.Span(
+        pd.Series(["没有答复日期"] * int((rows["answered"] == "").sum())),
+        "2018-03-01",
+        "2018-03-05",
+    ),
+)
+
+
+def test_a_counter_registered_in_one_place_is_used_everywhere(
+    registered: None, exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One entry in ``counters.COUNTERS``: the 核对 line, the JSON totals, the notes, the
+    rejected rows (in the rejects file, with the CLI's note) and ``inspect`` all follow."""
+    monkeypatch.setattr(counters, "COUNTERS", (NOTES_COUNTER,))
+    rejects = tmp_path / "r.csv"
+    text = CliRunner().invoke(cli, ["aggregate", str(exports), "--rejects", str(rejects)])
+    assert text.exit_code == 0, text.output
+    assert "核对（测试留言）：读入 2 行 = 无效 1 + 留言 1 件" in text.stdout
+    assert "测试留言共 1 件" in text.stderr
+    assert "测试留言有 1 行无效（没有答复日期），未计入统计" in text.stderr
+    assert "测试留言,没有答复日期,,2018-03-05" in rejects.read_text(encoding="utf-8-sig")
+    doc = json.loads(CliRunner().invoke(cli, ["aggregate", str(exports), "-f", "json"]).stdout)
+    assert doc["totals"]["test_notes"] == {
+        "rows_read": 2, "rejected": 1, "out_of_period": 0, "duplicates": 0, "notes": 1
+    }  # fmt: skip
+    shown = CliRunner().invoke(cli, ["inspect", str(exports), "-f", "json"]).stdout
+    (mine,) = [f for f in json.loads(shown)["files"] if f["kind"] == "test_notes"]
+    assert (mine["rows"]["rejected_by_reason"], mine["dates"]) == (
+        {"没有答复日期": 1},
+        {"first": "2018-03-01", "last": "2018-03-05"},
+    )

@@ -19,7 +19,7 @@ STAGES: list[tuple[str, ...]] = [
     ("read",),
     ("items",),
     ("count",),
-    ("pipeline", "notes", "inspection", "outputs"),
+    ("pipeline", "notes", "counters", "inspection", "outputs"),
     ("tables",),
     ("render",),
     ("terminal", "click_zh", "cli"),

@@ -265,6 +265,8 @@ def detail_format(path: Path | None, option: str, formats: tuple[str, ...]) -> s
 def say_outcome(written: list[str], result: Any, rejects_where: str) -> None:
     """What a counting run says on stderr once its files are in place: what it wrote, its
     notes, and the rows it rejected last, with where this command lets a clerk see them."""
+    from xgedu_stats import counters
+
     ui = UI.current()
     for line in written:
         ui.say(line)
@@ -275,18 +277,13 @@ def say_outcome(written: list[str], result: Any, rejects_where: str) -> None:
             f"有 {result.totals.rejected} 行无效（缺标题、发布时间无法识别等），未计入统计；"
             + rejects_where
         )
-    traffic = result.traffic
-    if traffic is not None and traffic.totals.rejected:
-        ui.note(
-            f"访问统计有 {traffic.totals.rejected} 行无效（日期或浏览量为空、无法识别等），"
-            "未计入统计；" + rejects_where
-        )
-    messages = result.messages
-    if messages is not None and messages.totals.rejected:
-        ui.note(
-            f"网上留言有 {messages.totals.rejected} 行无效（收到时间为空或无法识别、回复早于收到等），"
-            "未计入统计；" + rejects_where
-        )
+    for c in counters.COUNTERS:
+        found = result.counted.get(c.kind.name)
+        if found is not None and found.totals.rejected:
+            ui.note(
+                f"{c.kind.label}有 {found.totals.rejected} 行无效（{c.rejected}），未计入统计；"
+                + rejects_where
+            )
 
 
 def to_stdout(text: str) -> None:

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from xgedu_stats.config import Deadline, InteractionSettings, Period, Settings, TrafficSettings
+from xgedu_stats import counters
+from xgedu_stats.config import Settings
 from xgedu_stats.count.categories import row_categories
-from xgedu_stats.count.interactions import count_messages
-from xgedu_stats.count.traffic import count_traffic
 from xgedu_stats.items.normalize import normalize, unreadable_views
-from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC, find
+from xgedu_stats.read.kinds import find
 from xgedu_stats.read.sources import FileReport, load
 
 
@@ -80,27 +78,16 @@ def _other_kind(
     report: FileReport, rows: pd.DataFrame, bad: pd.DataFrame, sample_rows: int
 ) -> Inspection:
     """A file of another kind (``read.kinds``): how it was read, its own fields as read;
-    for a mailbox or traffic export, its rows judged as ``aggregate`` judges them (rejects,
-    dates)."""
+    for a kind with a counter, its rows judged as ``aggregate`` judges them (rejects, dates)."""
     part = rows[rows["file"] == report.file]
     own_bad = bad[bad["file"] == report.file]
-    reasons = own_bad["reason"].astype("str")
-    first = last = None
-    if report.kind == INTERACTIONS.name:
-        # (calendar days: no holiday calendar is needed to say how a file reads)
-        plain = InteractionSettings(Deadline(1, working=False))
-        got = count_messages(part, own_bad, plain, Period(), date.today())
-        reasons = got.rejects["reason"].astype("str")
-        received = got.messages["received"].dropna()
-        if len(received):
-            first, last = (str(d)[:10] for d in (received.min(), received.max()))
-    elif report.kind == TRAFFIC.name:
-        traffic = count_traffic(part, own_bad, TrafficSettings(), Period())
-        reasons = traffic.rejects["reason"].astype("str")
-        if len(traffic.days):
-            first, last = (
-                str(d)[:10] for d in (traffic.days["day"].min(), traffic.days["day"].max())
-            )
+    found = counters.counter(report.kind)
+    span = (
+        found.span(part, own_bad)
+        if found is not None and found.span is not None
+        else counters.Span(own_bad["reason"].astype("str"))
+    )
+    reasons, first, last = span.reasons, span.first, span.last
     return Inspection(
         report=report,
         platform_label=find(report.kind).label,

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from xgedu_stats import notes
+from xgedu_stats import counters, notes
 from xgedu_stats.config import DOC_TYPES, Period, RunConfig, Settings
 from xgedu_stats.count.aggregate import category_counts, platform_counts
 from xgedu_stats.count.categories import item_categories, row_categories
 from xgedu_stats.count.doc_types import DocTypes, Media, doc_types, media
-from xgedu_stats.count.interactions import CalendarNotCovered, Messages, count_messages
-from xgedu_stats.count.traffic import Traffic, count_traffic
-from xgedu_stats.errors import InputError
+from xgedu_stats.count.interactions import Messages
+from xgedu_stats.count.traffic import Traffic
 from xgedu_stats.items import decisions
 from xgedu_stats.items.dedupe import (
     first_copies,
@@ -30,7 +30,7 @@ from xgedu_stats.items.merging import REVIEW, Merged, Pairs, pairs_frame, refine
 from xgedu_stats.items.normalize import normalize, out_of_period, unreadable_views
 from xgedu_stats.read import decisions as decisions_file
 from xgedu_stats.read.kinds import ARTICLES, INTERACTIONS, TRAFFIC
-from xgedu_stats.read.sources import FileReport, Loaded, Progress, load
+from xgedu_stats.read.sources import FileReport, Progress, load
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,21 @@ class Result:
     kinds: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = field(default_factory=dict)
     """The rows of each other kind of input read (``read.kinds``), and its unreadable records:
     never counted as published items; its tables are made from them."""
-    messages: Messages | None = None
-    """The online messages of the period (when mailbox exports were given)."""
-    traffic: Traffic | None = None
-    """The site traffic of the period (when traffic exports were given)."""
+    counted: dict[str, Any] = field(default_factory=dict)
+    """The figures of each other kind read that has a counter (``counters.COUNTERS``), by
+    kind name."""
     fuzzy_pairs: Pairs = field(default_factory=list, repr=False)
     decided_pairs: Pairs = field(default_factory=list, repr=False)
+
+    @property
+    def messages(self) -> Messages | None:
+        """The online messages of the period (when mailbox exports were given)."""
+        return self.counted.get(INTERACTIONS.name)
+
+    @property
+    def traffic(self) -> Traffic | None:
+        """The site traffic of the period (when traffic exports were given)."""
+        return self.counted.get(TRAFFIC.name)
 
 
 REJECT_COLUMNS = ["file", "line", "platform", "reason", "title", "date_raw", "channel", "url"]
@@ -113,8 +122,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     found_notes += notes.empty_period(len(placed.item_category), found.codes.day, config.period)
     del found  # (every row of every date: the period's rows are a copy when some fall outside)
     counted = _count(placed, loaded.files, settings)
-    messages = _messages(loaded, config)
-    traffic = _traffic(loaded, config)
+    others = counters.count_all(loaded.kinds, config)
     warnings = (
         *loaded.warnings,
         *notes.other_kinds(loaded.files, loaded.kinds),
@@ -123,8 +131,12 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         *notes.unreadable_views(*screened.unreadable_views),
         *notes.doc_type_values(counted.doc_types.unknown_values),
         *notes.unreadable_images(*counted.media.unreadable),
-        *notes.message_types(messages),
-        *notes.traffic(traffic),
+        *(
+            n
+            for c in counters.COUNTERS
+            if c.kind.name in others
+            for n in c.notes(others[c.kind.name])
+        ),
     )
     return Result(
         period=config.period,
@@ -140,8 +152,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         media=counted.media,
         warnings=warnings,
         kinds=loaded.kinds,
-        messages=messages,
-        traffic=traffic,
+        counted=others,
         fuzzy_pairs=placed.fuzzy_pairs,
         decided_pairs=placed.decided_pairs,
     )
@@ -160,26 +171,6 @@ def for_review(listed: pd.DataFrame) -> pd.DataFrame:
 def copies(result: Result) -> pd.DataFrame:
     """Every row of every item with more than one copy."""
     return merged_groups(result.rows)
-
-
-def _messages(loaded: Loaded, config: RunConfig) -> Messages | None:
-    """The figures of the mailbox exports read, if any."""
-    if INTERACTIONS.name not in loaded.kinds:
-        return None
-    rows, malformed = loaded.kinds[INTERACTIONS.name]
-    settings = config.settings.interactions
-    try:
-        return count_messages(rows, malformed, settings, config.period, config.judged_on)
-    except CalendarNotCovered as exc:
-        raise InputError(notes.calendar_not_covered(exc.day, exc.version)) from None
-
-
-def _traffic(loaded: Loaded, config: RunConfig) -> Traffic | None:
-    """The figures of the traffic exports read, if any."""
-    if TRAFFIC.name not in loaded.kinds:
-        return None
-    rows, malformed = loaded.kinds[TRAFFIC.name]
-    return count_traffic(rows, malformed, config.settings.traffic, config.period)
 
 
 def _decisions(

@@ -6,14 +6,14 @@ Renderers see only :class:`Report` and :class:`Table`; they never touch a DataFr
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from xgedu_stats import counters
 from xgedu_stats.config import Period
-from xgedu_stats.count.interactions import MessageTotals, rate
-from xgedu_stats.count.traffic import TrafficTotals
+from xgedu_stats.count.interactions import rate
 from xgedu_stats.pipeline import Result, Totals, copies
 from xgedu_stats.read import kinds
 from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC
@@ -54,10 +54,10 @@ class Report:
     period: Period
     totals: Totals
     tables: tuple[Table, ...]
-    messages: MessageTotals | None = None
-    """Where the rows of the mailbox exports went, when some were read."""
-    traffic: TrafficTotals | None = None
-    """Where the rows of the traffic exports went, when some were read."""
+    other_lines: tuple[str, ...] = ()
+    """The 核对 line of each other kind of input read (``counters.COUNTERS``)."""
+    other_totals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Where the rows of each other kind went, by kind name (``totals.interactions`` …)."""
 
     def period_line(self) -> str:
         p = self.period
@@ -76,29 +76,10 @@ class Report:
 
     def conservation_lines(self) -> list[str]:
         """The 核对 line of published items, and one for each other kind read."""
-        lines = [self.conservation_line()]
-        if self.messages is not None:
-            m = self.messages
-            lines.append(
-                f"核对（网上留言）：读入 {m.rows_read} 行 = 无效 {m.rejected}"
-                f" + 统计期外 {m.out_of_period} + 重复 {m.duplicates} + 留言 {m.messages} 件"
-            )
-        if self.traffic is not None:
-            t = self.traffic
-            lines.append(
-                f"核对（访问统计）：读入 {t.rows_read} 行 = 无效 {t.rejected}"
-                f" + 统计期外 {t.out_of_period} + 重复 {t.duplicates} + 计入 {t.counted} 行"
-                f"（{t.days} 天）"
-            )
-        return lines
+        return [self.conservation_line(), *self.other_lines]
 
     def json_totals(self) -> dict[str, Any]:
-        out: dict[str, Any] = asdict(self.totals)
-        if self.messages is not None:
-            out["interactions"] = asdict(self.messages)
-        if self.traffic is not None:
-            out["traffic"] = asdict(self.traffic)
-        return out
+        return {**asdict(self.totals), **self.other_totals}
 
 
 def categories_table(result: Result) -> Table:
@@ -269,11 +250,11 @@ TABLES: dict[str, Callable[[Result], Table]] = {
 #: column), or when asked for by ``--by``.
 _WHEN_GIVEN: dict[str, Callable[[Result, Sequence[str]], bool]] = {
     "media": lambda result, by: result.media.given,
-    "interactions": lambda result, by: result.messages is not None,
+    "interactions": lambda result, by: INTERACTIONS.name in result.counted,
     "interactions_by_department": lambda result, by: (
-        result.messages is not None and "department" in by
+        INTERACTIONS.name in result.counted and "department" in by
     ),
-    "traffic": lambda result, by: result.traffic is not None,
+    "traffic": lambda result, by: TRAFFIC.name in result.counted,
 }
 #: What ``--by`` can break tables down by, and the tables it adds.
 BY = {"department": ("interactions_by_department",)}
@@ -294,9 +275,13 @@ def build_report(result: Result, names: Sequence[str] = (), by: Sequence[str] = 
         for kind in kinds.KINDS:
             if kind.name in result.kinds and kind.tables is not None:
                 tables += kind.tables(result.kinds[kind.name][0])
-    messages = result.messages.totals if result.messages is not None else None
-    traffic = result.traffic.totals if result.traffic is not None else None
-    return Report(result.period, result.totals, tuple(tables), messages, traffic)
+    lines = tuple(
+        c.balance(result.counted[c.kind.name].totals)
+        for c in counters.COUNTERS
+        if c.kind.name in result.counted
+    )
+    totals = counters.totals_json(result.counted)
+    return Report(result.period, result.totals, tuple(tables), lines, totals)
 
 
 def _cells(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[Row, ...]:
@@ -309,13 +294,10 @@ def rejects_table(result: Result) -> Table:
     """Every rejected row: where it was, why, and its raw values (the rows of a mailbox or
     traffic export under its kind's label in the platform column)."""
     frame = result.rejects
-    others = (  # (the rejects of another kind: its date and count under the articles' names)
-        (result.messages, INTERACTIONS.label, {"received": "date_raw"}),
-        (result.traffic, TRAFFIC.label, {"date": "date_raw", "page_views": "views_raw"}),
-    )
-    for found, label, names in others:
+    for c in counters.COUNTERS:  # (its date and count under the articles' column names)
+        found = result.counted.get(c.kind.name)
         if found is not None and len(found.rejects):
-            part = found.rejects.rename(columns=names).assign(platform=label)
+            part = found.rejects.rename(columns=c.reject_columns).assign(platform=c.kind.label)
             frame = pd.concat([frame, part.reindex(columns=frame.columns)], ignore_index=True)
     columns = (
         Column("file", "文件"),

@@ -94,6 +94,7 @@ def _json(i: Inspection) -> dict[str, Any]:
         "type": r.type,
         "encoding": r.encoding,
         "delimiter": r.delimiter,
+        "kind": r.kind,
         "platform": r.platform,
         "platform_reason": r.platform_reason,
         "header_line": r.header_line,
