@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import replace
 from pathlib import Path
@@ -191,8 +192,37 @@ def test_every_listed_encoding_is_a_text_encoding() -> None:
         assert "甲乙".encode(name, errors="replace").decode(name)  # a str codec, both ways
 
 
-def test_invalid_toml(tmp_path: Path) -> None:
-    assert error(tmp_path, "[dedupe\n").startswith("配置文件 c.toml 不是有效的 TOML：")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[dedupe\n", "第 1 行第 8 列写法不对（段名后面缺少 ]）：[dedupe"),
+        (
+            '[doc_types]\n资料 = ["名单"]\n',
+            '第 2 行第 1 列写法不对（无法识别这一行）：资料 = ["名单"]；'
+            '中文名称要用英文双引号括起，例如 "资料" = ["名单"]',
+        ),
+        (
+            '[doc_types]\n"资料" = [“名单”]\n',
+            '引号要用英文的双引号 "，不能用中文引号',
+        ),
+        ('[doc_types]\n"资料" = ["名单"，"名录"]\n', "列表中用英文逗号 , 分隔"),
+        ('[doc_types]\n"资料" ＝ ["名单"]\n', "（名称后面应是 =）"),
+        (
+            "[dedupe]\nwindow_days = 3\nwindow_days = 4\n",
+            "第 3 行第 16 列写法不对（同一个设置项写了两次）：window_days = 4；"
+            "请删去其中一处，或把两处的值合在一起",
+        ),
+        ('[doc_types]\n"资料" = ["名单"\n', "（列表缺少 ]"),
+    ],
+)
+def test_toml_mistakes_are_explained_in_chinese(tmp_path: Path, text: str, expected: str) -> None:
+    """What a clerk typing with a Chinese input method gets wrong, with where and how to fix it
+    (tomllib's own message is English)."""
+    message = error(tmp_path, text)
+    assert message.startswith("配置文件 c.toml：")
+    assert expected in message
+    english = message.replace("c.toml", "").replace("window_days", "").replace("dedupe", "")
+    assert not re.search(r"[A-Za-z]{4,}", english)
 
 
 def test_missing_config(tmp_path: Path) -> None:

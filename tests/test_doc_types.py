@@ -4,6 +4,8 @@ takes them from its copies in platform priority order; every figure counted by h
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -13,9 +15,10 @@ from click.testing import CliRunner
 from conftest import csv_bytes
 
 from xgedu_stats.cli import cli
-from xgedu_stats.config import DOC_TYPES, DocTypeSettings, load_settings
-from xgedu_stats.count.doc_types import column_type, title_types
+from xgedu_stats.config import DOC_TYPES, DocTypeSettings, load_settings, word_key
+from xgedu_stats.count.doc_types import UNKNOWN, column_type, title_types
 from xgedu_stats.errors import ConfigError
+from xgedu_stats.read import SourceFile, read_grid
 
 
 def named(codes) -> list[str | None]:
@@ -78,15 +81,25 @@ def test_words_are_compared_after_nfkc() -> None:
 
 def test_column_values() -> None:
     s = DocTypeSettings()
-    assert [DOC_TYPES[column_type(v, s)] for v in ["规范性文件", " 通知 公告", "工作动态"]] == [
+
+    def typed(value: str) -> str:
+        return DOC_TYPES[column_type(word_key(value), s)]
+
+    assert [typed(v) for v in ["规范性文件", " 通知 公告", "工作动态", "图集"]] == [
         "规范性文件",
         "公告通知",
         "政务新闻",
+        "其他",
     ]
-    # A value that is no type's: the config words, else 其他; blank is no value.
-    assert DOC_TYPES[column_type("紧急通知类", s)] == "公告通知"
-    assert DOC_TYPES[column_type("学校动态", s)] == "其他"
-    assert column_type("", s) == -1
+    # Invisible characters and punctuation do not count; a type's full name held in a value
+    # names it before any config word does (市教育局 is a 政务新闻 word).
+    assert typed("政务\u200b新闻") == "政务新闻"
+    assert typed("规范性文件（市教育局）") == "规范性文件"
+    assert typed("市教育局文件") == "政务新闻"  # (no full name held: the config's word)
+    assert typed("紧急通知类") == "公告通知"
+    # A value that names no type types nothing (its row's title is looked at); blank is none.
+    assert column_type(word_key("学校动态"), s) == UNKNOWN
+    assert column_type(word_key("\u200b "), s) == -1
 
 
 @pytest.fixture
@@ -148,7 +161,7 @@ def test_types_and_pictures_of_the_items(exports: Path) -> None:
         {"kind": "含图片的信息（条）", "count": 3},
     ]
     assert "「学校动态」1 行" in err
-    assert "图片数无法识别（如「abc」）" in err
+    assert "图片数无法识别（如「abc」；" in err
 
 
 def test_an_item_takes_its_type_from_the_first_platform_that_gives_one(
@@ -181,8 +194,8 @@ def test_the_media_table_waits_for_picture_figures(tmp_path: Path) -> None:
     assert "doc_types" in doc["tables"]
     asked = CliRunner().invoke(cli, ["aggregate", str(folder), "--year", "2018", "-t", "media"])
     assert asked.exit_code == 0
-    assert "没有图片数列" in asked.stdout
-    table = asked.stdout.split("没有图片数列")[1].split("核对")[0]
+    assert "没有可读的图片数" in asked.stdout
+    table = asked.stdout.split("没有可读的图片数")[1].split("核对")[0]
     assert not any(ch.isdigit() for ch in table)  # no figures, not zeros
 
 
@@ -197,11 +210,14 @@ def test_text_output_has_a_total_row(exports: Path) -> None:
     ("text", "message"),
     [
         ('"其他" = ["杂项"]', "其他 是没有任何词符合时的文种"),
-        ('"新闻" = ["召开"]', "没有这个文种"),
+        ('"新闻" = ["召开"]', "没有「新闻」这个文种"),
+        ('"资料 " = ["名单"]', "「资料 」前后有空格"),
+        ('"资料" = ["名单"]\n"公告通知" = ["名单"]', "「名单」已写在文种「资料」中"),
+        ('"资料" = ["【】"]', "去掉标点和空格后什么也不剩"),
         ('"资料" = [""]', "应为非空的文字"),
         ('"资料" = "名单"', None),  # one word written without brackets is a list of one
         ('"资料" = [1]', "应为非空的文字"),
-        ('"资料" = ["' + "长" * 51 + '"]', "每个词应有 1 到 50 个字"),
+        ('"资料" = ["' + "长" * 51 + '"]', "太长：每个词最多 50 个字"),
         ('"资料" = [' + ", ".join(f'"词{i}"' for i in range(201)) + "]", "最多 200 个"),
     ],
 )
@@ -213,3 +229,115 @@ def test_config_errors(tmp_path: Path, text: str, message: str | None) -> None:
         return
     with pytest.raises(ConfigError, match=message):
         load_settings(config)
+
+
+def test_cells_of_an_old_xls_read_as_excel_shows_them() -> None:
+    """xlrd gives an error cell's code and a logical cell's 1/0 as numbers: #DIV/0! was 7
+    pictures, #N/A 42, TRUE 1 (a workbook made by a hostile-file trial, tests/fixtures/cells)."""
+    fixture = Path(__file__).parent / "fixtures" / "cells" / "门户_旧版.xls"
+    (sheet,) = read_grid(SourceFile(fixture, fixture.name)).sheets
+    images = {r.cells[0]: r.cells[5] for r in sheet.records[1:] if len(r.cells) > 5}
+    assert images["测试1：图片数为bool TRUE"] == "TRUE"
+    assert images["测试2：图片数为bool FALSE"] == "FALSE"
+    assert images["测试3：图片数为#DIV/0!"] == "#DIV/0!"
+    assert images["测试4：图片数为42"] == "#N/A"
+    assert images["测试7：图片数为number 3"] == "3"
+    doc, err = run_json(str(fixture), "-t", "media")
+    assert doc["tables"]["media"][0]["count"] == 3  # only the number 3 is a count
+    assert "图片数无法识别" in err
+
+
+def test_a_logical_cell_of_spreadsheetml_reads_true(tmp_path: Path) -> None:
+    xml = (
+        '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S"><Table>'
+        '<Row><Cell><Data ss:Type="String">标题</Data></Cell><Cell><Data ss:Type="String">'
+        '发布时间</Data></Cell><Cell><Data ss:Type="String">图片数</Data></Cell></Row>'
+        '<Row><Cell><Data ss:Type="String">甲</Data></Cell><Cell><Data ss:Type="String">'
+        '2018-03-01</Data></Cell><Cell><Data ss:Type="Boolean">1</Data></Cell></Row>'
+        "</Table></Worksheet></Workbook>"
+    )
+    path = tmp_path / "门户.xls"
+    path.write_text(xml, encoding="utf-8")
+    (sheet,) = read_grid(SourceFile(path, path.name)).sheets
+    assert sheet.records[1].cells[2] == "TRUE"
+
+
+def test_a_value_that_names_no_type_does_not_win(tmp_path: Path) -> None:
+    """学校动态 on the portal names no type: 云上's 政务新闻 decides the first item; the
+    second item's own title (…通知) decides it. The warning counts 学校动态 written three
+    ways (spaces, a zero-width space) as one value."""
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    (folder / "门户.csv").write_bytes(
+        csv_bytes(
+            ["标题", "发布时间", "文种"],
+            [
+                ["某校读书月启动", "2018-03-01", "学校动态"],
+                ["关于开学的通知", "2018-03-02", " 学校动态 "],
+                ["某校运动会", "2018-03-03", "学校\u200b动态"],
+            ],
+        )
+    )
+    (folder / "云上.csv").write_bytes(
+        csv_bytes(["标题", "发布时间", "文种"], [["某校读书月启动", "2018-03-01", "政务新闻"]])
+    )
+    doc, err = run_json(str(folder), "--year", "2018")
+    counts = {r["doc_type"]: r["count"] for r in doc["tables"]["doc_types"]}
+    assert counts == {"政务新闻": 1, "规范性文件": 0, "资料": 0, "公告通知": 1, "其他": 1}
+    assert "「学校动态」3 行" in err
+
+
+def test_an_images_column_without_counts_gives_no_figures(tmp_path: Path) -> None:
+    (tmp_path / "门户.csv").write_bytes(
+        csv_bytes(
+            ["标题", "发布时间", "图片数"], [["甲", "2018-03-01", ""], ["乙", "2018-03-02", " "]]
+        )
+    )
+    doc, _ = run_json(str(tmp_path / "门户.csv"))
+    assert "media" not in doc["tables"]
+
+
+def test_picture_counts_are_whole_and_plausible(tmp_path: Path) -> None:
+    rows = [
+        ["甲", "2018-03-01", "2张"],
+        ["乙", "2018-03-02", "10万+"],
+        ["丙", "2018-03-03", "43164"],
+    ]
+    (tmp_path / "门户.csv").write_bytes(csv_bytes(["标题", "发布时间", "图片数"], rows))
+    doc, err = run_json(str(tmp_path / "门户.csv"))
+    assert doc["tables"]["media"][0]["count"] == 2
+    assert "有 2 行的图片数无法识别（如「10万+」、「43164」；" in err
+
+
+def test_items_file_traces_every_figure_to_its_items(exports: Path, tmp_path: Path) -> None:
+    """--items lists each unique item with its type, where the type came from, and its
+    pictures: the doc_types and media tables are their sums."""
+    listed = tmp_path / "信息明细.csv"
+    args = ["aggregate", str(exports), "--year", "2018", "--items", str(listed), "-f", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    rows = list(
+        csv.DictReader(io.StringIO(listed.read_text(encoding="utf-8-sig").split("\n", 1)[1]))
+    )
+    by_title = {r["标题"]: r for r in rows}
+    assert (by_title["关于召开会议的通知"]["文种"], by_title["关于召开会议的通知"]["文种依据"]) == (
+        "资料",
+        "文种列",
+    )
+    assert by_title["市教育局召开工作会议"]["文种依据"] == "标题"
+    assert by_title["某校开展读书活动"]["文种依据"] == "无（计入其他）"
+    assert by_title["孝教发〔2018〕3号"]["平台"] == "portal,yunshang"
+    doc = json.loads(result.stdout)
+    for row in doc["tables"]["doc_types"]:
+        assert row["count"] == sum(r["文种"] == row["doc_type"] for r in rows)
+    assert doc["tables"]["media"][0]["count"] == sum(int(r["图片数"]) for r in rows)
+
+
+def test_a_config_that_gives_a_type_no_words_says_so(exports: Path, tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[doc_types]\n"资料" = ["名单"]\n"公告通知" = []\n', encoding="utf-8")
+    _, err = run_json(str(exports), "--year", "2018", "-c", str(config))
+    assert "[doc_types] 中没有政务新闻、规范性文件、公告通知的词：标题不会被判为这几类" in err
+    _, plain = run_json(str(exports), "--year", "2018")
+    assert "[doc_types] 中没有" not in plain

@@ -3,6 +3,8 @@ status of each letter on the day it is judged, and every row accounted for."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -494,3 +496,54 @@ def test_a_source_matching_an_articles_export_says_why_it_was_read_so(tmp_path: 
     config.write_text('[sources.mb]\nkind = "interactions"\nfiles = ["门户网站.csv"]\n', "utf-8")
     result = CliRunner().invoke(cli, ["aggregate", str(tmp_path / "导出"), "-c", str(config)])
     assert "此文件因配置 [sources.mb] files = '门户网站.csv'，按网上留言读取" in result.stderr
+
+
+def test_departments_written_differently_are_one(tmp_path: Path) -> None:
+    """Full-width letters, a zero-width space or spaces around a name do not make another
+    department; 无, - and （空） name none (未注明); a department called 合计 is not the total."""
+    rows = [
+        [f"D{i}", "问", "咨询", "2018-03-01", "2018-03-02", department]
+        for i, department in enumerate(
+            ["ＡＢＣ科", " ABC科 ", "AB\u200bC科", "（空）", "-", "无", "合计", "办公室"]
+        )
+    ]
+    (tmp_path / "局长信箱.csv").write_bytes(csv_bytes(HEADER, rows))
+    args = ["aggregate", str(tmp_path), "--year", "2018", "-f", "json", "--by", "department"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    table = json.loads(result.stdout)["tables"]["interactions_by_department"]
+    assert [(r["department"], r["received"]) for r in table] == [
+        ("ABC科", 3),
+        ("办公室", 1),
+        ("合计（部门）", 1),
+        ("未注明", 3),
+    ]
+
+
+def test_letters_file_lists_each_letter_with_its_deadline_and_status(
+    mailbox: Path, tmp_path: Path
+) -> None:
+    listed = tmp_path / "留言明细.csv"
+    args = ["aggregate", str(mailbox), "--year", "2018", "--letters", str(listed), "-f", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    text = listed.read_text(encoding="utf-8-sig").split("\n", 1)[1]
+    rows = {r["标题"]: r for r in csv.DictReader(io.StringIO(text))}
+    assert len(rows) == 6  # the period's letters (a copy in two exports once)
+    assert (rows["学籍转入"]["答复期限"], rows["学籍转入"]["状态"]) == ("2018-02-26", "按期回复")
+    assert (rows["食堂"]["回复日期"], rows["食堂"]["状态"]) == ("", "超期未回复")
+    assert rows["来信"]["答复部门"] == "未注明"
+    assert rows["校车"]["回复日期"] == "2018-06-26"  # the later export's reply
+    counts = {r["type"]: r["received"] for r in json.loads(result.stdout)["tables"]["interactions"]}
+    assert sum(counts.values()) == len(rows)
+
+
+def test_letters_file_without_a_mailbox_export_says_so(tmp_path: Path) -> None:
+    (tmp_path / "门户.csv").write_bytes(csv_bytes(["标题", "发布时间"], [["甲", "2018-03-01"]]))
+    listed = tmp_path / "out" / "留言明细.csv"
+    listed.parent.mkdir()
+    args = ["aggregate", str(tmp_path / "门户.csv"), "--letters", str(listed)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0
+    assert "加了 --letters，但没有读到网上留言的导出文件：写出的文件只有表头" in result.stderr
+    assert listed.read_text(encoding="utf-8-sig").splitlines()[1].startswith("标题,类型")

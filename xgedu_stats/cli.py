@@ -51,7 +51,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: The formats each output can be written in (aggregate's: config.OUTPUT_FORMATS).
 DUPLICATES_FORMATS = ("text", "csv", "xlsx")
 INSPECT_FORMATS = ("text", "json")
-DETAIL_FORMATS = ("csv", "xlsx")  # --rejects, --duplicates
+DETAIL_FORMATS = ("csv", "xlsx")  # --rejects, --duplicates, --items, --letters
 DECISIONS_FORMATS = ("csv",)  # --write-decisions
 
 
@@ -325,7 +325,8 @@ def emit_report(report: Any, fmt: str, output: Path | None, what: str) -> list[s
     multiple=True,
     type=click.Choice(REPORT_TABLES),
     metavar="表名",
-    help=f"只输出这张表：{'、'.join(REPORT_TABLES)}（可写多次）；默认全部。",
+    help=f"只输出这张表：{'、'.join(REPORT_TABLES)}（可写多次）；不写时输出按类别、按平台、"
+    "按文种三张表，以及读到了数据的其他表。",
 )
 @click.option("--fuzzy", is_flag=True, help="标题相似（转载时改了几个字）的也算同一条。")
 @click.option(
@@ -341,6 +342,20 @@ def emit_report(report: Any, fmt: str, output: Path | None, what: str) -> list[s
     help="把合并为同一条的各行写入此文件（.csv 或 .xlsx）。",
 )
 @click.option(
+    "--items",
+    "items_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="文件",
+    help="把去重后的每一条信息（类别、文种及其依据、图片数、平台）写入此文件（.csv 或 .xlsx）。",
+)
+@click.option(
+    "--letters",
+    "letters_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="文件",
+    help="把统计期内的每一件网上留言（收到、回复、答复期限、状态、部门）写入此文件（.csv 或 .xlsx）。",
+)
+@click.option(
     "--as-of",
     "as_of",
     type=DateParam(),
@@ -353,7 +368,7 @@ def emit_report(report: Any, fmt: str, output: Path | None, what: str) -> list[s
     multiple=True,
     type=click.Choice(BY_CHOICES),
     metavar="分组",
-    help="另按这一项分组统计：department 网上留言按答复部门（可写多次）。",
+    help="另按这一项分组统计：department（网上留言按答复部门另列一张表）。",
 )
 @handle_errors
 def aggregate(
@@ -368,10 +383,14 @@ def aggregate(
     fuzzy: bool,
     rejects: Path | None,
     duplicates: Path | None,
+    items_path: Path | None,
+    letters_path: Path | None,
     as_of: date | None,
     by: tuple[str, ...],
 ) -> None:
-    """读取各平台的导出文件（文件或文件夹），去重后按类别和平台统计信息条数。
+    """读取各平台的导出文件（文件或文件夹），去重后按类别、平台和文种统计信息条数。
+
+    有图片数时另统计宣传图片；局长信箱等网上留言和网站访问统计的导出各成一张表。
 
     同一条信息在多个平台发布只计 1 条。同一平台内，链接相同（没有链接时同一天、
     标题归一后相同）的各行是同一篇；不同平台之间，标题归一后相同、发布日期相差
@@ -382,6 +401,8 @@ def aggregate(
     fmt = choose_format(output, fmt, OUTPUT_FORMATS, writer="aggregate")
     rejects_fmt = detail_format(rejects, "--rejects", DETAIL_FORMATS)
     duplicates_fmt = detail_format(duplicates, "--duplicates", DETAIL_FORMATS)
+    items_fmt = detail_format(items_path, "--items", DETAIL_FORMATS)
+    letters_fmt = detail_format(letters_path, "--letters", DETAIL_FORMATS)
     from xgedu_stats import pipeline
     from xgedu_stats import tables as tbl
     from xgedu_stats.read import kinds
@@ -389,6 +410,7 @@ def aggregate(
 
     settings = settings_for(config_path, fuzzy)
     outputs = [("-o", output), ("--rejects", rejects), ("--duplicates", duplicates)]
+    outputs += [("--items", items_path), ("--letters", letters_path)]
     check_outputs(outputs, paths, settings)
     with progress_bar(UI.current().quiet) as progress:
         result = pipeline.run(RunConfig(tuple(paths), settings, period, as_of), progress)
@@ -396,6 +418,8 @@ def aggregate(
     ui = UI.current()
     if "department" in by and result.messages is None and not tables:
         ui.note("加了 --by department，但没有读到网上留言的导出文件：没有按部门统计的表")
+    if letters_path is not None and result.messages is None:
+        ui.note("加了 --letters，但没有读到网上留言的导出文件：写出的文件只有表头")
     for f in result.files:
         how = f.type_label + (f"，编码 {f.encoding}" if f.encoding else "")
         blank = f"，空行 {f.blank_lines}" if f.blank_lines else ""
@@ -405,6 +429,8 @@ def aggregate(
     details = (
         (rejects, rejects_fmt, tbl.rejects_table, "无效行明细"),
         (duplicates, duplicates_fmt, tbl.duplicates_table, "合并明细"),
+        (items_path, items_fmt, tbl.items_table, "信息明细"),
+        (letters_path, letters_fmt, tbl.letters_table, "网上留言明细"),
     )
     with all_or_nothing():  # (stopped half way, no file is replaced)
         written = emit_report(tbl.build_report(result, tables, by), fmt, output, "统计表")

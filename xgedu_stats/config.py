@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import re
 import tomllib
+import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -134,6 +135,17 @@ DEFAULT_DOC_TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: one pass over every title), and the longest word.
 MAX_DOC_TYPE_WORDS = 200
 MAX_DOC_TYPE_WORD_CHARS = 50
+
+
+def word_key(text: str) -> str:
+    """A word (or a 文种 cell) as titles are compared: NFKC, without punctuation, spaces and
+    invisible format characters (as ``items.normalize.title_keys`` makes a title's key).
+
+    >>> word_key(" 规范性文件（试行）"), word_key("政务\u200b新闻"), word_key("【公告】")
+    ('规范性文件试行', '政务新闻', '公告')
+    """
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if unicodedata.category(c)[0] not in "PZ" + "C")
 
 
 @dataclass(frozen=True)
@@ -397,12 +409,65 @@ def load_settings(path: Path) -> Settings:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"配置文件 {path} 不是有效的 TOML：{exc}") from None
+        raise ConfigError(toml_error(path, text, str(exc))) from None
     except RecursionError:  # tomllib parses nested arrays and inline tables recursively
         raise ConfigError(
             f"配置文件 {path} 不是有效的配置：数组或表嵌套的层数太多；请用 xgedu-stats init 重新生成"
         ) from None
     return settings_from_dict(doc, _Loader(path, text))
+
+
+#: tomllib's reasons (English) as a clerk reads them, by the start of the message.
+_TOML_REASONS = (
+    ("Invalid statement", "无法识别这一行"),
+    ("Expected '=' after a key", "名称后面应是 ="),
+    ("Expected ']' at the end of a table", "段名后面缺少 ]"),
+    ("Expected ']]' at the end of an array", "段名后面缺少 ]]"),
+    ("Cannot overwrite a value", "同一个设置项写了两次"),
+    ("Cannot declare", "同一段写了两次"),
+    ("Cannot mutate", "同一段写了两次"),
+    ("Invalid value", "值的写法不对"),
+    ("Unclosed array", "列表缺少 ]"),
+    ("Unclosed inline table", "缺少 }"),
+    ("Unterminated string", "引号没有成对"),
+    ("Illegal character", "有不允许的字符"),
+    ("Invalid initial character for a key part", "名称的写法不对"),
+    ("Expected newline or end of document", "一行只能写一个设置项"),
+)
+#: Full-width characters an input method types for TOML's own, and what to type instead.
+_FULL_WIDTH_HINTS = (
+    ("“”‘’", '引号要用英文的双引号 "，不能用中文引号'),
+    ("，", "列表中用英文逗号 , 分隔"),
+    ("＝", "等号要用英文的 ="),
+    ("［］【】", "方括号要用英文的 [ ]"),
+    ("＃", "说明以英文的 # 开头"),
+)
+
+
+def toml_error(path: Path, text: str, message: str) -> str:
+    r"""A TOML syntax error in Chinese: where, what, the line, and a hint for what a Chinese
+    input method types by mistake (full-width quotes, commas, equals; unquoted Chinese names).
+
+    >>> toml_error(Path("c.toml"), '[doc_types]\n资料 = ["名单"]\n', "Invalid statement (at line 2, column 1)")
+    '配置文件 c.toml：第 2 行第 1 列写法不对（无法识别这一行）：资料 = ["名单"]；中文名称要用英文双引号括起，例如 "资料" = ["名单"]'
+    """
+    at = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    reason = next((zh for en, zh in _TOML_REASONS if message.startswith(en)), "格式错误")
+    if at is None:
+        return f"配置文件 {path}：写法不对（{reason}，可能是文件末尾缺少 ] 或引号）"
+    number, column = int(at[1]), int(at[2])
+    lines = text.splitlines()
+    line = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+    hints = [hint for chars, hint in _FULL_WIDTH_HINTS if any(c in line for c in chars)]
+    key = line.split("=", 1)[0].strip() if "=" in line else ""
+    if key and not key.isascii() and not key.startswith(('"', "'")):
+        example = f'"{key}" = ' + line.split("=", 1)[1].strip()
+        hints.append(f"中文名称要用英文双引号括起，例如 {shorten(example)}")
+    if reason.startswith("同一"):
+        hints.append("请删去其中一处，或把两处的值合在一起")
+    where = f"第 {number} 行第 {column} 列写法不对（{reason}）"
+    shown = f"：{shorten(line)}" if line else ""
+    return f"配置文件 {path}：{where}{shown}" + "".join(f"；{h}" for h in hints)
 
 
 def _read_bounded(path: Path) -> bytes:
@@ -602,15 +667,34 @@ def _doc_types(doc: Mapping[str, Any], ld: _Loader) -> DocTypeSettings:
     body = ld.table(doc["doc_types"], "doc_types")
     named = DOC_TYPES[:-1]
     out = []
+    owner: dict[str, tuple[str, str]] = {}  # word key -> (type, the word as written)
     for name, value in body.items():
         where = f"doc_types.{name}"
         if name not in named:
-            other = "；其他 是没有任何词符合时的文种，不用写" if name == DOC_TYPES[-1] else ""
-            raise ld.fail(where, f"没有这个文种（可写：{'、'.join(named)}）{other}")
-        words = tuple(w.strip() for w in ld.strings(value, where))
-        if any(not w or len(w) > MAX_DOC_TYPE_WORD_CHARS for w in words):
-            raise ld.fail(where, f"每个词应有 1 到 {MAX_DOC_TYPE_WORD_CHARS} 个字")
-        out.append((name, words))
+            hint = "；其他 是没有任何词符合时的文种，不用写" if name == DOC_TYPES[-1] else ""
+            if name.strip() in named:
+                hint = f"；「{name}」前后有空格，请删去"
+            raise ld.fail(
+                where, f"没有「{shorten(name)}」这个文种（可写：{'、'.join(named)}）{hint}"
+            )
+        words = []
+        for word in ld.strings(value, where):
+            key = word_key(word)
+            if len(word.strip()) > MAX_DOC_TYPE_WORD_CHARS:
+                raise ld.fail(
+                    where, f"「{shorten(word)}」太长：每个词最多 {MAX_DOC_TYPE_WORD_CHARS} 个字"
+                )
+            if not key:
+                raise ld.fail(where, f"「{shorten(word)}」去掉标点和空格后什么也不剩，不能作为词")
+            if key in owner and owner[key][0] != name:
+                raise ld.fail(
+                    where,
+                    f"「{shorten(word)}」已写在文种「{owner[key][0]}」中（「{shorten(owner[key][1])}」）；"
+                    "一个词只能属于一个文种",
+                )
+            owner[key] = (name, word)
+            words.append(word.strip())
+        out.append((name, tuple(dict.fromkeys(words))))
     total = sum(len(words) for _, words in out)
     if total > MAX_DOC_TYPE_WORDS:
         raise ld.fail("doc_types", f"各文种的词合计最多 {MAX_DOC_TYPE_WORDS} 个（现有 {total} 个）")

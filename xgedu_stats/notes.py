@@ -13,8 +13,16 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from xgedu_stats.config import DOC_TYPES, MESSAGE_TYPES, UNCATEGORISED, Period, Platform
+from xgedu_stats.config import (
+    DOC_TYPES,
+    MESSAGE_TYPES,
+    UNCATEGORISED,
+    DocTypeSettings,
+    Period,
+    Platform,
+)
 from xgedu_stats.count.categories import last_segment
+from xgedu_stats.count.doc_types import MAX_PICTURES_PER_ITEM
 from xgedu_stats.count.interactions import Messages
 from xgedu_stats.count.traffic import Traffic
 from xgedu_stats.items import fuzzy
@@ -208,15 +216,15 @@ def message_types(messages: Messages | None) -> list[str]:
 
 
 def doc_type_values(unknown: dict[str, int]) -> list[str]:
-    """文种 column values that name no document type (their items counted as 其他)."""
+    """文种 column values that name no document type (those rows are typed by their titles)."""
     if not unknown:
         return []
     shown = "、".join(f"「{shorten(v)}」{n} 行" for v, n in list(unknown.items())[:10])
     more = f" 等 {len(unknown)} 种" if len(unknown) > 10 else ""
     named = "、".join(DOC_TYPES[:-1])
     return [
-        f"文种列的值有的不是{named}之一，这些行计入「其他」：{shown}{more}；"
-        "若它们属于某一文种，可在配置文件的 [doc_types] 中把它们写进该文种的词"
+        f"文种列的值有的不是{named}之一，这些行按标题判断文种（标题也定不出的计入「其他」）："
+        f"{shown}{more}；若它们属于某一文种，可在配置文件的 [doc_types] 中把它们写进该文种的词"
     ]
 
 
@@ -225,7 +233,23 @@ def unreadable_images(count: int, examples: Sequence[str]) -> list[str]:
     if not count:
         return []
     shown = "、".join(f"「{shorten(v)}」" for v in examples)
-    return [f"有 {count} 行的图片数无法识别（如{shown}），已留空，这些行不计图片"]
+    return [
+        f"有 {count} 行的图片数无法识别（如{shown}；应为 0 到 {MAX_PICTURES_PER_ITEM} 的整数），"
+        "已留空：这些副本不计图片（文种为图片、图集的信息仍计 1 幅）；加 --items 文件名.csv 可逐条核对"
+    ]
+
+
+def doc_type_words(settings: DocTypeSettings) -> list[str]:
+    """Named types the config's ``[doc_types]`` gives no word: titles are never typed so."""
+    if settings == DocTypeSettings():
+        return []
+    without = [t for t in DOC_TYPES[:-1] if not dict(settings.words).get(t)]
+    if not without:
+        return []
+    return [
+        f"配置文件的 [doc_types] 中没有{'、'.join(without)}的词：标题不会被判为这"
+        f"{'一' if len(without) == 1 else '几'}类（只按文种列和文号）"
+    ]
 
 
 def traffic(found: Traffic | None) -> list[str]:

@@ -14,7 +14,7 @@ from xgedu_stats import counters, notes
 from xgedu_stats.config import DOC_TYPES, Period, RunConfig, Settings
 from xgedu_stats.count.aggregate import category_counts, platform_counts
 from xgedu_stats.count.categories import item_categories, row_categories
-from xgedu_stats.count.doc_types import DocTypes, Media, doc_types, media
+from xgedu_stats.count.doc_types import SOURCES, DocTypes, Media, doc_types, media
 from xgedu_stats.count.interactions import Messages
 from xgedu_stats.count.traffic import Traffic
 from xgedu_stats.items import decisions
@@ -29,7 +29,7 @@ from xgedu_stats.items.identity import Identity, Rows, identify, link_codes
 from xgedu_stats.items.merging import REVIEW, Merged, Pairs, pairs_frame, refine
 from xgedu_stats.items.normalize import normalize, out_of_period, unreadable_views
 from xgedu_stats.read import decisions as decisions_file
-from xgedu_stats.read.kinds import ARTICLES, INTERACTIONS, TRAFFIC
+from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC
 from xgedu_stats.read.sources import FileReport, Progress, load
 
 
@@ -63,7 +63,7 @@ class Result:
     fall after the period) with ``item_id``, ``exact_id`` and its own ``category``."""
     items: pd.DataFrame
     """One row per unique item: ``item_id``, ``title``, ``date``, ``category``, ``platforms``,
-    ``doc_type``, ``pictures``."""
+    ``doc_type`` and where it came from (``doc_type_source``), ``pictures``."""
     rejects: pd.DataFrame
     categories: pd.DataFrame
     platforms: pd.DataFrame
@@ -129,6 +129,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         *found_notes,
         *notes.uncategorised(placed.counted, counted.items),
         *notes.unreadable_views(*screened.unreadable_views),
+        *notes.doc_type_words(settings.doc_types),
         *notes.doc_type_values(counted.doc_types.unknown_values),
         *notes.unreadable_images(*counted.media.unreadable),
         *(
@@ -318,11 +319,11 @@ def _count(placed: _Placed, files: tuple[FileReport, ...], settings: Settings) -
     masks = platform_masks(ids, ranks, len(placed.item_category))
     keys = tuple(p.key for p in settings.platforms)
     items = _items(counted, placed.item_category, masks, keys)
-    item_type, by_type = doc_types(counted, len(items), settings.doc_types)
-    images_given = any("images" in f.columns for f in files if f.kind == ARTICLES.name)
-    pictures = media(counted, len(items), images_given)
+    item_type, type_source, by_type = doc_types(counted, len(items), settings.doc_types)
+    pictures = media(counted, len(items))
     items = items.assign(
         doc_type=pd.array(np.array(DOC_TYPES, dtype=object)[item_type], dtype="str"),
+        doc_type_source=pd.array(np.array(SOURCES, dtype=object)[type_source], dtype="str"),
         pictures=pictures.per_item,
     )
     rows_read = pd.Series([f.rows for f in files], index=[f.platform for f in files])

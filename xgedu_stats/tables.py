@@ -13,7 +13,7 @@ import pandas as pd
 
 from xgedu_stats import counters
 from xgedu_stats.config import Period
-from xgedu_stats.count.interactions import rate
+from xgedu_stats.count.interactions import NO_DEPARTMENT, rate
 from xgedu_stats.pipeline import Result, Totals, copies
 from xgedu_stats.read import kinds
 from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC
@@ -24,6 +24,8 @@ class Column:
     key: str
     label: str
     numeric: bool = False
+    decimals: int = 0
+    """Decimal places a number is shown with (a rate: 1, so that 80 shows as 80.0)."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def doc_types_table(result: Result) -> Table:
     rows.append(Row(("合计", int(frame["count"].sum())), "total"))
     return Table(
         "doc_types",
-        "主动公开信息按文种统计（有文种列的按该列，其余按标题中的文号和词；相同信息计 1 条）",
+        "主动公开信息按文种统计（由文种列或标题中的文号和词确定；相同信息计 1 条）",
         (Column("doc_type", "文种"), Column("count", "条数", True)),
         tuple(rows),
         short="按文种统计",
@@ -147,7 +149,7 @@ def media_table(result: Result) -> Table:
     return Table(
         "media",
         "宣传图片（相同信息计 1 次）"
-        + ("" if found.given else "（导出文件中没有图片数列，也没有文种为图片、图集的信息）"),
+        + ("" if found.given else "（导出文件中没有可读的图片数，也没有文种为图片、图集的信息）"),
         (Column("kind", "项目"), Column("count", "数量", True)),
         rows,
         short="宣传图片",
@@ -171,6 +173,12 @@ def interactions_by_department_table(result: Result) -> Table:
     counts = (
         messages.by_department if messages is not None else pd.DataFrame(columns=["department"])
     )
+    # (a department called 合计 is not the total row)
+    totals = counts["department"].isin(["合计", "总计", "小计"]) if len(counts) else []
+    if len(counts) and totals.any():
+        counts = counts.assign(
+            department=counts["department"].where(~totals, counts["department"] + "（部门）")
+        )
     return _messages_table(
         result, counts, "department", "答复部门", "interactions_by_department", "按答复部门；"
     )
@@ -184,8 +192,9 @@ def _messages_table(
         for r in counts.itertuples()
     ]
     total = [int(counts[k].sum()) if len(counts) else 0 for k in _MESSAGE_KEYS]
-    rows.append(Row(_message_row("合计", total).values, "total"))
     messages = result.messages
+    if messages is not None:  # (no mailbox export read: no figures, not a row of zeros)
+        rows.append(Row(_message_row("合计", total).values, "total"))
     judged = messages.judged_on.isoformat() if messages is not None else ""
     deadline = result.settings.interactions
     special = "".join(f"，{t} {d}" for t, d in deadline.deadlines)
@@ -201,8 +210,8 @@ def _messages_table(
             Column("late", "超期回复", True),
             Column("overdue", "超期未回复", True),
             Column("pending", "办理中", True),
-            Column("reply_rate", "回复率（%）", True),
-            Column("on_time_rate", "按期率（%）", True),
+            Column("reply_rate", "回复率（%）", True, decimals=1),
+            Column("on_time_rate", "按期率（%）", True, decimals=1),
         ),
         tuple(rows),
         short="网上留言按部门" if by else "网上留言",
@@ -331,6 +340,63 @@ def duplicates_table(result: Result) -> Table:
     return Table(
         "duplicates", "合并为同一条的信息", columns, _cells(frame, [c.key for c in columns])
     )
+
+
+def items_table(result: Result) -> Table:
+    """Every unique item with what it was counted as: category, document type and where the
+    type came from, pictures, platforms — so that each figure can be traced to its items."""
+    frame = result.items.assign(date=result.items["date"].dt.strftime("%Y-%m-%d"))
+    columns = (
+        Column("item_id", "条目编号", True),
+        Column("title", "标题"),
+        Column("date", "最早发布日期"),
+        Column("category", "类别"),
+        Column("doc_type", "文种"),
+        Column("doc_type_source", "文种依据"),
+        Column("pictures", "图片数", True),
+        Column("platforms", "平台"),
+    )
+    return Table("items", "去重后的信息", columns, _cells(frame, [c.key for c in columns]))
+
+
+#: How a letter's status (``count.interactions.STATUSES``) reads.
+LETTER_STATUS = {
+    "on_time": "按期回复",
+    "late": "超期回复",
+    "overdue": "超期未回复",
+    "pending": "办理中",
+}
+
+
+def letters_table(result: Result) -> Table:
+    """Every online message of the period: when received and answered, its deadline and
+    status on the as-of day, its department, and the file and line of its first copy."""
+    columns = (
+        Column("title", "标题"),
+        Column("type", "类型"),
+        Column("received", "收到日期"),
+        Column("replied", "回复日期"),
+        Column("due", "答复期限"),
+        Column("status", "状态"),
+        Column("department", "答复部门"),
+        Column("file", "文件"),
+        Column("line", "行号", True),
+    )
+    messages = result.messages
+    if messages is None:
+        return Table("letters", "网上留言（没有读到网上留言的导出文件）", columns, ())
+    frame = messages.messages
+    days = {
+        k: frame[k].to_numpy(dtype="datetime64[D]").astype(str)
+        for k in ("received", "replied", "due")
+    }
+    frame = frame.assign(
+        **{k: [None if v == "NaT" else v for v in values] for k, values in days.items()},
+        status=frame["status"].map(LETTER_STATUS),
+        department=frame["department"].replace("", NO_DEPARTMENT),
+    )
+    title = f"网上留言（截至 {messages.judged_on.isoformat()}）"
+    return Table("letters", title, columns, _cells(frame, [c.key for c in columns]))
 
 
 #: How a pair's status (``merging.STATUSES``) reads in ``duplicates``.

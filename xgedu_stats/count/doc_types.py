@@ -1,18 +1,20 @@
 """Unique items by document type (文种) and their pictures — the sentences 发布各类政务新闻、
 规范性文件、资料、公告通知等 740 余篇 and 各类宣传图片 100 余幅.
 
-A copy's type comes from its export's 文种 column when it has a value there; else from its
-title: a title carrying a 文号 (孝教发〔2018〕3号) is a 规范性文件, else the first type (in
-the config's order) one of whose words the title holds. An item takes the type of its copies
-in platform priority order, as it takes its category (a column beats a title on one
-platform); an item no rule types is 其他. Its pictures are the image count of the first copy,
-in the same order, that gives one; without any, an item whose 文种 says 图片 or 图集 is one
-picture.
+A copy's type comes from its export's 文种 column when the value there names one; else from
+its title: a title carrying a 文号 (孝教发〔2018〕3号) is a 规范性文件, else the first type (in
+the config's order) one of whose words the title (or its leading 【…】 tag) holds. An item
+takes the type of its copies in platform priority order, as it takes its category (a column
+beats a title on one platform); an item no rule types is 其他. A 文种 value that names no type
+types nothing (its row's title is looked at) and is named in a warning. Its pictures are the
+image count of the first copy, in the same order, that gives one; without any, an item whose
+文种 says 图片 or 图集 is one picture.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,9 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xgedu_stats.columns import arrow_strings, on_unique
-from xgedu_stats.config import DOC_TYPES, DocTypeSettings
+from xgedu_stats.config import DOC_TYPES, DocTypeSettings, word_key
 from xgedu_stats.count.categories import best_per_item
-from xgedu_stats.items.normalize import parse_counts, title_keys
+from xgedu_stats.items.normalize import title_keys
 
 OTHER = DOC_TYPES.index("其他")
 
@@ -36,9 +38,8 @@ TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "其他": ("其他", "其它", "图片", "图集", "组图", "视频"),
 }
 _TYPE_OF = {word: DOC_TYPES.index(name) for name, words in TYPE_WORDS.items() for word in words}
-
 #: 文种 values of a picture item (one picture when its export gives no image count).
-PICTURE_TYPES = ("图片", "图集", "组图", "图片新闻")
+_PICTURE_KEYS = frozenset(("图片", "图集", "组图", "图片新闻"))
 
 #: A 文号: an issuer's abbreviation, the year in brackets, the number and 号 —
 #: 孝教发〔2018〕3号, 鄂教基[2018]12号, 孝政办发（2018）第5号.
@@ -64,7 +65,7 @@ class Media:
     """Pictures of the unique items."""
 
     given: bool
-    """Whether any export has an image-count column or a picture 文种 (else no figures)."""
+    """Whether any export gives a readable image count or a picture 文种 (else no figures)."""
     per_item: np.ndarray = field(repr=False)
     """Each item's pictures (items 1…N at positions 0…N-1)."""
     unreadable: tuple[int, list[str]]
@@ -81,16 +82,16 @@ class Media:
 
 def doc_types(
     rows: pd.DataFrame, item_count: int, settings: DocTypeSettings
-) -> tuple[np.ndarray, DocTypes]:
-    """Each item's type (a code into ``DOC_TYPES``, items 1…N at positions 0…N-1) and the
-    counts. ``rows`` needs ``item_id``, ``platform_rank``, ``doc_type`` (the raw 文种 cell),
-    ``title`` and ``title_key``."""
+) -> tuple[np.ndarray, np.ndarray, DocTypes]:
+    """Each item's type (a code into ``DOC_TYPES``, items 1…N at positions 0…N-1), where it
+    came from (``SOURCES``), and the counts. ``rows`` needs ``item_id``, ``platform_rank``,
+    ``doc_type`` (the raw 文种 cell), ``title`` and ``title_key``."""
     column, unknown = _column_types(rows["doc_type"], settings)
     by_title = np.full(len(rows), -1, dtype=np.int64)
-    blank = np.flatnonzero(column < 0)
-    if len(blank):
-        by_title[blank] = title_types(
-            rows["title"].iloc[blank], settings, rows["title_key"].iloc[blank]
+    untyped = np.flatnonzero(column < 0)
+    if len(untyped):
+        by_title[untyped] = title_types(
+            rows["title"].iloc[untyped], settings, rows["title_key"].iloc[untyped]
         )
     code = np.where(column >= 0, column, by_title)
     typed = code >= 0
@@ -100,50 +101,82 @@ def doc_types(
     best = best_per_item(rows["item_id"].to_numpy(dtype=np.int64)[typed], key[typed], item_count)
     found = best >= 0
     item_type = np.where(found, best % n, OTHER)
-    from_column = int(np.count_nonzero(found & ((best // n) % 2 == 0)))
+    item_source = np.where(found, (best // n) % 2, 2)
+    from_column = int(np.count_nonzero(item_source == 0))
     counts = np.bincount(item_type, minlength=n)
-    return item_type, DocTypes(
-        counts=pd.DataFrame({"doc_type": list(DOC_TYPES), "count": counts.astype(np.int64)}),
-        from_column=from_column,
-        from_title=int(np.count_nonzero(found)) - from_column,
-        unknown_values=unknown,
+    return (
+        item_type,
+        item_source,
+        DocTypes(
+            counts=pd.DataFrame({"doc_type": list(DOC_TYPES), "count": counts.astype(np.int64)}),
+            from_column=from_column,
+            from_title=int(np.count_nonzero(item_source == 1)),
+            unknown_values=unknown,
+        ),
     )
+
+
+#: Where an item's type came from (``doc_types``' second result), as a clerk reads it.
+SOURCES = ("文种列", "标题", "无（计入其他）")
+#: A 文种 value that is not blank but names no type.
+UNKNOWN = -2
 
 
 def _column_types(
     values: pd.Series, settings: DocTypeSettings
 ) -> tuple[np.ndarray, dict[str, int]]:
-    """Each row's type by its 文种 cell (-1 when blank), and the values that name none."""
+    """Each row's type by its 文种 cell (-1 when blank or naming none), and the values that
+    name none (as compared: without spaces, punctuation or invisible characters) with their
+    rows."""
     codes, distinct = pd.factorize(values.fillna(""), sort=False)
-    named = np.array([column_type(v, settings) for v in distinct], dtype=np.int64)
-    out = named[codes] if len(distinct) else np.full(len(values), -1, dtype=np.int64)
-    counts = np.bincount(codes, minlength=len(distinct))
-    unknown = {
-        str(v).strip(): int(counts[i])
-        for i, v in enumerate(distinct)
-        if named[i] == OTHER and "".join(str(v).split()) not in _TYPE_OF
-    }
+    if not len(distinct):
+        return np.full(len(values), -1, dtype=np.int64), {}
+    keys = [word_key(str(v)) for v in distinct]
+    named = np.array([column_type(k, settings) for k in keys], dtype=np.int64)
+    rows = np.bincount(codes, minlength=len(distinct))
+    shown: dict[str, str] = {}  # value as compared -> as first written (visible)
+    unknown: dict[str, int] = {}
+    for i in np.flatnonzero(named == UNKNOWN):
+        label = shown.setdefault(keys[i], _visible(str(distinct[i])))
+        unknown[label] = unknown.get(label, 0) + int(rows[i])
+    out = np.maximum(named, -1)[codes]
     return out, dict(sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def column_type(value: str, settings: DocTypeSettings) -> int:
-    """The type a 文种 cell names: a type's name or usual value (``TYPE_WORDS``), else the
-    first type with a config word in it, else 其他; -1 for a blank cell.
+#: The full names a 文种 value may hold among other words (规范性文件（试行）), longest first.
+_NAMES_HELD = sorted(
+    [
+        (w, DOC_TYPES.index(t))
+        for t in DOC_TYPES[:-1]
+        for w in (t, "通知公告")
+        if w == t or t == "公告通知"
+    ],
+    key=lambda wt: -len(wt[0]),
+)
 
-    >>> [DOC_TYPES[column_type(v, DocTypeSettings())] for v in ["通知公告", "图片", "学校动态"]]
-    ['公告通知', '其他', '其他']
-    >>> column_type("  ", DocTypeSettings())
-    -1
+
+def column_type(value: str, settings: DocTypeSettings) -> int:
+    """The type a 文种 value names (as ``word_key`` makes it): a type's name or usual value
+    (``TYPE_WORDS``), else a type's full name held in it, else the first type with a config
+    word in it; -1 for a blank value, ``UNKNOWN`` for one that names none.
+
+    >>> s = DocTypeSettings()
+    >>> [DOC_TYPES[column_type(word_key(v), s)] for v in ["通知公告", "图片", "规范性文件（市教育局）"]]
+    ['公告通知', '其他', '规范性文件']
+    >>> column_type("", s), column_type("学校动态", s)
+    (-1, -2)
     """
-    compact = "".join(value.split())
-    if not compact:
+    if not value:
         return -1
-    if compact in _TYPE_OF:
-        return _TYPE_OF[compact]
+    if value in _TYPE_OF:
+        return _TYPE_OF[value]
+    for name, code in _NAMES_HELD:
+        if name in value:
+            return code
     for name, words in settings.words:
-        if any(w in compact for w in words):
+        if any(w and w in value for w in map(word_key, words)):
             return DOC_TYPES.index(name)
-    return OTHER
+    return UNKNOWN
 
 
 def title_types(
@@ -152,60 +185,95 @@ def title_types(
     """Each title's type by its 文号 and the config's words, or -1 when none applies.
 
     Words are looked for in the title as it is compared (``keys``: its dedupe key, with no
-    leading 【…】 tag, site name or punctuation: "_孝感市教育局" after a title does not make it
-    a 政务新闻); the 文号 in the title itself.
+    site name or punctuation: "_孝感市教育局" after a title does not make it a 政务新闻) and
+    in its leading 【…】 tag (【公示】…); the 文号 in the title itself.
 
     >>> s = DocTypeSettings()
     >>> [DOC_TYPES[t] if t >= 0 else None for t in title_types(pd.Series(
-    ...     ["关于印发某办法的通知（孝教发〔2018〕3号）", "关于召开会议的通知", "某校开展活动"]), s)]
+    ...     ["关于印发某办法的通知（孝教发〔2018〕3号）", "【公示】拟表彰人员", "某校开展活动"]), s)]
     ['规范性文件', '公告通知', None]
     """
     if keys is None:
         keys = title_keys(titles)
     out = np.full(len(titles), -1, dtype=np.int64)
-    # A 文号 ends with 号: the regex (and NFKC) only where one is.
     raw = _one_chunk(arrow_strings(titles))
-    maybe = np.flatnonzero(pc.match_substring(raw, "号").to_numpy(zero_copy_only=False))
+    # A 文号 ends with 号: the regex (and NFKC) only where one is.
+    maybe = np.flatnonzero(_holds(raw, "号|號"))
     if len(maybe):
         held = pc.utf8_normalize(raw.take(pa.array(maybe)), "NFKC")
-        numbered = pc.match_substring_regex(held, DOC_NUMBER).to_numpy(zero_copy_only=False)
-        out[maybe[numbered]] = DOC_TYPES.index("规范性文件")
-    # Every word in one pass; then each type's words, in order, among the titles holding one.
+        out[maybe[_holds(held, DOC_NUMBER)]] = DOC_TYPES.index("规范性文件")
     patterns = [(DOC_TYPES.index(name), _any_of(words)) for name, words in settings.words]
     patterns = [(code, pattern) for code, pattern in patterns if pattern]
     if not patterns:
         return out
     compared = _one_chunk(arrow_strings(keys))
+    tagged = np.flatnonzero(_holds(raw, r"^\s*[【\[]"))
+    if len(tagged):  # (the key has no leading tag: it is looked at apart)
+        tags = pc.extract_regex(raw.take(pa.array(tagged)), _LEADING_TAG).field("tag")
+        tags = pc.fill_null(tags, "").cast(compared.type)
+        separator = pa.scalar("\x00", compared.type)  # (no word holds one)
+        joined = pc.binary_join_element_wise(compared.take(pa.array(tagged)), tags, separator)
+        mask = np.zeros(len(compared), dtype=bool)
+        mask[tagged] = True
+        compared = pc.replace_with_mask(compared, pa.array(mask), joined)
+    # Every word in one pass; then each type's words, in order, among the titles holding one.
     every = "|".join(pattern for _, pattern in patterns)
-    held_at = np.flatnonzero(
-        pc.match_substring_regex(compared, every).to_numpy(zero_copy_only=False)
-    )
+    held_at = np.flatnonzero(_holds(compared, every))
     held = compared.take(pa.array(held_at))
     for code, pattern in patterns:
-        hit = pc.match_substring_regex(held, pattern).to_numpy(zero_copy_only=False)
-        at = held_at[hit]
+        at = held_at[_holds(held, pattern)]
         out[at[out[at] < 0]] = code
     return out
 
 
+#: A title's leading tag (its words count; the dedupe key drops it).
+_LEADING_TAG = r"^\s*[【\[](?P<tag>[^】\]]{1,30})[】\]]"
+
+
+def _holds(a: pa.Array, pattern: str) -> np.ndarray:
+    return pc.match_substring_regex(a, pattern).to_numpy(zero_copy_only=False)
+
+
 def _any_of(words: tuple[str, ...]) -> str:
-    """A regex matching any of the words, each as titles are compared (``title_keys``);
-    "" when none is left (a word of punctuation only is in every title: none is looked for)."""
-    compared = title_keys(pd.Series(list(words), dtype="str")).tolist()
-    return "|".join(re.escape(w) for w in dict.fromkeys(compared) if w)
+    """A regex matching any of the words, each as titles are compared (``word_key``)."""
+    return "|".join(re.escape(w) for w in dict.fromkeys(map(word_key, words)) if w)
+
+
+def _visible(text: str) -> str:
+    """A cell without its invisible characters (zero-width spaces) and outer spaces."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
 
 
 def _one_chunk(a: pa.Array | pa.ChunkedArray) -> pa.Array:
     return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
 
 
-def media(rows: pd.DataFrame, item_count: int, images_given: bool) -> Media:
+#: The most pictures one item may have: a larger count is a mistake (an Excel date, 10万+).
+MAX_PICTURES_PER_ITEM = 1000
+
+
+def picture_counts(values: pd.Series) -> pd.Series:
+    """Image-count cells as counts (float, NaN when blank or unreadable): a whole number,
+    with 张 or 幅 after it if written so, at most ``MAX_PICTURES_PER_ITEM``.
+
+    >>> picture_counts(pd.Series(["3", " 2张", "10万+", "1.5", "-1", "43164", ""])).tolist()
+    [3.0, 2.0, nan, nan, nan, nan, nan]
+    """
+    a = pc.utf8_normalize(arrow_strings(values), "NFKC")
+    digits = pc.extract_regex(a, r"^\s*(?P<n>\d{1,7})\s*(?:张|幅|个)?\s*$").field("n")
+    digits = pc.if_else(pc.equal(digits, ""), None, digits)
+    number = pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False)
+    number = np.where(number <= MAX_PICTURES_PER_ITEM, number, np.nan)
+    return pd.Series(number, index=values.index, dtype="float64")
+
+
+def media(rows: pd.DataFrame, item_count: int) -> Media:
     """The pictures of the items: ``rows`` needs ``item_id``, ``platform_rank``, ``images``
     (the raw image-count cell) and ``doc_type``."""
-    parsed = on_unique(rows["images"], parse_counts)["value"]
-    value = parsed.to_numpy(dtype="float64", na_value=np.nan)
-    raw = rows["images"].fillna("").str.strip()
-    bad = np.isnan(value) & (raw != "").to_numpy()
+    value = on_unique(rows["images"], picture_counts).to_numpy(dtype="float64")
+    raw = rows["images"].fillna("")
+    blank = on_unique(raw, lambda v: v.map(lambda x: not word_key(x))).to_numpy(dtype=bool)
+    bad = np.isnan(value) & ~blank
     examples = raw[bad].drop_duplicates().head(3).tolist()
     ids = rows["item_id"].to_numpy(dtype=np.int64)
     rank = rows["platform_rank"].to_numpy(dtype=np.int64)
@@ -217,13 +285,13 @@ def media(rows: pd.DataFrame, item_count: int, images_given: bool) -> Media:
     has = best >= 0
     pictures[has] = value[best[has] % max(len(rows), 1)].astype(np.int64)
     codes, distinct = pd.factorize(rows["doc_type"].fillna(""), sort=False)
-    picture = np.array([("".join(str(v).split()) in PICTURE_TYPES) for v in distinct], dtype=bool)
+    picture = np.array([word_key(str(v)) in _PICTURE_KEYS for v in distinct], dtype=bool)
     typed = np.zeros(item_count + 1, dtype=bool)
     if len(distinct):
         typed[ids[picture[codes]]] = True
     pictures[~has & typed[1:]] = 1
     return Media(
-        given=images_given or bool(typed.any()),
+        given=bool(len(counted)) or bool(typed.any()),
         per_item=pictures,
-        unreadable=(int(np.count_nonzero(bad)), [str(v) for v in examples]),
+        unreadable=(int(np.count_nonzero(bad)), [_visible(str(v)) for v in examples]),
     )

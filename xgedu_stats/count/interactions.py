@@ -12,6 +12,7 @@ received = on_time + late + overdue + pending, always.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from xgedu_stats.config import MESSAGE_TYPES, Deadline, InteractionSettings, Period
+from xgedu_stats.config import MESSAGE_TYPES, Deadline, InteractionSettings, Period, word_key
 from xgedu_stats.items.normalize import (
     AMBIGUOUS_HINT,
     date_problems,
@@ -150,7 +151,7 @@ def count_messages(
             "type": [t or "其他" for t in types],
             "received": day[valid],
             "replied": reply_day[valid],
-            "department": kept["department"].str.strip(),
+            "department": kept["department"].map(department_name),
             "title": kept["title"].str.strip(),
             "file": kept["file"],
             "line": kept["line"],
@@ -352,6 +353,22 @@ def _statuses(messages: pd.DataFrame, judged_on: date) -> np.ndarray:
 
 #: The department of a letter whose exports name none.
 NO_DEPARTMENT = "未注明"
+#: What a department cell says when it names none (compared as ``word_key`` makes them).
+_NO_DEPARTMENT_WORDS = frozenset(("", "无", "空", "暂无", "未知", "null", "none"))
+
+
+def department_name(cell: str) -> str:
+    """A department as tables show it: NFKC (ＡＢＣ科 is ABC科), no invisible characters,
+    spaces inside collapsed; "" for a cell that names none (无, -, （空）).
+
+    >>> [department_name(v) for v in [" ＡＢＣ科 ", "办公\u200b室", "（空）", "-", "合计"]]
+    ['ABC科', '办公室', '', '', '合计']
+    """
+    text = unicodedata.normalize("NFKC", cell)
+    text = " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
+    if word_key(text).casefold() in _NO_DEPARTMENT_WORDS:
+        return ""
+    return text
 
 
 def _by_size(departments: pd.Series) -> list[str]:

@@ -311,7 +311,7 @@ def _unclosed(display: str, name: str | None, rows: int) -> str:
 
 _SS = "urn:schemas-microsoft-com:office:spreadsheet"
 _WORKSHEET, _ROW, _CELL, _DATA = (f"{_SS} {t}" for t in ("Worksheet", "Row", "Cell", "Data"))
-_INDEX, _MERGE, _NAME = (f"{_SS} {a}" for a in ("Index", "MergeAcross", "Name"))
+_INDEX, _MERGE, _NAME, _TYPE = (f"{_SS} {a}" for a in ("Index", "MergeAcross", "Name", "Type"))
 
 #: Feed expat this many characters at a time.
 _CHUNK = 1 << 20
@@ -331,6 +331,7 @@ class _Workbook2003:
         self.column = 0  # the column after the last cell placed (merges included)
         self.cell_at = 0  # the depth of the open <Cell> (0: none)
         self.data_at = 0  # the depth of the <Data> being read (0: none)
+        self.boolean = False  # whether the cell's <Data> is ss:Type="Boolean"
         self.index = self.merge = 0
         self.pieces: list[str] = []
 
@@ -345,6 +346,7 @@ class _Workbook2003:
                 raise too_many_columns(f"第 {self.number} 行的单元格（{at}）")
         elif tag == _DATA and self.cell_at and self.depth == self.cell_at + 1:
             self.data_at = self.depth
+            self.boolean = attrs.get(_TYPE) == "Boolean"
         elif tag == _ROW and self.rows is not None:
             given = attrs.get(_INDEX)
             number = self.number + 1 if given is None else whole_number(given)
@@ -385,6 +387,9 @@ class _Workbook2003:
                 self.budget.spend(end - len(cells))
                 cells.extend([""] * (end - len(cells)))
             cells[at] = "".join(self.pieces)
+            if self.boolean:  # (a logical value reads as Excel shows it, not as 1 or 0)
+                cells[at] = {"1": "TRUE", "0": "FALSE"}.get(cells[at].strip(), cells[at])
+                self.boolean = False
             self.column = end
         elif tag == _ROW and self.cells is not None and self.rows is not None:
             self.rows.add(self.number, self.cells, self.problem)

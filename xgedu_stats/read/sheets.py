@@ -211,7 +211,7 @@ def read_xls(data: bytes, display: str) -> list[Sheet]:
             rows = SheetRows(name, budget)
             for r in range(sh.nrows):
                 values = [
-                    _xls_date(v, book.datemode) if t == xlrd.XL_CELL_DATE else v
+                    _xls_value(t, v, book.datemode)
                     for t, v in zip(sh.row_types(r), sh.row_values(r), strict=True)
                 ]
                 rows.add(r + 1, [cell_text(v) for v in values])
@@ -220,6 +220,20 @@ def read_xls(data: bytes, display: str) -> list[Sheet]:
     if not sheets:
         raise InputError(f"文件 {display} 是旧版 Excel（.xls），但其中没有工作表")
     return sheets
+
+
+def _xls_value(kind: int, value: Any, datemode: int) -> Any:
+    """A cell of an old .xls as the value Excel shows: a date, TRUE or FALSE, an error as
+    its text (#DIV/0!; xlrd gives its code, a number)."""
+    import xlrd
+
+    if kind == xlrd.XL_CELL_DATE:
+        return _xls_date(value, datemode)
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    if kind == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(value, "#ERROR")
+    return value
 
 
 def _xls_date(value: float, datemode: int) -> Any:

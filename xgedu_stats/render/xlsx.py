@@ -67,10 +67,12 @@ def render(report: Report, stream: IO[bytes], marker: str | None = None) -> None
     bold = Font(bold=True)
     used: set[str] = set()
 
-    def cell(ws: Any, value: Any, strong: bool = False) -> Any:
+    def cell(ws: Any, value: Any, strong: bool = False, decimals: int = 0) -> Any:
         out = WriteOnlyCell(ws, value=cell_value(value))
         if isinstance(out.value, str):
             out.data_type = "s"  # never a formula
+        elif decimals and isinstance(out.value, float):
+            out.number_format = "0." + "0" * decimals  # (80.0 shows as 80.0, not 80)
         if strong:
             out.font = bold
         return out
@@ -87,7 +89,12 @@ def render(report: Report, stream: IO[bytes], marker: str | None = None) -> None
             ws.append([cell(ws, c.label, True) for c in table.columns])
             for row in table.rows:
                 strong = row.kind != "data"
-                ws.append([cell(ws, v, strong) for v in row.values])
+                ws.append(
+                    [
+                        cell(ws, v, strong, c.decimals)
+                        for v, c in zip(row.values, table.columns, strict=True)
+                    ]
+                )
         summary = book.create_sheet("核对")
         summary.append([cell(summary, report.period_line())])
         for line in report.conservation_lines():
