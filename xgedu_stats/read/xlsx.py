@@ -21,6 +21,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from xgedu_stats.read.excel_numbers import (
+    BUILTIN_FORMATS,
+    MAC_EPOCH,
+    WINDOWS_EPOCH,
+    from_excel,
+    from_iso8601,
+    is_date_format,
+    is_timedelta_format,
+)
 from xgedu_stats.read.limits import (
     MAX_COLUMNS,
     MAX_COMPRESSION_RATIO,
@@ -140,8 +149,6 @@ class _Book:
 
     def date(self, number: float, style: str) -> Any:
         """A number in a date style: the date (or time, or duration) Excel shows."""
-        from openpyxl.utils.datetime import from_excel
-
         try:
             return from_excel(number, self.epoch, timedelta=style in self.durations)
         except (OverflowError, ValueError):
@@ -216,8 +223,6 @@ def _targets(
 def _workbook(book: _Book, name: str) -> tuple[list[tuple[str, str]], datetime]:
     """The sheets listed in the workbook (name, relationship id), and its date epoch; the
     names of hidden sheets go into ``book.hidden``."""
-    from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH
-
     sheets: list[tuple[str, str]] = []
     epoch = [WINDOWS_EPOCH]
 
@@ -227,7 +232,7 @@ def _workbook(book: _Book, name: str) -> tuple[list[tuple[str, str]], datetime]:
             if attrs.get("state") in ("hidden", "veryHidden"):
                 book.hidden.add(attrs.get("name", ""))
         elif tag == f"{MAIN} workbookPr" and attrs.get("date1904") in ("1", "true"):
-            epoch[0] = CALENDAR_MAC_1904
+            epoch[0] = MAC_EPOCH
 
     book.stream(name, start)
     return sheets, epoch[0]
@@ -265,8 +270,6 @@ def _shared_strings(book: _Book, name: str) -> list[str]:
 
 def _date_styles(book: _Book, name: str) -> tuple[set[str], set[str]]:
     """The cell styles (``s``) whose number format shows a date, and those showing a duration."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-
     custom: dict[str, str] = {}
     formats: list[str] = []
     inside = [False]
@@ -426,9 +429,7 @@ def _value(book: _Book, raw: str, kind: str, style: str, ref: str) -> tuple[str,
         elif kind == "b":
             value = bool(int(raw))
         elif kind == "d":
-            from openpyxl.utils.datetime import from_ISO8601
-
-            value = from_ISO8601(raw)
+            value = from_iso8601(raw)
         else:  # "e" (#N/A …) and anything else: the text as written
             return raw, None
     except (ValueError, IndexError, OverflowError):
