@@ -199,7 +199,7 @@ def test_every_listed_encoding_is_a_text_encoding() -> None:
         (
             '[doc_types]\n资料 = ["名单"]\n',
             '第 2 行第 1 列写法不对（无法识别这一行）：资料 = ["名单"]；'
-            '中文名称要用英文双引号括起，例如 "资料" = ["名单"]',
+            '中文名称要用英文双引号括起；可改为："资料" = ["名单"]',
         ),
         (
             '[doc_types]\n"资料" = [“名单”]\n',
@@ -213,6 +213,12 @@ def test_every_listed_encoding_is_a_text_encoding() -> None:
             "请删去其中一处，或把两处的值合在一起",
         ),
         ('[doc_types]\n"资料" = ["名单"\n', "（列表缺少 ]"),
+        ("[doc_types]\n“资料” = [“名单”]\n", '可改为："资料" = ["名单"]'),
+        ("[doc_types]\n资料 = [名单、名录]\n", '可改为："资料" = ["名单", "名录"]'),
+        ('[doc_types]\n"资料"：["名单"]\n', '可改为："资料" = ["名单"]'),
+        ('[doc_types]\n"资料" = ["名单"]。\n', '可改为："资料" = ["名单"]'),
+        ("[traffic]\nsince = 2015年9月1日\n", "可改为：since = 2015-09-01"),
+        ("[dedupe]\nwindow_days = ３\n", "可改为：window_days = 3"),
     ],
 )
 def test_toml_mistakes_are_explained_in_chinese(tmp_path: Path, text: str, expected: str) -> None:
@@ -221,7 +227,9 @@ def test_toml_mistakes_are_explained_in_chinese(tmp_path: Path, text: str, expec
     message = error(tmp_path, text)
     assert message.startswith("配置文件 c.toml：")
     assert expected in message
-    english = message.replace("c.toml", "").replace("window_days", "").replace("dedupe", "")
+    english = message.replace("c.toml", "")
+    for key in ("window_days", "dedupe", "since"):
+        english = english.replace(key, "")
     assert not re.search(r"[A-Za-z]{4,}", english)
 
 

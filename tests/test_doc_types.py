@@ -33,6 +33,7 @@ def named(codes) -> list[str | None]:
         "孝政办发（2018）第5号",
         "孝教办发［2018］ 27 号",  # full-width brackets, spaces
         "孝教发【2019】101号文件解读",
+        "孝教发〔2018〕3號",
     ],
 )
 def test_a_title_with_a_document_number_is_a_normative_document(title: str) -> None:
@@ -74,6 +75,21 @@ def test_title_words_in_the_config_order() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("【公示】拟表彰人员名单", "公告通知"),  # (名单 is 资料's, but 公示 comes first)
+        ("［通知］开学安排", "公告通知"),  # full-width brackets
+        ("【公\u3000示】拟表彰人员", "公告通知"),  # an ideographic space in the tag
+        ("【通\u200b知】开学安排", "公告通知"),
+        ("【孝感教育】关于开学的通知", "公告通知"),
+        ("【孝感教育】某校开展读书活动", None),
+    ],
+)
+def test_a_leading_tag_counts_among_the_words(title: str, expected: str | None) -> None:
+    assert named(title_types(pd.Series([title]), DocTypeSettings())) == [expected]
+
+
 def test_words_are_compared_after_nfkc() -> None:
     settings = DocTypeSettings(words=(("资料", ("2018年报",)),))
     assert named(title_types(pd.Series(["２０１８年报（全文）"]), settings)) == ["资料"]
@@ -95,6 +111,7 @@ def test_column_values() -> None:
     # names it before any config word does (市教育局 is a 政务新闻 word).
     assert typed("政务\u200b新闻") == "政务新闻"
     assert typed("规范性文件（市教育局）") == "规范性文件"
+    assert typed("非规范性文件") != "规范性文件"
     assert typed("市教育局文件") == "政务新闻"  # (no full name held: the config's word)
     assert typed("紧急通知类") == "公告通知"
     # A value that names no type types nothing (its row's title is looked at); blank is none.
@@ -214,6 +231,7 @@ def test_text_output_has_a_total_row(exports: Path) -> None:
         ('"资料 " = ["名单"]', "「资料 」前后有空格"),
         ('"资料" = ["名单"]\n"公告通知" = ["名单"]', "「名单」已写在文种「资料」中"),
         ('"资料" = ["【】"]', "去掉标点和空格后什么也不剩"),
+        ('"公告通知" = ["通知,公告"]', "中有逗号或顿号：每个词单独加引号"),
         ('"资料" = [""]', "应为非空的文字"),
         ('"资料" = "名单"', None),  # one word written without brackets is a list of one
         ('"资料" = [1]', "应为非空的文字"),
@@ -331,7 +349,10 @@ def test_items_file_traces_every_figure_to_its_items(exports: Path, tmp_path: Pa
     doc = json.loads(result.stdout)
     for row in doc["tables"]["doc_types"]:
         assert row["count"] == sum(r["文种"] == row["doc_type"] for r in rows)
-    assert doc["tables"]["media"][0]["count"] == sum(int(r["图片数"]) for r in rows)
+    assert doc["tables"]["media"][0]["count"] == sum(int(r["图片数"] or 0) for r in rows)
+    # An unreadable count ("abc") is no count: blank, not 0 as a count of 0 is.
+    assert (by_title["某校开展读书活动"]["图片数"], by_title["学校动态一则"]["图片数"]) == ("", "0")
+    assert by_title["某校图集"]["图片数"] == "1"  # (a 图集 without a count)
 
 
 def test_a_config_that_gives_a_type_no_words_says_so(exports: Path, tmp_path: Path) -> None:

@@ -418,6 +418,8 @@ def aggregate(
     ui = UI.current()
     if "department" in by and result.messages is None and not tables:
         ui.note("加了 --by department，但没有读到网上留言的导出文件：没有按部门统计的表")
+    if items_path is not None and result.totals.rows_read == 0:
+        ui.note("加了 --items，但没有读到发布信息的导出文件：写出的文件只有表头")
     if letters_path is not None and result.messages is None:
         ui.note("加了 --letters，但没有读到网上留言的导出文件：写出的文件只有表头")
     for f in result.files:
@@ -433,11 +435,12 @@ def aggregate(
         (letters_path, letters_fmt, tbl.letters_table, "网上留言明细"),
     )
     with all_or_nothing():  # (stopped half way, no file is replaced)
-        written = emit_report(tbl.build_report(result, tables, by), fmt, output, "统计表")
+        report = tbl.build_report(result, tables, by)
+        written = emit_report(report, fmt, output, "统计表")
         for path, detail_fmt, make, what in details:
             if path is None or detail_fmt is None:
                 continue
-            detail = tbl.Report(result.period, result.totals, (make(result),))
+            detail = tbl.Report(result.period, result.totals, (make(result),), report.other_lines)
             write_report(detail, detail_fmt, path, what)
             written.append(f"已写入 {display_path(path)}（{len(detail.tables[0].rows)} 行）")
     where = (

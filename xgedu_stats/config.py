@@ -449,7 +449,7 @@ def toml_error(path: Path, text: str, message: str) -> str:
     input method types by mistake (full-width quotes, commas, equals; unquoted Chinese names).
 
     >>> toml_error(Path("c.toml"), '[doc_types]\n资料 = ["名单"]\n', "Invalid statement (at line 2, column 1)")
-    '配置文件 c.toml：第 2 行第 1 列写法不对（无法识别这一行）：资料 = ["名单"]；中文名称要用英文双引号括起，例如 "资料" = ["名单"]'
+    '配置文件 c.toml：第 2 行第 1 列写法不对（无法识别这一行）：资料 = ["名单"]；中文名称要用英文双引号括起；可改为："资料" = ["名单"]'
     """
     at = re.search(r"\(at line (\d+), column (\d+)\)", message)
     reason = next((zh for en, zh in _TOML_REASONS if message.startswith(en)), "格式错误")
@@ -460,14 +460,62 @@ def toml_error(path: Path, text: str, message: str) -> str:
     line = lines[number - 1].strip() if 0 < number <= len(lines) else ""
     hints = [hint for chars, hint in _FULL_WIDTH_HINTS if any(c in line for c in chars)]
     key = line.split("=", 1)[0].strip() if "=" in line else ""
-    if key and not key.isascii() and not key.startswith(('"', "'")):
-        example = f'"{key}" = ' + line.split("=", 1)[1].strip()
-        hints.append(f"中文名称要用英文双引号括起，例如 {shorten(example)}")
+    if key and not key.isascii() and not key.startswith(('"', "'", "“", "‘")):
+        hints.append("中文名称要用英文双引号括起")
     if reason.startswith("同一"):
         hints.append("请删去其中一处，或把两处的值合在一起")
+    suggestion = _suggestion(line)
+    if suggestion is not None:
+        hints.append(f"可改为：{shorten(suggestion)}")
     where = f"第 {number} 行第 {column} 列写法不对（{reason}）"
     shown = f"：{shorten(line)}" if line else ""
     return f"配置文件 {path}：{where}{shown}" + "".join(f"；{h}" for h in hints)
+
+
+def _suggestion(line: str) -> str | None:
+    """The line as TOML takes it, when what an input method typed is all that is wrong
+    (full-width signs and digits, “” quotes, 、 between words, a Chinese name or word without
+    quotes, ： for =, a 。 at the end, 2015年9月1日); None when that does not make it valid.
+
+    >>> _suggestion("资料 = [名单、名录]"), _suggestion("since ＝ 2015年9月1日。")
+    ('"资料" = ["名单", "名录"]', 'since = 2015-09-01')
+    """
+    fixed = unicodedata.normalize("NFKC", line.strip())  # (＝ ， ［ ］ ： ３ and 　)
+    for wrong, right in (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("、", ",")):
+        fixed = fixed.replace(wrong, right)
+    fixed = fixed.rstrip("。;").strip()
+    fixed = re.sub(
+        r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日",
+        lambda m: f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}",
+        fixed,
+    )
+    if "=" not in fixed and ":" in fixed:
+        fixed = fixed.replace(":", "=", 1)
+    key, equals, value = fixed.partition("=")
+    if equals:
+        key, value = key.strip(), value.strip()
+        if key and not key.isascii() and key[:1] not in "\"'":
+            key = f'"{key}"'
+        if value.startswith("[") and value.endswith("]"):
+            words = [w.strip() for w in value[1:-1].split(",") if w.strip()]
+            value = "[" + ", ".join(w if _is_toml_value(w) else f'"{w}"' for w in words) + "]"
+        elif value and not _is_toml_value(value):
+            value = f'"{value}"'
+        fixed = f"{key} = {value}"
+    try:
+        tomllib.loads(fixed)
+    except tomllib.TOMLDecodeError:
+        return None
+    return fixed if fixed != line.strip() else None
+
+
+def _is_toml_value(text: str) -> bool:
+    """Whether a piece of a line is a TOML value as written (quoted, a number, a boolean, a
+    date, a list or table)."""
+    return (
+        text[:1] in "\"'[{"
+        or re.fullmatch(r"[-+]?[\d.]+|true|false|\d{4}-\d{2}-\d{2}", text) is not None
+    )
 
 
 def _read_bounded(path: Path) -> bytes:
@@ -686,6 +734,12 @@ def _doc_types(doc: Mapping[str, Any], ld: _Loader) -> DocTypeSettings:
                 )
             if not key:
                 raise ld.fail(where, f"「{shorten(word)}」去掉标点和空格后什么也不剩，不能作为词")
+            if any(sep in word.strip() for sep in ",，、;；"):
+                parts = [w for w in re.split(r"[,，、;；]", word) if w.strip()]
+                example = ", ".join(f'"{w.strip()}"' for w in parts[:3])
+                raise ld.fail(
+                    where, f"「{shorten(word)}」中有逗号或顿号：每个词单独加引号，例如 [{example}]"
+                )
             if key in owner and owner[key][0] != name:
                 raise ld.fail(
                     where,

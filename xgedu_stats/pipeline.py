@@ -324,7 +324,9 @@ def _count(placed: _Placed, files: tuple[FileReport, ...], settings: Settings) -
     items = items.assign(
         doc_type=pd.array(np.array(DOC_TYPES, dtype=object)[item_type], dtype="str"),
         doc_type_source=pd.array(np.array(SOURCES, dtype=object)[type_source], dtype="str"),
-        pictures=pictures.per_item,
+        pictures=pd.array(
+            pd.Series(pictures.per_item).where(pictures.known).to_numpy(), dtype="Int64"
+        ),
     )
     rows_read = pd.Series([f.rows for f in files], index=[f.platform for f in files])
     return _Counted(

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from xgedu_stats import counters
-from xgedu_stats.config import Period
+from xgedu_stats.config import Period, word_key
 from xgedu_stats.count.interactions import NO_DEPARTMENT, rate
 from xgedu_stats.pipeline import Result, Totals, copies
 from xgedu_stats.read import kinds
@@ -174,7 +174,9 @@ def interactions_by_department_table(result: Result) -> Table:
         messages.by_department if messages is not None else pd.DataFrame(columns=["department"])
     )
     # (a department called 合计 is not the total row)
-    totals = counts["department"].isin(["合计", "总计", "小计"]) if len(counts) else []
+    totals = (
+        counts["department"].map(word_key).isin(["合计", "总计", "小计"]) if len(counts) else []
+    )
     if len(counts) and totals.any():
         counts = counts.assign(
             department=counts["department"].where(~totals, counts["department"] + "（部门）")
@@ -372,6 +374,7 @@ def letters_table(result: Result) -> Table:
     """Every online message of the period: when received and answered, its deadline and
     status on the as-of day, its department, and the file and line of its first copy."""
     columns = (
+        Column("id", "编号"),
         Column("title", "标题"),
         Column("type", "类型"),
         Column("received", "收到日期"),

@@ -43,7 +43,9 @@ _PICTURE_KEYS = frozenset(("图片", "图集", "组图", "图片新闻"))
 
 #: A 文号: an issuer's abbreviation, the year in brackets, the number and 号 —
 #: 孝教发〔2018〕3号, 鄂教基[2018]12号, 孝政办发（2018）第5号.
-DOC_NUMBER = r"\p{Han}{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号"
+DOC_NUMBER = (
+    r"\p{Han}{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*[号號]"
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class Media:
     """Whether any export gives a readable image count or a picture 文种 (else no figures)."""
     per_item: np.ndarray = field(repr=False)
     """Each item's pictures (items 1…N at positions 0…N-1)."""
+    known: np.ndarray = field(repr=False)
+    """Whether an item's pictures are known: a count read, or a picture 文种 (else 0 by default)."""
     unreadable: tuple[int, list[str]]
     """Image-count cells that are not a count (left blank), and a few of them."""
 
@@ -171,7 +175,8 @@ def column_type(value: str, settings: DocTypeSettings) -> int:
     if value in _TYPE_OF:
         return _TYPE_OF[value]
     for name, code in _NAMES_HELD:
-        if name in value:
+        at = value.find(name)
+        if at >= 0 and not value[:at].endswith("非"):  # (非规范性文件 is not one)
             return code
     for name, words in settings.words:
         if any(w and w in value for w in map(word_key, words)):
@@ -207,10 +212,12 @@ def title_types(
     if not patterns:
         return out
     compared = _one_chunk(arrow_strings(keys))
-    tagged = np.flatnonzero(_holds(raw, r"^\s*[【\[]"))
+    tagged = np.flatnonzero(_holds(raw, r"^\s*[【\[［〔]"))
     if len(tagged):  # (the key has no leading tag: it is looked at apart)
-        tags = pc.extract_regex(raw.take(pa.array(tagged)), _LEADING_TAG).field("tag")
-        tags = pc.fill_null(tags, "").cast(compared.type)
+        held = pc.utf8_normalize(raw.take(pa.array(tagged)), "NFKC")  # (［通知］ is [通知])
+        tags = pc.extract_regex(held, _LEADING_TAG).field("tag")
+        tags = pc.replace_substring_regex(pc.fill_null(tags, ""), _NOT_COMPARED, "")
+        tags = tags.cast(compared.type)
         separator = pa.scalar("\x00", compared.type)  # (no word holds one)
         joined = pc.binary_join_element_wise(compared.take(pa.array(tagged)), tags, separator)
         mask = np.zeros(len(compared), dtype=bool)
@@ -227,7 +234,10 @@ def title_types(
 
 
 #: A title's leading tag (its words count; the dedupe key drops it).
-_LEADING_TAG = r"^\s*[【\[](?P<tag>[^】\]]{1,30})[】\]]"
+_LEADING_TAG = r"^\s*[【\[〔](?P<tag>[^】\]〕]{1,30})[】\]〕]"
+#: What titles are compared without (``items.normalize.title_keys``): punctuation, spaces,
+#: invisible format characters.
+_NOT_COMPARED = r"[\p{P}\p{Z}\p{Cf}]"
 
 
 def _holds(a: pa.Array, pattern: str) -> np.ndarray:
@@ -256,14 +266,20 @@ def picture_counts(values: pd.Series) -> pd.Series:
     """Image-count cells as counts (float, NaN when blank or unreadable): a whole number,
     with 张 or 幅 after it if written so, at most ``MAX_PICTURES_PER_ITEM``.
 
-    >>> picture_counts(pd.Series(["3", " 2张", "10万+", "1.5", "-1", "43164", ""])).tolist()
-    [3.0, 2.0, nan, nan, nan, nan, nan]
+    >>> picture_counts(pd.Series(["3", " 2张", "3.0", "10万+", "1.5", "-1", "43164", ""])).tolist()
+    [3.0, 2.0, 3.0, nan, nan, nan, nan, nan]
     """
     a = pc.utf8_normalize(arrow_strings(values), "NFKC")
-    digits = pc.extract_regex(a, r"^\s*(?P<n>\d{1,7})\s*(?:张|幅|个)?\s*$").field("n")
+    a = pc.replace_substring_regex(a, r"\p{Cf}", "")  # (zero-width spaces)
+    digits = pc.extract_regex(a, r"^\s*(?P<n>\d{1,7}(?:\.\d{1,20})?)\s*(?:张|幅|个)?\s*$")
+    digits = digits.field("n")
     digits = pc.if_else(pc.equal(digits, ""), None, digits)
     number = pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False)
-    number = np.where(number <= MAX_PICTURES_PER_ITEM, number, np.nan)
+    whole = np.round(number)
+    # (3.0 as pandas writes a column with blanks, 2.9999999999999996 as a workbook may store 3)
+    number = np.where(
+        (np.abs(number - whole) < 1e-6) & (whole <= MAX_PICTURES_PER_ITEM), whole, np.nan
+    )
     return pd.Series(number, index=values.index, dtype="float64")
 
 
@@ -293,5 +309,6 @@ def media(rows: pd.DataFrame, item_count: int) -> Media:
     return Media(
         given=bool(len(counted)) or bool(typed.any()),
         per_item=pictures,
+        known=has | typed[1:],
         unreadable=(int(np.count_nonzero(bad)), [_visible(str(v)) for v in examples]),
     )

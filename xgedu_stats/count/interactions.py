@@ -77,7 +77,7 @@ class Messages:
     ``department`` and ``COUNT_COLUMNS``."""
     messages: pd.DataFrame
     """One row per message: ``type``, ``received``, ``replied`` (day or NaT), ``due``,
-    ``status``, ``department``, ``title``, ``file``, ``line`` (its first copy)."""
+    ``status``, ``department``, ``id``, ``title``, ``file``, ``line`` (its first copy)."""
     totals: MessageTotals
     rejects: pd.DataFrame
     judged_on: date
@@ -151,7 +151,8 @@ def count_messages(
             "type": [t or "其他" for t in types],
             "received": day[valid],
             "replied": reply_day[valid],
-            "department": kept["department"].map(department_name),
+            "department": _departments(kept["department"]),
+            "id": kept["id"].str.strip(),
             "title": kept["title"].str.strip(),
             "file": kept["file"],
             "line": kept["line"],
@@ -277,6 +278,7 @@ def _merged(frame: pd.DataFrame) -> pd.DataFrame:
             "received": groups["received"].min(),
             "replied": groups["replied"].min(),
             "department": department.groupby(frame["message"]).first(),
+            "id": groups["id"].first(),
             "title": groups["title"].first(),
             "file": groups["file"].first(),
             "line": groups["line"].first(),
@@ -355,6 +357,15 @@ def _statuses(messages: pd.DataFrame, judged_on: date) -> np.ndarray:
 NO_DEPARTMENT = "未注明"
 #: What a department cell says when it names none (compared as ``word_key`` makes them).
 _NO_DEPARTMENT_WORDS = frozenset(("", "无", "空", "暂无", "未知", "null", "none"))
+
+
+def _departments(cells: pd.Series) -> pd.Series:
+    """Each letter's department (``department_name``), names that differ only in spaces or
+    punctuation (基础 教育科) written as the first of them."""
+    names = cells.map(department_name)
+    keys = names.map(word_key)
+    first = names.groupby(keys.to_numpy(), sort=False).transform("first")
+    return first.where(names != "", "")
 
 
 def department_name(cell: str) -> str:
