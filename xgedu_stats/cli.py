@@ -311,6 +311,17 @@ def emit_report(report: Any, fmt: str, output: Path | None, what: str) -> list[s
     return [f"已写入 {display_path(output)}"]
 
 
+def detail_option(flag: str, what: str, dest: str | None = None) -> Callable[[F], F]:
+    """An option naming a detail file (.csv or .xlsx) that ``what`` is written into."""
+    names = (flag, dest) if dest else (flag,)
+    return click.option(
+        *names,
+        type=click.Path(path_type=Path, dir_okay=False),
+        metavar="文件",
+        help=f"{what}写入此文件（.csv 或 .xlsx）。",
+    )
+
+
 # --- commands ---------------------------------------------------------------------
 
 
@@ -329,31 +340,11 @@ def emit_report(report: Any, fmt: str, output: Path | None, what: str) -> list[s
     "按文种三张表，以及读到了数据的其他表。",
 )
 @click.option("--fuzzy", is_flag=True, help="标题相似（转载时改了几个字）的也算同一条。")
-@click.option(
-    "--rejects",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="文件",
-    help="把无效行及原因写入此文件（.csv 或 .xlsx）。",
-)
-@click.option(
-    "--duplicates",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="文件",
-    help="把合并为同一条的各行写入此文件（.csv 或 .xlsx）。",
-)
-@click.option(
-    "--items",
-    "items_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="文件",
-    help="把去重后的每一条信息（类别、文种及其依据、图片数、平台）写入此文件（.csv 或 .xlsx）。",
-)
-@click.option(
-    "--letters",
-    "letters_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="文件",
-    help="把统计期内的每一件网上留言（收到、回复、答复期限、状态、部门）写入此文件（.csv 或 .xlsx）。",
+@detail_option("--rejects", "把无效行及原因")
+@detail_option("--duplicates", "把合并为同一条的各行")
+@detail_option("--items", "把去重后的每一条信息（类别、文种及其依据、图片数、平台）", "items_path")
+@detail_option(
+    "--letters", "把统计期内的每一件网上留言（收到、回复、答复期限、状态、部门）", "letters_path"
 )
 @click.option(
     "--as-of",
