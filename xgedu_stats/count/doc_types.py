@@ -91,12 +91,8 @@ def doc_types(
     came from (``SOURCES``), and the counts. ``rows`` needs ``item_id``, ``platform_rank``,
     ``doc_type`` (the raw 文种 cell), ``title`` and ``title_key``."""
     column, unknown = _column_types(rows["doc_type"], settings)
-    by_title = np.full(len(rows), -1, dtype=np.int64)
-    untyped = np.flatnonzero(column < 0)
-    if len(untyped):
-        by_title[untyped] = title_types(
-            rows["title"].iloc[untyped], settings, rows["title_key"].iloc[untyped]
-        )
+    # (every title, also those a column types: a subset would copy the strings)
+    by_title = title_types(rows["title"], settings, rows["title_key"])
     code = np.where(column >= 0, column, by_title)
     typed = code >= 0
     source = np.where(column >= 0, 0, 1)  # (on one platform, a column beats a title)
@@ -201,7 +197,8 @@ def title_types(
     if keys is None:
         keys = title_keys(titles)
     out = np.full(len(titles), -1, dtype=np.int64)
-    raw = _one_chunk(arrow_strings(titles))
+    # (the columns as they are, chunk by file: a copy of a million titles is ~100 MB)
+    raw = arrow_strings(titles)
     # A 文号 ends with 号: the regex (and NFKC) only where one is.
     maybe = np.flatnonzero(_holds(raw, "号|號"))
     if len(maybe):
@@ -211,26 +208,36 @@ def title_types(
     patterns = [(code, pattern) for code, pattern in patterns if pattern]
     if not patterns:
         return out
-    compared = _one_chunk(arrow_strings(keys))
+    # Each title's first type in the config's order: by its key, and by its leading tag (the
+    # key has none), whichever comes first.
+    order = np.full(len(out), len(patterns), dtype=np.int64)
+    _first_pattern(arrow_strings(keys), np.arange(len(out)), patterns, order)
     tagged = np.flatnonzero(_holds(raw, r"^\s*[【\[［〔]"))
-    if len(tagged):  # (the key has no leading tag: it is looked at apart)
+    if len(tagged):
         held = pc.utf8_normalize(raw.take(pa.array(tagged)), "NFKC")  # (［通知］ is [通知])
         tags = pc.extract_regex(held, _LEADING_TAG).field("tag")
         tags = pc.replace_substring_regex(pc.fill_null(tags, ""), _NOT_COMPARED, "")
-        tags = tags.cast(compared.type)
-        separator = pa.scalar("\x00", compared.type)  # (no word holds one)
-        joined = pc.binary_join_element_wise(compared.take(pa.array(tagged)), tags, separator)
-        mask = np.zeros(len(compared), dtype=bool)
-        mask[tagged] = True
-        compared = pc.replace_with_mask(compared, pa.array(mask), joined)
-    # Every word in one pass; then each type's words, in order, among the titles holding one.
+        _first_pattern(tags, tagged, patterns, order)
+    codes = np.array([code for code, _ in patterns] + [-1], dtype=np.int64)
+    return np.where(out >= 0, out, codes[order])
+
+
+def _first_pattern(
+    texts: pa.Array | pa.ChunkedArray,
+    rows: np.ndarray,
+    patterns: list[tuple[int, str]],
+    order: np.ndarray,
+) -> None:
+    """Lower ``order[rows]`` to the position of the first pattern each text matches: every
+    word in one pass, then each pattern only among the texts holding one."""
     every = "|".join(pattern for _, pattern in patterns)
-    held_at = np.flatnonzero(_holds(compared, every))
-    held = compared.take(pa.array(held_at))
-    for code, pattern in patterns:
-        at = held_at[_holds(held, pattern)]
-        out[at[out[at] < 0]] = code
-    return out
+    held_at = np.flatnonzero(_holds(texts, every))
+    if not len(held_at):
+        return
+    held = texts.take(pa.array(held_at))
+    for position, (_, pattern) in enumerate(patterns):
+        at = rows[held_at[_holds(held, pattern)]]
+        order[at] = np.minimum(order[at], position)
 
 
 #: A title's leading tag (its words count; the dedupe key drops it).
@@ -240,7 +247,7 @@ _LEADING_TAG = r"^\s*[【\[〔](?P<tag>[^】\]〕]{1,30})[】\]〕]"
 _NOT_COMPARED = r"[\p{P}\p{Z}\p{Cf}]"
 
 
-def _holds(a: pa.Array, pattern: str) -> np.ndarray:
+def _holds(a: pa.Array | pa.ChunkedArray, pattern: str) -> np.ndarray:
     return pc.match_substring_regex(a, pattern).to_numpy(zero_copy_only=False)
 
 
@@ -252,10 +259,6 @@ def _any_of(words: tuple[str, ...]) -> str:
 def _visible(text: str) -> str:
     """A cell without its invisible characters (zero-width spaces) and outer spaces."""
     return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
-
-
-def _one_chunk(a: pa.Array | pa.ChunkedArray) -> pa.Array:
-    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
 
 
 #: The most pictures one item may have: a larger count is a mistake (an Excel date, 10万+).
