@@ -75,6 +75,10 @@ ACTS = [
     "举办师德师风专题讲座",
     "组织防溺水安全培训",
     "迎接教育督导专项检查",
+    # (document types: a notice, a list, a normative document with its 文号)
+    "发布关于做好秋季开学工作的通知",
+    "公布优秀教师拟表彰人员名单",
+    "印发学籍管理办法的通知（孝教发〔2018〕3号）",
 ]
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 

@@ -7,7 +7,8 @@ publication per link on a platform, copies on other platforms joined when their 
 equal within ``WINDOW`` days of the copy before (a ``lag`` over (key ORDER BY day) and a
 running sum of the gaps, over the default RANGE frame so that copies tied on one day stay
 together), each item's category from its copies in platform priority order, and the
-category and platform tables. It prints the figures as JSON; ``run.py`` checks them against
+category and platform tables, and each item's document type (文种) by its title's 文号 and the
+built-in words, from its copies in priority order. It prints the figures as JSON; ``run.py`` checks them against
 the tool's, so the two are timed on the same job.
 
 It knows what the tool finds out for itself: which column is which (the benchmark's files
@@ -29,6 +30,12 @@ WORDS = {"门户": "portal", "云上": "yunshang", "大楚": "dachu", "头条": 
 CATEGORIES = json.loads(os.environ["XGEDU_CATEGORIES"])  # name -> [name and aliases]
 SITES = ["孝感市教育局", "孝感教育信息网", "孝感教育"]
 WINDOW = 3
+# Document types: the 文号 pattern, then the built-in title words in the tool's order; codes are
+# positions in ("政务新闻", "规范性文件", "资料", "公告通知", "其他").
+DOC_NUMBER = r"\p{Han}{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*[号號]"
+DOC_WORDS = [(1, "办法|规定|细则|实施意见"), (3, "通知|公告|通告|公示"),
+             (2, "名单|名录|汇编|一览表|结果"), (0, "市教育局|局党组")]
+DOC_TYPES = ["政务新闻", "规范性文件", "资料", "公告通知", "其他"]
 FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日", "%Y-%m-%d"]
 
 def platform(path):
@@ -57,6 +64,9 @@ con = duckdb.connect()
 con.execute("set threads to 2")
 con.execute("set enable_progress_bar = false")
 con.execute(f"create temp table categories as {aliases}")
+by_words = " ".join(
+    f"when regexp_matches(key || chr(0) || tag, '{words}') then {code}" for code, words in DOC_WORDS
+)
 con.execute(f'''
 create temp table rows as
 select platform,
@@ -68,15 +78,22 @@ select platform,
            '[\p{{P}}\p{{Z}}\p{{Cf}}\s|~^`]+', '', 'g') as key,
        cast(try_strptime(trim(date), {FORMATS}) as date) as day,
        regexp_replace(url, '^[a-zA-Z]+://|#.*$|/+$', '', 'g') as link,
-       c.category
+       c.category,
+       case when regexp_matches(r.title, '号|號') and regexp_matches(r.title, '{DOC_NUMBER}')
+            then 1 end as numbered,
+       regexp_replace(regexp_extract(r.title, '^\s*[【\[〔]([^】\]〕]{{1,30}})[】\]〕]', 1),
+                      '[\p{{P}}\p{{Z}}\p{{Cf}}]', '', 'g') as tag
 from ({reads}) r left join categories c on c.segment = regexp_extract(r.channel, '[^>]*$')
 ''')
 figures = con.execute(f'''
-with publications as (
+with typed as (
+    select *, coalesce(numbered, case {by_words} end) as doc_type from rows
+),
+publications as (
     select platform, link, arg_min(key, day) as key, min(day) as day,
            arg_min(category, platform) filter (where category is not null) as category,
-           count(*) as copies
-    from rows where key <> '' and day is not null group by platform, link
+           min(doc_type) as doc_type, count(*) as copies
+    from typed where key <> '' and day is not null group by platform, link
 ),
 gaps as (
     select *, coalesce(day - lag(day) over (partition by key order by day) > {WINDOW}, true)
@@ -88,7 +105,8 @@ numbered as (
 ),
 items as (
     select key, chain, arg_min(category, platform) filter (where category is not null)
-           as category, bit_or(1 << platform) as platforms
+           as category, bit_or(1 << platform) as platforms,
+           coalesce(min(platform * 10 + doc_type) % 10, 4) as doc_type
     from numbered group by key, chain
 )
 select
@@ -102,13 +120,16 @@ select
      from (select platform, count(*) as n from rows group by 1)) as rows_by_platform,
     (select json_group_array([i, (select count(*) from items where platforms & (1 << i) <> 0),
                               (select count(*) from items where platforms = (1 << i))])
-     from range({len(PLATFORMS)}) t(i)) as items_by_platform
+     from range({len(PLATFORMS)}) t(i)) as items_by_platform,
+    (select json_group_object(doc_type, n)
+     from (select doc_type, count(*) as n from items group by 1)) as doc_types
 ''').fetchone()
-rows_read, rejected, unique, categories, rows_by, items_by = figures
+rows_read, rejected, unique, categories, rows_by, items_by, doc_types = figures
 print(json.dumps({
     "totals": {"rows_read": rows_read, "rejected": rejected, "unique_items": unique,
                "duplicates": rows_read - rejected - unique},
     "categories": json.loads(categories),
+    "doc_types": {DOC_TYPES[int(k)]: n for k, n in json.loads(doc_types).items()},
     "platforms": {PLATFORMS[i]: [json.loads(rows_by).get(str(i), 0), n, only]
                   for i, n, only in json.loads(items_by)},
 }, ensure_ascii=False, sort_keys=True))
@@ -139,6 +160,7 @@ def tool_figures(output: str) -> dict:
         "categories": {
             r["category"]: r["count"] for r in got["tables"]["categories"] if r["count"]
         },
+        "doc_types": {r["doc_type"]: r["count"] for r in got["tables"]["doc_types"] if r["count"]},
         "platforms": {
             r["platform"]: [r["rows"], r["items"], r["only_here"]]
             for r in got["tables"]["platforms"]
