@@ -13,6 +13,7 @@ image count of the first copy, in the same order, that gives one; without any, a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -144,15 +145,16 @@ def _column_types(
 
 
 #: The full names a 文种 value may hold among other words (规范性文件（试行）), longest first.
-_NAMES_HELD = sorted(
-    [
-        (w, DOC_TYPES.index(t))
-        for t in DOC_TYPES[:-1]
-        for w in (t, "通知公告")
-        if w == t or t == "公告通知"
-    ],
-    key=lambda wt: -len(wt[0]),
-)
+_NAMES_HELD = (("规范性文件", 1), ("政务新闻", 0), ("公告通知", 3), ("通知公告", 3), ("资料", 2))
+
+
+@functools.lru_cache(maxsize=8)
+def _config_words(settings: DocTypeSettings) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Each type's config words as values are compared (``word_key``), in the config's order."""
+    return tuple(
+        (DOC_TYPES.index(name), tuple(k for k in map(word_key, words) if k))
+        for name, words in settings.words
+    )
 
 
 def column_type(value: str, settings: DocTypeSettings) -> int:
@@ -174,9 +176,9 @@ def column_type(value: str, settings: DocTypeSettings) -> int:
         at = value.find(name)
         if at >= 0 and not value[:at].endswith("非"):  # (非规范性文件 is not one)
             return code
-    for name, words in settings.words:
-        if any(w and w in value for w in map(word_key, words)):
-            return DOC_TYPES.index(name)
+    for code, words in _config_words(settings):
+        if any(w in value for w in words):
+            return code
     return UNKNOWN
 
 
