@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from xgedu_stats.cli import cli
 from xgedu_stats.config import RunConfig, settings_from_dict
 from xgedu_stats.errors import InputError
 from xgedu_stats.pipeline import Result, Totals, run
@@ -103,3 +106,27 @@ def test_all_formats_together() -> None:
     }
     p = result.platforms.set_index("platform")["rows"].to_dict()
     assert p == {"portal": 23, "yunshang": 6, "dachu": 6, "toutiao": 6}
+
+
+def test_formulas_without_a_stored_result_are_named(tmp_path: Path) -> None:
+    """A workbook written by a program that does not calculate (openpyxl, many exporters) has
+    formulas with no cached value: read as blank, never silently (helper-15's A10)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "文章"
+    sheet.append(["标题", "发布时间", "阅读量"])
+    sheet.append(["甲", "2018-03-01", "=1+2"])
+    sheet.append(["乙", "2018-03-02", 5])
+    sheet.append(['="丙"', "2018-03-03", "=A2"])
+    path = tmp_path / "门户.xlsx"
+    book.save(path)
+    result = CliRunner().invoke(cli, ["aggregate", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "工作表「文章」中有 3 个公式单元格（如 C2）没有保存计算结果，按空白读取；"
+        "请用 Excel 或 WPS 打开这个文件后保存一次，再统计"
+    ) in result.stderr
+    totals = json.loads(result.stdout)["totals"]
+    assert (totals["unique_items"], totals["rejected"]) == (2, 1)  # (丙's title is a formula)

@@ -18,6 +18,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -58,8 +59,8 @@ CHUNK = 1 << 20
 #: Excel allows 64,000 cell formats; more ``<xf>`` than this is not a workbook.
 MAX_FORMATS = 65_536
 
-_ROW, _C, _V, _IS, _T, _RPH, _SI = (
-    f"{MAIN} {t}" for t in ("row", "c", "v", "is", "t", "rPh", "si")
+_ROW, _C, _V, _IS, _T, _RPH, _SI, _F = (
+    f"{MAIN} {t}" for t in ("row", "c", "v", "is", "t", "rPh", "si", "f")
 )
 _REF = re.compile(r"\$?([A-Za-z]+)\$?[0-9]+")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -84,11 +85,19 @@ def read_xlsx(data: bytes, display: str) -> list[Sheet]:
         reading.sheet = name
         with reading:
             rows = SheetRows(name, budget, gaps_blank=True)  # (as Excel shows them: empty)
-            _read_sheet(book, part, rows)
-            hidden = (
-                f"文件 {display} 的工作表「{shown(name)}」在 Excel 中是隐藏的；本工具照常读取隐藏的工作表",
-            )
-            sheets.append(rows.sheet(hidden if name in book.hidden else ()))
+            uncached = _read_sheet(book, part, rows)
+            notes = []
+            if name in book.hidden:
+                notes.append(
+                    f"文件 {display} 的工作表「{shown(name)}」在 Excel 中是隐藏的；本工具照常读取隐藏的工作表"
+                )
+            if uncached.count:
+                notes.append(
+                    f"文件 {display} 的工作表「{shown(name)}」中有 {uncached.count} 个公式单元格"
+                    f"（如 {uncached.first}）没有保存计算结果，按空白读取；"
+                    "请用 Excel 或 WPS 打开这个文件后保存一次，再统计"
+                )
+            sheets.append(rows.sheet(tuple(notes)))
     return sheets
 
 
@@ -301,8 +310,18 @@ def _date_styles(book: _Book, name: str) -> tuple[set[str], set[str]]:
     return dates, durations
 
 
-def _read_sheet(book: _Book, part: str, rows: SheetRows) -> None:
-    """Stream one worksheet's ``<row>`` and ``<c>`` elements into ``rows``.
+@dataclass
+class _Uncached:
+    """Formula cells with no stored result (a workbook written by a program that does not
+    calculate): how many, and the first one's reference."""
+
+    count: int = 0
+    first: str = ""
+
+
+def _read_sheet(book: _Book, part: str, rows: SheetRows) -> _Uncached:
+    """Stream one worksheet's ``<row>`` and ``<c>`` elements into ``rows``; returns its
+    formula cells without a stored result (read as blank).
 
     The callbacks run once per element of a sheet that may hold millions: they keep their
     state in local variables and do the common case (a number, a shared string, the next
@@ -316,15 +335,17 @@ def _read_sheet(book: _Book, part: str, rows: SheetRows) -> None:
     in_row = reading = inline = phonetic = False  # inside <row>, the <v>/<t> to read, <is>, <rPh>
     ref = kind = style = ""
     pieces: list[str] = []
+    formula = valued = False  # the current cell has an <f>, a <v>
+    uncached = _Uncached()
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         nonlocal number, column, cells, problem, in_row, reading, inline, phonetic
-        nonlocal ref, kind, style, pieces
+        nonlocal ref, kind, style, pieces, formula, valued
         if tag == _C:
             if not in_row:
                 return
             ref, kind, style = attrs.get("r", ""), attrs.get("t", "n"), attrs.get("s", "")
-            pieces = []
+            pieces, formula, valued = [], False, False
             if not ref:
                 column += 1
                 ref = f"{excel_column(column)}{number}"
@@ -339,7 +360,9 @@ def _read_sheet(book: _Book, part: str, rows: SheetRows) -> None:
             if column > MAX_COLUMNS:
                 raise too_many_columns(f"第 {number} 行的单元格")
         elif tag == _V:
-            reading = in_row
+            reading = valued = in_row
+        elif tag == _F:
+            formula = True
         elif tag == _ROW:
             given = attrs.get("r")
             found = number + 1 if given is None else whole_number(given)
@@ -361,6 +384,10 @@ def _read_sheet(book: _Book, part: str, rows: SheetRows) -> None:
             if not in_row:
                 return
             raw = "".join(pieces)
+            # (no <v>, or an empty one that is no string's: the result was never stored)
+            if formula and not (valued and (raw or kind == "str")):
+                uncached.count += 1
+                uncached.first = uncached.first or ref
             short = len(raw) < 16 and raw.isascii() and raw.isdigit()
             if short and kind == "s" and int(raw) < len(strings):
                 value = strings[int(raw)]
@@ -394,6 +421,7 @@ def _read_sheet(book: _Book, part: str, rows: SheetRows) -> None:
             pieces.append(data)
 
     book.stream(part, start, end, text)
+    return uncached
 
 
 def _placed(ref: str, column: int) -> tuple[int, str | None]:
