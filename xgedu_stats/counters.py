@@ -21,17 +21,17 @@ import pandas as pd
 from xgedu_stats import notes
 from xgedu_stats.config import Deadline, InteractionSettings, Period, RunConfig, TrafficSettings
 from xgedu_stats.count.interactions import CalendarNotCovered, Messages, count_messages
+from xgedu_stats.count.totals import KindTotals
 from xgedu_stats.count.traffic import Traffic, count_traffic
 from xgedu_stats.errors import InputError
 from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC, Kind
 
 
 class Counted(Protocol):
-    """What a counter makes: figures with ``totals`` (a dataclass whose first four fields
-    are ``rows_read``, ``rejected``, ``out_of_period``, ``duplicates``) and ``rejects``."""
+    """What a counter makes: figures with ``totals`` and ``rejects``."""
 
     @property
-    def totals(self) -> Any: ...
+    def totals(self) -> KindTotals: ...
 
     @property
     def rejects(self) -> pd.DataFrame: ...

@@ -209,23 +209,31 @@ def message_types(messages: Messages | None) -> list[str]:
         )
     if not messages.unknown_types:
         return out
-    shown = "、".join(f"「{v}」{n} 行" for v, n in list(messages.unknown_types.items())[:10])
-    more = f" 等 {len(messages.unknown_types)} 种" if len(messages.unknown_types) > 10 else ""
+    shown = _values_and_rows(messages.unknown_types)
     known = "、".join(MESSAGE_TYPES)
-    return [*out, f"网上留言的类型有的不是{known}之一，计入「其他」：{shown}{more}"]
+    return [*out, f"网上留言的类型有的不是{known}之一，计入「其他」：{shown}"]
 
 
 def doc_type_values(unknown: dict[str, int]) -> list[str]:
     """文种 column values that name no document type (those rows are typed by their titles)."""
     if not unknown:
         return []
-    shown = "、".join(f"「{shorten(v)}」{n} 行" for v, n in list(unknown.items())[:10])
-    more = f" 等 {len(unknown)} 种" if len(unknown) > 10 else ""
+    shown = _values_and_rows({shorten(v): n for v, n in unknown.items()})
     named = "、".join(DOC_TYPES[:-1])
     return [
         f"文种列的值有的不是{named}之一，这些行按标题判断文种（标题也定不出的计入「其他」）："
-        f"{shown}{more}；若它们属于某一文种，可在配置文件的 [doc_types] 中把它们写进该文种的词"
+        f"{shown}；若它们属于某一文种，可在配置文件的 [doc_types] 中把它们写进该文种的词"
     ]
+
+
+def _values_and_rows(counts: dict[str, int], most: int = 10) -> str:
+    """The first ``most`` values with their rows, and how many values there are in all.
+
+    >>> _values_and_rows({"甲": 3, "乙": 1}, most=1)
+    '「甲」3 行 等 2 种'
+    """
+    shown = "、".join(f"「{v}」{n} 行" for v, n in list(counts.items())[:most])
+    return shown + (f" 等 {len(counts)} 种" if len(counts) > most else "")
 
 
 def unreadable_images(count: int, examples: Sequence[str]) -> list[str]:

@@ -16,6 +16,7 @@ from xgedu_stats.count.aggregate import category_counts, platform_counts
 from xgedu_stats.count.categories import item_categories, row_categories
 from xgedu_stats.count.doc_types import SOURCES, DocTypes, Media, doc_types, media
 from xgedu_stats.count.interactions import Messages
+from xgedu_stats.count.totals import KindTotals
 from xgedu_stats.count.traffic import Traffic
 from xgedu_stats.items import decisions
 from xgedu_stats.items.dedupe import (
@@ -34,20 +35,10 @@ from xgedu_stats.read.sources import FileReport, Progress, load
 
 
 @dataclass(frozen=True)
-class Totals:
+class Totals(KindTotals):
     """Where every row read went: ``rows_read = rejected + out_of_period + duplicates + unique_items``."""
 
-    rows_read: int
-    rejected: int
-    out_of_period: int
-    duplicates: int
     unique_items: int
-
-    @property
-    def balanced(self) -> bool:
-        return self.rows_read == (
-            self.rejected + self.out_of_period + self.duplicates + self.unique_items
-        )
 
 
 @dataclass(frozen=True)

@@ -389,12 +389,8 @@ def letters_table(result: Result) -> Table:
     if messages is None:
         return Table("letters", "网上留言（没有读到网上留言的导出文件）", columns, ())
     frame = messages.messages
-    days = {
-        k: frame[k].to_numpy(dtype="datetime64[D]").astype(str)
-        for k in ("received", "replied", "due")
-    }
     frame = frame.assign(
-        **{k: [None if v == "NaT" else v for v in values] for k, values in days.items()},
+        **{k: frame[k].dt.strftime("%Y-%m-%d") for k in ("received", "replied", "due")},
         status=frame["status"].map(LETTER_STATUS),
         department=frame["department"].replace("", NO_DEPARTMENT),
     )

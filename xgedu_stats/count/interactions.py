@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from xgedu_stats.config import MESSAGE_TYPES, Deadline, InteractionSettings, Period, word_key
+from xgedu_stats.count.totals import KindTotals
 from xgedu_stats.items.normalize import (
     AMBIGUOUS_HINT,
     date_problems,
@@ -55,14 +56,10 @@ REJECT_COLUMNS = ["file", "line", "reason", "title", "received", "replied", "raw
 
 
 @dataclass(frozen=True)
-class MessageTotals:
+class MessageTotals(KindTotals):
     """Where every row of a mailbox export went:
     ``rows_read = rejected + out_of_period + duplicates + messages``."""
 
-    rows_read: int
-    rejected: int
-    out_of_period: int
-    duplicates: int
     messages: int
 
 

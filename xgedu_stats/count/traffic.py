@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from xgedu_stats.config import Period, TrafficSettings
+from xgedu_stats.count.totals import KindTotals
 from xgedu_stats.items.normalize import (
     AMBIGUOUS_HINT,
     date_problems,
@@ -35,14 +36,10 @@ REJECT_COLUMNS = ["file", "line", "reason", "date", "page_views", "visitors", "r
 
 
 @dataclass(frozen=True)
-class TrafficTotals:
+class TrafficTotals(KindTotals):
     """Where every row of the traffic exports went:
     ``rows_read = rejected + out_of_period + duplicates + counted``."""
 
-    rows_read: int
-    rejected: int
-    out_of_period: int
-    duplicates: int
     counted: int
     days: int
     """The period's days with figures (the counted rows are of these days)."""
