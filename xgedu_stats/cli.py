@@ -20,6 +20,7 @@ from xgedu_stats import __version__, click_zh
 from xgedu_stats.config import (
     BY_CHOICES,
     CONFIG_NAME,
+    LAYOUTS,
     OUTPUT_FORMATS,
     REPORT_TABLES,
     Period,
@@ -29,6 +30,8 @@ from xgedu_stats.config import (
     load_settings,
 )
 from xgedu_stats.errors import OptionError, OutputError, XgeduError
+from xgedu_stats.figures import figures_name, load_figures
+from xgedu_stats.figures import template as figures_template
 from xgedu_stats.messages import display_path, os_reason, printable
 from xgedu_stats.outputs import (
     FORMAT_EXTENSIONS,
@@ -339,6 +342,21 @@ def detail_option(flag: str, what: str, dest: str | None = None) -> Callable[[F]
     help=f"只输出这张表：{'、'.join(REPORT_TABLES)}（可写多次）；不写时输出按类别、按平台、"
     "按文种三张表，以及读到了数据的其他表。",
 )
+@click.option(
+    "--layout",
+    type=click.Choice(LAYOUTS),
+    metavar="格式",
+    help="年度报告统计表的格式：2021（国办公开办函〔2021〕30号的表二、表三、表四）或 2018"
+    "（政府信息公开情况统计表）；写了就输出该格式的各表。不写时按统计年度（2021 年起为 2021），"
+    "且只在读到登记表或 --figures 时输出。",
+)
+@click.option(
+    "--figures",
+    "figures_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="文件",
+    help="本年的数据文件（init --figures 年份 写出后填写）：表二中第二十条各项的数字。",
+)
 @click.option("--fuzzy", is_flag=True, help="标题相似（转载时改了几个字）的也算同一条。")
 @detail_option("--rejects", "把无效行及原因")
 @detail_option("--duplicates", "把合并为同一条的各行")
@@ -378,6 +396,8 @@ def aggregate(
     letters_path: Path | None,
     as_of: date | None,
     by: tuple[str, ...],
+    layout: str | None,
+    figures_path: Path | None,
 ) -> None:
     """读取各平台的导出文件（文件或文件夹），去重后按类别、平台和文种统计信息条数。
 
@@ -400,11 +420,12 @@ def aggregate(
     from xgedu_stats.render import write_report
 
     settings = settings_for(config_path, fuzzy)
+    figures = load_figures(figures_path) if figures_path is not None else None
     outputs = [("-o", output), ("--rejects", rejects), ("--duplicates", duplicates)]
     outputs += [("--items", items_path), ("--letters", letters_path)]
     check_outputs(outputs, paths, settings)
     with progress_bar(UI.current().quiet) as progress:
-        result = pipeline.run(RunConfig(tuple(paths), settings, period, as_of), progress)
+        result = pipeline.run(RunConfig(tuple(paths), settings, period, as_of, figures), progress)
 
     ui = UI.current()
     if "department" in by and result.messages is None and not tables:
@@ -426,7 +447,7 @@ def aggregate(
         (letters_path, letters_fmt, tbl.letters_table, "网上留言明细"),
     )
     with all_or_nothing():  # (stopped half way, no file is replaced)
-        report = tbl.build_report(result, tables, by)
+        report = tbl.build_report(result, tables, by, layout)
         written = emit_report(report, fmt, output, "统计表")
         for path, detail_fmt, make, what in details:
             if path is None or detail_fmt is None:
@@ -545,14 +566,22 @@ def duplicates(
 @click.argument(
     "directory", default=".", type=click.Path(path_type=Path, file_okay=False), metavar="[文件夹]"
 )
-@click.option("--force", is_flag=True, help="覆盖已有的配置文件。")
+@click.option("--force", is_flag=True, help="覆盖已有的文件。")
+@click.option(
+    "--figures",
+    "figures_year",
+    type=YearParam(),
+    metavar="年",
+    help="改为写这一年的数据文件（表二第二十条各项，每项为 0，逐项有说明），填好后统计时用 --figures 指定。",
+)
 @handle_errors
-def init(directory: Path, force: bool) -> None:
+def init(directory: Path, force: bool, figures_year: int | None) -> None:
     """在文件夹（默认当前文件夹）中写一份带说明的配置文件 xgedu-stats.toml。
 
-    文件中的值就是内置默认值，只改需要改的地方即可。
+    文件中的值就是内置默认值，只改需要改的地方即可。加 --figures 年份 时改为写该年的数据文件。
     """
-    target = directory / CONFIG_NAME
+    name = CONFIG_NAME if figures_year is None else figures_name(figures_year)
+    target = directory / name
     if target.exists() and not force:
         raise click.ClickException(f"{display_path(target)} 已存在；要覆盖请加 --force")
     try:
@@ -560,7 +589,45 @@ def init(directory: Path, force: bool) -> None:
     except OSError as exc:
         raise OutputError(f"无法建立文件夹 {display_path(directory)}：{os_reason(exc)}") from None
     with open_output(target) as stream:  # its first line marks it as the tool's own file
-        stream.write(example_config())
-    click.echo(
-        f"已写入 {display_path(target)}；在此文件夹中运行 xgedu-stats 时会自动使用它", err=True
-    )
+        stream.write(example_config() if figures_year is None else figures_template(figures_year))
+    if figures_year is None:
+        click.echo(
+            f"已写入 {display_path(target)}；在此文件夹中运行 xgedu-stats 时会自动使用它", err=True
+        )
+    else:
+        click.echo(
+            f"已写入 {display_path(target)}；填好后统计时加 --figures {display_path(target)}",
+            err=True,
+        )
+
+
+@cli.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件..."
+)
+@handle_errors
+def check(files: tuple[Path, ...]) -> None:
+    """检查年度报告统计表（表二、表三、表四）的勾稽关系：文件为 aggregate --format json
+    的输出（可手工填写或修改），或 aggregate --format xlsx 格式的工作簿。
+
+    每处不符合的规则输出一行（表、规则、行、列及两边的数）。全部符合时退出码为 0，
+    有不符合的为 3，文件无法读取为 1。
+    """
+    from xgedu_stats import rules
+
+    broken = 0
+    for path in files:
+        found = rules.read_tables(path)
+        breaches = rules.check(found)
+        for b in breaches:
+            to_stdout(f"{display_path(path)}：{b.line()}\n")
+        broken += len(breaches)
+        checked = "、".join(rules.TITLES[name] for name in found)
+        if breaches:
+            UI.current().note(
+                f"{display_path(path)}：{len(breaches)} 处不符合勾稽关系（检查了：{checked}）"
+            )
+        else:
+            UI.current().say(f"{display_path(path)}：全部符合勾稽关系（检查了：{checked}）")
+    if broken:
+        raise click.exceptions.Exit(3)

@@ -14,11 +14,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xgedu_stats.encodings import encoding_names, text_encoding
 from xgedu_stats.errors import ConfigError
 from xgedu_stats.messages import shorten
+
+if TYPE_CHECKING:
+    from xgedu_stats.figures import Figures
 
 UNCATEGORISED = "未分类"
 
@@ -28,11 +31,22 @@ REPORT_TABLES = (
     "categories",
     "platforms",
     "doc_types",
+    "statistics_2018",
     "media",
     "interactions",
     "interactions_by_department",
     "traffic",
+    "statistics_2018",
+    "article20",
+    "applications",
+    "appeals",
 )
+#: The official layouts of a report's statistical tables: the 政府信息公开情况统计表 used
+#: until the 2018 reports ("2018") and the national format since the 2021 reporting year
+#: (国办公开办函〔2021〕30号, "2021").
+LAYOUTS = ("2018", "2021")
+#: The first reporting year of the 2021 layout (the default for later years).
+LAYOUT_2021_FROM = 2021
 #: What ``aggregate --by`` breaks tables down by (``tables.BY``).
 BY_CHOICES = ("department",)
 OUTPUT_FORMATS = ("text", "markdown", "csv", "json", "xlsx")
@@ -210,6 +224,21 @@ class TrafficSettings:
     since: date | None = None
 
 
+#: The channel types of the 2018 统计表's section 一（二）, in its order.
+CHANNEL_TYPES = ("政府公报", "政府网站", "政务微博", "政务微信", "其他方式")
+
+
+@dataclass(frozen=True)
+class Statistics2018Settings:
+    """The 2018 统计表: the channel type of each platform (``CHANNEL_TYPES``); a platform
+    not named is 其他方式."""
+
+    channels: tuple[tuple[str, str], ...] = (("portal", "政府网站"),)
+
+    def channel_of(self, platform: str) -> str:
+        return dict(self.channels).get(platform, CHANNEL_TYPES[-1])
+
+
 DEFAULT_PLATFORMS: tuple[Platform, ...] = (
     Platform("portal", "孝感市教育局门户网站", names=("门户",)),
     Platform("yunshang", "云上孝感", names=("云上",)),
@@ -257,6 +286,7 @@ class Settings:
     interactions: InteractionSettings = field(default_factory=InteractionSettings)
     traffic: TrafficSettings = field(default_factory=TrafficSettings)
     doc_types: DocTypeSettings = field(default_factory=DocTypeSettings)
+    statistics_2018: Statistics2018Settings = field(default_factory=Statistics2018Settings)
     sources: tuple[Source, ...] = ()
     source: Path | None = None
 
@@ -301,6 +331,8 @@ class RunConfig:
     as_of: date | None = None
     """The day messages are judged on (replied, overdue…): the period's last day when None,
     else today."""
+    figures: Figures | None = None
+    """The year's typed figures (``figures.Figures``, read from ``--figures``), if any."""
 
     @property
     def judged_on(self) -> date:
@@ -328,14 +360,15 @@ _DEDUPE_KEYS = ("window_days", "site_names", "priority", "fuzzy", "fuzzy_thresho
 class _Loader:
     """Validates a parsed TOML document; errors name the file, the key and its line."""
 
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path, text: str, what: str = "配置文件") -> None:
         self.path = path
         self.lines = text.splitlines()
+        self.what = what
 
     def fail(self, where: str, message: str) -> ConfigError:
         line = self._line_of(where)
         at = f"第 {line} 行，" if line else ""
-        return ConfigError(f"配置文件 {self.path}：{at}{shorten(where)}：{message}")
+        return ConfigError(f"{self.what} {self.path}：{at}{shorten(where)}：{message}")
 
     def _line_of(self, where: str) -> int | None:
         """Best-effort line of a dotted key such as ``platforms.portal.label``."""
@@ -444,7 +477,7 @@ _FULL_WIDTH_HINTS = (
 )
 
 
-def toml_error(path: Path, text: str, message: str) -> str:
+def toml_error(path: Path, text: str, message: str, what: str = "配置文件") -> str:
     r"""A TOML syntax error in Chinese: where, what, the line, and a hint for what a Chinese
     input method types by mistake (full-width quotes, commas, equals; unquoted Chinese names).
 
@@ -454,7 +487,7 @@ def toml_error(path: Path, text: str, message: str) -> str:
     at = re.search(r"\(at line (\d+), column (\d+)\)", message)
     reason = next((zh for en, zh in _TOML_REASONS if message.startswith(en)), "格式错误")
     if at is None:
-        return f"配置文件 {path}：写法不对（{reason}，可能是文件末尾缺少 ] 或引号）"
+        return f"{what} {path}：写法不对（{reason}，可能是文件末尾缺少 ] 或引号）"
     number, column = int(at[1]), int(at[2])
     lines = text.splitlines()
     line = lines[number - 1].strip() if 0 < number <= len(lines) else ""
@@ -469,7 +502,7 @@ def toml_error(path: Path, text: str, message: str) -> str:
         hints.append(f"可改为：{shorten(suggestion)}")
     where = f"第 {number} 行第 {column} 列写法不对（{reason}）"
     shown = f"：{shorten(line)}" if line else ""
-    return f"配置文件 {path}：{where}{shown}" + "".join(f"；{h}" for h in hints)
+    return f"{what} {path}：{where}{shown}" + "".join(f"；{h}" for h in hints)
 
 
 def _suggestion(line: str) -> str | None:
@@ -639,6 +672,7 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
         interactions=_interactions(doc, ld),
         traffic=_traffic(doc, ld),
         doc_types=_doc_types(doc, ld),
+        statistics_2018=_statistics_2018(doc, ld, tuple(ordered)),
         sources=_sources(doc, ld),
         source=ld.path,
     )
@@ -705,6 +739,26 @@ def _traffic(doc: Mapping[str, Any], ld: _Loader) -> TrafficSettings:
     if not isinstance(value, date):
         raise ld.fail("traffic.since", '应为日期，例如 since = 2015-09-01 或 since = "2015-09-01"')
     return TrafficSettings(since=value)
+
+
+def _statistics_2018(
+    doc: Mapping[str, Any], ld: _Loader, platforms: tuple[Platform, ...]
+) -> Statistics2018Settings:
+    body = ld.table(doc.get("statistics_2018", {}), "statistics_2018")
+    ld.unknown(body, ("channels",), "statistics_2018")
+    if "channels" not in body:
+        return Statistics2018Settings()
+    where = "statistics_2018.channels"
+    channels = ld.table(body["channels"], where)
+    keys = [p.key for p in platforms]
+    out = []
+    for key, value in channels.items():
+        if key not in keys:
+            raise ld.fail(f"{where}.{key}", f"没有这个平台（已有：{'、'.join(keys)}）")
+        if value not in CHANNEL_TYPES:
+            raise ld.fail(f"{where}.{key}", f"应为{'、'.join(CHANNEL_TYPES)}之一")
+        out.append((key, value))
+    return Statistics2018Settings(tuple(out))
 
 
 def _doc_types(doc: Mapping[str, Any], ld: _Loader) -> DocTypeSettings:

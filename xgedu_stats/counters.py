@@ -20,11 +20,14 @@ import pandas as pd
 
 from xgedu_stats import notes
 from xgedu_stats.config import Deadline, InteractionSettings, Period, RunConfig, TrafficSettings
+from xgedu_stats.count.appeals import count_appeals
+from xgedu_stats.count.applications import count_applications
+from xgedu_stats.count.documents import count_documents
 from xgedu_stats.count.interactions import CalendarNotCovered, Messages, count_messages
 from xgedu_stats.count.totals import KindTotals
 from xgedu_stats.count.traffic import Traffic, count_traffic
 from xgedu_stats.errors import InputError
-from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC, Kind
+from xgedu_stats.read.kinds import APPEALS, APPLICATIONS, DOCUMENTS, INTERACTIONS, TRAFFIC, Kind
 
 
 class Counted(Protocol):
@@ -93,6 +96,52 @@ def _traffic_span(rows: pd.DataFrame, bad: pd.DataFrame) -> Span:
     return Span(got.rejects["reason"].astype("str"), *_days(day.min(), day.max()))
 
 
+def _register_span(
+    count: Callable[[pd.DataFrame, pd.DataFrame, Period], Any],
+) -> Callable[[pd.DataFrame, pd.DataFrame], Span]:
+    """How ``inspect`` judges a register: its rejected rows, and the first and last day a
+    case began (received, issued)."""
+
+    def span(rows: pd.DataFrame, bad: pd.DataFrame) -> Span:
+        got = count(rows, bad, Period())
+        reasons = got.rejects["reason"].astype("str")
+        began = got.cases["began"].dropna()
+        return Span(reasons, *_days(began.min(), began.max())) if len(began) else Span(reasons)
+
+    return span
+
+
+def _register_line(label: str, what: str, unit: str) -> Callable[[Any], str]:
+    def line(t: Any) -> str:
+        return (
+            f"核对（{label}）：读入 {t.rows_read} 行 = 无效 {t.rejected}"
+            f" + 统计期外 {t.out_of_period} + 重复编号 {t.duplicates} + {what} {t.cases} {unit}"
+        )
+
+    return line
+
+
+def _register(
+    kind: Kind,
+    count: Callable[[pd.DataFrame, pd.DataFrame, Period], Any],
+    what: str,
+    table: str,
+    unit: str,
+    rejected: str,
+    reject_columns: dict[str, str],
+) -> Counter:
+    """The counter of a register (``count.registers``): counted for the run's period."""
+    return Counter(
+        kind=kind,
+        count=lambda rows, bad, config: count(rows, bad, config.period),
+        balance=_register_line(kind.label, what, unit),
+        rejected=rejected,
+        notes=notes.register(kind.label, what, table, unit),
+        reject_columns=reject_columns,
+        span=_register_span(count),
+    )
+
+
 def _days(first: Any, last: Any) -> tuple[str, str]:
     return str(first)[:10], str(last)[:10]
 
@@ -131,6 +180,33 @@ COUNTERS: tuple[Counter, ...] = (
         notes=notes.traffic,
         reject_columns={"date": "date_raw", "page_views": "views_raw"},
         span=_traffic_span,
+    ),
+    _register(
+        APPLICATIONS,
+        count_applications,
+        "申请",
+        "表三（收到和处理政府信息公开申请情况）",
+        "件",
+        "收到日期、申请人类型或办理结果为空或无法识别等",
+        {"received": "date_raw", "content": "title"},
+    ),
+    _register(
+        APPEALS,
+        count_appeals,
+        "案件",
+        "表四（政府信息公开行政复议、行政诉讼情况）",
+        "件",
+        "收到日期、类型或结果为空或无法识别等",
+        {"received": "date_raw", "subject": "title"},
+    ),
+    _register(
+        DOCUMENTS,
+        count_documents,
+        "文件",
+        "第二十条第（一）项（规章、行政规范性文件）",
+        "件",
+        "印发日期或文件类型为空或无法识别等",
+        {"issued": "date_raw", "title": "title"},
     ),
 )
 

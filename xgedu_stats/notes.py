@@ -7,8 +7,9 @@ can be read for what it does and a note for what it says.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -315,3 +316,21 @@ def unreadable_views(count: int, examples: Sequence[str]) -> list[str]:
         return []
     shown = "、".join(f"「{v}」" for v in examples)
     return [f"有 {count} 行的阅读量无法识别（如{shown}），已留空；不影响条数统计"]
+
+
+def register(label: str, what: str, table: str, unit: str) -> Callable[[Any], list[str]]:
+    """The notes of a register's figures (``count.registers``): ids written on several rows
+    (one case each, the first row counting), and a period with no case (every figure 0)."""
+
+    def say(found: Any) -> list[str]:
+        out = []
+        if found.repeated_ids:
+            shown = _values_and_rows(found.repeated_ids)
+            out.append(
+                f"{label}中有编号写在多行，每个编号按一{unit}{what}统计（以第一行为准）：{shown}"
+            )
+        if not found.totals.cases:
+            out.append(f"{label}中没有统计期内的{what}：{table}各项均为 0")
+        return out
+
+    return say

@@ -18,6 +18,7 @@ from xgedu_stats.count.doc_types import SOURCES, DocTypes, Media, doc_types, med
 from xgedu_stats.count.interactions import Messages
 from xgedu_stats.count.totals import KindTotals
 from xgedu_stats.count.traffic import Traffic
+from xgedu_stats.figures import Figures, check_period
 from xgedu_stats.items import decisions
 from xgedu_stats.items.dedupe import (
     first_copies,
@@ -69,6 +70,8 @@ class Result:
     kind name."""
     fuzzy_pairs: Pairs = field(default_factory=list, repr=False)
     decided_pairs: Pairs = field(default_factory=list, repr=False)
+    figures: Figures | None = None
+    """The year's typed figures (``RunConfig.figures``), if any."""
 
     @property
     def messages(self) -> Messages | None:
@@ -98,6 +101,8 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     Totals(rows_read=5097, rejected=6, out_of_period=67, duplicates=2586, unique_items=2438)
     """
     settings = config.settings
+    if config.figures is not None:
+        check_period(config.figures, config.period.start, config.period.end)
     decided, unknown_platforms, contradicting = _decisions(settings)
     loaded = load(config.paths, settings, progress)
     readable, screened = _screen(loaded.take_rows(), loaded.malformed, settings, config.period)
@@ -147,6 +152,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         counted=others,
         fuzzy_pairs=placed.fuzzy_pairs,
         decided_pairs=placed.decided_pairs,
+        figures=config.figures,
     )
 
 

@@ -6,82 +6,16 @@ Renderers see only :class:`Report` and :class:`Table`; they never touch a DataFr
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
 import pandas as pd
 
-from xgedu_stats import counters
-from xgedu_stats.config import Period, word_key
+from xgedu_stats import counters, official
+from xgedu_stats.config import word_key
 from xgedu_stats.count.interactions import NO_DEPARTMENT, rate
-from xgedu_stats.pipeline import Result, Totals, copies
+from xgedu_stats.pipeline import Result, copies
+from xgedu_stats.presentation import Column, Report, Row, Table
 from xgedu_stats.read import kinds
-from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    numeric: bool = False
-    decimals: int = 0
-    """Decimal places a number is shown with (a rate: 1, so that 80 shows as 80.0)."""
-
-
-@dataclass(frozen=True)
-class Row:
-    """One table row; ``kind`` is ``data``, ``subtotal`` or ``total``."""
-
-    values: tuple[Any, ...]
-    kind: str = "data"
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    title: str
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
-    short: str = ""
-    """A short title (a worksheet's name holds 31 characters): the title when empty."""
-
-    def records(self) -> list[dict[str, Any]]:
-        """Data rows only, as dicts keyed by column key (no subtotal or total rows)."""
-        keys = [c.key for c in self.columns]
-        return [dict(zip(keys, r.values, strict=True)) for r in self.rows if r.kind == "data"]
-
-
-@dataclass(frozen=True)
-class Report:
-    period: Period
-    totals: Totals
-    tables: tuple[Table, ...]
-    other_lines: tuple[str, ...] = ()
-    """The 核对 line of each other kind of input read (``counters.COUNTERS``)."""
-    other_totals: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Where the rows of each other kind went, by kind name (``totals.interactions`` …)."""
-
-    def period_line(self) -> str:
-        p = self.period
-        if p.is_open:
-            return "统计期：全部日期（未指定 --year 或 --from/--to）"
-        start = p.start.isoformat() if p.start else "最早"
-        end = p.end.isoformat() if p.end else "最新"
-        return f"统计期：{start} 至 {end}"
-
-    def conservation_line(self) -> str:
-        t = self.totals
-        return (
-            f"核对：读入 {t.rows_read} 行 = 无效 {t.rejected} + 统计期外 {t.out_of_period}"
-            f" + 重复 {t.duplicates} + 去重后信息 {t.unique_items} 条"
-        )
-
-    def conservation_lines(self) -> list[str]:
-        """The 核对 line of published items, and one for each other kind read."""
-        return [self.conservation_line(), *self.other_lines]
-
-    def json_totals(self) -> dict[str, Any]:
-        return {**asdict(self.totals), **self.other_totals}
+from xgedu_stats.read.kinds import ARTICLES, INTERACTIONS, TRAFFIC
 
 
 def categories_table(result: Result) -> Table:
@@ -256,6 +190,7 @@ TABLES: dict[str, Callable[[Result], Table]] = {
     "interactions": interactions_table,
     "interactions_by_department": interactions_by_department_table,
     "traffic": traffic_table,
+    **official.OFFICIAL_TABLES,
 }
 #: Tables printed by default only when what they count was read (a kind of input, a
 #: column), or when asked for by ``--by``.
@@ -271,16 +206,31 @@ _WHEN_GIVEN: dict[str, Callable[[Result, Sequence[str]], bool]] = {
 BY = {"department": ("interactions_by_department",)}
 
 
-def build_report(result: Result, names: Sequence[str] = (), by: Sequence[str] = ()) -> Report:
-    """The report with the named tables (all of them, in the usual order, when none named,
-    then the tables of any other kinds of input read); ``by`` adds the breakdowns named
-    (``BY``), to the named tables too."""
+def build_report(
+    result: Result, names: Sequence[str] = (), by: Sequence[str] = (), layout: str | None = None
+) -> Report:
+    """The report with the named tables (when none named: the usual ones, then the official
+    tables of the layout — ``layout``, else the period's — that registers or figures were
+    read for, or all of them when ``layout`` is given; then the tables of any other kinds of
+    input read); ``by`` adds the breakdowns named (``BY``), to the named tables too."""
     added = [t for b in by for t in BY[b]]
-    chosen = (
-        [*dict.fromkeys([*names, *added])]
-        if names
-        else [n for n in TABLES if n not in _WHEN_GIVEN or _WHEN_GIVEN[n](result, by)]
-    )
+    if names:
+        chosen = [*dict.fromkeys([*names, *added])]
+    else:
+        # (the published items' tables unless only files of other kinds were read)
+        articles = any(f.kind == ARTICLES.name for f in result.files) or not result.kinds
+        chosen = [
+            n
+            for n in TABLES
+            if n not in official.OFFICIAL_TABLES
+            and (n in _WHEN_GIVEN or articles)
+            and (n not in _WHEN_GIVEN or _WHEN_GIVEN[n](result, by))
+        ]
+        chosen += [
+            n
+            for n in official.LAYOUT_TABLES[layout or official.layout_for(result.period)]
+            if layout is not None or official.GIVEN[n](result)
+        ]
     tables = [TABLES[n](result) for n in chosen]
     if not names:  # (and the tables of the other kinds read, each made by its kind)
         for kind in kinds.KINDS:

@@ -30,6 +30,7 @@ def safe_cell(value: Any) -> Any:
 
 def write_table(table: Table, stream: IO[str]) -> None:
     writer = csv.writer(stream, lineterminator="\n")
+    writer.writerows(table.header_cells())
     writer.writerow([c.label for c in table.columns])
     writer.writerows([safe_cell(v) for v in r.values] for r in table.rows)
 

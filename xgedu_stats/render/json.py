@@ -16,7 +16,7 @@ def render(report: Report, stream: IO[str]) -> None:
             "to": p.end.isoformat() if p.end else None,
         },
         "totals": report.json_totals(),
-        "tables": {t.name: t.records() for t in report.tables},
+        "tables": {t.name: t.json() for t in report.tables},
     }
     json.dump(doc, stream, ensure_ascii=False, indent=2)
     stream.write("\n")

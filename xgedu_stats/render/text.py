@@ -5,9 +5,11 @@ Control characters in cells are escaped (``\\x1b``): a title must not drive the 
 
 from __future__ import annotations
 
+import re
 from typing import IO
 
 from tabulate import tabulate
+from wcwidth import wcswidth
 
 from xgedu_stats.messages import printable
 from xgedu_stats.tables import Report, Table
@@ -32,10 +34,36 @@ def table_cell(value: object, tablefmt: str = "simple") -> object:
 
 
 def table_text(table: Table, tablefmt: str = "simple") -> str:
-    headers = [table_cell(c.label, tablefmt) for c in table.columns]
+    """The table as text; the labels spanning columns (``Table.header``) centred over their
+    columns, or, in a pipe table (one header row), joined to each column's label."""
+    labels = table.spanned_labels() if tablefmt == "pipe" else [c.label for c in table.columns]
+    headers = [table_cell(label, tablefmt) for label in labels]
     align = ["right" if c.numeric else "left" for c in table.columns]
     body = [[table_cell(v, tablefmt) for v in r.values] for r in table.rows]
-    return tabulate(body, headers=headers, tablefmt=tablefmt, colalign=align, disable_numparse=True)
+    text = tabulate(body, headers=headers, tablefmt=tablefmt, colalign=align, disable_numparse=True)
+    if tablefmt != "simple" or not table.header:
+        return text
+    lines = text.split("\n")
+    extents = [(m.start(), m.end()) for m in re.finditer("-+", lines[1])]
+    above = [_spanning_line(level, extents) for level in table.header]
+    return "\n".join([*above, *lines])
+
+
+def _spanning_line(level: tuple[tuple[str, int], ...], extents: list[tuple[int, int]]) -> str:
+    """One header line: each label centred over the columns it spans (``extents``: each
+    column's first and past-last screen position, from tabulate's rule line)."""
+    out, at, column = "", 0, 0
+    for label, span in level:
+        start, end = extents[column][0], extents[column + span - 1][1]
+        column += span
+        if not label:
+            continue
+        shown = str(table_cell(label))
+        width = wcswidth(shown)
+        left = start + max(0, (end - start - width) // 2)
+        out += " " * max(0, left - at) + shown
+        at = max(at, left) + width
+    return out.rstrip()
 
 
 def render(report: Report, stream: IO[str]) -> None:

@@ -86,6 +86,14 @@ def render(report: Report, stream: IO[bytes], marker: str | None = None) -> None
                 )
                 ws.column_dimensions[get_column_letter(i)].width = min(60, 2 * width + 2)
             ws.append([cell(ws, table.title, True)])
+            for r, level in enumerate(table.header_cells(), start=2):
+                ws.append([cell(ws, label, True) for label in level])
+                at = 1
+                for label, span in table.header[r - 2]:
+                    if label and span > 1:  # (a write-only sheet takes merges as ranges)
+                        first, last = get_column_letter(at), get_column_letter(at + span - 1)
+                        ws.merged_cells.add(f"{first}{r}:{last}{r}")
+                    at += span
             ws.append([cell(ws, c.label, True) for c in table.columns])
             for row in table.rows:
                 strong = row.kind != "data"

@@ -13,12 +13,25 @@ from pathlib import PurePath
 from xgedu_stats.read.kinds.articles import ARTICLES
 from xgedu_stats.read.kinds.base import FieldSpec, Kind
 from xgedu_stats.read.kinds.interactions import INTERACTIONS
+from xgedu_stats.read.kinds.registers import APPEALS, APPLICATIONS, DOCUMENTS
 from xgedu_stats.read.kinds.traffic import TRAFFIC
 
 #: Every kind, articles first (the kind of a file that names no other).
-KINDS: tuple[Kind, ...] = (ARTICLES, INTERACTIONS, TRAFFIC)
+KINDS: tuple[Kind, ...] = (ARTICLES, INTERACTIONS, TRAFFIC, APPLICATIONS, APPEALS, DOCUMENTS)
 
-__all__ = ["ARTICLES", "INTERACTIONS", "KINDS", "TRAFFIC", "FieldSpec", "Kind", "find", "kind_of"]
+__all__ = [
+    "APPEALS",
+    "APPLICATIONS",
+    "ARTICLES",
+    "DOCUMENTS",
+    "INTERACTIONS",
+    "KINDS",
+    "TRAFFIC",
+    "FieldSpec",
+    "Kind",
+    "find",
+    "kind_of",
+]
 
 
 def find(name: str) -> Kind:

@@ -1,0 +1,109 @@
+"""The presentation model: a report of tables with titles, Chinese column labels and rows
+(data, subtotals, totals, headings). Renderers see only these; they never touch a DataFrame.
+``tables`` and ``official`` make them from a run's figures."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from xgedu_stats.config import Period
+from xgedu_stats.pipeline import Totals
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    numeric: bool = False
+    decimals: int = 0
+    """Decimal places a number is shown with (a rate: 1, so that 80 shows as 80.0)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row; ``kind`` is ``data``, ``subtotal``, ``total`` or ``heading`` (a label
+    with no figures of its own, such as 三、本年度办理结果)."""
+
+    values: tuple[Any, ...]
+    kind: str = "data"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    short: str = ""
+    """A short title (a worksheet's name holds 31 characters): the title when empty."""
+    header: tuple[tuple[tuple[str, int], ...], ...] = ()
+    """Rows of labels above the column labels, top first, each as (label, columns it spans)
+    covering every column: the official tables' two-level headers (法人或其他组织 over five)."""
+    data: Any = None
+    """The table in JSON when its shape is not its records (the official tables')."""
+
+    def records(self) -> list[dict[str, Any]]:
+        """Data rows only, as dicts keyed by column key (no subtotal or total rows)."""
+        keys = [c.key for c in self.columns]
+        return [dict(zip(keys, r.values, strict=True)) for r in self.rows if r.kind == "data"]
+
+    def json(self) -> Any:
+        """The table as JSON: ``data`` when given, else its records."""
+        return self.records() if self.data is None else self.data
+
+    def header_cells(self) -> list[list[str]]:
+        """The rows of ``header`` as cells: each label in the first column it spans."""
+        out = []
+        for level in self.header:
+            cells: list[str] = []
+            for label, span in level:
+                cells += [label] + [""] * (span - 1)
+            out.append(cells)
+        return out
+
+    def spanned_labels(self) -> list[str]:
+        """Each column's label under the labels spanning it (法人或其他组织·商业企业), for
+        formats with one header row."""
+        above: list[list[str]] = [[] for _ in self.columns]
+        for level in self.header:
+            at = 0
+            for label, span in level:
+                for i in range(at, at + span):
+                    if label:
+                        above[i].append(label)
+                at += span
+        return ["·".join([*a, c.label]) for a, c in zip(above, self.columns, strict=True)]
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    totals: Totals
+    tables: tuple[Table, ...]
+    other_lines: tuple[str, ...] = ()
+    """The 核对 line of each other kind of input read (``counters.COUNTERS``)."""
+    other_totals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Where the rows of each other kind went, by kind name (``totals.interactions`` …)."""
+
+    def period_line(self) -> str:
+        p = self.period
+        if p.is_open:
+            return "统计期：全部日期（未指定 --year 或 --from/--to）"
+        start = p.start.isoformat() if p.start else "最早"
+        end = p.end.isoformat() if p.end else "最新"
+        return f"统计期：{start} 至 {end}"
+
+    def conservation_line(self) -> str:
+        t = self.totals
+        return (
+            f"核对：读入 {t.rows_read} 行 = 无效 {t.rejected} + 统计期外 {t.out_of_period}"
+            f" + 重复 {t.duplicates} + 去重后信息 {t.unique_items} 条"
+        )
+
+    def conservation_lines(self) -> list[str]:
+        """The 核对 line of published items, and one for each other kind read."""
+        return [self.conservation_line(), *self.other_lines]
+
+    def json_totals(self) -> dict[str, Any]:
+        return {**asdict(self.totals), **self.other_totals}
