@@ -657,6 +657,19 @@ def main(out: Path = OUT) -> None:
 
     write_letters(out, make_letters(extra), extra)
     write_traffic(out / "门户网站访问统计_2015-2018.csv", extra)
+    # The registers of 2018: no application, review or lawsuit (the report's 0), headers only.
+    write_csv(
+        out / "依申请公开登记_2018.csv",
+        ["编号", "申请人类型", "收到日期", "办结日期", "办理结果", "申请内容"],
+        [],
+        "utf-8",
+    )
+    write_csv(
+        out / "行政复议诉讼登记_2018.csv",
+        ["编号", "类型", "起诉方式", "收到日期", "审结日期", "结果", "案由"],
+        [],
+        "utf-8",
+    )
 
 
 if __name__ == "__main__":

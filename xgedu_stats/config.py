@@ -31,7 +31,6 @@ REPORT_TABLES = (
     "categories",
     "platforms",
     "doc_types",
-    "statistics_2018",
     "media",
     "interactions",
     "interactions_by_department",
@@ -351,6 +350,7 @@ _TOP_KEYS = (
     "traffic",
     "doc_types",
     "sources",
+    "statistics_2018",
 )
 _SOURCE_KEYS = ("kind", "files", "columns", "encoding", "sheet")
 _PLATFORM_KEYS = ("label", "names", "files", "columns", "encoding", "sheet", "document_id")

@@ -228,9 +228,13 @@ def read_tables(path: Path) -> dict[str, Any]:
     else:
         try:
             doc = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        except json.JSONDecodeError as exc:
             raise InputError(
-                f"{path} 不是有效的 JSON 文件（{exc}）；请检查文件，或用 .xlsx"
+                f"{path} 不是有效的 JSON 文件：第 {exc.lineno} 行第 {exc.colno} 列附近写法不对"
+            ) from None
+        except (UnicodeDecodeError, RecursionError):
+            raise InputError(
+                f"{path} 不是有效的 JSON 文件（应为 UTF-8 编码、嵌套不太深）"
             ) from None
         tables = doc.get("tables", doc) if isinstance(doc, dict) else None
         if not isinstance(tables, dict):

@@ -132,7 +132,7 @@ def count_cases(
 
     valid = np.flatnonzero(~invalid)
     ids = rows[id_key].to_numpy(dtype=object)[valid]
-    keys = np.array([word_key(str(v)) for v in ids], dtype=object)
+    keys = np.array([word_key(str(v)).casefold() for v in ids], dtype=object)
     first = np.ones(len(valid), dtype=bool)
     repeated: dict[str, int] = {}
     given = keys != ""

@@ -1,0 +1,218 @@
+"""The consistency rules of the official tables (issue 13), on figures typed by hand, and
+``xgedu-stats check`` on JSON and .xlsx files: one line per broken rule naming the table,
+rule, row and column; exit 0 when all hold, 3 when one is broken, 1 when unreadable."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from xgedu_stats import rules
+from xgedu_stats.cli import cli
+from xgedu_stats.errors import InputError
+
+SAMPLES_2023 = ROOT / "samples" / "2023"
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("check") / "2023.json"
+    figures = SAMPLES_2023 / "数据-2023.toml"
+    got = CliRunner().invoke(
+        cli,
+        [
+            "aggregate",
+            str(SAMPLES_2023),
+            "--year",
+            "2023",
+            "--figures",
+            str(figures),
+            "-o",
+            str(out),
+            "-q",
+        ],
+    )
+    assert got.exit_code == 0, got.output
+    return json.loads(out.read_text(encoding="utf-8"))["tables"]
+
+
+def row(table: list[dict], label: str) -> dict:
+    return next(r for r in table if r["label"] == label)
+
+
+def test_the_tools_own_tables_keep_every_rule(tables: dict) -> None:
+    assert set(tables) == {"article20", "applications", "appeals"}
+    assert rules.check(tables) == []
+
+
+def broken(tables: dict, edit) -> list[rules.Breach]:
+    changed = copy.deepcopy(tables)
+    edit(changed)
+    return rules.check(changed)
+
+
+def test_one_plus_two_is_total_plus_four(tables: dict) -> None:
+    def edit(t: dict) -> None:  # (and its 总计 too, so that only this rule breaks)
+        row(t["applications"], "上年结转政府信息公开申请数量")["自然人"] += 1
+        row(t["applications"], "上年结转政府信息公开申请数量")["总计"] += 1
+
+    found = broken(tables, edit)
+    assert [(b.rule, b.row, b.column, b.left, b.right) for b in found] == [
+        (rules.RULE_BALANCE, "", "自然人", 26, 25),
+        (rules.RULE_BALANCE, "", "总计", 41, 40),
+    ]
+
+
+def test_seven_is_the_sum_of_one_to_six(tables: dict) -> None:
+    def edit(t: dict) -> None:  # (its row's 总计 too, so that the row still adds up)
+        row(t["applications"], "予以公开")["其他"] += 1
+        row(t["applications"], "予以公开")["总计"] += 1
+
+    found = broken(tables, edit)
+    assert {(b.rule, b.row, b.column) for b in found} == {
+        (rules.RULE_RESULTS, "总计", "其他"),
+        (rules.RULE_RESULTS, "总计", "总计"),
+    }
+
+
+def test_a_group_given_as_a_row_is_the_sum_of_its_items(tables: dict) -> None:
+    def edit(t: dict) -> None:
+        group = {
+            "label": "不予公开",
+            "parent": "本年度办理结果",
+            **dict.fromkeys(
+                ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+                0,
+            ),
+        }
+        t["applications"].insert(4, group)
+
+    found = broken(tables, edit)
+    assert [(b.rule, b.row, b.column, b.left, b.right) for b in found if b.column == "总计"] == [
+        (rules.RULE_GROUP, "不予公开", "总计", 0, 5)
+    ]
+
+
+def test_the_total_column_is_the_six_before_it(tables: dict) -> None:
+    found = broken(tables, lambda t: row(t["applications"], "重复申请").update(总计=5))
+    assert {(b.rule, b.row, b.column) for b in found} >= {
+        (rules.RULE_ROW_TOTAL, "重复申请", "总计")
+    }
+
+
+def test_each_appeals_total_is_its_four_outcomes(tables: dict) -> None:
+    def edit(t: dict) -> None:
+        t["appeals"]["行政诉讼"]["复议后起诉"]["结果纠正"] = 2
+
+    found = broken(tables, edit)
+    assert [(b.rule, b.row, b.column, b.left, b.right) for b in found] == [
+        (rules.RULE_APPEALS, "行政诉讼/复议后起诉", "总计", 1, 3)
+    ]
+
+
+def test_in_force_is_never_negative(tables: dict) -> None:
+    found = broken(tables, lambda t: row(t["article20"], "规章").update(现行有效件数=-1))
+    assert [(b.rule, b.row, b.column) for b in found] == [
+        (rules.RULE_IN_FORCE, "规章", "现行有效件数")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda t: row(t["applications"], "重复申请").update(自然人="一"),
+            "applications「重复申请」行「自然人」列应为0 或正整数，实为 '一'",
+        ),
+        (lambda t: row(t["applications"], "重复申请").update(自然人=None), "实为 空"),
+        (lambda t: row(t["applications"], "重复申请").update(自然人=-2), "实为 -2"),
+        (
+            lambda t: t["applications"].pop(0),
+            "applications 缺少这些行：本年新收政府信息公开申请数量",
+        ),
+        (lambda t: row(t["applications"], "重复申请").update(label="重复"), "不是表三的行"),
+        (lambda t: t["appeals"].pop("行政复议"), "appeals 缺少「行政复议」"),
+    ],
+)
+def test_figures_that_are_not_figures_are_unreadable(tables: dict, edit, message: str) -> None:
+    changed = copy.deepcopy(tables)
+    edit(changed)
+    with pytest.raises(InputError) as caught:
+        rules.check(changed)
+    assert message in str(caught.value)
+
+
+def test_check_names_table_rule_row_and_column(tables: dict, tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps({"tables": tables}, ensure_ascii=False), encoding="utf-8")
+    changed = copy.deepcopy(tables)
+    changed["appeals"]["行政复议"]["总计"] = 7
+    bad.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")  # (tables alone)
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["check", str(good)])
+    assert ok.exit_code == 0 and ok.stdout == ""
+    assert "全部符合勾稽关系" in ok.stderr
+    got = runner.invoke(cli, ["check", str(good), str(bad)])
+    assert got.exit_code == 3
+    assert got.stdout == (
+        f"{bad}：政府信息公开行政复议、行政诉讼情况：「行政复议」行、「总计」列不符合"
+        "「总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结」：左边 7，右边 3\n"
+    )
+
+
+def test_check_reads_the_tools_own_workbook(tmp_path: Path) -> None:
+    book = tmp_path / "2023.xlsx"
+    figures = SAMPLES_2023 / "数据-2023.toml"
+    runner = CliRunner()
+    made = runner.invoke(
+        cli,
+        [
+            "aggregate",
+            str(SAMPLES_2023),
+            "--year",
+            "2023",
+            "--figures",
+            str(figures),
+            "-o",
+            str(book),
+            "-q",
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    assert rules.read_tables(book) == json.loads(
+        json.dumps(rules.read_tables(book))
+    )  # (plain JSON values)
+    ok = runner.invoke(cli, ["check", str(book)])
+    assert ok.exit_code == 0, ok.output
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    ws = wb["依申请公开情况"]
+    for r in ws.iter_rows():
+        if r[0].value == "二、上年结转政府信息公开申请数量":
+            r[1].value = 9
+    wb.save(book)
+    got = runner.invoke(cli, ["check", str(book)])
+    assert got.exit_code == 3
+    assert "「自然人」列不符合「一 + 二 = （七）总计 + 四」：左边 33，右边 25" in got.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{", "不是有效的 JSON 文件：第 1 行第 2 列附近写法不对"),
+        ('{"tables": {"categories": []}}', "中没有可检查的表"),
+        ("[1, 2]", "中没有统计表"),
+        ("[" * 100000, "不是有效的 JSON 文件"),
+    ],
+)
+def test_check_on_files_it_cannot_read(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(content, encoding="utf-8")
+    got = CliRunner().invoke(cli, ["check", str(path)])
+    assert got.exit_code == 1 and message in got.stderr and "Traceback" not in got.output

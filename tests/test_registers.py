@@ -1,0 +1,265 @@
+"""Registers to the official tables (issue 13): applications to table 三, appeals to table
+四, documents to table 二's first part — each row sorted into its official cell or rejected
+with a reason, rows with one id one case, and every rule of the tables holding."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xgedu_stats import rules
+from xgedu_stats.config import Period, RunConfig
+from xgedu_stats.count import appeals as ap
+from xgedu_stats.count import applications as apps
+from xgedu_stats.count.appeals import count_appeals
+from xgedu_stats.count.applications import count_applications, result_of
+from xgedu_stats.count.documents import count_documents
+from xgedu_stats.official import appeals_table, applications_table
+from xgedu_stats.pipeline import run
+from xgedu_stats.read.kinds import APPEALS, APPLICATIONS, DOCUMENTS, kind_of
+
+NO_BAD = pd.DataFrame(columns=["file", "line", "platform", "reason", "raw"])
+
+
+def frame(kind, rows: list[dict[str, str]]) -> pd.DataFrame:
+    keys = [f.key for f in kind.fields]
+    out = pd.DataFrame([{k: r.get(k, "") for k in keys} for r in rows], columns=keys, dtype="str")
+    return out.assign(file="登记.csv", line=range(2, len(rows) + 2), platform="")
+
+
+def application(applicant: str, received: str, closed: str = "", result: str = "", id: str = ""):
+    return {
+        "id": id,
+        "applicant": applicant,
+        "received": received,
+        "closed": closed,
+        "result": result,
+    }
+
+
+def test_files_are_told_apart_by_their_names() -> None:
+    assert kind_of(Path("依申请公开登记2023.xlsx"))[0] is APPLICATIONS
+    assert kind_of(Path("2023/申请登记表.csv"))[0] is APPLICATIONS
+    assert kind_of(Path("行政复议诉讼登记.csv"))[0] is APPEALS
+    assert kind_of(Path("规范性文件登记.csv"))[0] is DOCUMENTS
+
+
+def test_applications_by_the_year_they_belong_to() -> None:
+    rows = frame(
+        APPLICATIONS,
+        [
+            application("公民", "2022-03-01", "2022-03-10", "予以公开"),  # closed before Y
+            application("公民", "2022-12-20", "2023-01-05", "予以公开"),  # 二, then 三
+            application("企业", "2022-12-28"),  # 二 and 四
+            application("律师事务所", "2023-05-01", "2023-05-09", "不予公开-属于国家秘密"),
+            application("科研机构", "2023-12-30", "2024-01-03", "部分公开"),  # 一 and 四
+            application("其他", "2024-01-02", "2024-01-03", "予以公开"),  # after Y
+        ],
+    )
+    found = count_applications(rows, NO_BAD, Period.year(2023))
+    c = found.counts
+    assert c.loc[apps.NEW].to_dict() == {
+        **dict.fromkeys(apps.COLUMNS, 0),
+        "法律服务机构": 1,
+        "科研机构": 1,
+        "总计": 2,
+    }
+    assert c.loc[apps.CARRIED, ["自然人", "商业企业", "总计"]].tolist() == [1, 1, 2]
+    assert c.loc["予以公开", ["自然人", "总计"]].tolist() == [1, 1]
+    assert c.loc["属于国家秘密", ["法律服务机构", "总计"]].tolist() == [1, 1]
+    assert c.loc["部分公开", "总计"] == 0  # (closed in 2024)
+    assert c.loc[apps.TOTAL, "总计"] == 2
+    assert c.loc[apps.OPEN, ["商业企业", "科研机构", "总计"]].tolist() == [1, 1, 2]
+    t = found.totals
+    assert (t.rows_read, t.rejected, t.out_of_period, t.duplicates, t.cases) == (6, 0, 2, 0, 4)
+    assert t.balanced
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (application("", "2023-01-01"), apps.REASON_NO_APPLICANT),
+        (application("学生", "2023-01-01"), apps.REASON_APPLICANT),
+        (application("公民", ""), "收到日期为空"),
+        (application("公民", "去年"), "收到日期无法识别"),
+        (application("公民", "2023-02-01", "2023-01-01", "予以公开"), "办结日期早于收到日期"),
+        (application("公民", "2023-02-01", "某天", "予以公开"), "办结日期无法识别"),
+        (application("公民", "2023-02-01", "", "予以公开"), apps.REASON_RESULT_OPEN),
+        (application("公民", "2023-02-01", "2023-02-03"), apps.REASON_CLOSED_NO_RESULT),
+        (application("公民", "2023-02-01", "2023-02-03", "不予公开"), apps.REASON_GROUP_ONLY),
+        (application("公民", "2023-02-01", "2023-02-03", "同意"), apps.REASON_RESULT),
+        (application("公民", "2023-02-01", "2023-02-03", "无法提供-重复申请"), apps.REASON_RESULT),
+    ],
+)
+def test_an_application_that_cannot_be_counted_is_rejected_with_its_reason(row, reason) -> None:
+    found = count_applications(frame(APPLICATIONS, [row]), NO_BAD, Period.year(2023))
+    assert found.rejects["reason"].tolist() == [reason]
+    assert found.totals.cases == 0 and found.totals.balanced
+
+
+def test_results_as_clerks_write_them() -> None:
+    assert result_of("（二）部分公开（区分处理的，只计这一情形，不计其他情形）") == "部分公开"
+    assert result_of("不予公开－3.危及“三安全一稳定”") == "危及“三安全一稳定”"
+    assert result_of("四、无法提供 / 1．本机关不掌握相关政府信息") == "本机关不掌握相关政府信息"
+    assert result_of("其他") == "其他"
+    assert result_of("其他处理") == apps.GROUP_ONLY
+    assert result_of("不予处理-属于国家秘密") == ""  # (the item of another group)
+    assert {result_of(label) for label in apps.RESULT_LABELS} == set(apps.RESULT_LABELS)
+
+
+def test_one_id_on_two_rows_is_one_application() -> None:
+    rows = frame(
+        APPLICATIONS,
+        [
+            application("公民", "2023-01-02", "2023-01-09", "予以公开", id="A-1"),
+            application("公民", "2023-01-02", "2023-01-09", "予以公开", id=" a-1 "),
+            application("公民", "2023-01-03", id="A-2"),
+        ],
+    )
+    found = count_applications(rows, NO_BAD, Period.year(2023))
+    assert found.totals.duplicates == 1 and found.totals.cases == 2
+    assert found.repeated_ids == {"A-1": 2}
+
+
+def test_appeals_take_their_outcome_at_the_end_of_the_year() -> None:
+    rows = frame(
+        APPEALS,
+        [
+            {
+                "case": "行政复议",
+                "received": "2023-02-01",
+                "concluded": "2023-03-01",
+                "outcome": "撤销",
+            },
+            {
+                "case": "复议",
+                "received": "2022-11-01",
+                "concluded": "2023-01-10",
+                "outcome": "维持",
+            },
+            {
+                "case": "行政诉讼",
+                "route": "是",
+                "received": "2023-06-01",
+                "concluded": "2024-02-01",
+                "outcome": "维持",
+            },
+            {
+                "case": "行政诉讼",
+                "route": "直接起诉",
+                "received": "2023-06-01",
+                "concluded": "2023-09-01",
+                "outcome": "其他",
+            },
+            {"case": "行政诉讼", "received": "2023-06-01"},  # (no route: rejected)
+            {
+                "case": "行政复议",
+                "received": "2022-01-01",
+                "concluded": "2022-02-01",
+                "outcome": "维持",
+            },
+        ],
+    )
+    found = count_appeals(rows, NO_BAD, Period.year(2023))
+    c = found.counts
+    assert c.loc["行政复议"].tolist() == [1, 1, 0, 0, 2]
+    assert c.loc["行政诉讼/复议后起诉"].tolist() == [0, 0, 0, 1, 1]
+    assert c.loc["行政诉讼/未经复议直接起诉"].tolist() == [0, 0, 1, 0, 1]
+    assert found.rejects["reason"].tolist() == [ap.REASON_ROUTE]
+    assert found.totals.out_of_period == 1 and found.totals.balanced
+
+
+def test_documents_issued_repealed_and_in_force() -> None:
+    rows = frame(
+        DOCUMENTS,
+        [
+            {"number": "1号", "doc_kind": "规范性文件", "issued": "2019-01-01"},
+            {
+                "number": "2号",
+                "doc_kind": "行政规范性文件",
+                "issued": "2020-01-01",
+                "repealed": "2023-05-01",
+            },
+            {"number": "3号", "doc_kind": "规章", "issued": "2023-04-01"},
+            {"number": "4号", "doc_kind": "规章", "issued": "2017-04-01", "repealed": "2019-01-01"},
+            {"number": "5号", "doc_kind": "通知", "issued": "2023-04-01"},
+        ],
+    )
+    found = count_documents(rows, NO_BAD, Period.year(2023))
+    assert found.counts.loc["行政规范性文件"].tolist() == [0, 1, 1]
+    assert found.counts.loc["规章"].tolist() == [1, 0, 1]
+    assert found.totals.rejected == 1 and found.totals.out_of_period == 1
+
+
+# --- every rule holds on tables made from any register --------------------------------------
+
+DAY0 = date(2022, 1, 1)
+applicant_words = st.sampled_from(
+    ["公民", "企业", "科研机构", "公益组织", "律所", "其他", "学生", ""]
+)
+results = st.sampled_from([*apps.RESULT_LABELS, "不予公开", "同意", ""])
+
+
+@st.composite
+def registers(draw):
+    rows = []
+    for _ in range(draw(st.integers(0, 40))):
+        received = DAY0 + timedelta(days=draw(st.integers(0, 1100)))
+        closed = received + timedelta(days=draw(st.integers(-3, 400)))
+        closes = draw(st.booleans())
+        rows.append(
+            application(
+                draw(applicant_words),
+                received.isoformat() if draw(st.integers(0, 20)) else "",
+                closed.isoformat() if closes else "",
+                draw(results) if closes else "",
+                id=str(draw(st.integers(0, 60))) if draw(st.booleans()) else "",
+            )
+        )
+    return frame(APPLICATIONS, rows)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(registers(), st.integers(2022, 2024))
+def test_tables_from_any_register_keep_every_rule(rows: pd.DataFrame, year: int) -> None:
+    found = count_applications(rows, NO_BAD, Period.year(year))
+    assert found.totals.balanced
+    table = applications_table(_result({"applications": found}))
+    assert rules.check({"applications": table.json()}) == []
+
+
+def _result(counted):
+    class Result:  # (what the official tables read of a run)
+        pass
+
+    r = Result()
+    r.counted = counted
+    return r
+
+
+def test_the_appeals_table_keeps_its_rule() -> None:
+    rows = frame(APPEALS, [{"case": "行政复议", "received": "2023-02-01"}])
+    found = count_appeals(rows, NO_BAD, Period.year(2023))
+    data = appeals_table(_result({"appeals": found})).json()
+    assert data["行政复议"] == {
+        "结果维持": 0,
+        "结果纠正": 0,
+        "其他结果": 0,
+        "尚未审结": 1,
+        "总计": 1,
+    }
+    assert rules.check({"appeals": data}) == []
+
+
+def test_a_run_reads_registers_beside_exports(tmp_path: Path) -> None:
+    (tmp_path / "依申请公开登记.csv").write_text(
+        "编号,申请人类型,收到日期,办结日期,办理结果\n1,公民,2023-01-05,2023-01-09,予以公开\n",
+        encoding="utf-8",
+    )
+    result = run(RunConfig((tmp_path,), period=Period.year(2023)))
+    assert result.counted["applications"].counts.at["予以公开", "自然人"] == 1
