@@ -453,7 +453,7 @@ def test_a_source_in_the_config_names_a_mailbox_file_and_its_column(tmp_path: Pa
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('[sources.x]\nkind = "letters"\nfiles = ["none.csv"]\n', '[sources.x] kind = "letters"：没有这种数据（可用：interactions、traffic）'),
+        ('[sources.x]\nkind = "letters"\nfiles = ["none.csv"]\n', '[sources.x] kind = "letters"：没有这种数据（可用：interactions、traffic、applications、appeals、documents）'),
         ('[sources.x]\nkind = "articles"\nfiles = ["*.csv"]\n', "各平台发布的信息请用 [platforms.平台代码] files 指定"),
         ('[sources.x]\nfiles = ["*.csv"]\n', "sources.x：缺少 kind"),
         ('[sources.x]\nkind = "traffic"\nfiles = ["*.csv"]\n[platforms.portal]\nfiles = ["*.csv"]\n', "同时匹配了 [sources.x]、[platforms.portal] 的 files 设置"),

@@ -100,8 +100,8 @@ def assign(source: SourceFile, settings: Settings) -> Assignment:
         f"（{known}）；请重命名文件或文件夹，"
         f'或在配置文件中设置 [platforms.平台代码] files = ["{path.name}"]；'
         f"它若是{_other_kind_words()}的导出，请在文件名中写明，"
-        '或在配置文件中设置 [sources.名称] kind = "interactions"（或 "traffic"）和 files；'
-        "它若不是导出文件，请移出输入文件夹"
+        + _sources_hint()
+        + "它若不是导出文件，请移出输入文件夹"
     )
 
 
@@ -154,6 +154,15 @@ def _named_source(
     )
     why = f"配置 [sources.{named.key}] files = {pattern!r}"
     return Assignment(source, platform, kind, why, f"sources.{named.key}")
+
+
+def _sources_hint() -> str:
+    """How the config names a file of another kind (none when articles are the only kind)."""
+    others = [k.name for k in _kinds.KINDS[1:]]
+    if not others:
+        return ""
+    more = f"（或 {'、'.join(others[1:])}）" if others[1:] else ""
+    return f'或在配置文件中设置 [sources.名称] kind = "{others[0]}"{more}和 files；'
 
 
 def _other_kind_words() -> str:
