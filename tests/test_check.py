@@ -19,24 +19,17 @@ from xgedu_stats.errors import InputError
 SAMPLES_2023 = ROOT / "samples" / "2023"
 
 
+def aggregate_2023(out: Path):
+    """``aggregate`` of samples/2023 with its figures file, into ``out`` (its format)."""
+    figures = SAMPLES_2023 / "数据-2023.toml"
+    args = ["aggregate", SAMPLES_2023, "--year", "2023", "--figures", figures, "-o", out, "-q"]
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("check") / "2023.json"
-    figures = SAMPLES_2023 / "数据-2023.toml"
-    got = CliRunner().invoke(
-        cli,
-        [
-            "aggregate",
-            str(SAMPLES_2023),
-            "--year",
-            "2023",
-            "--figures",
-            str(figures),
-            "-o",
-            str(out),
-            "-q",
-        ],
-    )
+    got = aggregate_2023(out)
     assert got.exit_code == 0, got.output
     return json.loads(out.read_text(encoding="utf-8"))["tables"]
 
@@ -167,22 +160,8 @@ def test_check_names_table_rule_row_and_column(tables: dict, tmp_path: Path) -> 
 
 def test_check_reads_the_tools_own_workbook(tmp_path: Path) -> None:
     book = tmp_path / "2023.xlsx"
-    figures = SAMPLES_2023 / "数据-2023.toml"
     runner = CliRunner()
-    made = runner.invoke(
-        cli,
-        [
-            "aggregate",
-            str(SAMPLES_2023),
-            "--year",
-            "2023",
-            "--figures",
-            str(figures),
-            "-o",
-            str(book),
-            "-q",
-        ],
-    )
+    made = aggregate_2023(book)
     assert made.exit_code == 0, made.output
     assert rules.read_tables(book) == json.loads(
         json.dumps(rules.read_tables(book))

@@ -9,11 +9,9 @@ before it; its outcome is the one it had at the period's end (not concluded by t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from xgedu_stats.config import Period, word_key
+from xgedu_stats.config import Period
 from xgedu_stats.count import registers
 from xgedu_stats.count.registers import Check
 from xgedu_stats.read.kinds import APPEALS
@@ -46,11 +44,9 @@ _OUTCOME_WORDS = {
 }
 
 
-def _lookup(words: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {word_key(w): name for name, ws in words.items() for w in ws}
-
-
-_CASE_OF, _ROUTE_OF, _OUTCOME_OF = map(_lookup, (_CASE_WORDS, _ROUTE_WORDS, _OUTCOME_WORDS))
+_CASE_OF, _ROUTE_OF, _OUTCOME_OF = map(
+    registers.lookup, (_CASE_WORDS, _ROUTE_WORDS, _OUTCOME_WORDS)
+)
 
 REASON_NO_CASE = "类型为空"
 REASON_CASE = "类型无法识别（应为行政复议或行政诉讼）"
@@ -87,17 +83,9 @@ def outcome_of(value: str) -> str:
     return _OUTCOME_OF.get(registers.label_key(value), "")
 
 
-@dataclass(frozen=True)
-class Appeals:
-    """Table 四's fifteen figures for one period, and the cases behind them."""
-
-    counts: pd.DataFrame
-    """Index: ``GROUPS`` as ``"行政复议"``, ``"行政诉讼/未经复议直接起诉"`` …; columns:
-    ``FIGURES``."""
-    cases: pd.DataFrame
-    totals: registers.RegisterTotals
-    rejects: pd.DataFrame
-    repeated_ids: dict[str, int]
+#: Table 四's fifteen figures for one period: ``counts`` indexed by ``GROUPS`` as
+#: ``"行政复议"``, ``"行政诉讼/未经复议直接起诉"`` …, columns ``FIGURES``.
+Appeals = registers.Tally
 
 
 def group_key(case: str, route: str) -> str:
@@ -145,4 +133,4 @@ def count_appeals(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period) -
         index=[group_key(c, r) for c, r in GROUPS], columns=list(OUTCOMES), fill_value=0
     )
     counts[TOTAL] = counts[list(OUTCOMES)].sum(axis=1)
-    return Appeals(counts.astype("int64"), cases, found.totals, found.rejects, found.repeated_ids)
+    return registers.tally(found, counts)

@@ -121,7 +121,7 @@ APPLICANT_WORDS: dict[str, tuple[str, ...]] = {
     "法律服务机构": ("法律服务机构", "律师事务所", "律所"),
     "其他": ("其他", "其它", "其他组织"),
 }
-_APPLICANT_OF = {word_key(w): name for name, words in APPLICANT_WORDS.items() for w in words}
+_APPLICANT_OF = registers.lookup(APPLICANT_WORDS)
 
 _GROUPS = {word_key(g): g for g, _, items in RESULT_GROUPS if items}
 _ITEMS = {
@@ -180,18 +180,9 @@ def result_of(value: str) -> str:
     return found[1] if found else ""
 
 
-@dataclass(frozen=True)
-class Applications:
-    """Table 三's figures for one period, and the cases behind them."""
-
-    counts: pd.DataFrame
-    """Index: the labels of ``DATA_LINES``; columns: ``COLUMNS``; whole numbers."""
-    cases: pd.DataFrame
-    """One row per application that counts: ``began`` (received), ``ended`` (closed),
-    ``applicant``, ``result``, ``id``, ``file``, ``line``."""
-    totals: registers.RegisterTotals
-    rejects: pd.DataFrame
-    repeated_ids: dict[str, int]
+#: Table 三's figures for one period: ``counts`` indexed by the labels of ``DATA_LINES``,
+#: columns ``COLUMNS``; ``cases`` with ``applicant`` and ``result``.
+Applications = registers.Tally
 
 
 def count_applications(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period) -> Applications:
@@ -226,9 +217,7 @@ def count_applications(rows: pd.DataFrame, malformed: pd.DataFrame, period: Peri
         {"applicant": applicant, "result": result},
         "id",
     )
-    return Applications(
-        _counts(found, period), found.cases, found.totals, found.rejects, found.repeated_ids
-    )
+    return registers.tally(found, _counts(found, period))
 
 
 def _counts(found: Cases, period: Period) -> pd.DataFrame:
@@ -242,13 +231,13 @@ def _counts(found: Cases, period: Period) -> pd.DataFrame:
     counts.loc[CARRIED, list(APPLICANTS)] = _by_applicant(applicant[~new])
     counts.loc[OPEN, list(APPLICANTS)] = _by_applicant(applicant[still_open])
     done = cases[closed]
-    for label in RESULT_LABELS:
-        counts.loc[label, list(APPLICANTS)] = _by_applicant(
-            done["applicant"][done["result"] == label]
-        )
+    by_result = pd.crosstab(done["result"], done["applicant"])
+    counts.loc[list(RESULT_LABELS), list(APPLICANTS)] = by_result.reindex(
+        index=list(RESULT_LABELS), columns=list(APPLICANTS), fill_value=0
+    ).to_numpy()
     counts.loc[TOTAL, list(APPLICANTS)] = _by_applicant(done["applicant"])
     counts[TOTAL] = counts[list(APPLICANTS)].sum(axis=1)
-    return counts.astype("int64")
+    return counts
 
 
 def _by_applicant(applicant: pd.Series) -> list[int]:

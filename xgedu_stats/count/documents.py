@@ -5,11 +5,9 @@ repealed by then)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from xgedu_stats.config import Period, word_key
+from xgedu_stats.config import Period
 from xgedu_stats.count import registers
 from xgedu_stats.count.registers import Check
 from xgedu_stats.read.kinds import DOCUMENTS
@@ -22,14 +20,9 @@ DOC_KINDS = (RULES, NORMATIVE)
 ISSUED, REPEALED, IN_FORCE = "本年制发件数", "本年废止件数", "现行有效件数"
 FIGURES = (ISSUED, REPEALED, IN_FORCE)
 
-_KIND_OF = {
-    word_key(w): name
-    for name, words in {
-        RULES: ("规章", "政府规章", "部门规章"),
-        NORMATIVE: ("行政规范性文件", "规范性文件"),
-    }.items()
-    for w in words
-}
+_KIND_OF = registers.lookup(
+    {RULES: ("规章", "政府规章", "部门规章"), NORMATIVE: ("行政规范性文件", "规范性文件")}
+)
 
 REASON_NO_KIND = "文件类型为空"
 REASON_KIND = "文件类型无法识别（应为规章或行政规范性文件）"
@@ -44,16 +37,9 @@ def doc_kind_of(value: str) -> str:
     return _KIND_OF.get(registers.label_key(value), "")
 
 
-@dataclass(frozen=True)
-class Documents:
-    """Issued, repealed and in force, by kind, for one period."""
-
-    counts: pd.DataFrame
-    """Index: ``DOC_KINDS``; columns: ``FIGURES``."""
-    cases: pd.DataFrame
-    totals: registers.RegisterTotals
-    rejects: pd.DataFrame
-    repeated_ids: dict[str, int]
+#: Issued, repealed and in force, by kind, for one period: ``counts`` indexed by
+#: ``DOC_KINDS``, columns ``FIGURES``.
+Documents = registers.Tally
 
 
 def count_documents(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period) -> Documents:
@@ -94,4 +80,4 @@ def count_documents(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period)
         },
         index=list(DOC_KINDS),
     )
-    return Documents(counts.astype("int64"), cases, found.totals, found.rejects, found.repeated_ids)
+    return registers.tally(found, counts)

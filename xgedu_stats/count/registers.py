@@ -54,6 +54,19 @@ class Cases:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """A register's figures for one period (an official table's cells), and the cases and
+    rows behind them."""
+
+    counts: pd.DataFrame
+    """The table's cells: rows and columns are each register's (its module says which)."""
+    cases: pd.DataFrame
+    totals: RegisterTotals
+    rejects: pd.DataFrame
+    repeated_ids: dict[str, int]
+
+
+@dataclass(frozen=True)
 class Check:
     """A row check: the rows it rejects and why (checks are applied in order; a row gets the
     reason of the first check that rejects it)."""
@@ -168,6 +181,22 @@ def count_cases(
         cases=len(cases),
     )
     return Cases(cases, totals, rejects, repeated)
+
+
+def tally(found: Cases, counts: pd.DataFrame) -> Tally:
+    """The figures ``counts`` made from ``found``, with what they were made from."""
+    return Tally(
+        counts.astype("int64"), found.cases, found.totals, found.rejects, found.repeated_ids
+    )
+
+
+def lookup(words: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each spelling, as ``label_key`` makes it, to the name it stands for.
+
+    >>> lookup({"规章": ("规章", "政府规章")})
+    {'规章': '规章', '政府规章': '规章'}
+    """
+    return {label_key(w): name for name, ws in words.items() for w in ws}
 
 
 def ended_by(cases: pd.DataFrame, period: Period) -> np.ndarray:
