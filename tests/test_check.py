@@ -120,9 +120,21 @@ def test_in_force_is_never_negative(tables: dict) -> None:
     [
         (
             lambda t: row(t["applications"], "重复申请").update(自然人="一"),
-            "applications「重复申请」行「自然人」列应为0 或正整数，实为 '一'",
+            "applications「重复申请」行「自然人」列应为0 或正整数，实为文字「一」",
         ),
-        (lambda t: row(t["applications"], "重复申请").update(自然人=None), "实为 空"),
+        (lambda t: row(t["applications"], "重复申请").update(自然人=None), "实为空"),
+        (lambda t: row(t["applications"], "重复申请").update(自然人=1.5), "实为 1.5"),
+        (lambda t: row(t["applications"], "重复申请").update(自然人=[1]), "实为列表"),
+        (
+            lambda t: t["applications"].append(dict(row(t["applications"], "重复申请"))),
+            "「重复申请」行出现了两次",
+        ),
+        (lambda t: row(t["article20"], "规章").update(label=["规章"]), "article20 第 1 行"),
+        (lambda t: t["article20"].pop(0), "article20 缺少这些行：规章"),
+        (
+            lambda t: row(t["article20"], "行政许可").update(本年处理决定数量=10**12),
+            "超出范围（应在 0 到 1000000000 之间）",
+        ),
         (lambda t: row(t["applications"], "重复申请").update(自然人=-2), "实为 -2"),
         (
             lambda t: t["applications"].pop(0),
@@ -195,3 +207,125 @@ def test_check_on_files_it_cannot_read(tmp_path: Path, content: str, message: st
     path.write_text(content, encoding="utf-8")
     got = CliRunner().invoke(cli, ["check", str(path)])
     assert got.exit_code == 1 and message in got.stderr and "Traceback" not in got.output
+
+
+def test_figures_written_as_whole_numbers_in_other_ways_are_read(tables: dict) -> None:
+    changed = copy.deepcopy(tables)
+    figure = row(changed["applications"], "重复申请")["自然人"]
+    row(changed["applications"], "重复申请")["自然人"] = f" {figure} "  # (text, as Excel may keep)
+    row(changed["article20"], "规章")["本年制发件数"] = float(
+        row(changed["article20"], "规章")["本年制发件数"]
+    )
+    assert rules.check(changed) == []
+
+
+@pytest.mark.parametrize(
+    ("figure", "message"),
+    [
+        ("1e100000000", "超出范围"),
+        ("NaN", "中有 NaN"),
+        ("-Infinity", "中有 -Infinity"),
+        ("1e999999", "超出范围"),
+        ("9" * 5000, "超出范围"),
+        ("-1.0", "应为0 或正整数，实为 -1"),
+    ],
+)
+def test_check_on_hostile_figures_answers_at_once_in_chinese(
+    tables: dict, tmp_path: Path, figure: str, message: str
+) -> None:
+    text = json.dumps({"tables": tables}, ensure_ascii=False)
+    path = tmp_path / "x.json"
+    path.write_text(text.replace('"尚未审结": 0', f'"尚未审结": {figure}', 1), encoding="utf-8")
+    got = CliRunner().invoke(cli, ["check", str(path)])
+    assert got.exit_code == 1 and message in got.stderr, got.output
+    assert "程序内部错误" not in got.output
+
+
+def test_a_negative_in_force_figure_breaks_its_rule_however_written(
+    tables: dict, tmp_path: Path
+) -> None:
+    for figure in (-1, "-1.0", "-1"):
+        changed = copy.deepcopy(tables)
+        row(changed["article20"], "规章")["现行有效件数"] = figure
+        path = tmp_path / "x.json"
+        path.write_text(json.dumps(changed, ensure_ascii=False).replace('"-1.0"', "-1.0"), "utf-8")
+        got = CliRunner().invoke(cli, ["check", str(path)])
+        assert got.exit_code == 3 and rules.RULE_IN_FORCE in got.stdout, (figure, got.output)
+
+
+def test_a_key_written_twice_is_an_error_not_the_last_one(tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text('{"appeals": {"行政复议": {}, "行政复议": {}}}', encoding="utf-8")
+    got = CliRunner().invoke(cli, ["check", str(path)])
+    assert got.exit_code == 1 and "同一处有两个「行政复议」" in got.stderr
+
+
+def test_tables_the_tool_left_blank_are_skipped_with_a_note(tables: dict, tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({**tables, "appeals": []}, ensure_ascii=False), encoding="utf-8")
+    got = CliRunner().invoke(cli, ["check", str(path)])
+    assert got.exit_code == 0, got.output
+    assert "政府信息公开行政复议、行政诉讼情况没有数字" in got.stderr and "未检查" in got.stderr
+    nothing = {"appeals": [], "applications": [], "article20": []}
+    path.write_text(json.dumps(nothing), encoding="utf-8")
+    got = CliRunner().invoke(cli, ["check", str(path)])
+    assert got.exit_code == 1 and "表都没有数字" in got.stderr
+
+
+def test_the_tools_output_without_registers_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "依申请公开登记.csv").write_text(
+        "编号,申请人类型,收到日期,办结日期,办理结果\n1,公民,2023-01-05,2023-01-09,予以公开\n",
+        encoding="utf-8",
+    )
+    for out in ("a.json", "a.xlsx"):
+        args = ["aggregate", str(tmp_path), "--year", "2023", "-q", "-o", str(tmp_path / out)]
+        made = CliRunner().invoke(
+            cli, [*args, "-t", "applications", "-t", "appeals", "-t", "article20"]
+        )
+        assert made.exit_code == 0, made.output
+        got = CliRunner().invoke(cli, ["check", str(tmp_path / out)])
+        assert got.exit_code == 0, (out, got.output)
+        assert "检查了：收到和处理政府信息公开申请情况）" in got.stderr
+
+
+def test_one_unreadable_file_does_not_stop_the_others(tables: dict, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    changed = copy.deepcopy(tables)
+    changed["appeals"]["行政复议"]["总计"] = 7
+    bad.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+    got = CliRunner().invoke(cli, ["check", str(tmp_path / "nope.json"), str(bad)])
+    assert got.exit_code == 1
+    assert "找不到文件" in got.stderr and "「行政复议」行" in got.stdout
+
+
+def test_workbooks_are_known_by_content_and_by_their_header_rows(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    book = tmp_path / "2023.xlsx"
+    assert aggregate_2023(book).exit_code == 0
+    renamed = tmp_path / "2023.json"
+    renamed.write_bytes(book.read_bytes())
+    assert CliRunner().invoke(cli, ["check", str(renamed)]).exit_code == 0
+
+    wb = load_workbook(book)
+    wb["复议诉讼情况"].insert_cols(1)  # (shifted: its title is in B1 now)
+    wb["依申请公开情况"]["A1"] = "表三 收到和处理政府信息公开申请情况"
+    wb["复议诉讼情况"]["B5"] = 5  # (结果维持 of 行政复议: its 总计 breaks)
+    wb.save(book)
+    got = CliRunner().invoke(cli, ["check", str(book)])
+    assert got.exit_code == 3, got.output
+    assert "「行政复议」行、「总计」列" in got.stdout
+    assert "收到和处理政府信息公开申请情况、政府信息公开行政复议、行政诉讼情况）" in got.stderr
+
+    wb.copy_worksheet(wb["依申请公开情况"])
+    wb.save(book)
+    got = CliRunner().invoke(cli, ["check", str(book)])
+    assert got.exit_code == 1 and "都是「收到和处理政府信息公开申请情况」；请只留一个" in got.stderr
+
+
+def test_a_file_that_is_not_a_workbook_says_so_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a zip at all")
+    got = CliRunner().invoke(cli, ["check", str(path)])
+    assert got.exit_code == 1 and "不是有效的 .xlsx 文件" in got.stderr
+    assert "zip" not in got.output

@@ -12,16 +12,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xgedu_stats import rules
+from xgedu_stats import notes, rules
 from xgedu_stats.config import Period, RunConfig
 from xgedu_stats.count import appeals as ap
 from xgedu_stats.count import applications as apps
+from xgedu_stats.count import registers as reg
 from xgedu_stats.count.appeals import count_appeals
 from xgedu_stats.count.applications import count_applications, result_of
-from xgedu_stats.count.documents import count_documents
+from xgedu_stats.count.documents import count_documents, doc_kind_of
+from xgedu_stats.errors import InputError
 from xgedu_stats.official import appeals_table, applications_table
 from xgedu_stats.pipeline import run
 from xgedu_stats.read.kinds import APPEALS, APPLICATIONS, DOCUMENTS, kind_of
+from xgedu_stats.tables import rejects_table
 
 NO_BAD = pd.DataFrame(columns=["file", "line", "platform", "reason", "raw"])
 
@@ -109,7 +112,21 @@ def test_results_as_clerks_write_them() -> None:
     assert result_of("其他") == "其他"
     assert result_of("其他处理") == apps.GROUP_ONLY
     assert result_of("不予处理-属于国家秘密") == ""  # (the item of another group)
+    assert result_of("不予公开（属于国家秘密）") == "属于国家秘密"  # (the item in brackets)
+    assert result_of("无法提供（属于国家秘密）") == ""
+    assert result_of("其他处理-其它") == result_of("其它") == "其他"
     assert {result_of(label) for label in apps.RESULT_LABELS} == set(apps.RESULT_LABELS)
+
+
+def test_parties_routes_and_kinds_as_clerks_write_them() -> None:
+    assert apps.applicant_of("法人或其他组织（商业企业）") == "商业企业"
+    assert apps.applicant_of("法人或其他组织（学生）") == ""
+    assert ap.route_of("未经行政复议直接起诉") == ap.DIRECT
+    assert ap.route_of("经行政复议后起诉") == ap.AFTER_REVIEW
+    assert ap.case_of("诉讼案件") == ap.LAWSUIT and ap.outcome_of("变更") == "结果纠正"
+    assert ap.outcome_of("驳回") == ""  # (the office's rule decides: the reason says so)
+    assert "驳回" in ap.REASON_OUTCOME
+    assert doc_kind_of("地方政府规章") == "规章"
 
 
 def test_one_id_on_two_rows_is_one_application() -> None:
@@ -124,6 +141,110 @@ def test_one_id_on_two_rows_is_one_application() -> None:
     found = count_applications(rows, NO_BAD, Period.year(2023))
     assert found.totals.duplicates == 1 and found.totals.cases == 2
     assert found.repeated_ids == {"A-1": 2}
+
+
+def test_last_years_open_copy_and_this_years_closed_copy_are_one_closed_application() -> None:
+    rows = frame(
+        APPLICATIONS,
+        [
+            application("公民", "2022-12-20", id="B1"),  # (last year's register: open)
+            application("公民", "2022-12-20", "2023-01-10", "予以公开", id="B1"),  # (this year's)
+            application("企业", "2022-12-21", id="B2"),
+            application("企业", "2022-12-21", id="B2"),
+        ],
+    )
+    for order in (rows, rows.iloc[[1, 0, 2, 3]]):
+        found = count_applications(order, NO_BAD, Period.year(2023))
+        assert found.counts.loc["予以公开", "自然人"] == 1
+        assert found.counts.loc[apps.OPEN, "总计"] == 1  # (B2 only)
+        assert found.counts.loc[apps.CARRIED, "总计"] == 2
+        assert found.repeated_ids == {"B1": 2, "B2": 2} and found.conflicts == {}
+
+
+def test_copies_of_one_id_that_disagree_are_rejected_with_what_they_say() -> None:
+    rows = frame(
+        APPLICATIONS,
+        [
+            application("公民", "2023-01-05", "2023-01-10", "予以公开", id="C1"),
+            application("公民", "2023-01-05", "2023-01-12", "部分公开", id="C1"),
+            application("公民", "2023-01-06", id="C2"),
+        ],
+    )
+    found = count_applications(rows, NO_BAD, Period.year(2023))
+    assert found.conflicts == {
+        "C1": {"办结日期": ("2023-01-10", "2023-01-12"), "办理结果": ("予以公开", "部分公开")}
+    }
+    assert found.rejects["reason"].tolist() == [reg.REASON_CONFLICT] * 2
+    t = found.totals
+    assert (t.rejected, t.duplicates, t.cases) == (2, 0, 1) and t.balanced
+    note = notes.register("依申请公开登记", "申请", "表三", "件")(found)
+    assert any("「C1」办结日期写了 2023-01-10、2023-01-12" in n for n in note)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("2023-1-12", "2023-11-2", False),
+        ("孝教规〔2023〕1号", "孝教规〔202〕31号", False),
+        ("孝教规〔2023〕1号", "孝教规[2023]1号", True),
+        ("孝教规〔2023〕1号", " 孝教规（2023）1号", True),
+        ("K1", "ｋ１", True),
+        ("A 1", "A1", True),
+    ],
+)
+def test_ids_are_the_same_only_when_written_the_same(first: str, second: str, same: bool) -> None:
+    assert (reg.case_key(first) == reg.case_key(second)) is same
+    rows = frame(
+        APPLICATIONS,
+        [
+            application("公民", "2023-01-05", id=first),
+            application("企业", "2023-11-05", id=second),
+        ],
+    )
+    found = count_applications(rows, NO_BAD, Period.year(2023))
+    assert found.totals.cases == (0 if same else 2)  # (same: two copies that disagree)
+    assert bool(found.conflicts) is same
+
+
+def test_a_register_without_a_column_for_when_cases_end_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "依申请公开登记.csv").write_text(
+        "编号,申请人类型,收到日期,完结日期,办理结果\n1,公民,2023-01-05,2023-01-09,予以公开\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="找不到办结日期列（没有这一列就无法知道哪些申请已办结"):
+        run(RunConfig((tmp_path,), period=Period.year(2023)))
+
+
+def test_long_numeric_ids_excel_rounded_are_not_merged_silently(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["申请编号", "申请人类型", "收到日期", "办结日期", "办理结果"])
+    sheet.append([12345678901234567890, "公民", "2023-01-05", "2023-01-09", "予以公开"])
+    sheet.append([12345678901234567891, "企业", "2023-02-05", "", ""])
+    book.save(tmp_path / "依申请公开登记.xlsx")
+    result = run(RunConfig((tmp_path,), period=Period.year(2023)))
+    found = result.counted["applications"]
+    assert list(found.conflicts) == ["12345678901234600000"]  # (as Excel shows it)
+    assert found.totals.rejected == 2
+    assert any("只保留 15 位有效数字" in n for n in result.warnings)
+
+
+def test_rejected_register_rows_show_their_own_fields(tmp_path: Path) -> None:
+    (tmp_path / "依申请公开登记.csv").write_text(
+        "编号,申请人类型,收到日期,办结日期,办理结果,申请内容\n"
+        "1,学生,2023-01-05,2023-01-09,予以公开,招生计划\n",
+        encoding="utf-8",
+    )
+    result = run(RunConfig((tmp_path,), period=Period.year(2023)))
+    table = rejects_table(result)
+    (row,) = table.rows
+    cells = dict(zip([c.label for c in table.columns], row.values, strict=True))
+    assert cells["平台"] == "依申请公开登记" and cells["标题"] is None
+    assert cells["原始行"] == (
+        "编号：1；申请人类型：学生；收到日期：2023-01-05；办结日期：2023-01-09；"
+        "办理结果：予以公开；申请内容：招生计划"
+    )
 
 
 def test_appeals_take_their_outcome_at_the_end_of_the_year() -> None:

@@ -29,7 +29,7 @@ from xgedu_stats.config import (
     example_config,
     load_settings,
 )
-from xgedu_stats.errors import OptionError, OutputError, XgeduError
+from xgedu_stats.errors import InputError, OptionError, OutputError, XgeduError
 from xgedu_stats.figures import figures_name, load_figures
 from xgedu_stats.figures import template as figures_template
 from xgedu_stats.messages import display_path, os_reason, printable
@@ -611,23 +611,40 @@ def check(files: tuple[Path, ...]) -> None:
     的输出（可手工填写或修改），或 aggregate --format xlsx 格式的工作簿。
 
     每处不符合的规则输出一行（表、规则、行、列及两边的数）。全部符合时退出码为 0，
-    有不符合的为 3，文件无法读取为 1。
+    有不符合的为 3，有文件无法读取为 1（其余文件照常检查）。
     """
     from xgedu_stats import rules
 
-    broken = 0
-    for path in files:
-        found = rules.read_tables(path)
-        breaches = rules.check(found)
+    broken = unreadable = 0
+    for path in files:  # (a file that cannot be read does not stop the others' checks)
+        shown = display_path(path)
+        try:
+            found = rules.read_tables(path)
+            empty = [name for name, table in found.items() if rules.blank(table)]
+            if len(empty) == len(found):
+                raise InputError(
+                    f"{shown} 中的表都没有数字（{'、'.join(rules.TITLES[n] for n in empty)}）；"
+                    "没有可检查的"
+                )
+            breaches = rules.check(found)
+        except XgeduError as exc:
+            click.echo(printable(f"错误：{exc}"), err=True)
+            unreadable += 1
+            continue
         for b in breaches:
-            to_stdout(f"{display_path(path)}：{b.line()}\n")
+            to_stdout(f"{shown}：{b.line()}\n")
         broken += len(breaches)
-        checked = "、".join(rules.TITLES[name] for name in found)
-        if breaches:
+        checked = "、".join(rules.TITLES[name] for name in found if name not in empty)
+        if empty:
             UI.current().note(
-                f"{display_path(path)}：{len(breaches)} 处不符合勾稽关系（检查了：{checked}）"
+                f"{shown}：{'、'.join(rules.TITLES[n] for n in empty)}没有数字"
+                "（aggregate 没有读到相应的登记表或数据时就是这样），未检查"
             )
+        if breaches:
+            UI.current().note(f"{shown}：{len(breaches)} 处不符合勾稽关系（检查了：{checked}）")
         else:
-            UI.current().say(f"{display_path(path)}：全部符合勾稽关系（检查了：{checked}）")
+            UI.current().say(f"{shown}：全部符合勾稽关系（检查了：{checked}）")
+    if unreadable:
+        raise click.exceptions.Exit(1)
     if broken:
         raise click.exceptions.Exit(3)

@@ -64,7 +64,8 @@ class Counter:
     notes: Callable[[Any], list[str]] = lambda counted: []
     """Warnings about its figures."""
     reject_columns: dict[str, str] = field(default_factory=dict)
-    """Its rejects' columns that go under the articles' (``date_raw``, ``views_raw``)."""
+    """Its rejects' columns that go under the articles' (``date_raw``, ``views_raw``); none
+    (a register): its fields go, labelled, in the raw row's column."""
     span: Callable[[pd.DataFrame, pd.DataFrame], Span] | None = None
     """How ``inspect`` judges one file (its rows and unreadable records)."""
 
@@ -128,7 +129,6 @@ def _register(
     table: str,
     unit: str,
     rejected: str,
-    reject_columns: dict[str, str],
 ) -> Counter:
     """The counter of a register (``count.registers``): counted for the run's period."""
     return Counter(
@@ -137,7 +137,6 @@ def _register(
         balance=_register_line(kind.label, what, unit),
         rejected=rejected,
         notes=notes.register(kind.label, what, table, unit),
-        reject_columns=reject_columns,
         span=_register_span(count),
     )
 
@@ -188,7 +187,6 @@ COUNTERS: tuple[Counter, ...] = (
         "表三（收到和处理政府信息公开申请情况）",
         "件",
         "收到日期、申请人类型或办理结果为空或无法识别等",
-        {"received": "date_raw", "content": "title"},
     ),
     _register(
         APPEALS,
@@ -197,7 +195,6 @@ COUNTERS: tuple[Counter, ...] = (
         "表四（政府信息公开行政复议、行政诉讼情况）",
         "件",
         "收到日期、类型或结果为空或无法识别等",
-        {"received": "date_raw", "subject": "title"},
     ),
     _register(
         DOCUMENTS,
@@ -206,7 +203,6 @@ COUNTERS: tuple[Counter, ...] = (
         "第二十条第（一）项（规章、行政规范性文件）",
         "件",
         "印发日期或文件类型为空或无法识别等",
-        {"issued": "date_raw", "title": "title"},
     ),
 )
 

@@ -126,7 +126,7 @@ def load_figures(path: Path) -> Figures:
 
 
 def _count(ld: _Loader, value: Any, where: str) -> int:
-    if isinstance(value, Decimal) and value == value.to_integral_value():
+    if isinstance(value, Decimal) and bounded(value) and value == value.to_integral_value():
         value = int(value)  # (3.0)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_FIGURE:
         raise ld.fail(where, f"应为 0 到 {MAX_FIGURE} 之间的整数（件数），不加引号")
@@ -140,6 +140,12 @@ def _amount(ld: _Loader, value: Any, where: str) -> Decimal:
     if not amount.is_finite() or not 0 <= amount <= MAX_FIGURE:
         raise ld.fail(where, f"应为 0 到 {MAX_FIGURE} 之间的数字（万元）")
     return amount
+
+
+def bounded(value: Decimal) -> bool:
+    """Whether a number is finite and within ±``MAX_FIGURE`` (so that making it an int is
+    quick: ``int(Decimal("1e100000000"))`` would take hours)."""
+    return value.is_finite() and value.copy_abs() <= MAX_FIGURE  # (abs() rounds: overflows)
 
 
 def check_period(figures: Figures, start: date | None, end: date | None) -> None:

@@ -227,6 +227,30 @@ def doc_type_values(unknown: dict[str, int]) -> list[str]:
     ]
 
 
+def _conflicting_rows(label: str, conflicts: dict[str, dict[str, tuple[str, ...]]]) -> str:
+    """Ids of a register whose rows fill a field differently: each with the values."""
+    shown = [
+        f"「{shorten(case)}」"
+        + "，".join(f"{field}写了 {'、'.join(v)}" for field, v in fields.items())
+        for case, fields in list(conflicts.items())[:10]
+    ]
+    more = f"等 {len(conflicts)} 个编号" if len(conflicts) > 10 else ""
+    text = (
+        f"{label}中同一编号的几行填写不一致，无法判断以哪行为准，这些行都作为无效行列出："
+        f"{'；'.join(shown)}{more}；请改正后重新统计"
+    )
+    if any(c.isdigit() and len(c) > EXCEL_DIGITS for c in conflicts):
+        text += (
+            f"。超过 {EXCEL_DIGITS} 位的数字编号在 Excel 中只保留 {EXCEL_DIGITS} 位有效数字，"
+            "不同的编号可能已变成同一个：请把编号列设为文本格式后重新填写"
+        )
+    return text
+
+
+#: Excel keeps 15 significant digits of a number: a longer numeric id is no longer whole.
+EXCEL_DIGITS = 15
+
+
 def _values_and_rows(counts: dict[str, int], most: int = 10) -> str:
     """The first ``most`` values with their rows, and how many values there are in all.
 
@@ -320,15 +344,19 @@ def unreadable_views(count: int, examples: Sequence[str]) -> list[str]:
 
 def register(label: str, what: str, table: str, unit: str) -> Callable[[Any], list[str]]:
     """The notes of a register's figures (``count.registers``): ids written on several rows
-    (one case each, the first row counting), and a period with no case (every figure 0)."""
+    (one case each, its rows' fields put together), ids whose rows disagree (rejected), and
+    a period with no case (every figure 0)."""
 
     def say(found: Any) -> list[str]:
         out = []
         if found.repeated_ids:
             shown = _values_and_rows(found.repeated_ids)
             out.append(
-                f"{label}中有编号写在多行，每个编号按一{unit}{what}统计（以第一行为准）：{shown}"
+                f"{label}中有编号写在多行，每个编号按一{unit}{what}统计，各行填写的内容合在一起"
+                f"（如上年登记时未办结、本年登记时已办结）：{shown}"
             )
+        if found.conflicts:
+            out.append(_conflicting_rows(label, found.conflicts))
         if not found.totals.cases:
             out.append(f"{label}中没有统计期内的{what}：{table}各项均为 0")
         return out

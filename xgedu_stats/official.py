@@ -180,6 +180,8 @@ def article20_table(result: Result) -> Table:
     ]
     missing = [label for label, cells in figures.items() if all(v is None for v in cells.values())]
     title = "主动公开政府信息情况（第二十条）"
+    if found is not None and typed is not None and typed.documents:
+        title += "（规章、行政规范性文件按规范性文件登记表统计，数据文件中的这两行未用）"
     if missing:
         title += (
             "（"
@@ -214,16 +216,17 @@ def statistics_2018_table(result: Result) -> Table:
     def figure(label: str, unit: str, value: int | None) -> None:
         rows.append(Row((label, unit, value)))
 
+    read = result.articles_read  # (else the published items' figures are blank, not 0)
     heading("一、主动公开情况")
     figure(
         "（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）",
         "条",
-        result.totals.unique_items,
+        result.totals.unique_items if read else None,
     )
     by_type = dict(
         zip(result.doc_types.counts["doc_type"], result.doc_types.counts["count"], strict=True)
     )
-    figure("其中：主动公开规范性文件数", "条", int(by_type.get("规范性文件", 0)))
+    figure("其中：主动公开规范性文件数", "条", int(by_type.get("规范性文件", 0)) if read else None)
     documents = result.counted.get(DOCUMENTS.name)
     issued: int | None = None
     if documents is not None:
@@ -234,7 +237,7 @@ def statistics_2018_table(result: Result) -> Table:
     heading("（二）通过不同渠道和方式公开政府信息的情况")
     by_channel = channel_counts(result)
     for n, name in enumerate(CHANNEL_TYPES, start=1):
-        figure(f"{n}.{name}公开政府信息数", "条", by_channel[name])
+        figure(f"{n}.{name}公开政府信息数", "条", by_channel[name] if read else None)
     applications = result.counted.get(APPLICATIONS.name)
     heading("三、依申请公开情况")
     received = closed = None

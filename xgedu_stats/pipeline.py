@@ -31,7 +31,7 @@ from xgedu_stats.items.identity import Identity, Rows, identify, link_codes
 from xgedu_stats.items.merging import REVIEW, Merged, Pairs, pairs_frame, refine
 from xgedu_stats.items.normalize import normalize, out_of_period, unreadable_views
 from xgedu_stats.read import decisions as decisions_file
-from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC
+from xgedu_stats.read.kinds import ARTICLES, INTERACTIONS, TRAFFIC
 from xgedu_stats.read.sources import FileReport, Progress, load
 
 
@@ -72,6 +72,12 @@ class Result:
     decided_pairs: Pairs = field(default_factory=list, repr=False)
     figures: Figures | None = None
     """The year's typed figures (``RunConfig.figures``), if any."""
+
+    @property
+    def articles_read(self) -> bool:
+        """Whether exports of published items were read (or nothing else was: an empty
+        run's figures are the articles' zeros)."""
+        return any(f.kind == ARTICLES.name for f in self.files) or not self.kinds
 
     @property
     def messages(self) -> Messages | None:

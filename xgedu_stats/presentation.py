@@ -85,6 +85,8 @@ class Report:
     """The 核对 line of each other kind of input read (``counters.COUNTERS``)."""
     other_totals: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Where the rows of each other kind went, by kind name (``totals.interactions`` …)."""
+    articles: bool = True
+    """Whether exports of published items were read (else no 核对 line of theirs)."""
 
     def period_line(self) -> str:
         p = self.period
@@ -103,7 +105,7 @@ class Report:
 
     def conservation_lines(self) -> list[str]:
         """The 核对 line of published items, and one for each other kind read."""
-        return [self.conservation_line(), *self.other_lines]
+        return [*([self.conservation_line()] if self.articles else []), *self.other_lines]
 
     def json_totals(self) -> dict[str, Any]:
         return {**asdict(self.totals), **self.other_totals}

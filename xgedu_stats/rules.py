@@ -11,8 +11,12 @@ Tables (as ``aggregate --format json`` writes them under ``tables``):
 from __future__ import annotations
 
 import json
+import math
+import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,7 +33,10 @@ from xgedu_stats.figures import (
     DOCUMENT_ROWS,
     FEES,
     FEES_FIGURE,
+    MAX_FIGURE,
+    bounded,
 )
+from xgedu_stats.messages import shorten
 
 #: The tables the rules know, by JSON name, with their official titles.
 TITLES = {
@@ -64,18 +71,38 @@ class Breach:
 
 
 def check(tables: Mapping[str, Any]) -> list[Breach]:
-    """Every broken rule among the official tables given (others are ignored).
+    """Every broken rule among the official tables given (others, and tables without a
+    figure — see ``blank`` —, are ignored).
 
     Figures that are missing, not numbers or negative make the input unreadable
     (``InputError``): a rule is about sums, not about how a figure was typed."""
     out: list[Breach] = []
-    if "applications" in tables:
-        out += _applications(_application_rows(tables["applications"]))
-    if "appeals" in tables:
-        out += _appeals(_appeal_groups(tables["appeals"]))
-    if "article20" in tables:
-        out += _article20(tables["article20"])
+    given = {k: v for k, v in tables.items() if k in TITLES and not blank(v)}
+    if "applications" in given:
+        out += _applications(_application_rows(given["applications"]))
+    if "appeals" in given:
+        out += _appeals(_appeal_groups(given["appeals"]))
+    if "article20" in given:
+        out += _article20(given["article20"])
     return out
+
+
+def blank(table: Any) -> bool:
+    """Whether a table holds no figure at all: how ``aggregate`` writes a table whose
+    register was not read (``[]``, or its rows with every cell empty)."""
+    if table in ([], {}, None):
+        return True
+    if isinstance(table, dict):
+        return all(blank(v) for v in table.values())
+    if isinstance(table, list):
+        return all(
+            isinstance(row, dict) and all(v is None for k, v in row.items() if k not in _TEXT)
+            for row in table
+        )
+    return False
+
+
+_TEXT = ("label", "parent")
 
 
 # --- table 三 ---------------------------------------------------------------------------
@@ -94,13 +121,15 @@ def _application_rows(value: Any) -> dict[str, dict[str, int]]:
     rows: dict[str, dict[str, int]] = {}
     for i, row in enumerate(value, start=1):
         if not isinstance(row, dict) or not isinstance(row.get("label"), str):
-            raise InputError(f"applications 第 {i} 行应为含 label 的对象")
+            raise InputError(f"applications 第 {i} 行应为含 label（行名，文字）的对象")
         line = known.get(label_key(row["label"]))
         if line is None:
-            raise InputError(f"applications 第 {i} 行：「{row['label']}」不是表三的行")
+            raise InputError(f"applications 第 {i} 行：「{shorten(row['label'])}」不是表三的行")
         label = line.label
         if line.heading and all(row.get(c) is None for c in apps.COLUMNS):
             continue  # (a heading row without figures of its own, as the official table has)
+        if label in rows:
+            raise InputError(f"applications 中「{label}」行出现了两次；请只留一行")
         rows[label] = {
             c: _figure(row.get(c), f"applications「{label}」行「{c}」列") for c in apps.COLUMNS
         }
@@ -173,36 +202,83 @@ def _article20(value: Any) -> Iterator[Breach]:
         **dict.fromkeys(DECISION_ROWS, (DECISIONS,)),
         FEES: (FEES_FIGURE,),
     }
+    known = {label_key(label): label for label in figures}
+    seen: set[str] = set()
     for i, row in enumerate(value, start=1):
-        label = row.get("label") if isinstance(row, dict) else None
-        if label not in figures:
+        given = row.get("label") if isinstance(row, dict) else None
+        label = known.get(label_key(given)) if isinstance(given, str) else None
+        if label is None:
             raise InputError(f"article20 第 {i} 行：应为含 label（{'、'.join(figures)}）的对象")
+        if label in seen:
+            raise InputError(f"article20 中「{label}」行出现了两次；请只留一行")
+        seen.add(label)
         for f in figures[label]:
             got = row.get(f)
-            if (
-                f == DOCUMENT_FIGURES[2]
-                and isinstance(got, int)
-                and not isinstance(got, bool)
-                and got < 0
-            ):
-                yield Breach("article20", RULE_IN_FORCE, label, f, got, 0)
-                continue
-            if got is not None:
-                _figure(got, f"article20「{label}」行「{f}」列", whole=f != FEES_FIGURE)
+            if got is None:
+                continue  # (a figure not filled in: the tool leaves it blank too)
+            where = f"article20「{label}」行「{f}」列"
+            number = _figure(got, where, whole=f != FEES_FIGURE, negative=f == IN_FORCE)
+            if number < 0:
+                yield Breach("article20", RULE_IN_FORCE, label, f, number, 0)
+    missing = [label for label in figures if label not in seen]
+    if missing:
+        raise InputError(f"article20 缺少这些行：{'、'.join(missing)}")
 
 
-def _figure(value: Any, where: str, whole: bool = True) -> Any:
-    """A figure as typed: a whole number of 0 or more (an amount may have decimals)."""
-    if isinstance(value, float | Decimal) and whole and value == int(value):
-        value = int(value)  # (3.0)
-    ok = isinstance(value, int | Decimal | float) and not isinstance(value, bool)
-    if ok and whole:
-        ok = isinstance(value, int)
-    if not ok or value < 0:
-        shown = "空" if value is None else repr(value)
-        kind = "0 或正整数" if whole else "0 或正数"
-        raise InputError(f"{where}应为{kind}，实为 {shown}")
-    return value
+IN_FORCE = DOCUMENT_FIGURES[2]
+
+
+def _figure(value: Any, where: str, whole: bool = True, negative: bool = False) -> Any:
+    """A figure as typed: a whole number of 0 or more (an amount may have decimals; with
+    ``negative``, below 0 too, for a rule to catch). Whole numbers written 3.0 or as the
+    text "3" are read; anything else is an ``InputError`` saying what was found."""
+    number = _number(value)
+    kind = "0 或正整数" if whole else "0 或正数"
+    if number is None:
+        raise InputError(f"{where}应为{kind}，实为{_shown(value)}")
+    if not bounded(number):
+        raise InputError(
+            f"{where}超出范围（应在 0 到 {MAX_FIGURE} 之间），实为 {shorten(str(number))}"
+        )
+    if whole and number != number.to_integral_value():
+        raise InputError(f"{where}应为{kind}，实为 {number}")
+    if number < 0 and not negative:
+        raise InputError(f"{where}应为{kind}，实为 {number}")
+    return int(number) if whole else number
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?\d{1,30}(?:\.\d{1,30})?")
+
+
+def _number(value: Any) -> Decimal | None:
+    """A figure's number (None when it is not one): numbers, and text that is only a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        return Decimal(text) if _NUMBER_TEXT.fullmatch(text) else None
+    return None
+
+
+def _shown(value: Any) -> str:
+    """What a cell that is not a figure holds, for a clerk."""
+    if value is None:
+        return "空（公式要在 Excel 中保存过才有数值）"
+    if isinstance(value, bool):
+        return f"逻辑值 {'TRUE' if value else 'FALSE'}"
+    if isinstance(value, str):
+        return f"文字「{shorten(value)}」"
+    if isinstance(value, datetime | date):
+        return f"日期 {value.isoformat()[:10]}（这一格设成了日期格式）"
+    if isinstance(value, list | dict):
+        return "列表" if isinstance(value, list) else "对象"
+    return " " + shorten(str(value))  # (NaN, Infinity)
 
 
 # --- figures from outside -----------------------------------------------------------------
@@ -214,7 +290,8 @@ MAX_CHECK_BYTES = 16 * 1024 * 1024
 def read_tables(path: Path) -> dict[str, Any]:
     """The official tables in a file to check: JSON (``aggregate --format json``'s output,
     or its ``tables`` object alone) or an .xlsx in the layout ``aggregate --format xlsx``
-    writes. A file that cannot be read, or holds none of them, is an ``InputError``."""
+    writes (told apart by their content, not their names). A file that cannot be read, or
+    holds none of them, is an ``InputError``."""
     raw = read_small_file(
         path,
         MAX_CHECK_BYTES,
@@ -223,26 +300,60 @@ def read_tables(path: Path) -> dict[str, Any]:
         "MAX_CHECK_BYTES",
         "不像是统计表；请检查文件",
     )
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if raw.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
         tables = _xlsx_tables(path, raw)
     else:
-        try:
-            doc = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{path} 不是有效的 JSON 文件：第 {exc.lineno} 行第 {exc.colno} 列附近写法不对"
-            ) from None
-        except (UnicodeDecodeError, RecursionError):
-            raise InputError(
-                f"{path} 不是有效的 JSON 文件（应为 UTF-8 编码、嵌套不太深）"
-            ) from None
-        tables = doc.get("tables", doc) if isinstance(doc, dict) else None
-        if not isinstance(tables, dict):
-            raise InputError(f"{path} 中没有统计表（应为含 tables 的对象）")
+        tables = _json_tables(path, raw)
     found = {k: v for k, v in tables.items() if k in TITLES}
     if not found:
         raise InputError(f"{path} 中没有可检查的表（{'、'.join(TITLES)}，即表二、表三、表四）")
     return found
+
+
+def _json_tables(path: Path, raw: bytes) -> dict[str, Any]:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                raise InputError(f"{path} 中同一处有两个「{shorten(key)}」；请只留一个")
+            out[key] = value
+        return out
+
+    def constant(name: str) -> Any:
+        raise InputError(f"{path} 中有 {name}：统计表中的数应为 0 或正整数")
+
+    def integer(text: str) -> int | Decimal:  # (Decimal: no limit of 4300 digits)
+        return int(text) if len(text) <= 18 else Decimal(text)
+
+    try:
+        text = raw.decode("utf-8-sig")
+        doc = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_int=integer,
+            parse_constant=constant,
+            object_pairs_hook=pairs,
+        )
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path} 不是有效的 JSON 文件：第 {exc.lineno} 行第 {exc.colno} 列附近写法不对"
+        ) from None
+    except (UnicodeDecodeError, RecursionError):
+        raise InputError(f"{path} 不是有效的 JSON 文件（应为 UTF-8 编码、嵌套不太深）") from None
+    tables = doc.get("tables", doc) if isinstance(doc, dict) else None
+    if not isinstance(tables, dict):
+        raise InputError(f"{path} 中没有统计表（应为含 tables 的对象）")
+    return tables
+
+
+#: The labels of a header row that make a sheet one of the tables (its title may be edited).
+_HEADERS = {
+    "applications": (apps.APPLICANTS[0], apps.APPLICANTS[1]),
+    "appeals": (ap.OUTCOMES[0], ap.OUTCOMES[-1]),
+    "article20": ("信息内容", DOCUMENT_FIGURES[0]),
+}
+#: How far down a sheet its title and header rows are looked for.
+_HEAD_ROWS = 10
 
 
 def _xlsx_tables(path: Path, raw: bytes) -> dict[str, Any]:
@@ -253,17 +364,44 @@ def _xlsx_tables(path: Path, raw: bytes) -> dict[str, Any]:
 
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"{path} 不是有效的 .xlsx 文件（{exc}）") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise InputError(
+            f"{path} 不是有效的 .xlsx 文件（请用 Excel 或 WPS 另存为 .xlsx）"
+        ) from None
     out: dict[str, Any] = {}
-    for ws in book.worksheets:
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        title = str(rows[0][0] or "") if rows and rows[0] else ""
-        name = next((n for n, t in TITLES.items() if title.startswith(t)), None)
-        if name is not None:
-            out[name] = _SHEETS[name](rows)
-    book.close()
+    sheets: dict[str, str] = {}
+    try:
+        for ws in book.worksheets:
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            name = _table_of(rows)
+            if name is None:
+                continue
+            if name in sheets:
+                raise InputError(
+                    f"{path} 中工作表「{shorten(sheets[name])}」和「{shorten(ws.title)}」"
+                    f"都是「{TITLES[name]}」；请只留一个"
+                )
+            sheets[name] = ws.title
+            try:
+                out[name] = _SHEETS[name](rows)
+            except InputError as exc:
+                raise InputError(f"{path} 的工作表「{shorten(ws.title)}」：{exc}") from None
+    finally:
+        book.close()
     return out
+
+
+def _table_of(rows: list[list[Any]]) -> str | None:
+    """Which table a sheet holds: by its header labels, else by its title anywhere in its
+    first rows (a sheet titled as a table but without its header is then an error)."""
+    head = [{str(v).strip() for v in r if v is not None} for r in rows[:_HEAD_ROWS]]
+    for name, labels in _HEADERS.items():
+        if any(set(labels) <= cells for cells in head):
+            return name
+    for name, title in TITLES.items():
+        if any(title in cell for cells in head[:3] for cell in cells):
+            return name
+    return None
 
 
 def _labels_row(rows: list[list[Any]], label: str) -> int:
@@ -279,17 +417,22 @@ def _labels_row(rows: list[list[Any]], label: str) -> int:
 def _sheet_applications(rows: list[list[Any]]) -> list[dict[str, Any]]:
     at = _labels_row(rows, apps.COLUMNS[0])
     columns = {str(v).strip(): i for i, v in enumerate(rows[at]) if v is not None}
+    label_at = max(columns[apps.COLUMNS[0]] - 1, 0)  # (the labels: left of 自然人)
     out = []
     for r in rows[at + 1 :]:
-        if not r or r[0] is None or not str(r[0]).strip():
+        label = _at(r, label_at)
+        if label is None or not str(label).strip():
             continue
-        out.append({"label": str(r[0]), **{c: _at(r, columns.get(c)) for c in apps.COLUMNS}})
+        out.append({"label": str(label), **{c: _at(r, columns.get(c)) for c in apps.COLUMNS}})
     return out
 
 
 def _sheet_appeals(rows: list[list[Any]]) -> dict[str, Any]:
     at = _labels_row(rows, ap.OUTCOMES[0])
-    values = rows[at + 1] if at + 1 < len(rows) else []
+    first = next(
+        i for i, v in enumerate(rows[at]) if v is not None and str(v).strip() == ap.OUTCOMES[0]
+    )
+    values = rows[at + 1][first:] if at + 1 < len(rows) else []
     n = len(ap.FIGURES)
     groups = {}
     for g, (case, route) in enumerate(ap.GROUPS):

@@ -15,7 +15,7 @@ from xgedu_stats.count.interactions import NO_DEPARTMENT, rate
 from xgedu_stats.pipeline import Result, copies
 from xgedu_stats.presentation import Column, Report, Row, Table
 from xgedu_stats.read import kinds
-from xgedu_stats.read.kinds import ARTICLES, INTERACTIONS, TRAFFIC
+from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC
 
 
 def categories_table(result: Result) -> Table:
@@ -218,7 +218,7 @@ def build_report(
         chosen = [*dict.fromkeys([*names, *added])]
     else:
         # (the published items' tables unless only files of other kinds were read)
-        articles = any(f.kind == ARTICLES.name for f in result.files) or not result.kinds
+        articles = result.articles_read
         chosen = [
             n
             for n in TABLES
@@ -242,7 +242,7 @@ def build_report(
         if c.kind.name in result.counted
     )
     totals = counters.totals_json(result.counted)
-    return Report(result.period, result.totals, tuple(tables), lines, totals)
+    return Report(result.period, result.totals, tuple(tables), lines, totals, result.articles_read)
 
 
 def _cells(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[Row, ...]:
@@ -259,6 +259,8 @@ def rejects_table(result: Result) -> Table:
         found = result.counted.get(c.kind.name)
         if found is not None and len(found.rejects):
             part = found.rejects.rename(columns=c.reject_columns).assign(platform=c.kind.label)
+            if not c.reject_columns:  # (a register: its own fields, labelled, as the raw row)
+                part["raw"] = _labelled(part, c.kind).where(lambda t: t != "", part["raw"])
             frame = pd.concat([frame, part.reindex(columns=frame.columns)], ignore_index=True)
     columns = (
         Column("file", "文件"),
@@ -273,6 +275,20 @@ def rejects_table(result: Result) -> Table:
         Column("raw", "原始行"),
     )
     return Table("rejects", "无效行", columns, _cells(frame, [c.key for c in columns]))
+
+
+def _labelled(rows: pd.DataFrame, kind: kinds.Kind) -> pd.Series:
+    """Each row's fields, labelled (编号：B1；收到日期：2023-01-05；…); "" for a row the
+    reader could not split into fields."""
+    labels = [(f.key, f.label) for f in kind.fields]
+    values = rows.reindex(columns=[k for k, _ in labels]).fillna("").astype(str)
+    text = [
+        "；".join(
+            f"{label}：{v.strip()}" for (_, label), v in zip(labels, row, strict=True) if v.strip()
+        )
+        for row in values.itertuples(index=False, name=None)
+    ]
+    return pd.Series(text, index=rows.index, dtype=object)
 
 
 def duplicates_table(result: Result) -> Table:

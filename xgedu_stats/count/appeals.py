@@ -30,16 +30,23 @@ FIGURES = (*OUTCOMES, TOTAL)
 GROUPS: tuple[tuple[str, str], ...] = ((REVIEW, ""), (LAWSUIT, DIRECT), (LAWSUIT, AFTER_REVIEW))
 
 _CASE_WORDS = {
-    REVIEW: ("行政复议", "复议", "行政复议案件"),
-    LAWSUIT: ("行政诉讼", "诉讼", "起诉", "行政诉讼案件"),
+    REVIEW: ("行政复议", "复议", "行政复议案件", "复议案件"),
+    LAWSUIT: ("行政诉讼", "诉讼", "起诉", "行政诉讼案件", "诉讼案件"),
 }
 _ROUTE_WORDS = {
-    DIRECT: ("未经复议直接起诉", "直接起诉", "未经复议", "否"),
-    AFTER_REVIEW: ("复议后起诉", "经复议后起诉", "经复议", "是"),
+    DIRECT: ("未经复议直接起诉", "未经行政复议直接起诉", "直接起诉", "未经复议", "否"),
+    AFTER_REVIEW: (
+        "复议后起诉",
+        "经复议后起诉",
+        "行政复议后起诉",
+        "经行政复议后起诉",
+        "经复议",
+        "是",
+    ),
 }
 _OUTCOME_WORDS = {
     "结果维持": ("结果维持", "维持"),
-    "结果纠正": ("结果纠正", "纠正", "撤销", "确认违法", "责令履行"),
+    "结果纠正": ("结果纠正", "纠正", "撤销", "变更", "确认违法", "责令履行"),
     "其他结果": ("其他结果", "其他", "其它"),
 }
 
@@ -51,7 +58,10 @@ _CASE_OF, _ROUTE_OF, _OUTCOME_OF = map(
 REASON_NO_CASE = "类型为空"
 REASON_CASE = "类型无法识别（应为行政复议或行政诉讼）"
 REASON_ROUTE = "行政诉讼没有写明起诉方式（未经复议直接起诉或复议后起诉）"
-REASON_OUTCOME = "结果无法识别（应为维持、纠正（撤销、确认违法、责令履行）或其他）"
+REASON_OUTCOME = (
+    "结果无法识别（应为维持、纠正（撤销、变更、确认违法、责令履行）或其他；"
+    "驳回、撤诉、终止等请按本机关的统计口径写成维持或其他）"
+)
 REASON_OUTCOME_OPEN = "有结果但没有审结日期"
 REASON_CONCLUDED_NO_OUTCOME = "有审结日期但没有结果"
 
@@ -117,8 +127,7 @@ def count_appeals(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period) -
         malformed,
         APPEALS,
         period,
-        began,
-        ended,
+        (("received", began), ("concluded", ended)),
         start.rejects,
         checks,
         {"case": case, "route": route, "outcome": outcome},

@@ -128,7 +128,7 @@ _ITEMS = {
     word_key(item): (group, item)
     for group, _, items in RESULT_GROUPS
     for item in (items or (group,))
-}
+} | {"其它": ("其他处理", "其他")}
 _SEPARATOR = re.compile(r"\s*[-—–－/／:：>＞]+\s*")
 
 REASON_APPLICANT = (
@@ -148,11 +148,26 @@ def applicant_of(value: str) -> str:
 
     >>> applicant_of("公民"), applicant_of("法人或其他组织—律师事务所"), applicant_of("学生")
     ('自然人', '法律服务机构', '')
+    >>> applicant_of("法人或其他组织（商业企业）")
+    '商业企业'
     """
-    key = registers.label_key(value)
+    named = _named_within(value, LEGAL_PERSONS)  # (法人或其他组织（商业企业）)
+    key = registers.label_key(named if named is not None else value)
     if key.startswith(LEGAL_PERSONS) and key != LEGAL_PERSONS:
         key = key[len(LEGAL_PERSONS) :]
     return _APPLICANT_OF.get(key, "")
+
+
+_BRACKETED = re.compile(r"^(.*?)\s*[（(]\s*([^（）()]+?)\s*[)）]\s*$")
+
+
+def _named_within(value: str, outer: str) -> str | None:
+    """The part in brackets when the text before them is ``outer``: 法人或其他组织（商业企业）
+    names 商业企业."""
+    found = _BRACKETED.match(unicodedata.normalize("NFKC", value).strip())
+    if found is None or registers.label_key(found.group(1)) != outer:
+        return None
+    return found.group(2)
 
 
 def result_of(value: str) -> str:
@@ -164,6 +179,8 @@ def result_of(value: str) -> str:
     ('部分公开', '属于国家秘密', '其他')
     >>> result_of("不予公开") == GROUP_ONLY, result_of("无法提供-重复申请")
     (True, '')
+    >>> result_of("不予公开（属于国家秘密）"), result_of("其他处理-其它")
+    ('属于国家秘密', '其他')
     """
     text = unicodedata.normalize("NFKC", value).strip()
     parts = [p for p in _SEPARATOR.split(text) if p.strip()]
@@ -173,6 +190,12 @@ def result_of(value: str) -> str:
         if group is None or found is None or found[0] != group:
             return ""
         return found[1]
+    bracketed = _BRACKETED.match(text)  # (不予公开（属于国家秘密）: the item in brackets)
+    if bracketed is not None:
+        group = _GROUPS.get(registers.label_key(bracketed.group(1)))
+        found = _ITEMS.get(registers.label_key(bracketed.group(2)))
+        if group is not None and found is not None:
+            return found[1] if found[0] == group else ""  # (an item of another group)
     key = registers.label_key(text)
     if key in _GROUPS:
         return GROUP_ONLY
@@ -210,8 +233,7 @@ def count_applications(rows: pd.DataFrame, malformed: pd.DataFrame, period: Peri
         malformed,
         APPLICATIONS,
         period,
-        began,
-        ended,
+        (("received", began), ("closed", ended)),
         start.rejects,
         checks,
         {"applicant": applicant, "result": result},

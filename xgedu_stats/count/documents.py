@@ -21,7 +21,10 @@ ISSUED, REPEALED, IN_FORCE = "本年制发件数", "本年废止件数", "现行
 FIGURES = (ISSUED, REPEALED, IN_FORCE)
 
 _KIND_OF = registers.lookup(
-    {RULES: ("规章", "政府规章", "部门规章"), NORMATIVE: ("行政规范性文件", "规范性文件")}
+    {
+        RULES: ("规章", "政府规章", "部门规章", "地方政府规章"),
+        NORMATIVE: ("行政规范性文件", "规范性文件"),
+    }
 )
 
 REASON_NO_KIND = "文件类型为空"
@@ -59,8 +62,7 @@ def count_documents(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period)
         malformed,
         DOCUMENTS,
         period,
-        began,
-        ended,
+        (("issued", began), ("repealed", ended)),
         start.rejects,
         checks,
         {"doc_kind": doc_kind},

@@ -51,6 +51,9 @@ class Cases:
     """``file``, ``line``, ``reason``, ``raw`` (the row as written) and the kind's fields."""
     repeated_ids: dict[str, int]
     """Ids written on more than one row (one case each), with how many rows."""
+    conflicts: dict[str, dict[str, tuple[str, ...]]]
+    """Ids whose rows fill a field differently (all those rows rejected): for each, the
+    fields' labels and the values written."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Tally:
     totals: RegisterTotals
     rejects: pd.DataFrame
     repeated_ids: dict[str, int]
+    conflicts: dict[str, dict[str, tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -110,26 +114,52 @@ def date_reasons(start: str, end: str) -> tuple[tuple[str, str, str], tuple[str,
     )
 
 
+_BRACKETS = str.maketrans(dict.fromkeys("[【〖(", "〔") | dict.fromkeys("]】〗)", "〕"))
+REASON_CONFLICT = "同一编号的几行填写不一致（见提示）"
+
+
+def case_key(value: str) -> str:
+    """An id as the rows of one case share it: NFKC, without spaces or invisible characters,
+    brackets of any shape as 〔〕, case-folded. Other punctuation is part of the id
+    (2023-1-12 is not 2023-11-2).
+
+    >>> case_key(" 孝教规[2023]1号 "), case_key("ｋ１"), case_key("2023-1-12") == case_key("2023-11-2")
+    ('孝教规〔2023〕1号', 'k1', False)
+    """
+    text = unicodedata.normalize("NFKC", value)
+    text = "".join(c for c in text if unicodedata.category(c)[0] not in "ZC" and not c.isspace())
+    return text.translate(_BRACKETS).casefold()
+
+
 def count_cases(
     rows: pd.DataFrame,
     malformed: pd.DataFrame,
     kind: Kind,
     period: Period,
-    began: np.ndarray,
-    ended: np.ndarray,
+    dates: tuple[tuple[str, np.ndarray], tuple[str, np.ndarray]],
     start_reason: np.ndarray,
     checks: Sequence[Check],
     values: dict[str, np.ndarray],
     id_key: str,
 ) -> Cases:
-    """Reject rows by ``start_reason`` then ``checks``; make rows with one id one case (the
-    first row); keep the cases of the period.
+    """Reject rows by ``start_reason`` then ``checks``; make the rows of one id one case;
+    keep the cases of the period.
 
-    ``values``: the kind's columns of each row (already sorted into official labels), kept
-    per case. ``began``/``ended``: the days of each row."""
+    ``dates``: the start and end fields' keys with the days of each row (NaT: blank).
+    ``values``: the kind's columns of each row (already sorted into official labels; ""
+    when blank), by field key. The rows of one id are copies of one case (last year's
+    register and this year's): each field of the case is the one its copies fill; copies
+    that fill a field differently are all rejected, since which is right cannot be told."""
+    (start_key, began), (end_key, ended) = dates
     reason = np.asarray(start_reason, dtype=object).copy()
     for check in checks:
         reason = np.where((reason == "") & check.rejects, check.reason, reason)
+    raw_ids = np.array([str(v).strip() for v in rows[id_key].to_numpy(dtype=object)], dtype=object)
+    keys = np.array([case_key(v) for v in raw_ids], dtype=object)
+    fields = pd.DataFrame({start_key: began, end_key: ended, **values})
+    for key in values:
+        fields[key] = fields[key].where(fields[key].ne(""), None)
+    reason, conflicts = _conflicts(kind, keys, raw_ids, fields, reason)
     invalid = reason != ""
     rejects = pd.concat(
         [
@@ -144,30 +174,23 @@ def count_cases(
     rejects = rejects.sort_values(["file", "line"], kind="stable", ignore_index=True)
 
     valid = np.flatnonzero(~invalid)
-    ids = rows[id_key].to_numpy(dtype=object)[valid]
-    keys = np.array([word_key(str(v)).casefold() for v in ids], dtype=object)
-    first = np.ones(len(valid), dtype=bool)
-    repeated: dict[str, int] = {}
-    given = keys != ""
-    if given.any():
-        seen = pd.Series(keys[given]).duplicated(keep="first").to_numpy()
-        first[np.flatnonzero(given)[seen]] = False
-        counts = pd.Series(keys[given]).value_counts()
-        shown = pd.Series([str(v).strip() for v in ids[given]]).groupby(keys[given]).first()
-        repeated = {str(shown[k]): int(n) for k, n in counts.items() if n > 1}
-    kept = valid[first]
-    began_kept, ended_kept = began[kept], ended[kept]
-    cases = pd.DataFrame(
-        {
-            "began": began_kept,
-            "ended": ended_kept,
-            **{k: v[kept] for k, v in values.items()},
-            "id": [str(v).strip() for v in rows[id_key].to_numpy(dtype=object)[kept]],
-            "file": rows["file"].to_numpy()[kept],
-            "line": rows["line"].to_numpy()[kept],
-        }
+    group = np.where(keys[valid] != "", keys[valid], [f"\0{i}" for i in valid])
+    copies = fields.iloc[valid].assign(
+        id=raw_ids[valid], file=rows["file"].to_numpy()[valid], line=rows["line"].to_numpy()[valid]
     )
+    grouped = copies.groupby(group, sort=False)
+    merged = grouped.first()  # (the first copy that fills each field)
+    size = grouped.size()
+    first_id = grouped["id"].first()
+    repeated = {str(first_id[k]): int(n) for k, n in size[size > 1].items()}
+    cases = merged.rename(columns={start_key: "began", end_key: "ended"}).reset_index(drop=True)
+    cases["began"] = cases["began"].astype("datetime64[s]")
+    cases["ended"] = cases["ended"].astype("datetime64[s]")
+    for key in values:
+        cases[key] = cases[key].fillna("").astype(object)
     relevant = np.ones(len(cases), dtype=bool)
+    began_kept = cases["began"].to_numpy(dtype="datetime64[D]")
+    ended_kept = cases["ended"].to_numpy(dtype="datetime64[D]")
     if period.end is not None:
         relevant &= began_kept <= np.datetime64(period.end, "D")
     if period.start is not None:
@@ -176,17 +199,53 @@ def count_cases(
     totals = RegisterTotals(
         rows_read=len(rows) + len(malformed),
         rejected=len(rejects),
-        out_of_period=len(kept) - len(cases),
-        duplicates=len(valid) - len(kept),
+        out_of_period=len(merged) - len(cases),
+        duplicates=len(valid) - len(merged),
         cases=len(cases),
     )
-    return Cases(cases, totals, rejects, repeated)
+    return Cases(cases, totals, rejects, repeated, conflicts)
+
+
+def _conflicts(
+    kind: Kind, keys: np.ndarray, ids: np.ndarray, fields: pd.DataFrame, reason: np.ndarray
+) -> tuple[np.ndarray, dict[str, dict[str, tuple[str, ...]]]]:
+    """``reason`` with every valid row of an id whose copies fill a field differently
+    rejected, and for each such id (as first written) the fields' labels and values."""
+    ok = (reason == "") & (keys != "")
+    if not ok.any():
+        return reason, {}
+    at = np.flatnonzero(ok)
+    distinct = fields.iloc[at].groupby(keys[at], sort=False).nunique(dropna=True)
+    clashing = distinct.index[(distinct > 1).any(axis=1)]
+    reason, found = reason.copy(), {}
+    for key in clashing:
+        rows = at[keys[at] == key]
+        found[str(ids[rows[0]])] = {
+            kind.field(column).label: tuple(
+                map(_shown, pd.unique(fields[column].iloc[rows].dropna()))
+            )
+            for column in fields.columns
+            if distinct.at[key, column] > 1
+        }
+        reason[rows] = REASON_CONFLICT
+    return reason, found
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, np.datetime64 | pd.Timestamp):
+        return str(value)[:10]
+    return str(value)
 
 
 def tally(found: Cases, counts: pd.DataFrame) -> Tally:
     """The figures ``counts`` made from ``found``, with what they were made from."""
     return Tally(
-        counts.astype("int64"), found.cases, found.totals, found.rejects, found.repeated_ids
+        counts.astype("int64"),
+        found.cases,
+        found.totals,
+        found.rejects,
+        found.repeated_ids,
+        found.conflicts,
     )
 
 

@@ -239,8 +239,9 @@ def _missing_column(
             f"此文件因{assignment.reason}，按{platform.label}读取：如果不是{platform.label}，"
             "请改文件名、文件夹名或配置；如果是，" + hint.removeprefix("也可")
         )
+    why = f"（{spec.missing}）" if spec.missing else ""
     return InputError(
-        f"文件 {display} 中找不到{spec.label}列；表头为：{headers}；"
+        f"文件 {display} 中找不到{spec.label}列{why}；表头为：{headers}；"
         f"可识别的列名：{'、'.join(spec.synonyms)}；{hint}"
     )
 

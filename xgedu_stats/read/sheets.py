@@ -15,6 +15,7 @@ import xml.parsers.expat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 from xgedu_stats.errors import InputError
@@ -99,6 +100,8 @@ def cell_text(value: Any) -> str:
 
     >>> cell_text(6600000000000000001), cell_text(12.0), cell_text(datetime(2018, 3, 5, 10, 20))
     ('6600000000000000001', '12', '2018-03-05 10:20:00')
+    >>> cell_text(1.2345678901234567e19)  # (a number Excel stores: 15 digits kept, as it shows)
+    '12345678901234600000'
     """
     if value is None:
         return ""
@@ -110,6 +113,8 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         if math.isfinite(value) and value.is_integer():
+            if abs(value) >= 1e15:  # (as Excel shows it: 15 significant digits, then zeros)
+                return str(int(Decimal(f"{value:.15g}")))
             return str(int(value))
         return repr(value)
     return str(value)

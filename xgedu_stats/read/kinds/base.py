@@ -14,12 +14,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """A canonical field: its key, its Chinese label, and the headers that mean it."""
+    """A canonical field: its key, its Chinese label, and the headers that mean it.
+
+    ``required``: a file without its column is an error (a cell may still be blank, when the
+    kind says what a blank means); ``missing``: what that error adds (why the column is
+    needed though its cells may be blank)."""
 
     key: str
     label: str
     synonyms: tuple[str, ...]
     required: bool = False
+    missing: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from xgedu_stats.read.kinds.base import FieldSpec, Kind
 
+# (a column a register must have though its cells are blank while a case is open)
+_OPEN = "没有这一列就无法知道哪些{0}已{1}；尚未{1}的，这一列留空即可"
+
 APPLICATIONS = Kind(
     name="applications",
     label="依申请公开登记",
@@ -22,8 +25,20 @@ APPLICATIONS = Kind(
             ("收到日期", "收到申请日期", "受理日期", "申请日期", "收到时间"),
             required=True,
         ),
-        FieldSpec("closed", "办结日期", ("办结日期", "答复日期", "办结时间", "答复时间")),
-        FieldSpec("result", "办理结果", ("办理结果", "答复结果", "处理结果", "答复类型")),
+        FieldSpec(
+            "closed",
+            "办结日期",
+            ("办结日期", "答复日期", "办结时间", "答复时间", "完成日期"),
+            required=True,
+            missing=_OPEN.format("申请", "办结"),
+        ),
+        FieldSpec(
+            "result",
+            "办理结果",
+            ("办理结果", "答复结果", "处理结果", "答复类型", "办理情况"),
+            required=True,
+            missing=_OPEN.format("申请", "办结"),
+        ),
         FieldSpec("content", "申请内容", ("申请内容", "申请事项", "申请公开的信息", "所需信息")),
     ),
     words=("依申请", "申请登记"),
@@ -40,8 +55,20 @@ APPEALS = Kind(
         FieldSpec(
             "received", "收到日期", ("收到日期", "立案日期", "受理日期", "收到时间"), required=True
         ),
-        FieldSpec("concluded", "审结日期", ("审结日期", "结案日期", "办结日期")),
-        FieldSpec("outcome", "结果", ("结果", "审理结果", "复议结果", "判决结果")),
+        FieldSpec(
+            "concluded",
+            "审结日期",
+            ("审结日期", "结案日期", "办结日期", "判决日期", "裁判日期", "决定日期"),
+            required=True,
+            missing=_OPEN.format("案件", "审结"),
+        ),
+        FieldSpec(
+            "outcome",
+            "结果",
+            ("结果", "审理结果", "复议结果", "判决结果", "裁判结果", "复议决定"),
+            required=True,
+            missing=_OPEN.format("案件", "审结"),
+        ),
         FieldSpec("subject", "案由", ("案由", "事由", "被复议事项")),
     ),
     words=("复议", "诉讼"),
@@ -58,7 +85,13 @@ DOCUMENTS = Kind(
         FieldSpec(
             "issued", "印发日期", ("印发日期", "发文日期", "制发日期", "成文日期"), required=True
         ),
-        FieldSpec("repealed", "废止日期", ("废止日期", "失效日期", "废止时间")),
+        FieldSpec(
+            "repealed",
+            "废止日期",
+            ("废止日期", "失效日期", "废止时间", "停止执行日期"),
+            required=True,
+            missing="没有这一列就无法知道哪些文件已废止；都未废止的，这一列留空即可",
+        ),
     ),
     words=("规范性文件登记", "文件登记", "发文登记", "文件台账"),
     platforms=False,
