@@ -165,7 +165,7 @@ def test_check_names_table_rule_row_and_column(tables: dict, tmp_path: Path) -> 
     got = runner.invoke(cli, ["check", str(good), str(bad)])
     assert got.exit_code == 3
     assert got.stdout == (
-        f"{bad}：政府信息公开行政复议、行政诉讼情况：「行政复议」行、「总计」列不符合"
+        f"{bad}：政府信息公开行政复议、行政诉讼情况：「行政复议」下的「总计」不符合"
         "「总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结」：左边 7，右边 3\n"
     )
 
@@ -295,7 +295,7 @@ def test_one_unreadable_file_does_not_stop_the_others(tables: dict, tmp_path: Pa
     bad.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
     got = CliRunner().invoke(cli, ["check", str(tmp_path / "nope.json"), str(bad)])
     assert got.exit_code == 1
-    assert "找不到文件" in got.stderr and "「行政复议」行" in got.stdout
+    assert "找不到文件" in got.stderr and "「行政复议」下的「总计」" in got.stdout
 
 
 def test_workbooks_are_known_by_content_and_by_their_header_rows(tmp_path: Path) -> None:
@@ -314,7 +314,7 @@ def test_workbooks_are_known_by_content_and_by_their_header_rows(tmp_path: Path)
     wb.save(book)
     got = CliRunner().invoke(cli, ["check", str(book)])
     assert got.exit_code == 3, got.output
-    assert "「行政复议」行、「总计」列" in got.stdout
+    assert "「行政复议」下的「总计」" in got.stdout
     assert "收到和处理政府信息公开申请情况、政府信息公开行政复议、行政诉讼情况）" in got.stderr
 
     wb.copy_worksheet(wb["依申请公开情况"])

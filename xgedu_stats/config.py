@@ -357,7 +357,7 @@ _PLATFORM_KEYS = ("label", "names", "files", "columns", "encoding", "sheet", "do
 _DEDUPE_KEYS = ("window_days", "site_names", "priority", "fuzzy", "fuzzy_threshold", "decisions")
 
 
-class _Loader:
+class TomlLoader:
     """Validates a parsed TOML document; errors name the file, the key and its line."""
 
     def __init__(self, path: Path, text: str, what: str = "配置文件") -> None:
@@ -447,7 +447,7 @@ def load_settings(path: Path) -> Settings:
         raise ConfigError(
             f"配置文件 {path} 不是有效的配置：数组或表嵌套的层数太多；请用 xgedu-stats init 重新生成"
         ) from None
-    return settings_from_dict(doc, _Loader(path, text))
+    return settings_from_dict(doc, TomlLoader(path, text))
 
 
 #: tomllib's reasons (English) as a clerk reads them, by the start of the message.
@@ -603,9 +603,9 @@ def read_small_file(
     return raw
 
 
-def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) -> Settings:
+def settings_from_dict(doc: Mapping[str, Any], loader: TomlLoader | None = None) -> Settings:
     """Build :class:`Settings` from a parsed config document, validating every key."""
-    ld = loader or _Loader(Path("<config>"), "")
+    ld = loader or TomlLoader(Path("<config>"), "")
     ld.unknown(doc, _TOP_KEYS, "")
 
     platforms = {p.key: p for p in DEFAULT_PLATFORMS}
@@ -678,7 +678,7 @@ def settings_from_dict(doc: Mapping[str, Any], loader: _Loader | None = None) ->
     )
 
 
-def _sources(doc: Mapping[str, Any], ld: _Loader) -> tuple[Source, ...]:
+def _sources(doc: Mapping[str, Any], ld: TomlLoader) -> tuple[Source, ...]:
     """``[sources.KEY]``: kind and files required; columns, encoding and sheet as a platform's.
     (Its kind and column keys are checked where kinds are known: ``read.profiles.check_sources``,
     before any file is read.)"""
@@ -696,7 +696,7 @@ def _sources(doc: Mapping[str, Any], ld: _Loader) -> tuple[Source, ...]:
 
 
 def _named_tables(
-    ld: _Loader, doc: Mapping[str, Any], name: str, keys: tuple[str, ...], what: str
+    ld: TomlLoader, doc: Mapping[str, Any], name: str, keys: tuple[str, ...], what: str
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """``[NAME.KEY]`` tables (platforms, sources): each key checked, each body a table of
     known keys; yields (key, its dotted name, body)."""
@@ -709,7 +709,7 @@ def _named_tables(
         yield key, where, body
 
 
-def _how_to_read(ld: _Loader, body: Mapping[str, Any], where: str) -> dict[str, Any]:
+def _how_to_read(ld: TomlLoader, body: Mapping[str, Any], where: str) -> dict[str, Any]:
     """The settings a platform and a source share, as given: ``files``, ``sheet``,
     ``encoding``, ``columns``."""
     out: dict[str, Any] = {}
@@ -725,7 +725,7 @@ def _how_to_read(ld: _Loader, body: Mapping[str, Any], where: str) -> dict[str, 
     return out
 
 
-def _traffic(doc: Mapping[str, Any], ld: _Loader) -> TrafficSettings:
+def _traffic(doc: Mapping[str, Any], ld: TomlLoader) -> TrafficSettings:
     body = ld.table(doc.get("traffic", {}), "traffic")
     ld.unknown(body, ("since",), "traffic")
     if "since" not in body:
@@ -742,7 +742,7 @@ def _traffic(doc: Mapping[str, Any], ld: _Loader) -> TrafficSettings:
 
 
 def _statistics_2018(
-    doc: Mapping[str, Any], ld: _Loader, platforms: tuple[Platform, ...]
+    doc: Mapping[str, Any], ld: TomlLoader, platforms: tuple[Platform, ...]
 ) -> Statistics2018Settings:
     body = ld.table(doc.get("statistics_2018", {}), "statistics_2018")
     ld.unknown(body, ("channels",), "statistics_2018")
@@ -761,7 +761,7 @@ def _statistics_2018(
     return Statistics2018Settings(tuple(out))
 
 
-def _doc_types(doc: Mapping[str, Any], ld: _Loader) -> DocTypeSettings:
+def _doc_types(doc: Mapping[str, Any], ld: TomlLoader) -> DocTypeSettings:
     """``[doc_types]``: title words per named type, in the order written; the table given
     replaces the built-in words (an empty table: types only from 文种 columns and 文号)."""
     if "doc_types" not in doc:
@@ -809,7 +809,7 @@ def _doc_types(doc: Mapping[str, Any], ld: _Loader) -> DocTypeSettings:
     return DocTypeSettings(words=tuple(out))
 
 
-def _interactions(doc: Mapping[str, Any], ld: _Loader) -> InteractionSettings:
+def _interactions(doc: Mapping[str, Any], ld: TomlLoader) -> InteractionSettings:
     body = ld.table(doc.get("interactions", {}), "interactions")
     ld.unknown(body, ("deadline", "deadlines"), "interactions")
     out = InteractionSettings()
@@ -833,7 +833,7 @@ def _interactions(doc: Mapping[str, Any], ld: _Loader) -> InteractionSettings:
     return out
 
 
-def _deadline(ld: _Loader, value: Any, where: str) -> Deadline:
+def _deadline(ld: TomlLoader, value: Any, where: str) -> Deadline:
     found = parse_deadline(ld.string(value, where))
     if found is None or not 1 <= found.days <= MAX_DEADLINE_DAYS:
         raise ld.fail(
@@ -844,14 +844,14 @@ def _deadline(ld: _Loader, value: Any, where: str) -> Deadline:
     return found
 
 
-def _encoding(ld: _Loader, value: Any, where: str) -> str:
+def _encoding(ld: TomlLoader, value: Any, where: str) -> str:
     name = ld.string(value, where)
     if text_encoding(name) is None:
         raise ld.fail(where, f"{shorten(name)} 不是可用的文本编码（可用：{encoding_names()}）")
     return name
 
 
-def _document_id(ld: _Loader, value: Any, where: str) -> str:
+def _document_id(ld: TomlLoader, value: Any, where: str) -> str:
     """A regex with exactly one group, in the subset of syntax RE2 (which applies it) and
     Python's re share: no look-around, no back-references."""
     from xgedu_stats.columns import regex_error
@@ -879,7 +879,7 @@ def _document_id(ld: _Loader, value: Any, where: str) -> str:
     return pattern
 
 
-def _categories(doc: Mapping[str, Any], ld: _Loader) -> tuple[Category, ...]:
+def _categories(doc: Mapping[str, Any], ld: TomlLoader) -> tuple[Category, ...]:
     groups: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_GROUPS
     if "category_groups" in doc:
         table = ld.table(doc["category_groups"], "category_groups")

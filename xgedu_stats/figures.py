@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xgedu_stats.config import _Loader, read_small_file, toml_error
+from xgedu_stats.config import TomlLoader, read_small_file, toml_error
 from xgedu_stats.errors import ConfigError
 
 #: 第二十条第（一）项: its rows and their three figures.
@@ -101,7 +101,7 @@ def load_figures(path: Path) -> Figures:
         raise ConfigError(toml_error(path, text, str(exc), WHAT)) from None
     except RecursionError:
         raise ConfigError(f"{WHAT} {path}：数组或表嵌套的层数太多") from None
-    ld = _Loader(path, text, WHAT)
+    ld = TomlLoader(path, text, WHAT)
     ld.unknown(doc, ("year", "article20"), "")
     if "year" not in doc:
         raise ld.fail("year", "缺少 year（这些数字所属的年度，如 year = 2023）")
@@ -125,7 +125,7 @@ def load_figures(path: Path) -> Figures:
     return Figures(year, documents, decisions, fees, path)
 
 
-def _count(ld: _Loader, value: Any, where: str) -> int:
+def _count(ld: TomlLoader, value: Any, where: str) -> int:
     if isinstance(value, Decimal) and bounded(value) and value == value.to_integral_value():
         value = int(value)  # (3.0)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_FIGURE:
@@ -133,7 +133,7 @@ def _count(ld: _Loader, value: Any, where: str) -> int:
     return value
 
 
-def _amount(ld: _Loader, value: Any, where: str) -> Decimal:
+def _amount(ld: TomlLoader, value: Any, where: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise ld.fail(where, "应为数字（万元，可带小数，如 12.5），不加引号")
     amount = Decimal(value)

@@ -59,14 +59,11 @@ class Breach:
 
     def line(self) -> str:
         """One line for a clerk: table, rule, where, and the two sides' values."""
-        where = "、".join(
-            p
-            for p in (
-                f"「{self.row}」行" if self.row else "",
-                f"「{self.column}」列" if self.column else "",
-            )
-            if p
-        )
+        if self.table == "appeals":  # (one row: the place is a group of columns)
+            where = f"「{self.row.replace('/', '·')}」下的「{self.column}」"
+        else:
+            places = (("行", self.row), ("列", self.column))
+            where = "、".join(f"「{name}」{what}" for what, name in places if name)
         return f"{TITLES[self.table]}：{where}不符合「{self.rule}」：左边 {self.left}，右边 {self.right}"
 
 

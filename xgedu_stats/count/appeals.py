@@ -112,15 +112,15 @@ def count_appeals(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period) -
     route[case != LAWSUIT] = ""  # (a review has no route; a 否 in its cell says nothing)
     outcome = registers.per_value(rows["outcome"], outcome_of)
     outcome_blank = registers.blank(rows["outcome"])
-    concluded_blank = registers.blank(rows["concluded"])
     checks = [
         *end,
         Check(REASON_NO_CASE, registers.blank(rows["case"])),
         Check(REASON_CASE, case == ""),
         Check(REASON_ROUTE, (case == LAWSUIT) & (route == "")),
         Check(REASON_OUTCOME, ~outcome_blank & (outcome == "")),
-        Check(REASON_OUTCOME_OPEN, ~outcome_blank & concluded_blank),
-        Check(REASON_CONCLUDED_NO_OUTCOME, outcome_blank & ~concluded_blank),
+        *registers.ended_with(
+            rows["outcome"], rows["concluded"], (REASON_OUTCOME_OPEN, REASON_CONCLUDED_NO_OUTCOME)
+        ),
     ]
     found = registers.count_cases(
         rows,

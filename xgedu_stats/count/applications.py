@@ -218,15 +218,15 @@ def count_applications(rows: pd.DataFrame, malformed: pd.DataFrame, period: Peri
     applicant_blank = registers.blank(rows["applicant"])
     result = registers.per_value(rows["result"], result_of)
     result_blank = registers.blank(rows["result"])
-    closed_blank = registers.blank(rows["closed"])
     checks = [
         *end,
         Check(REASON_NO_APPLICANT, applicant_blank),
         Check(REASON_APPLICANT, applicant == ""),  # (after blank: blank is its own reason)
         Check(REASON_GROUP_ONLY, result == GROUP_ONLY),
         Check(REASON_RESULT, ~result_blank & (result == "")),
-        Check(REASON_RESULT_OPEN, ~result_blank & closed_blank),
-        Check(REASON_CLOSED_NO_RESULT, result_blank & ~closed_blank),
+        *registers.ended_with(
+            rows["result"], rows["closed"], (REASON_RESULT_OPEN, REASON_CLOSED_NO_RESULT)
+        ),
     ]
     found = registers.count_cases(
         rows,

@@ -106,6 +106,16 @@ def end_checks(
     return day, [Check(reasons[0], unreadable), Check(reasons[1], day < began)]  # (NaT: False)
 
 
+def ended_with(outcome: pd.Series, end: pd.Series, reasons: tuple[str, str]) -> tuple[Check, Check]:
+    """The checks that a case's outcome and the day it ended are given together
+    (``reasons``: an outcome without the day, the day without an outcome)."""
+    outcome_blank, end_blank = blank(outcome), blank(end)
+    return (
+        Check(reasons[0], ~outcome_blank & end_blank),
+        Check(reasons[1], outcome_blank & ~end_blank),
+    )
+
+
 def date_reasons(start: str, end: str) -> tuple[tuple[str, str, str], tuple[str, str]]:
     """The reasons a register's two dates are rejected with, by their labels."""
     return (
