@@ -70,7 +70,7 @@ def test_sample_output_is_for_the_first_command() -> None:
     assert block("sample-output").splitlines()[0] == f"$ {command}"
 
 
-@pytest.mark.parametrize("marker", ["sample-output", "inspect-output"])
+@pytest.mark.parametrize("marker", ["sample-output", "inspect-output", "registers-output"])
 def test_pasted_output_is_what_the_command_prints(
     marker: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
