@@ -120,7 +120,7 @@ def test_in_force_is_never_negative(tables: dict) -> None:
     [
         (
             lambda t: row(t["applications"], "重复申请").update(自然人="一"),
-            "applications「重复申请」行「自然人」列应为0 或正整数，实为文字「一」",
+            "「收到和处理政府信息公开申请情况」（applications）「重复申请」行「自然人」列应为 0 或正整数，实为文字「一」",
         ),
         (lambda t: row(t["applications"], "重复申请").update(自然人=None), "实为空"),
         (lambda t: row(t["applications"], "重复申请").update(自然人=1.5), "实为 1.5"),
@@ -129,8 +129,14 @@ def test_in_force_is_never_negative(tables: dict) -> None:
             lambda t: t["applications"].append(dict(row(t["applications"], "重复申请"))),
             "「重复申请」行出现了两次",
         ),
-        (lambda t: row(t["article20"], "规章").update(label=["规章"]), "article20 第 1 行"),
-        (lambda t: t["article20"].pop(0), "article20 缺少这些行：规章"),
+        (
+            lambda t: row(t["article20"], "规章").update(label=["规章"]),
+            "「主动公开政府信息情况（第二十条）」（article20） 第 1 行",
+        ),
+        (
+            lambda t: t["article20"].pop(0),
+            "「主动公开政府信息情况（第二十条）」（article20） 缺少这些行：规章",
+        ),
         (
             lambda t: row(t["article20"], "行政许可").update(本年处理决定数量=10**12),
             "超出范围（应在 0 到 1000000000 之间）",
@@ -138,10 +144,13 @@ def test_in_force_is_never_negative(tables: dict) -> None:
         (lambda t: row(t["applications"], "重复申请").update(自然人=-2), "实为 -2"),
         (
             lambda t: t["applications"].pop(0),
-            "applications 缺少这些行：本年新收政府信息公开申请数量",
+            "「收到和处理政府信息公开申请情况」（applications） 缺少这些行：本年新收政府信息公开申请数量",
         ),
         (lambda t: row(t["applications"], "重复申请").update(label="重复"), "不是表三的行"),
-        (lambda t: t["appeals"].pop("行政复议"), "appeals 缺少「行政复议」"),
+        (
+            lambda t: t["appeals"].pop("行政复议"),
+            "「政府信息公开行政复议、行政诉讼情况」（appeals） 缺少「行政复议」",
+        ),
     ],
 )
 def test_figures_that_are_not_figures_are_unreadable(tables: dict, edit, message: str) -> None:
@@ -160,13 +169,16 @@ def test_check_names_table_rule_row_and_column(tables: dict, tmp_path: Path) -> 
     bad.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")  # (tables alone)
     runner = CliRunner()
     ok = runner.invoke(cli, ["check", str(good)])
-    assert ok.exit_code == 0 and ok.stdout == ""
-    assert "全部符合勾稽关系" in ok.stderr
+    assert ok.exit_code == 0 and ok.stderr == ""
+    assert ok.stdout == f"{good}：全部符合勾稽关系（检查了：{'、'.join(rules.TITLES.values())}）\n"
     got = runner.invoke(cli, ["check", str(good), str(bad)])
     assert got.exit_code == 3
+    everything = "、".join(rules.TITLES.values())
     assert got.stdout == (
+        f"{good}：全部符合勾稽关系（检查了：{everything}）\n"
         f"{bad}：政府信息公开行政复议、行政诉讼情况：「行政复议」下的「总计」不符合"
         "「总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结」：左边 7，右边 3\n"
+        f"{bad}：1 处不符合勾稽关系（检查了：{everything}）\n"
     )
 
 
@@ -227,7 +239,7 @@ def test_figures_written_as_whole_numbers_in_other_ways_are_read(tables: dict) -
         ("-Infinity", "中有 -Infinity"),
         ("1e999999", "超出范围"),
         ("9" * 5000, "超出范围"),
-        ("-1.0", "应为0 或正整数，实为 -1"),
+        ("-1.0", "应为 0 或正整数，实为 -1"),
     ],
 )
 def test_check_on_hostile_figures_answers_at_once_in_chinese(
@@ -285,7 +297,7 @@ def test_the_tools_output_without_registers_is_checked(tmp_path: Path) -> None:
         assert made.exit_code == 0, made.output
         got = CliRunner().invoke(cli, ["check", str(tmp_path / out)])
         assert got.exit_code == 0, (out, got.output)
-        assert "检查了：收到和处理政府信息公开申请情况）" in got.stderr
+        assert "检查了：收到和处理政府信息公开申请情况）" in got.stdout
 
 
 def test_one_unreadable_file_does_not_stop_the_others(tables: dict, tmp_path: Path) -> None:
@@ -315,12 +327,15 @@ def test_workbooks_are_known_by_content_and_by_their_header_rows(tmp_path: Path)
     got = CliRunner().invoke(cli, ["check", str(book)])
     assert got.exit_code == 3, got.output
     assert "「行政复议」下的「总计」" in got.stdout
-    assert "收到和处理政府信息公开申请情况、政府信息公开行政复议、行政诉讼情况）" in got.stderr
+    assert (
+        "1 处不符合勾稽关系（检查了：收到和处理政府信息公开申请情况、政府信息公开行政复议"
+        in got.stdout
+    )
 
     wb.copy_worksheet(wb["依申请公开情况"])
     wb.save(book)
     got = CliRunner().invoke(cli, ["check", str(book)])
-    assert got.exit_code == 1 and "都是「收到和处理政府信息公开申请情况」；请只留一个" in got.stderr
+    assert got.exit_code == 1 and "都有「收到和处理政府信息公开申请情况」；请只留一个" in got.stderr
 
 
 def test_a_file_that_is_not_a_workbook_says_so_in_chinese(tmp_path: Path) -> None:
@@ -329,3 +344,53 @@ def test_a_file_that_is_not_a_workbook_says_so_in_chinese(tmp_path: Path) -> Non
     got = CliRunner().invoke(cli, ["check", str(path)])
     assert got.exit_code == 1 and "不是有效的 .xlsx 文件" in got.stderr
     assert "zip" not in got.output
+
+
+def test_tables_anywhere_on_any_sheet_are_found_and_a_missing_one_is_named(
+    tmp_path: Path,
+) -> None:
+    from openpyxl import load_workbook
+
+    book = tmp_path / "2023.xlsx"
+    assert aggregate_2023(book).exit_code == 0
+    wb = load_workbook(book)
+    three, four = wb["依申请公开情况"], wb["复议诉讼情况"]
+    three.insert_rows(1, 20)  # (moved down)
+    three["A1"] = "说明：收到和处理政府信息公开申请情况见下"
+    three.append(["填表人：张三"])  # (a note under the table)
+    four.insert_rows(5)  # (a blank row between its header and its figures)
+    four["A6"] = 99  # (结果维持 of 行政复议: its 总计 breaks)
+    notes = wb.create_sheet("说明")
+    notes["A1"] = "政府信息公开行政复议、行政诉讼情况"  # (a title alone is no table)
+    del wb["主动公开情况（第二十条）"]
+    wb.save(book)
+    got = CliRunner().invoke(cli, ["check", str(book)])
+    assert got.exit_code == 3, got.output
+    assert "「行政复议」下的「总计」不符合" in got.stdout
+    assert "没有找到：主动公开政府信息情况（第二十条）" in got.stdout
+
+    wb = load_workbook(book)  # (two tables on one sheet: both are checked)
+    for row in wb["复议诉讼情况"].iter_rows(values_only=True):
+        wb["依申请公开情况"].append(list(row))
+    del wb["复议诉讼情况"]
+    wb.save(book)
+    got = CliRunner().invoke(cli, ["check", str(book)])
+    assert got.exit_code == 3 and "「行政复议」下的「总计」不符合" in got.stdout, got.output
+
+
+def test_files_check_cannot_read_are_errors_and_the_next_is_checked(
+    tables: dict, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"appeals": ' + "[" * 900 + "]" * 900 + "}", encoding="utf-8")
+    named = tmp_path / "json.xlsx"  # (JSON under a workbook's name: read by its content)
+    named.write_bytes(good.read_bytes())
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes((tmp_path / "good.json").read_bytes()[:0] + b"PK\x03\x04" + b"\0" * 64)
+    got = CliRunner().invoke(cli, ["check", *map(str, (deep, broken, named, good))])
+    assert got.exit_code == 1, got.output
+    assert "程序内部错误" not in got.output
+    assert f"{broken} 不是有效的 .xlsx 文件" in got.stderr
+    assert f"{named}：全部符合勾稽关系" in got.stdout and f"{good}：全部符合勾稽关系" in got.stdout

@@ -75,7 +75,8 @@ def test_unknown_platform_error() -> None:
         "无法确定文件 data/export.csv 属于哪个平台：文件名和所在文件夹名都不含平台名"
         "（portal/门户、yunshang/云上、dachu/大楚、toutiao/头条）；请重命名文件或文件夹，"
         '或在配置文件中设置 [platforms.平台代码] files = ["export.csv"]；'
-        "它若是网上留言（信箱、留言、互动、诉求）或访问统计（访问统计、流量统计）或依申请公开登记（依申请、申请登记）"
+        "它若是网上留言（信箱、留言、互动、诉求）或访问统计（访问统计、流量统计）"
+        "或依申请公开登记（依申请、申请登记、申请台账、公开申请）"
         "或复议诉讼登记（复议、诉讼）或规范性文件登记（规范性文件登记、文件登记、发文登记、文件台账）的导出，请在文件名中写明，"
         '或在配置文件中设置 [sources.名称] kind = "interactions"（或 traffic、applications、appeals、documents）和 files；'
         "它若不是导出文件，请移出输入文件夹"

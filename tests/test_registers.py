@@ -127,6 +127,20 @@ def test_parties_routes_and_kinds_as_clerks_write_them() -> None:
     assert ap.outcome_of("驳回") == ""  # (the office's rule decides: the reason says so)
     assert "驳回" in ap.REASON_OUTCOME
     assert doc_kind_of("地方政府规章") == "规章"
+    assert apps.applicant_of("某某有限公司") == "" and apps.applicant_of("有限公司") == "商业企业"
+    assert apps.applicant_of("律师") == "法律服务机构"
+    for said, meant in (
+        ("同意公开", "予以公开"),
+        ("政府信息不存在", "本机关不掌握相关政府信息"),
+        ("逾期不补正", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+        ("申请人撤回申请", "其他"),
+        ("国家秘密", "属于国家秘密"),
+    ):
+        assert result_of(said) == meant, said
+
+
+def test_a_register_called_a_ledger_is_read_as_one() -> None:
+    assert kind_of(Path("2023年政府信息公开申请台账.xlsx"))[0] is APPLICATIONS
 
 
 def test_one_id_on_two_rows_is_one_application() -> None:
@@ -161,18 +175,76 @@ def test_last_years_open_copy_and_this_years_closed_copy_are_one_closed_applicat
         assert found.repeated_ids == {"B1": 2, "B2": 2} and found.conflicts == {}
 
 
+def test_a_field_typed_on_one_copy_only_is_the_cases() -> None:
+    rows = frame(
+        APPLICATIONS,
+        [
+            application("企业", "2022-12-20", id="B1"),  # (last year's register: open)
+            application(
+                "", "2022年12月20日", "2023-01-10", "予以公开", id="B1"
+            ),  # (type not retyped)
+        ],
+    )
+    rows["content"] = ["招生计划", "2023年招生计划"]  # (free text may differ between copies)
+    found = count_applications(rows, NO_BAD, Period.year(2023))
+    assert found.counts.loc["予以公开", "商业企业"] == 1
+    assert found.counts.loc[apps.OPEN, "总计"] == 0 and found.totals.rejected == 0
+
+
+def test_a_case_with_an_invalid_copy_is_not_counted_from_its_other_copies() -> None:
+    rows = frame(
+        APPLICATIONS,
+        [
+            application("企业", "2022-12-20", id="A5"),
+            application("企业", "2022-12-20", "2023-13-01", "予以公开", id="A5"),
+        ],
+    )
+    found = count_applications(rows, NO_BAD, Period.year(2023))
+    assert found.totals.cases == 0 and found.totals.rejected == 2
+    assert reg.REASON_COPY_INVALID in found.rejects["reason"].tolist()
+
+
+def test_rows_without_ids_from_several_registers_are_warned_about() -> None:
+    rows = frame(
+        APPLICATIONS,
+        [
+            application("公民", "2022-12-20"),
+            application("公民", "2022-12-20", "2023-01-10", "予以公开"),
+        ],
+    )
+    rows["file"] = ["依申请公开登记_2022.csv", "依申请公开登记_2023.csv"]
+    found = count_applications(rows, NO_BAD, Period.year(2023))
+    said = notes.register("依申请公开登记", "申请", "表三", "件")(found)
+    assert any("2 个文件，其中 2 行没有编号" in n for n in said)
+    one_file = count_applications(rows.assign(file="登记.csv"), NO_BAD, Period.year(2023))
+    assert not any("没有编号" in n for n in notes.register("x", "申请", "表三", "件")(one_file))
+
+
+def test_placeholder_ids_are_no_ids() -> None:
+    rows = frame(
+        APPLICATIONS,
+        [
+            application("公民", "2023-01-05", "2023-01-09", "予以公开", id="/"),
+            application("公民", "2023-01-05", id="/"),
+            application("公民", "2023-01-06", id="无"),
+        ],
+    )
+    found = count_applications(rows, NO_BAD, Period.year(2023))
+    assert found.totals.cases == 3 and found.repeated_ids == {}
+
+
 def test_copies_of_one_id_that_disagree_are_rejected_with_what_they_say() -> None:
     rows = frame(
         APPLICATIONS,
         [
             application("公民", "2023-01-05", "2023-01-10", "予以公开", id="C1"),
-            application("公民", "2023-01-05", "2023-01-12", "部分公开", id="C1"),
+            application("公民", "2023-01-05", "2023-01-12", "（二）部分公开", id="C1"),
             application("公民", "2023-01-06", id="C2"),
         ],
     )
     found = count_applications(rows, NO_BAD, Period.year(2023))
     assert found.conflicts == {
-        "C1": {"办结日期": ("2023-01-10", "2023-01-12"), "办理结果": ("予以公开", "部分公开")}
+        "C1": {"办结日期": ("2023-01-10", "2023-01-12"), "办理结果": ("予以公开", "（二）部分公开")}
     }
     assert found.rejects["reason"].tolist() == [reg.REASON_CONFLICT] * 2
     t = found.totals
@@ -189,6 +261,9 @@ def test_copies_of_one_id_that_disagree_are_rejected_with_what_they_say() -> Non
         ("孝教规〔2023〕1号", "孝教规[2023]1号", True),
         ("孝教规〔2023〕1号", " 孝教规（2023）1号", True),
         ("K1", "ｋ１", True),
+        ("孝教规〔2021〕1号", "孝教规〔2021〕1", True),
+        ("孝教规〔2021〕02号", "孝教规〔2021〕2号", True),
+        ("孝教规〔2021〕12号", "孝教规〔2021〕2号", False),
         ("A 1", "A1", True),
     ],
 )

@@ -452,7 +452,13 @@ def aggregate(
         for path, detail_fmt, make, what in details:
             if path is None or detail_fmt is None:
                 continue
-            detail = tbl.Report(result.period, result.totals, (make(result),), report.other_lines)
+            detail = tbl.Report(
+                result.period,
+                result.totals,
+                (make(result),),
+                report.other_lines,
+                articles=report.articles,
+            )
             write_report(detail, detail_fmt, path, what)
             written.append(f"已写入 {display_path(path)}（{len(detail.tables[0].rows)} 行）")
     where = (
@@ -607,8 +613,8 @@ def init(directory: Path, force: bool, figures_year: int | None) -> None:
 )
 @handle_errors
 def check(files: tuple[Path, ...]) -> None:
-    """检查年度报告统计表（表二、表三、表四）的勾稽关系：文件为 aggregate --format json
-    的输出（可手工填写或修改），或 aggregate --format xlsx 格式的工作簿。
+    """检查年度报告统计表（表二、表三、表四）的勾稽关系：文件为 aggregate --format
+    json 输出的 JSON（可手工填写或修改），或 aggregate --format xlsx 格式的工作簿。
 
     每处不符合的规则输出一行（表、规则、行、列及两边的数）。全部符合时退出码为 0，
     有不符合的为 3，有文件无法读取为 1（其余文件照常检查）。
@@ -628,22 +634,27 @@ def check(files: tuple[Path, ...]) -> None:
                 )
             breaches = rules.check(found)
         except XgeduError as exc:
-            click.echo(printable(f"错误：{exc}"), err=True)
+            text = str(exc)
+            named = text if text.startswith((str(path), shown)) else f"{shown}：{text}"
+            click.echo(printable(f"错误：{named}"), err=True)
             unreadable += 1
             continue
         for b in breaches:
             to_stdout(f"{shown}：{b.line()}\n")
         broken += len(breaches)
-        checked = "、".join(rules.TITLES[name] for name in found if name not in empty)
+        checked = "、".join(t for n, t in rules.TITLES.items() if n in found and n not in empty)
+        absent = [title for name, title in rules.TITLES.items() if name not in found]
+        if absent:  # (a table not found is not checked: say so, not only what was)
+            checked += f"；没有找到：{'、'.join(absent)}"
         if empty:
             UI.current().note(
                 f"{shown}：{'、'.join(rules.TITLES[n] for n in empty)}没有数字"
                 "（aggregate 没有读到相应的登记表或数据时就是这样），未检查"
             )
-        if breaches:
-            UI.current().note(f"{shown}：{len(breaches)} 处不符合勾稽关系（检查了：{checked}）")
+        if breaches:  # (the verdict is the command's output: stdout, as its breaches)
+            to_stdout(f"{shown}：{len(breaches)} 处不符合勾稽关系（检查了：{checked}）\n")
         else:
-            UI.current().say(f"{shown}：全部符合勾稽关系（检查了：{checked}）")
+            to_stdout(f"{shown}：全部符合勾稽关系（检查了：{checked}）\n")
     if unreadable:
         raise click.exceptions.Exit(1)
     if broken:

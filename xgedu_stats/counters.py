@@ -129,6 +129,7 @@ def _register(
     table: str,
     unit: str,
     rejected: str,
+    example: str = "",
 ) -> Counter:
     """The counter of a register (``count.registers``): counted for the run's period."""
     return Counter(
@@ -136,7 +137,7 @@ def _register(
         count=lambda rows, bad, config: count(rows, bad, config.period),
         balance=_register_line(kind.label, what, unit),
         rejected=rejected,
-        notes=notes.register(kind.label, what, table, unit),
+        notes=notes.register(kind.label, what, table, unit, example),
         span=_register_span(count),
     )
 
@@ -187,6 +188,7 @@ COUNTERS: tuple[Counter, ...] = (
         "表三（收到和处理政府信息公开申请情况）",
         "件",
         "收到日期、申请人类型或办理结果为空或无法识别等",
+        "上年登记时未办结、本年登记时已办结",
     ),
     _register(
         APPEALS,
@@ -195,6 +197,7 @@ COUNTERS: tuple[Counter, ...] = (
         "表四（政府信息公开行政复议、行政诉讼情况）",
         "件",
         "收到日期、类型或结果为空或无法识别等",
+        "上年登记时未审结、本年登记时已审结",
     ),
     _register(
         DOCUMENTS,
@@ -203,6 +206,7 @@ COUNTERS: tuple[Counter, ...] = (
         "第二十条第（一）项（规章、行政规范性文件）",
         "件",
         "印发日期或文件类型为空或无法识别等",
+        "上年登记时现行有效、本年登记时已废止",
     ),
 )
 

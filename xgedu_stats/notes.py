@@ -7,7 +7,7 @@ can be read for what it does and a note for what it says.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -239,12 +239,18 @@ def _conflicting_rows(label: str, conflicts: dict[str, dict[str, tuple[str, ...]
         f"{label}中同一编号的几行填写不一致，无法判断以哪行为准，这些行都作为无效行列出："
         f"{'；'.join(shown)}{more}；请改正后重新统计"
     )
-    if any(c.isdigit() and len(c) > EXCEL_DIGITS for c in conflicts):
-        text += (
-            f"。超过 {EXCEL_DIGITS} 位的数字编号在 Excel 中只保留 {EXCEL_DIGITS} 位有效数字，"
-            "不同的编号可能已变成同一个：请把编号列设为文本格式后重新填写"
-        )
-    return text
+    return text + _long_ids(conflicts)
+
+
+def _long_ids(ids: Iterable[str]) -> str:
+    """The hint for numeric ids longer than Excel keeps (ending in the zeros it puts for
+    the digits it dropped): distinct ids may have become one."""
+    if not any(i.isdigit() and len(i) > EXCEL_DIGITS and i.endswith("0") for i in ids):
+        return ""
+    return (
+        f"。若编号来自 Excel 表格：超过 {EXCEL_DIGITS} 位的数字编号在 Excel 中只保留 {EXCEL_DIGITS} 位"
+        "有效数字，不同的编号可能已变成同一个：请把编号列设为文本格式后重新填写"
+    )
 
 
 #: Excel keeps 15 significant digits of a number: a longer numeric id is no longer whole.
@@ -342,7 +348,9 @@ def unreadable_views(count: int, examples: Sequence[str]) -> list[str]:
     return [f"有 {count} 行的阅读量无法识别（如{shown}），已留空；不影响条数统计"]
 
 
-def register(label: str, what: str, table: str, unit: str) -> Callable[[Any], list[str]]:
+def register(
+    label: str, what: str, table: str, unit: str, example: str = ""
+) -> Callable[[Any], list[str]]:
     """The notes of a register's figures (``count.registers``): ids written on several rows
     (one case each, its rows' fields put together), ids whose rows disagree (rejected), and
     a period with no case (every figure 0)."""
@@ -351,12 +359,17 @@ def register(label: str, what: str, table: str, unit: str) -> Callable[[Any], li
         out = []
         if found.repeated_ids:
             shown = _values_and_rows(found.repeated_ids)
-            out.append(
-                f"{label}中有编号写在多行，每个编号按一{unit}{what}统计，各行填写的内容合在一起"
-                f"（如上年登记时未办结、本年登记时已办结）：{shown}"
-            )
+            like = f"（如{example}）" if example else ""
+            text = f"{label}中有编号写在多行，每个编号按一{unit}统计，各行填写的内容合在一起{like}：{shown}"
+            out.append(text + _long_ids(found.repeated_ids))
         if found.conflicts:
             out.append(_conflicting_rows(label, found.conflicts))
+        if found.unidentified and found.files > 1:
+            out.append(
+                f"{label}来自 {found.files} 个文件，其中 {found.unidentified} 行没有编号，"
+                f"每行按一{unit}统计：同一{unit}{what}写在几个登记表中（如上年的和本年的）时会重复统计；"
+                "请加上编号列（编号、申请编号、案号、文号等）"
+            )
         if not found.totals.cases:
             out.append(f"{label}中没有统计期内的{what}：{table}各项均为 0")
         return out

@@ -247,18 +247,23 @@ def statistics_2018_table(result: Result) -> Table:
     figure("（一）收到申请数", "件", received)
     figure("（二）申请办结数", "件", closed)
     appeals = result.counted.get(APPEALS.name)
+    pending = 0  # (counted in 数量, in none of its three items: the 2018 form has no row)
     for number, case in (("四", ap.REVIEW), ("五", ap.LAWSUIT)):
         outcomes: dict[str, int | None] = dict.fromkeys((*ap.OUTCOMES, ap.TOTAL))
         if appeals is not None:
             part = appeals.counts[appeals.counts.index.str.startswith(case)]
             outcomes = {f: int(part[f].sum()) for f in (*ap.OUTCOMES, ap.TOTAL)}
+            pending += outcomes["尚未审结"] or 0
         figure(f"{number}、{case}数量", "件", outcomes[ap.TOTAL])
         figure("1.维持具体行政行为数", "件", outcomes["结果维持"])
         figure("2.被依法纠错数", "件", outcomes["结果纠正"])
         figure("3.其他情形数", "件", outcomes["其他结果"])
+    title = "政府信息公开情况统计表（2018 年及以前的格式；第二、六至九部分不由本工具统计）"
+    if pending:
+        title += f"（行政复议、行政诉讼数量含尚未审结的 {pending} 件，不计入其下 1–3 项）"
     return Table(
         "statistics_2018",
-        "政府信息公开情况统计表（2018 年及以前的格式；第二、六至九部分不由本工具统计）",
+        title,
         (Column("indicator", "统计指标"), Column("unit", "单位"), Column("count", "统计数", True)),
         tuple(rows),
         short="政府信息公开情况统计表",

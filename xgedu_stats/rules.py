@@ -44,6 +44,8 @@ TITLES = {
     "appeals": "政府信息公开行政复议、行政诉讼情况",
     "article20": "主动公开政府信息情况（第二十条）",
 }
+#: How an unreadable table is named: its title and its JSON name (as the file has it).
+_A, _B, _C = (f"「{title}」（{name}）" for name, title in TITLES.items())
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,13 @@ class Breach:
         if self.table == "appeals":  # (one row: the place is a group of columns)
             where = f"「{self.row.replace('/', '·')}」下的「{self.column}」"
         else:
-            places = (("行", self.row), ("列", self.column))
+            places = (("行", _PRINTED.get(self.row, self.row)), ("列", self.column))
             where = "、".join(f"「{name}」{what}" for what, name in places if name)
         return f"{TITLES[self.table]}：{where}不符合「{self.rule}」：左边 {self.left}，右边 {self.right}"
+
+
+#: Table 三's rows as printed where a bare label is ambiguous (总计 row and column).
+_PRINTED = {apps.TOTAL: "（七）总计"}
 
 
 def check(tables: Mapping[str, Any]) -> list[Breach]:
@@ -86,17 +92,23 @@ def check(tables: Mapping[str, Any]) -> list[Breach]:
 
 def blank(table: Any) -> bool:
     """Whether a table holds no figure at all: how ``aggregate`` writes a table whose
-    register was not read (``[]``, or its rows with every cell empty)."""
-    if table in ([], {}, None):
-        return True
-    if isinstance(table, dict):
-        return all(blank(v) for v in table.values())
-    if isinstance(table, list):
-        return all(
-            isinstance(row, dict) and all(v is None for k, v in row.items() if k not in _TEXT)
-            for row in table
-        )
-    return False
+    register was not read (``[]``, or its rows with every cell empty). (No recursion: a
+    hand-made JSON may nest deeper than Python's stack.)"""
+    pending = [table]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            pending.extend(value.values())  # (appeals: groups of groups)
+        elif isinstance(value, dict):
+            if any(v is not None for k, v in value.items() if k not in _TEXT):
+                return False
+        elif isinstance(value, list):
+            if not all(isinstance(row, dict) for row in value):
+                return False
+            pending.extend(value)
+        elif value is not None:
+            return False
+    return True
 
 
 _TEXT = ("label", "parent")
@@ -106,33 +118,31 @@ _TEXT = ("label", "parent")
 
 RULE_BALANCE = "一 + 二 = （七）总计 + 四"
 RULE_RESULTS = "（七）总计 = （一）+（二）+（三）+（四）+（五）+（六）"
-RULE_GROUP = "各小项之和 = 所属大项"
+RULE_GROUP = "所属大项 = 各小项之和"
 RULE_ROW_TOTAL = "总计列 = 自然人 + 法人或其他组织五列"
 
 
 def _application_rows(value: Any) -> dict[str, dict[str, int]]:
     """The rows given, by label (and by group label where a group's own row is given)."""
     if not isinstance(value, list):
-        raise InputError("applications 应为行的列表（每行一个对象，含 label 和七列数字）")
+        raise InputError(f"{_A} 应为行的列表（每行一个对象，含 label 和七列数字）")
     known = {label_key(line.label): line for line in apps.LINES}
     rows: dict[str, dict[str, int]] = {}
     for i, row in enumerate(value, start=1):
         if not isinstance(row, dict) or not isinstance(row.get("label"), str):
-            raise InputError(f"applications 第 {i} 行应为含 label（行名，文字）的对象")
+            raise InputError(f"{_A} 第 {i} 行应为含 label（行名，文字）的对象")
         line = known.get(label_key(row["label"]))
         if line is None:
-            raise InputError(f"applications 第 {i} 行：「{shorten(row['label'])}」不是表三的行")
+            raise InputError(f"{_A} 第 {i} 行：「{shorten(row['label'])}」不是表三的行")
         label = line.label
         if line.heading and all(row.get(c) is None for c in apps.COLUMNS):
             continue  # (a heading row without figures of its own, as the official table has)
         if label in rows:
-            raise InputError(f"applications 中「{label}」行出现了两次；请只留一行")
-        rows[label] = {
-            c: _figure(row.get(c), f"applications「{label}」行「{c}」列") for c in apps.COLUMNS
-        }
+            raise InputError(f"{_A} 中「{label}」行出现了两次；请只留一行")
+        rows[label] = {c: _figure(row.get(c), f"{_A}「{label}」行「{c}」列") for c in apps.COLUMNS}
     missing = [line.label for line in apps.DATA_LINES if line.label not in rows]
     if missing:
-        raise InputError(f"applications 缺少这些行：{'、'.join(missing)}")
+        raise InputError(f"{_A} 缺少这些行：{'、'.join(missing)}")
     return rows
 
 
@@ -166,7 +176,7 @@ RULE_APPEALS = "总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审�
 
 def _appeal_groups(value: Any) -> dict[str, dict[str, int]]:
     if not isinstance(value, dict):
-        raise InputError("appeals 应为对象：行政复议、行政诉讼（未经复议直接起诉、复议后起诉）")
+        raise InputError(f"{_B} 应为对象：行政复议、行政诉讼（未经复议直接起诉、复议后起诉）")
     out = {}
     for case, route in ap.GROUPS:
         cells = value.get(case)
@@ -174,8 +184,8 @@ def _appeal_groups(value: Any) -> dict[str, dict[str, int]]:
             cells = cells.get(route) if isinstance(cells, dict) else None
         name = ap.group_key(case, route)
         if not isinstance(cells, dict):
-            raise InputError(f"appeals 缺少「{name}」")
-        out[name] = {f: _figure(cells.get(f), f"appeals「{name}」「{f}」") for f in ap.FIGURES}
+            raise InputError(f"{_B} 缺少「{name}」")
+        out[name] = {f: _figure(cells.get(f), f"{_B}「{name}」「{f}」") for f in ap.FIGURES}
     return out
 
 
@@ -193,7 +203,7 @@ RULE_IN_FORCE = "现行有效件数不为负数"
 
 def _article20(value: Any) -> Iterator[Breach]:
     if not isinstance(value, list):
-        raise InputError("article20 应为行的列表（每行一个对象，含 label）")
+        raise InputError(f"{_C} 应为行的列表（每行一个对象，含 label）")
     figures = {
         **dict.fromkeys(DOCUMENT_ROWS, DOCUMENT_FIGURES),
         **dict.fromkeys(DECISION_ROWS, (DECISIONS,)),
@@ -205,21 +215,21 @@ def _article20(value: Any) -> Iterator[Breach]:
         given = row.get("label") if isinstance(row, dict) else None
         label = known.get(label_key(given)) if isinstance(given, str) else None
         if label is None:
-            raise InputError(f"article20 第 {i} 行：应为含 label（{'、'.join(figures)}）的对象")
+            raise InputError(f"{_C} 第 {i} 行：应为含 label（{'、'.join(figures)}）的对象")
         if label in seen:
-            raise InputError(f"article20 中「{label}」行出现了两次；请只留一行")
+            raise InputError(f"{_C} 中「{label}」行出现了两次；请只留一行")
         seen.add(label)
         for f in figures[label]:
             got = row.get(f)
             if got is None:
                 continue  # (a figure not filled in: the tool leaves it blank too)
-            where = f"article20「{label}」行「{f}」列"
+            where = f"{_C}「{label}」行「{f}」列"
             number = _figure(got, where, whole=f != FEES_FIGURE, negative=f == IN_FORCE)
             if number < 0:
                 yield Breach("article20", RULE_IN_FORCE, label, f, number, 0)
     missing = [label for label in figures if label not in seen]
     if missing:
-        raise InputError(f"article20 缺少这些行：{'、'.join(missing)}")
+        raise InputError(f"{_C} 缺少这些行：{'、'.join(missing)}")
 
 
 IN_FORCE = DOCUMENT_FIGURES[2]
@@ -232,15 +242,15 @@ def _figure(value: Any, where: str, whole: bool = True, negative: bool = False) 
     number = _number(value)
     kind = "0 或正整数" if whole else "0 或正数"
     if number is None:
-        raise InputError(f"{where}应为{kind}，实为{_shown(value)}")
+        raise InputError(f"{where}应为 {kind}，实为{_shown(value)}")
     if not bounded(number):
         raise InputError(
             f"{where}超出范围（应在 0 到 {MAX_FIGURE} 之间），实为 {shorten(str(number))}"
         )
     if whole and number != number.to_integral_value():
-        raise InputError(f"{where}应为{kind}，实为 {number}")
+        raise InputError(f"{where}应为 {kind}，实为 {number}")
     if number < 0 and not negative:
-        raise InputError(f"{where}应为{kind}，实为 {number}")
+        raise InputError(f"{where}应为 {kind}，实为 {number}")
     return int(number) if whole else number
 
 
@@ -266,7 +276,7 @@ def _number(value: Any) -> Decimal | None:
 def _shown(value: Any) -> str:
     """What a cell that is not a figure holds, for a clerk."""
     if value is None:
-        return "空（公式要在 Excel 中保存过才有数值）"
+        return "空（没有填写；若是 Excel 中的公式，要在 Excel 中保存过才有数值）"
     if isinstance(value, bool):
         return f"逻辑值 {'TRUE' if value else 'FALSE'}"
     if isinstance(value, str):
@@ -297,13 +307,20 @@ def read_tables(path: Path) -> dict[str, Any]:
         "MAX_CHECK_BYTES",
         "不像是统计表；请检查文件",
     )
-    if raw.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
+    if raw.startswith(b"PK\x03\x04"):  # (a zip: a workbook, whatever its name)
         tables = _xlsx_tables(path, raw)
+    elif path.suffix.lower() in (".xlsx", ".xlsm") and not raw.lstrip(
+        b"\xef\xbb\xbf \t\r\n"
+    ).startswith(b"{"):
+        raise InputError(f"{path} 不是有效的 .xlsx 文件（请用 Excel 或 WPS 另存为 .xlsx）")
     else:
         tables = _json_tables(path, raw)
     found = {k: v for k, v in tables.items() if k in TITLES}
     if not found:
-        raise InputError(f"{path} 中没有可检查的表（{'、'.join(TITLES)}，即表二、表三、表四）")
+        raise InputError(
+            f"{path} 中没有可检查的表（表二、表三、表四：{'、'.join(TITLES.values())}）；"
+            "2018 年格式的统计表没有勾稽关系要检查"
+        )
     return found
 
 
@@ -334,6 +351,7 @@ def _json_tables(path: Path, raw: bytes) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path} 不是有效的 JSON 文件：第 {exc.lineno} 行第 {exc.colno} 列附近写法不对"
+            "（check 读 aggregate --format json 或 --format xlsx 的输出）"
         ) from None
     except (UnicodeDecodeError, RecursionError):
         raise InputError(f"{path} 不是有效的 JSON 文件（应为 UTF-8 编码、嵌套不太深）") from None
@@ -349,71 +367,77 @@ _HEADERS = {
     "appeals": (ap.OUTCOMES[0], ap.OUTCOMES[-1]),
     "article20": ("信息内容", DOCUMENT_FIGURES[0]),
 }
-#: How far down a sheet its title and header rows are looked for.
-_HEAD_ROWS = 10
+
+
+#: How much of each sheet ``check`` reads: the tables are some 35 rows and 16 columns; a
+#: sheet padded to column XFD must not take gigabytes.
+_SCAN_ROWS, _SCAN_COLUMNS = 500, 64
 
 
 def _xlsx_tables(path: Path, raw: bytes) -> dict[str, Any]:
     import io
-    import zipfile
 
     from openpyxl import load_workbook
 
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise InputError(
-            f"{path} 不是有效的 .xlsx 文件（请用 Excel 或 WPS 另存为 .xlsx）"
-        ) from None
     out: dict[str, Any] = {}
     sheets: dict[str, str] = {}
     try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # (zip, XML or openpyxl's own errors: a file that is not a workbook)
+        raise InputError(
+            f"{path} 不是有效的 .xlsx 文件（请用 Excel 或 WPS 另存为 .xlsx）"
+        ) from None
+    try:
         for ws in book.worksheets:
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            name = _table_of(rows)
-            if name is None:
-                continue
-            if name in sheets:
-                raise InputError(
-                    f"{path} 中工作表「{shorten(sheets[name])}」和「{shorten(ws.title)}」"
-                    f"都是「{TITLES[name]}」；请只留一个"
-                )
-            sheets[name] = ws.title
-            try:
-                out[name] = _SHEETS[name](rows)
-            except InputError as exc:
-                raise InputError(f"{path} 的工作表「{shorten(ws.title)}」：{exc}") from None
+            rows = [
+                list(r)
+                for r in ws.iter_rows(max_row=_SCAN_ROWS, max_col=_SCAN_COLUMNS, values_only=True)
+            ]
+            for name, at in _tables_in(rows):
+                if name in sheets:
+                    raise InputError(
+                        f"{path} 中工作表「{shorten(sheets[name])}」和「{shorten(ws.title)}」"
+                        f"都有「{TITLES[name]}」；请只留一个"
+                    )
+                sheets[name] = ws.title
+                try:
+                    out[name] = _SHEETS[name](rows, at)
+                except InputError as exc:
+                    raise InputError(f"{path} 的工作表「{shorten(ws.title)}」：{exc}") from None
+    except InputError:
+        raise
+    except Exception:  # (a part of the workbook that cannot be read)
+        raise InputError(
+            f"{path} 中有读不出的部分（请用 Excel 或 WPS 打开后另存为 .xlsx）"
+        ) from None
     finally:
         book.close()
     return out
 
 
-def _table_of(rows: list[list[Any]]) -> str | None:
-    """Which table a sheet holds: by its header labels, else by its title anywhere in its
-    first rows (a sheet titled as a table but without its header is then an error)."""
-    head = [{str(v).strip() for v in r if v is not None} for r in rows[:_HEAD_ROWS]]
+def _tables_in(rows: list[list[Any]]) -> list[tuple[str, int]]:
+    """The tables on a sheet, by their header rows (wherever they are; several may share a
+    sheet), with the index of each header row."""
+    found = []
     for name, labels in _HEADERS.items():
-        if any(set(labels) <= cells for cells in head):
-            return name
-    for name, title in TITLES.items():
-        if any(title in cell for cells in head[:3] for cell in cells):
-            return name
-    return None
+        at = next(
+            (
+                i
+                for i, r in enumerate(rows)
+                if set(labels) <= {str(v).strip() for v in r if v is not None}
+            ),
+            None,
+        )
+        if at is not None:
+            found.append((name, at))
+    return found
 
 
-def _labels_row(rows: list[list[Any]], label: str) -> int:
-    at = next(
-        (i for i, r in enumerate(rows) if label in [str(v).strip() for v in r if v is not None]),
-        None,
-    )
-    if at is None:
-        raise InputError(f"表中找不到「{label}」所在的表头行")
-    return at
-
-
-def _sheet_applications(rows: list[list[Any]]) -> list[dict[str, Any]]:
-    at = _labels_row(rows, apps.COLUMNS[0])
+def _sheet_applications(rows: list[list[Any]], at: int) -> list[dict[str, Any]]:
     columns = {str(v).strip(): i for i, v in enumerate(rows[at]) if v is not None}
+    missing = [c for c in apps.COLUMNS if c not in columns]
+    if missing:
+        raise InputError(f"表三的表头中没有这些列：{'、'.join(missing)}")
     label_at = max(columns[apps.COLUMNS[0]] - 1, 0)  # (the labels: left of 自然人)
     out = []
     for r in rows[at + 1 :]:
@@ -421,15 +445,17 @@ def _sheet_applications(rows: list[list[Any]]) -> list[dict[str, Any]]:
         if label is None or not str(label).strip():
             continue
         out.append({"label": str(label), **{c: _at(r, columns.get(c)) for c in apps.COLUMNS}})
+        if label_key(str(label)) == label_key(apps.OPEN):
+            break  # (its last row: what follows is another table or a note)
     return out
 
 
-def _sheet_appeals(rows: list[list[Any]]) -> dict[str, Any]:
-    at = _labels_row(rows, ap.OUTCOMES[0])
+def _sheet_appeals(rows: list[list[Any]], at: int) -> dict[str, Any]:
     first = next(
         i for i, v in enumerate(rows[at]) if v is not None and str(v).strip() == ap.OUTCOMES[0]
     )
-    values = rows[at + 1][first:] if at + 1 < len(rows) else []
+    below = (r[first:] for r in rows[at + 1 :])
+    values = next((r for r in below if any(v is not None for v in r)), [])
     n = len(ap.FIGURES)
     groups = {}
     for g, (case, route) in enumerate(ap.GROUPS):
@@ -440,15 +466,17 @@ def _sheet_appeals(rows: list[list[Any]]) -> dict[str, Any]:
     }
 
 
-def _sheet_article20(rows: list[list[Any]]) -> list[dict[str, Any]]:
-    at = _labels_row(rows, "信息内容")
+def _sheet_article20(rows: list[list[Any]], at: int) -> list[dict[str, Any]]:
     columns = {str(v).strip(): i for i, v in enumerate(rows[at]) if v is not None}
     label_at = columns["信息内容"]
+    known = {label_key(label) for label in (*DOCUMENT_ROWS, *DECISION_ROWS, FEES)}
     out = []
     for r in rows[at + 1 :]:
         label = _at(r, label_at)
         if label is None:
             continue
+        if label_key(str(label)) not in known and len(out) == len(known):
+            break  # (all its rows read: what follows is another table or a note)
         cells = {f: _at(r, i) for f, i in columns.items() if f not in ("信息内容", "项目")}
         out.append(
             {"label": str(label).strip(), **{f: v for f, v in cells.items() if v is not None}}

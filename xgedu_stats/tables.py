@@ -284,7 +284,9 @@ def _labelled(rows: pd.DataFrame, kind: kinds.Kind) -> pd.Series:
     values = rows.reindex(columns=[k for k, _ in labels]).fillna("").astype(str)
     text = [
         "；".join(
-            f"{label}：{v.strip()}" for (_, label), v in zip(labels, row, strict=True) if v.strip()
+            f"{label}：{v.strip().removesuffix(' 00:00:00')}"  # (an Excel date cell's midnight)
+            for (_, label), v in zip(labels, row, strict=True)
+            if v.strip()
         )
         for row in values.itertuples(index=False, name=None)
     ]

@@ -105,21 +105,25 @@ def group_key(case: str, route: str) -> str:
 def count_appeals(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period) -> Appeals:
     """Table 四 for ``period`` from the rows of appeals registers."""
     rows = rows.reset_index(drop=True)
-    began, start = registers.start_checks(rows, "received", START_REASONS)
-    ended, end = registers.end_checks(rows, "concluded", began, END_REASONS)
-    case = registers.per_value(rows["case"], case_of)
-    route = registers.per_value(rows["route"], route_of)
+    # (a case's copies read together)
+    given = registers.filled(
+        rows, APPEALS, "id", ("received", "concluded"), ("case", "route", "outcome")
+    )
+    began, start = registers.start_checks(given, "received", START_REASONS)
+    ended, end = registers.end_checks(given, "concluded", began, END_REASONS)
+    case = registers.per_value(given["case"], case_of)
+    route = registers.per_value(given["route"], route_of)
     route[case != LAWSUIT] = ""  # (a review has no route; a 否 in its cell says nothing)
-    outcome = registers.per_value(rows["outcome"], outcome_of)
-    outcome_blank = registers.blank(rows["outcome"])
+    outcome = registers.per_value(given["outcome"], outcome_of)
+    outcome_blank = registers.blank(given["outcome"])
     checks = [
         *end,
-        Check(REASON_NO_CASE, registers.blank(rows["case"])),
+        Check(REASON_NO_CASE, registers.blank(given["case"])),
         Check(REASON_CASE, case == ""),
         Check(REASON_ROUTE, (case == LAWSUIT) & (route == "")),
         Check(REASON_OUTCOME, ~outcome_blank & (outcome == "")),
         *registers.ended_with(
-            rows["outcome"], rows["concluded"], (REASON_OUTCOME_OPEN, REASON_CONCLUDED_NO_OUTCOME)
+            given["outcome"], given["concluded"], (REASON_OUTCOME_OPEN, REASON_CONCLUDED_NO_OUTCOME)
         ),
     ]
     found = registers.count_cases(

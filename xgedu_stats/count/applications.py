@@ -115,10 +115,10 @@ LEGAL_PERSONS = "法人或其他组织"
 
 APPLICANT_WORDS: dict[str, tuple[str, ...]] = {
     "自然人": ("自然人", "公民", "个人"),
-    "商业企业": ("商业企业", "企业", "公司"),
+    "商业企业": ("商业企业", "企业", "公司", "有限公司", "有限责任公司", "股份有限公司"),
     "科研机构": ("科研机构", "科研单位"),
     "社会公益组织": ("社会公益组织", "公益组织"),
-    "法律服务机构": ("法律服务机构", "律师事务所", "律所"),
+    "法律服务机构": ("法律服务机构", "律师事务所", "律所", "律师"),
     "其他": ("其他", "其它", "其他组织"),
 }
 _APPLICANT_OF = registers.lookup(APPLICANT_WORDS)
@@ -128,7 +128,33 @@ _ITEMS = {
     word_key(item): (group, item)
     for group, _, items in RESULT_GROUPS
     for item in (items or (group,))
-} | {"其它": ("其他处理", "其他")}
+} | {
+    word_key(alias): next(
+        (g, i) for g, _, items in RESULT_GROUPS for i in items or (g,) if i == item
+    )
+    for item, aliases in {
+        "予以公开": ("同意公开", "公开"),
+        "属于国家秘密": ("国家秘密",),
+        "属于三类内部事务信息": ("内部事务信息", "内部事务"),
+        "属于四类过程性信息": ("过程性信息",),
+        "属于行政执法案卷": ("行政执法案卷",),
+        "属于行政查询事项": ("行政查询事项",),
+        "本机关不掌握相关政府信息": (
+            "本机关不掌握",
+            "信息不存在",
+            "政府信息不存在",
+            "非本机关掌握",
+            "不掌握相关政府信息",
+        ),
+        "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": ("逾期不补正",),
+        "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": (
+            "逾期未缴纳费用",
+            "逾期不缴费",
+        ),
+        "其他": ("其它", "申请人撤回申请", "撤回申请", "撤回"),
+    }.items()
+    for alias in aliases
+}
 _SEPARATOR = re.compile(r"\s*[-—–－/／:：>＞]+\s*")
 
 REASON_APPLICANT = (
@@ -212,12 +238,16 @@ def count_applications(rows: pd.DataFrame, malformed: pd.DataFrame, period: Peri
     """Table 三 for ``period`` from the rows of applications registers (``file``, ``line``
     and the fields of ``read.kinds.APPLICATIONS`` as strings)."""
     rows = rows.reset_index(drop=True)
-    began, start = registers.start_checks(rows, "received", START_REASONS)
-    ended, end = registers.end_checks(rows, "closed", began, END_REASONS)
-    applicant = registers.per_value(rows["applicant"], applicant_of)
-    applicant_blank = registers.blank(rows["applicant"])
-    result = registers.per_value(rows["result"], result_of)
-    result_blank = registers.blank(rows["result"])
+    # (a case's copies read together)
+    given = registers.filled(
+        rows, APPLICATIONS, "id", ("received", "closed"), ("applicant", "result")
+    )
+    began, start = registers.start_checks(given, "received", START_REASONS)
+    ended, end = registers.end_checks(given, "closed", began, END_REASONS)
+    applicant = registers.per_value(given["applicant"], applicant_of)
+    applicant_blank = registers.blank(given["applicant"])
+    result = registers.per_value(given["result"], result_of)
+    result_blank = registers.blank(given["result"])
     checks = [
         *end,
         Check(REASON_NO_APPLICANT, applicant_blank),
@@ -225,7 +255,7 @@ def count_applications(rows: pd.DataFrame, malformed: pd.DataFrame, period: Peri
         Check(REASON_GROUP_ONLY, result == GROUP_ONLY),
         Check(REASON_RESULT, ~result_blank & (result == "")),
         *registers.ended_with(
-            rows["result"], rows["closed"], (REASON_RESULT_OPEN, REASON_CLOSED_NO_RESULT)
+            given["result"], given["closed"], (REASON_RESULT_OPEN, REASON_CLOSED_NO_RESULT)
         ),
     ]
     found = registers.count_cases(

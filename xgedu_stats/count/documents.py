@@ -49,12 +49,14 @@ def count_documents(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period)
     """Table 二's first part for ``period`` from the rows of documents registers (a document
     is one per 文号)."""
     rows = rows.reset_index(drop=True)
-    began, start = registers.start_checks(rows, "issued", START_REASONS)
-    ended, end = registers.end_checks(rows, "repealed", began, END_REASONS)
-    doc_kind = registers.per_value(rows["doc_kind"], doc_kind_of)
+    # (a case's copies read together)
+    given = registers.filled(rows, DOCUMENTS, "number", ("issued", "repealed"), ("doc_kind",))
+    began, start = registers.start_checks(given, "issued", START_REASONS)
+    ended, end = registers.end_checks(given, "repealed", began, END_REASONS)
+    doc_kind = registers.per_value(given["doc_kind"], doc_kind_of)
     checks = [
         *end,
-        Check(REASON_NO_KIND, registers.blank(rows["doc_kind"])),
+        Check(REASON_NO_KIND, registers.blank(given["doc_kind"])),
         Check(REASON_KIND, doc_kind == ""),
     ]
     found = registers.count_cases(

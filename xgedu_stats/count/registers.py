@@ -54,6 +54,10 @@ class Cases:
     conflicts: dict[str, dict[str, tuple[str, ...]]]
     """Ids whose rows fill a field differently (all those rows rejected): for each, the
     fields' labels and the values written."""
+    unidentified: int
+    """Valid rows without an id (each its own case: copies of it cannot be told)."""
+    files: int
+    """How many files the rows came from."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class Tally:
     rejects: pd.DataFrame
     repeated_ids: dict[str, int]
     conflicts: dict[str, dict[str, tuple[str, ...]]]
+    unidentified: int
+    files: int
 
 
 @dataclass(frozen=True)
@@ -125,20 +131,71 @@ def date_reasons(start: str, end: str) -> tuple[tuple[str, str, str], tuple[str,
 
 
 _BRACKETS = str.maketrans(dict.fromkeys("[【〖(", "〔") | dict.fromkeys("]】〗)", "〕"))
-REASON_CONFLICT = "同一编号的几行填写不一致（见提示）"
+REASON_CONFLICT = "同一编号的几行所填不一致（日期、类型或结果不同），无法判断以哪行为准"
+REASON_COPY_INVALID = "同一编号的另一行无效，这一件不予统计：改正那一行后重新统计"
 
 
 def case_key(value: str) -> str:
     """An id as the rows of one case share it: NFKC, without spaces or invisible characters,
-    brackets of any shape as 〔〕, case-folded. Other punctuation is part of the id
-    (2023-1-12 is not 2023-11-2).
+    brackets of any shape as 〔〕, case-folded, numbers without leading zeros, without a
+    closing 号. Other punctuation is part of the id (2023-1-12 is not 2023-11-2). A
+    placeholder (/, -, 无) is no id ("").
 
-    >>> case_key(" 孝教规[2023]1号 "), case_key("ｋ１"), case_key("2023-1-12") == case_key("2023-11-2")
-    ('孝教规〔2023〕1号', 'k1', False)
+    >>> case_key(" 孝教规[2021]01号 "), case_key("ｋ１"), case_key("2023-1-12") == case_key("2023-11-2")
+    ('孝教规〔2021〕1', 'k1', False)
+    >>> case_key("/"), case_key("无")
+    ('', '')
     """
     text = unicodedata.normalize("NFKC", value)
     text = "".join(c for c in text if unicodedata.category(c)[0] not in "ZC" and not c.isspace())
-    return text.translate(_BRACKETS).casefold()
+    text = text.translate(_BRACKETS).casefold()
+    if text in _PLACEHOLDERS or not any(c.isalnum() for c in text):
+        return ""
+    return _NUMBER.sub(lambda m: m.group().lstrip("0") or "0", text.removesuffix("号"))
+
+
+_PLACEHOLDERS = {"无", "暂无", "空", "没有", "na", "n/a", "none", "null"}
+_NUMBER = re.compile(r"\d+")
+
+
+def filled(
+    rows: pd.DataFrame, kind: Kind, id_key: str, dates: tuple[str, str], sorted_by: tuple[str, ...]
+) -> pd.DataFrame:
+    """``rows`` with each blank field of a row taken from another row of its id, when the
+    copies agree on every counted field they both fill: a case's copies (last year's
+    register and this year's) are read together before they are checked, so that a field
+    typed on one copy only is the case's. Copies that disagree are left as written
+    (``count_cases`` rejects them). ``dates``: the keys of the fields that are days
+    (compared as days); ``sorted_by``: the fields that sort a case into the table (free
+    text such as 申请内容 may differ between copies)."""
+    keys = pd.Series([case_key(str(v)) for v in rows[id_key].to_numpy(dtype=object)])
+    keys.index = rows.index
+    shared = (keys != "") & keys.duplicated(keep=False)
+    if not shared.any():
+        return rows
+    fields = [f.key for f in kind.fields if f.key != id_key]
+    part = rows.loc[shared, fields].astype(object).fillna("").astype(str)
+    given = part.apply(lambda c: c.str.strip() != "")
+    seen = pd.DataFrame(index=part.index)  # (each value as it is compared: days as days)
+    usable = given.copy()  # (an unreadable date is not given to another copy)
+    for f in fields:
+        if f in dates:
+            day = dates_column(part[f])["date"]
+            seen[f] = day.astype(str).where(day.notna(), part[f])
+            usable[f] &= day.notna()
+        else:
+            seen[f] = part[f].map(word_key).str.casefold()
+    seen = seen[[*dates, *sorted_by]].where(given[[*dates, *sorted_by]], None)
+    group = keys[shared]
+    agree = ~(seen.groupby(group).transform("nunique") > 1).any(axis=1)
+    unreadable = (given & ~usable).any(axis=1).groupby(group).transform("any")
+    agree &= ~unreadable  # (left as written: that copy is rejected, and the case with it)
+    taken = part.where(usable, None).groupby(group, sort=False).transform("first")
+    out = rows.copy()
+    for f in fields:
+        fill = agree & ~given[f] & taken[f].notna()
+        out.loc[fill[fill].index, f] = taken.loc[fill, f].astype(str)
+    return out
 
 
 def count_cases(
@@ -166,10 +223,14 @@ def count_cases(
         reason = np.where((reason == "") & check.rejects, check.reason, reason)
     raw_ids = np.array([str(v).strip() for v in rows[id_key].to_numpy(dtype=object)], dtype=object)
     keys = np.array([case_key(v) for v in raw_ids], dtype=object)
+    # (a case with an invalid copy is not counted from its others: that copy may be the one
+    # that closed it)
+    spoilt = pd.Series(keys).isin(set(keys[(reason != "") & (keys != "")])).to_numpy()
+    reason = np.where((reason == "") & spoilt, REASON_COPY_INVALID, reason)
     fields = pd.DataFrame({start_key: began, end_key: ended, **values})
     for key in values:
         fields[key] = fields[key].where(fields[key].ne(""), None)
-    reason, conflicts = _conflicts(kind, keys, raw_ids, fields, reason)
+    reason, conflicts = _conflicts(kind, rows, keys, raw_ids, fields, reason)
     invalid = reason != ""
     rejects = pd.concat(
         [
@@ -213,14 +274,22 @@ def count_cases(
         duplicates=len(valid) - len(merged),
         cases=len(cases),
     )
-    return Cases(cases, totals, rejects, repeated, conflicts)
+    unidentified = int((keys[valid] == "").sum())
+    files = int(rows["file"].nunique())
+    return Cases(cases, totals, rejects, repeated, conflicts, unidentified, files)
 
 
 def _conflicts(
-    kind: Kind, keys: np.ndarray, ids: np.ndarray, fields: pd.DataFrame, reason: np.ndarray
+    kind: Kind,
+    rows: pd.DataFrame,
+    keys: np.ndarray,
+    ids: np.ndarray,
+    fields: pd.DataFrame,
+    reason: np.ndarray,
 ) -> tuple[np.ndarray, dict[str, dict[str, tuple[str, ...]]]]:
     """``reason`` with every valid row of an id whose copies fill a field differently
-    rejected, and for each such id (as first written) the fields' labels and values."""
+    rejected, and for each such id (as first written) the fields' labels and the values
+    as the rows write them."""
     ok = (reason == "") & (keys != "")
     if not ok.any():
         return reason, {}
@@ -229,22 +298,20 @@ def _conflicts(
     clashing = distinct.index[(distinct > 1).any(axis=1)]
     reason, found = reason.copy(), {}
     for key in clashing:
-        rows = at[keys[at] == key]
-        found[str(ids[rows[0]])] = {
+        copies = at[keys[at] == key]
+        found[str(ids[copies[0]])] = {
             kind.field(column).label: tuple(
-                map(_shown, pd.unique(fields[column].iloc[rows].dropna()))
+                dict.fromkeys(
+                    str(v).strip().removesuffix(" 00:00:00")
+                    for v in rows[column].to_numpy(dtype=object)[copies]
+                    if str(v).strip()
+                )
             )
             for column in fields.columns
             if distinct.at[key, column] > 1
         }
-        reason[rows] = REASON_CONFLICT
+        reason[copies] = REASON_CONFLICT
     return reason, found
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, np.datetime64 | pd.Timestamp):
-        return str(value)[:10]
-    return str(value)
 
 
 def tally(found: Cases, counts: pd.DataFrame) -> Tally:
@@ -256,6 +323,8 @@ def tally(found: Cases, counts: pd.DataFrame) -> Tally:
         found.rejects,
         found.repeated_ids,
         found.conflicts,
+        found.unidentified,
+        found.files,
     )
 
 

@@ -180,7 +180,8 @@ def _tables(
     if not usable:
         raise header_error(sheets[0], display, a)
     skipped = [str(s.name) for s, i in found if i is None and s.head]
-    needed = "和".join(f"{f.label}列" for f in a.kind.fields if f.required)  # 标题列和发布时间列
+    columns = [f"{f.label}列" for f in a.kind.fields if f.required]
+    needed = "和".join(filter(None, ("、".join(columns[:-1]), columns[-1])))  # A列、B列和C列
     notes = []
     if len(skipped) == 1:
         notes.append(f"文件 {display} 的工作表「{skipped[0]}」中没有{needed}，已跳过")

@@ -41,7 +41,7 @@ APPLICATIONS = Kind(
         ),
         FieldSpec("content", "申请内容", ("申请内容", "申请事项", "申请公开的信息", "所需信息")),
     ),
-    words=("依申请", "申请登记"),
+    words=("依申请", "申请登记", "申请台账", "公开申请"),
     platforms=False,
 )
 
