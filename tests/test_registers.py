@@ -227,10 +227,34 @@ def test_placeholder_ids_are_no_ids() -> None:
             application("公民", "2023-01-05", "2023-01-09", "予以公开", id="/"),
             application("公民", "2023-01-05", id="/"),
             application("公民", "2023-01-06", id="无"),
+            application("公民", "2023-01-06", id="无编号"),
+            application("公民", "2023-01-06", id="（无）"),
+            application("公民", "2023-01-06", id="0"),
+            application("公民", "2023-01-06", id="00"),
         ],
     )
     found = count_applications(rows, NO_BAD, Period.year(2023))
-    assert found.totals.cases == 3 and found.repeated_ids == {}
+    assert found.totals.cases == 7 and found.repeated_ids == {}
+
+
+def test_one_number_on_two_documents_with_different_titles_is_not_one_document() -> None:
+    rows = frame(
+        DOCUMENTS,
+        [
+            {"number": "孝教规〔2021〕1号", "title": "关于甲的通知", "doc_kind": "规范性文件",
+             "issued": "2021-03-01"},
+            {"number": "孝教规〔2021〕01号", "title": "关于乙的通知", "doc_kind": "规范性文件",
+             "issued": "2021-03-01", "repealed": "2023-06-30"},
+            {"number": "孝教规〔2021〕2号", "title": "关于丙的通知", "doc_kind": "规范性文件",
+             "issued": "2021-04-01"},
+            {"number": "孝教规〔2021〕2号", "title": "关于丙的 通知", "doc_kind": "规范性文件",
+             "issued": "2021-04-01", "repealed": "2023-07-01"},
+        ],
+    )  # fmt: skip
+    found = count_documents(rows, NO_BAD, Period.year(2023))
+    assert list(found.conflicts) == ["孝教规〔2021〕1号"]
+    assert found.conflicts["孝教规〔2021〕1号"]["文件名称"] == ("关于甲的通知", "关于乙的通知")
+    assert found.counts.loc["行政规范性文件"].tolist() == [0, 1, 0]  # (丙: one, repealed)
 
 
 def test_copies_of_one_id_that_disagree_are_rejected_with_what_they_say() -> None:
@@ -264,6 +288,8 @@ def test_copies_of_one_id_that_disagree_are_rejected_with_what_they_say() -> Non
         ("孝教规〔2021〕1号", "孝教规〔2021〕1", True),
         ("孝教规〔2021〕02号", "孝教规〔2021〕2号", True),
         ("孝教规〔2021〕12号", "孝教规〔2021〕2号", False),
+        ("〔2021〕3.05号", "〔2021〕3.5号", False),
+        ("A5號", "a5", True),
         ("A 1", "A1", True),
     ],
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xgedu_stats.config import Period
+from xgedu_stats.config import Period, word_key
 from xgedu_stats.count import registers
 from xgedu_stats.count.registers import Check
 from xgedu_stats.read.kinds import DOCUMENTS
@@ -40,6 +40,10 @@ def doc_kind_of(value: str) -> str:
     return _KIND_OF.get(registers.label_key(value), "")
 
 
+def _title_key(value: str) -> str:
+    return word_key(value).casefold()
+
+
 #: Issued, repealed and in force, by kind, for one period: ``counts`` indexed by
 #: ``DOC_KINDS``, columns ``FIGURES``.
 Documents = registers.Tally
@@ -50,7 +54,9 @@ def count_documents(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period)
     is one per 文号)."""
     rows = rows.reset_index(drop=True)
     # (a case's copies read together)
-    given = registers.filled(rows, DOCUMENTS, "number", ("issued", "repealed"), ("doc_kind",))
+    # (a 文号 names one document: copies with different 文件名称 are a mistyped 文号, not one)
+    sorted_by = ("doc_kind", "title")
+    given = registers.filled(rows, DOCUMENTS, "number", ("issued", "repealed"), sorted_by)
     began, start = registers.start_checks(given, "issued", START_REASONS)
     ended, end = registers.end_checks(given, "repealed", began, END_REASONS)
     doc_kind = registers.per_value(given["doc_kind"], doc_kind_of)
@@ -67,7 +73,7 @@ def count_documents(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period)
         (("issued", began), ("repealed", ended)),
         start.rejects,
         checks,
-        {"doc_kind": doc_kind},
+        {"doc_kind": doc_kind, "title": registers.per_value(given["title"], _title_key)},
         "number",
     )
     cases = found.cases

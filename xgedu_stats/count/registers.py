@@ -143,19 +143,24 @@ def case_key(value: str) -> str:
 
     >>> case_key(" 孝教规[2021]01号 "), case_key("ｋ１"), case_key("2023-1-12") == case_key("2023-11-2")
     ('孝教规〔2021〕1', 'k1', False)
-    >>> case_key("/"), case_key("无")
-    ('', '')
+    >>> case_key("/"), case_key("（无）"), case_key("无文号"), case_key("0"), case_key("3.05") == case_key("3.5")
+    ('', '', '', '', False)
     """
     text = unicodedata.normalize("NFKC", value)
     text = "".join(c for c in text if unicodedata.category(c)[0] not in "ZC" and not c.isspace())
     text = text.translate(_BRACKETS).casefold()
-    if text in _PLACEHOLDERS or not any(c.isalnum() for c in text):
+    core = "".join(c for c in text if c.isalnum())
+    if core in _PLACEHOLDERS or not core.strip("0"):  # (无编号, （无）, 0: no id)
         return ""
-    return _NUMBER.sub(lambda m: m.group().lstrip("0") or "0", text.removesuffix("号"))
+    return _LEADING_ZEROS.sub("", text.removesuffix("号").removesuffix("號"))
 
 
-_PLACEHOLDERS = {"无", "暂无", "空", "没有", "na", "n/a", "none", "null"}
-_NUMBER = re.compile(r"\d+")
+_PLACEHOLDERS = {
+    *("无", "暂无", "空", "没有", "略", "待定", "待编", "未编号"),
+    *("无编号", "无文号", "无案号", "无号", "na", "none", "null"),
+}
+#: Zeros before a whole number's digits (02 号 is 2 号; the 05 of 3.05 stays).
+_LEADING_ZEROS = re.compile(r"(?<![\d.])0+(?=\d)")
 
 
 def filled(
