@@ -123,6 +123,7 @@ def test_in_force_is_never_negative(tables: dict) -> None:
             "「收到和处理政府信息公开申请情况」（applications）「重复申请」行「自然人」列应为 0 或正整数，实为文字「一」",
         ),
         (lambda t: row(t["applications"], "重复申请").update(自然人=None), "实为空"),
+        (lambda t: row(t["applications"], "重复申请").pop("自然人"), "实为缺（JSON 中没有这一项）"),
         (lambda t: row(t["applications"], "重复申请").update(自然人=1.5), "实为 1.5"),
         (lambda t: row(t["applications"], "重复申请").update(自然人=[1]), "实为列表"),
         (

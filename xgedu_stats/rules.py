@@ -139,7 +139,9 @@ def _application_rows(value: Any) -> dict[str, dict[str, int]]:
             continue  # (a heading row without figures of its own, as the official table has)
         if label in rows:
             raise InputError(f"{_A} 中「{label}」行出现了两次；请只留一行")
-        rows[label] = {c: _figure(row.get(c), f"{_A}「{label}」行「{c}」列") for c in apps.COLUMNS}
+        rows[label] = {
+            c: _figure(row.get(c, _MISSING), f"{_A}「{label}」行「{c}」列") for c in apps.COLUMNS
+        }
     missing = [line.label for line in apps.DATA_LINES if line.label not in rows]
     if missing:
         raise InputError(f"{_A} 缺少这些行：{'、'.join(missing)}")
@@ -185,7 +187,9 @@ def _appeal_groups(value: Any) -> dict[str, dict[str, int]]:
         name = ap.group_key(case, route)
         if not isinstance(cells, dict):
             raise InputError(f"{_B} 缺少「{name}」")
-        out[name] = {f: _figure(cells.get(f), f"{_B}「{name}」「{f}」") for f in ap.FIGURES}
+        out[name] = {
+            f: _figure(cells.get(f, _MISSING), f"{_B}「{name}」「{f}」") for f in ap.FIGURES
+        }
     return out
 
 
@@ -273,8 +277,14 @@ def _number(value: Any) -> Decimal | None:
     return None
 
 
+#: A figure's key absent from its JSON object (not the same as a blank figure, null).
+_MISSING = object()
+
+
 def _shown(value: Any) -> str:
     """What a cell that is not a figure holds, for a clerk."""
+    if value is _MISSING:
+        return "缺（JSON 中没有这一项）"
     if value is None:
         return "空（没有填写；若是 Excel 中的公式，要在 Excel 中保存过才有数值）"
     if isinstance(value, bool):

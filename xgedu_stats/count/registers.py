@@ -137,9 +137,9 @@ REASON_COPY_INVALID = "同一编号的另一行无效，这一件不予统计：
 
 def case_key(value: str) -> str:
     """An id as the rows of one case share it: NFKC, without spaces or invisible characters,
-    brackets of any shape as 〔〕, case-folded, numbers without leading zeros, without a
-    closing 号. Other punctuation is part of the id (2023-1-12 is not 2023-11-2). A
-    placeholder (/, -, 无) is no id ("").
+    brackets of any shape as 〔〕, case-folded, whole numbers without leading zeros, without
+    a closing 号. Other punctuation is part of the id (2023-1-12 is not 2023-11-2). A
+    placeholder (/, -, 无, 无编号, 0) is no id ("").
 
     >>> case_key(" 孝教规[2021]01号 "), case_key("ｋ１"), case_key("2023-1-12") == case_key("2023-11-2")
     ('孝教规〔2021〕1', 'k1', False)
