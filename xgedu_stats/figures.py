@@ -24,6 +24,12 @@ DECISIONS = "本年处理决定数量"
 #: 第二十条第（八）项: one amount in 万元.
 FEES = "行政事业性收费"
 FEES_FIGURE = "本年收费金额（单位：万元）"
+#: Every row of table 二, top to bottom, with its figures.
+ROW_FIGURES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(DOCUMENT_ROWS, DOCUMENT_FIGURES),
+    **dict.fromkeys(DECISION_ROWS, (DECISIONS,)),
+    FEES: (FEES_FIGURE,),
+}
 
 #: A figures file holds a few lines; anything larger is not one.
 MAX_FIGURES_BYTES = 64 * 1024
@@ -109,7 +115,7 @@ def load_figures(path: Path) -> Figures:
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
         raise ld.fail("year", "应为年份，如 2023")
     body = ld.table(doc.get("article20", {}), "article20")
-    ld.unknown(body, (*DOCUMENT_ROWS, *DECISION_ROWS, FEES), "article20")
+    ld.unknown(body, tuple(ROW_FIGURES), "article20")
     documents = {}
     for row in DOCUMENT_ROWS:
         if row in body:

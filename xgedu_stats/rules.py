@@ -27,13 +27,10 @@ from xgedu_stats.count import applications as apps
 from xgedu_stats.count.registers import label_key
 from xgedu_stats.errors import InputError
 from xgedu_stats.figures import (
-    DECISION_ROWS,
-    DECISIONS,
     DOCUMENT_FIGURES,
-    DOCUMENT_ROWS,
-    FEES,
     FEES_FIGURE,
     MAX_FIGURE,
+    ROW_FIGURES,
     bounded,
 )
 from xgedu_stats.messages import shorten
@@ -208,11 +205,7 @@ RULE_IN_FORCE = "现行有效件数不为负数"
 def _article20(value: Any) -> Iterator[Breach]:
     if not isinstance(value, list):
         raise InputError(f"{_C} 应为行的列表（每行一个对象，含 label）")
-    figures = {
-        **dict.fromkeys(DOCUMENT_ROWS, DOCUMENT_FIGURES),
-        **dict.fromkeys(DECISION_ROWS, (DECISIONS,)),
-        FEES: (FEES_FIGURE,),
-    }
+    figures = ROW_FIGURES
     known = {label_key(label): label for label in figures}
     seen: set[str] = set()
     for i, row in enumerate(value, start=1):
@@ -479,7 +472,7 @@ def _sheet_appeals(rows: list[list[Any]], at: int) -> dict[str, Any]:
 def _sheet_article20(rows: list[list[Any]], at: int) -> list[dict[str, Any]]:
     columns = {str(v).strip(): i for i, v in enumerate(rows[at]) if v is not None}
     label_at = columns["信息内容"]
-    known = {label_key(label) for label in (*DOCUMENT_ROWS, *DECISION_ROWS, FEES)}
+    known = {label_key(label) for label in ROW_FIGURES}
     out = []
     for r in rows[at + 1 :]:
         label = _at(r, label_at)

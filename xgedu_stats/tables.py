@@ -12,6 +12,7 @@ import pandas as pd
 from xgedu_stats import counters, official
 from xgedu_stats.config import word_key
 from xgedu_stats.count.interactions import NO_DEPARTMENT, rate
+from xgedu_stats.count.registers import as_written
 from xgedu_stats.pipeline import Result, copies
 from xgedu_stats.presentation import Column, Report, Row, Table
 from xgedu_stats.read import kinds
@@ -281,13 +282,9 @@ def _labelled(rows: pd.DataFrame, kind: kinds.Kind) -> pd.Series:
     """Each row's fields, labelled (编号：B1；收到日期：2023-01-05；…); "" for a row the
     reader could not split into fields."""
     labels = [(f.key, f.label) for f in kind.fields]
-    values = rows.reindex(columns=[k for k, _ in labels]).fillna("").astype(str)
+    values = rows.reindex(columns=[k for k, _ in labels]).fillna("").map(as_written)
     text = [
-        "；".join(
-            f"{label}：{v.strip().removesuffix(' 00:00:00')}"  # (an Excel date cell's midnight)
-            for (_, label), v in zip(labels, row, strict=True)
-            if v.strip()
-        )
+        "；".join(f"{label}：{v}" for (_, label), v in zip(labels, row, strict=True) if v)
         for row in values.itertuples(index=False, name=None)
     ]
     return pd.Series(text, index=rows.index, dtype=object)

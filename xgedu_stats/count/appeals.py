@@ -9,14 +9,13 @@ before it; its outcome is the one it had at the period's end (not concluded by t
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from xgedu_stats.config import Period
 from xgedu_stats.count import registers
 from xgedu_stats.count.registers import Check
 from xgedu_stats.read.kinds import APPEALS
-
-START_REASONS, END_REASONS = registers.date_reasons("收到日期", "审结日期")
 
 REVIEW = "行政复议"
 LAWSUIT = "行政诉讼"
@@ -102,41 +101,12 @@ def group_key(case: str, route: str) -> str:
     return case if not route else f"{case}/{route}"
 
 
+LAYOUT = registers.Layout("id", "received", "concluded", ("case", "route", "outcome"))
+
+
 def count_appeals(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period) -> Appeals:
     """Table 四 for ``period`` from the rows of appeals registers."""
-    rows = rows.reset_index(drop=True)
-    # (a case's copies read together)
-    given = registers.filled(
-        rows, APPEALS, "id", ("received", "concluded"), ("case", "route", "outcome")
-    )
-    began, start = registers.start_checks(given, "received", START_REASONS)
-    ended, end = registers.end_checks(given, "concluded", began, END_REASONS)
-    case = registers.per_value(given["case"], case_of)
-    route = registers.per_value(given["route"], route_of)
-    route[case != LAWSUIT] = ""  # (a review has no route; a 否 in its cell says nothing)
-    outcome = registers.per_value(given["outcome"], outcome_of)
-    outcome_blank = registers.blank(given["outcome"])
-    checks = [
-        *end,
-        Check(REASON_NO_CASE, registers.blank(given["case"])),
-        Check(REASON_CASE, case == ""),
-        Check(REASON_ROUTE, (case == LAWSUIT) & (route == "")),
-        Check(REASON_OUTCOME, ~outcome_blank & (outcome == "")),
-        *registers.ended_with(
-            given["outcome"], given["concluded"], (REASON_OUTCOME_OPEN, REASON_CONCLUDED_NO_OUTCOME)
-        ),
-    ]
-    found = registers.count_cases(
-        rows,
-        malformed,
-        APPEALS,
-        period,
-        (("received", began), ("concluded", ended)),
-        start.rejects,
-        checks,
-        {"case": case, "route": route, "outcome": outcome},
-        "id",
-    )
+    found = registers.read_cases(rows, malformed, APPEALS, period, LAYOUT, _sorted)
     cases = found.cases
     concluded = registers.ended_by(cases, period)
     column = cases["outcome"].where(concluded, "尚未审结")
@@ -147,3 +117,20 @@ def count_appeals(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period) -
     )
     counts[TOTAL] = counts[list(OUTCOMES)].sum(axis=1)
     return registers.tally(found, counts)
+
+
+def _sorted(given: pd.DataFrame) -> tuple[dict[str, np.ndarray], list[Check]]:
+    case = registers.per_value(given["case"], case_of)
+    route = registers.per_value(given["route"], route_of)
+    route[case != LAWSUIT] = ""  # (a review has no route; a 否 in its cell says nothing)
+    outcome = registers.per_value(given["outcome"], outcome_of)
+    checks = [
+        Check(REASON_NO_CASE, registers.blank(given["case"])),
+        Check(REASON_CASE, case == ""),
+        Check(REASON_ROUTE, (case == LAWSUIT) & (route == "")),
+        Check(REASON_OUTCOME, ~registers.blank(given["outcome"]) & (outcome == "")),
+        *registers.ended_with(
+            given["outcome"], given["concluded"], (REASON_OUTCOME_OPEN, REASON_CONCLUDED_NO_OUTCOME)
+        ),
+    ]
+    return {"case": case, "route": route, "outcome": outcome}, checks

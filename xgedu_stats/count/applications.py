@@ -13,14 +13,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from xgedu_stats.config import Period, word_key
 from xgedu_stats.count import registers
 from xgedu_stats.count.registers import Cases, Check
 from xgedu_stats.read.kinds import APPLICATIONS
-
-START_REASONS, END_REASONS = registers.date_reasons("收到日期", "办结日期")
 
 
 @dataclass(frozen=True)
@@ -240,23 +239,22 @@ def result_of(value: str) -> str:
 Applications = registers.Tally
 
 
+LAYOUT = registers.Layout("id", "received", "closed", ("applicant", "result"))
+
+
 def count_applications(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period) -> Applications:
     """Table 三 for ``period`` from the rows of applications registers (``file``, ``line``
     and the fields of ``read.kinds.APPLICATIONS`` as strings)."""
-    rows = rows.reset_index(drop=True)
-    # (a case's copies read together)
-    given = registers.filled(
-        rows, APPLICATIONS, "id", ("received", "closed"), ("applicant", "result")
-    )
-    began, start = registers.start_checks(given, "received", START_REASONS)
-    ended, end = registers.end_checks(given, "closed", began, END_REASONS)
+    found = registers.read_cases(rows, malformed, APPLICATIONS, period, LAYOUT, _sorted)
+    return registers.tally(found, _counts(found, period))
+
+
+def _sorted(given: pd.DataFrame) -> tuple[dict[str, np.ndarray], list[Check]]:
     applicant = registers.per_value(given["applicant"], applicant_of)
-    applicant_blank = registers.blank(given["applicant"])
     result = registers.per_value(given["result"], result_of)
     result_blank = registers.blank(given["result"])
     checks = [
-        *end,
-        Check(REASON_NO_APPLICANT, applicant_blank),
+        Check(REASON_NO_APPLICANT, registers.blank(given["applicant"])),
         Check(REASON_APPLICANT, applicant == ""),  # (after blank: blank is its own reason)
         Check(REASON_GROUP_ONLY, result == GROUP_ONLY),
         Check(REASON_RESULT, ~result_blank & (result == "")),
@@ -264,18 +262,7 @@ def count_applications(rows: pd.DataFrame, malformed: pd.DataFrame, period: Peri
             given["result"], given["closed"], (REASON_RESULT_OPEN, REASON_CLOSED_NO_RESULT)
         ),
     ]
-    found = registers.count_cases(
-        rows,
-        malformed,
-        APPLICATIONS,
-        period,
-        (("received", began), ("closed", ended)),
-        start.rejects,
-        checks,
-        {"applicant": applicant, "result": result},
-        "id",
-    )
-    return registers.tally(found, _counts(found, period))
+    return {"applicant": applicant, "result": result}, checks
 
 
 def _counts(found: Cases, period: Period) -> pd.DataFrame:

@@ -5,14 +5,13 @@ repealed by then)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from xgedu_stats.config import Period, word_key
 from xgedu_stats.count import registers
 from xgedu_stats.count.registers import Check
 from xgedu_stats.read.kinds import DOCUMENTS
-
-START_REASONS, END_REASONS = registers.date_reasons("印发日期", "废止日期")
 
 RULES = "规章"
 NORMATIVE = "行政规范性文件"
@@ -49,33 +48,14 @@ def _title_key(value: str) -> str:
 Documents = registers.Tally
 
 
+#: (a 文号 names one document: copies with different 文件名称 are a mistyped 文号, not one)
+LAYOUT = registers.Layout("number", "issued", "repealed", ("doc_kind", "title"))
+
+
 def count_documents(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period) -> Documents:
     """Table 二's first part for ``period`` from the rows of documents registers (a document
     is one per 文号)."""
-    rows = rows.reset_index(drop=True)
-    # (a case's copies read together)
-    # (a 文号 names one document: copies with different 文件名称 are a mistyped 文号, not one)
-    sorted_by = ("doc_kind", "title")
-    given = registers.filled(rows, DOCUMENTS, "number", ("issued", "repealed"), sorted_by)
-    began, start = registers.start_checks(given, "issued", START_REASONS)
-    ended, end = registers.end_checks(given, "repealed", began, END_REASONS)
-    doc_kind = registers.per_value(given["doc_kind"], doc_kind_of)
-    checks = [
-        *end,
-        Check(REASON_NO_KIND, registers.blank(given["doc_kind"])),
-        Check(REASON_KIND, doc_kind == ""),
-    ]
-    found = registers.count_cases(
-        rows,
-        malformed,
-        DOCUMENTS,
-        period,
-        (("issued", began), ("repealed", ended)),
-        start.rejects,
-        checks,
-        {"doc_kind": doc_kind, "title": registers.per_value(given["title"], _title_key)},
-        "number",
-    )
+    found = registers.read_cases(rows, malformed, DOCUMENTS, period, LAYOUT, _sorted)
     cases = found.cases
     kind = cases["doc_kind"]
     figures = {
@@ -91,3 +71,12 @@ def count_documents(rows: pd.DataFrame, malformed: pd.DataFrame, period: Period)
         index=list(DOC_KINDS),
     )
     return registers.tally(found, counts)
+
+
+def _sorted(given: pd.DataFrame) -> tuple[dict[str, np.ndarray], list[Check]]:
+    doc_kind = registers.per_value(given["doc_kind"], doc_kind_of)
+    checks = [
+        Check(REASON_NO_KIND, registers.blank(given["doc_kind"])),
+        Check(REASON_KIND, doc_kind == ""),
+    ]
+    return {"doc_kind": doc_kind, "title": registers.per_value(given["title"], _title_key)}, checks

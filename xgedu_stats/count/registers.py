@@ -163,22 +163,68 @@ _PLACEHOLDERS = {
 _LEADING_ZEROS = re.compile(r"(?<![\d.])0+(?=\d)")
 
 
-def filled(
-    rows: pd.DataFrame, kind: Kind, id_key: str, dates: tuple[str, str], sorted_by: tuple[str, ...]
-) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Layout:
+    """Which fields of a register say what: the id of a case, the day it began and the day
+    it ended, and the fields that sort it into its table (compared between its copies)."""
+
+    id: str
+    start: str
+    end: str
+    sorted_by: tuple[str, ...]
+
+
+#: What a register's module makes of its rows (with copies' blanks filled): each row's
+#: ``sorted_by`` fields as official labels ("" when blank), by key, and its row checks.
+Sort = Callable[[pd.DataFrame], tuple[dict[str, np.ndarray], list[Check]]]
+
+
+def read_cases(
+    rows: pd.DataFrame,
+    malformed: pd.DataFrame,
+    kind: Kind,
+    period: Period,
+    layout: Layout,
+    sort: Sort,
+) -> Cases:
+    """A register's cases for ``period``: its copies read together (``filled``), its days
+    checked (blank, unreadable, ambiguous, ended before begun), then ``sort``'s checks,
+    then one case per id (``count_cases``)."""
+    rows = rows.reset_index(drop=True)
+    given = filled(rows, kind, layout)
+    start_reasons, end_reasons = date_reasons(
+        kind.field(layout.start).label, kind.field(layout.end).label
+    )
+    began, start = start_checks(given, layout.start, start_reasons)
+    ended, end = end_checks(given, layout.end, began, end_reasons)
+    values, checks = sort(given)
+    return count_cases(
+        rows,
+        malformed,
+        kind,
+        period,
+        layout,
+        (began, ended),
+        start.rejects,
+        [*end, *checks],
+        values,
+    )
+
+
+def filled(rows: pd.DataFrame, kind: Kind, layout: Layout) -> pd.DataFrame:
     """``rows`` with each blank field of a row taken from another row of its id, when the
     copies agree on every counted field they both fill: a case's copies (last year's
     register and this year's) are read together before they are checked, so that a field
     typed on one copy only is the case's. Copies that disagree are left as written
-    (``count_cases`` rejects them). ``dates``: the keys of the fields that are days
-    (compared as days); ``sorted_by``: the fields that sort a case into the table (free
-    text such as 申请内容 may differ between copies)."""
-    keys = pd.Series([case_key(str(v)) for v in rows[id_key].to_numpy(dtype=object)])
+    (``count_cases`` rejects them). Days are compared as days; of the other fields only
+    ``layout.sorted_by`` (free text such as 申请内容 may differ between copies)."""
+    dates, sorted_by = (layout.start, layout.end), layout.sorted_by
+    keys = pd.Series([case_key(str(v)) for v in rows[layout.id].to_numpy(dtype=object)])
     keys.index = rows.index
     shared = (keys != "") & keys.duplicated(keep=False)
     if not shared.any():
         return rows
-    fields = [f.key for f in kind.fields if f.key != id_key]
+    fields = [f.key for f in kind.fields if f.key != layout.id]
     part = rows.loc[shared, fields].astype(object).fillna("").astype(str)
     given = part.apply(lambda c: c.str.strip() != "")
     seen = pd.DataFrame(index=part.index)  # (each value as it is compared: days as days)
@@ -208,31 +254,32 @@ def count_cases(
     malformed: pd.DataFrame,
     kind: Kind,
     period: Period,
-    dates: tuple[tuple[str, np.ndarray], tuple[str, np.ndarray]],
+    layout: Layout,
+    days: tuple[np.ndarray, np.ndarray],
     start_reason: np.ndarray,
     checks: Sequence[Check],
     values: dict[str, np.ndarray],
-    id_key: str,
 ) -> Cases:
     """Reject rows by ``start_reason`` then ``checks``; make the rows of one id one case;
     keep the cases of the period.
 
-    ``dates``: the start and end fields' keys with the days of each row (NaT: blank).
-    ``values``: the kind's columns of each row (already sorted into official labels; ""
-    when blank), by field key. The rows of one id are copies of one case (last year's
+    ``days``: the day each row began and ended (NaT: blank). ``values``: the kind's
+    columns of each row (already sorted into official labels; "" when blank), by field key. The rows of one id are copies of one case (last year's
     register and this year's): each field of the case is the one its copies fill; copies
     that fill a field differently are all rejected, since which is right cannot be told."""
-    (start_key, began), (end_key, ended) = dates
+    began, ended = days
     reason = np.asarray(start_reason, dtype=object).copy()
     for check in checks:
         reason = np.where((reason == "") & check.rejects, check.reason, reason)
-    raw_ids = np.array([str(v).strip() for v in rows[id_key].to_numpy(dtype=object)], dtype=object)
+    raw_ids = np.array(
+        [str(v).strip() for v in rows[layout.id].to_numpy(dtype=object)], dtype=object
+    )
     keys = np.array([case_key(v) for v in raw_ids], dtype=object)
     # (a case with an invalid copy is not counted from its others: that copy may be the one
     # that closed it)
     spoilt = pd.Series(keys).isin(set(keys[(reason != "") & (keys != "")])).to_numpy()
     reason = np.where((reason == "") & spoilt, REASON_COPY_INVALID, reason)
-    fields = pd.DataFrame({start_key: began, end_key: ended, **values})
+    fields = pd.DataFrame({layout.start: began, layout.end: ended, **values})
     for key in values:
         fields[key] = fields[key].where(fields[key].ne(""), None)
     reason, conflicts = _conflicts(kind, rows, keys, raw_ids, fields, reason)
@@ -259,7 +306,9 @@ def count_cases(
     size = grouped.size()
     first_id = grouped["id"].first()
     repeated = {str(first_id[k]): int(n) for k, n in size[size > 1].items()}
-    cases = merged.rename(columns={start_key: "began", end_key: "ended"}).reset_index(drop=True)
+    cases = merged.rename(columns={layout.start: "began", layout.end: "ended"}).reset_index(
+        drop=True
+    )
     cases["began"] = cases["began"].astype("datetime64[s]")
     cases["ended"] = cases["ended"].astype("datetime64[s]")
     for key in values:
@@ -307,9 +356,9 @@ def _conflicts(
         found[str(ids[copies[0]])] = {
             kind.field(column).label: tuple(
                 dict.fromkeys(
-                    str(v).strip().removesuffix(" 00:00:00")
+                    as_written(v)
                     for v in rows[column].to_numpy(dtype=object)[copies]
-                    if str(v).strip()
+                    if as_written(v)
                 )
             )
             for column in fields.columns
@@ -317,6 +366,16 @@ def _conflicts(
         }
         reason[copies] = REASON_CONFLICT
     return reason, found
+
+
+def as_written(value: object) -> str:
+    """A register's cell as a clerk wrote it: without surrounding spaces, or the midnight an
+    Excel date cell is read with.
+
+    >>> as_written(" 2023-01-05 00:00:00"), as_written("予以公开")
+    ('2023-01-05', '予以公开')
+    """
+    return str(value).strip().removesuffix(" 00:00:00")
 
 
 def tally(found: Cases, counts: pd.DataFrame) -> Tally:
