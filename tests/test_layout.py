@@ -22,6 +22,7 @@ STAGES: list[tuple[str, ...]] = [
     ("pipeline", "notes", "counters", "inspection", "outputs", "rules"),
     ("tables", "presentation", "official"),
     ("render",),
+    ("document",),
     ("terminal", "click_zh", "cli"),
 ]
 #: Stages that work on data already read.

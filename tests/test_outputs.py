@@ -285,7 +285,7 @@ AGGREGATE = ("text", "markdown", "csv", "json", "xlsx")
         ("统计.MD", None, AGGREGATE, "markdown"),
         ("统计.xlsx", None, AGGREGATE, "xlsx"),
         ("统计", "json", AGGREGATE, "json"),
-        ("统计.docx", "csv", AGGREGATE, "csv"),  # with --format, an unknown extension is fine
+        ("统计.pdf", "csv", AGGREGATE, "csv"),  # with --format, an unknown extension is fine
         ("d.txt", None, ("text", "csv", "xlsx"), "text"),
         (None, "csv", ("text", "csv", "xlsx"), "csv"),
     ],
@@ -301,10 +301,18 @@ def test_choose_format(
     ("name", "given", "allowed", "message"),
     [
         (
+            "统计.pdf",
+            None,
+            AGGREGATE,
+            "-o 统计.pdf：不能写 .pdf 文件。aggregate 能写的格式为 text（.txt）、markdown（.md）、"
+            "csv（.csv）、json（.json）、xlsx（.xlsx）；也可以用 --format 指定格式",
+        ),
+        (
             "统计.docx",
             None,
             AGGREGATE,
-            "-o 统计.docx：不能写 .docx 文件。aggregate 能写的格式为 text（.txt）、markdown（.md）、"
+            "-o 统计.docx：不能写 docx 格式（Word 文件由 xgedu-stats report 写出：整篇年度报告）。"
+            "aggregate 能写的格式为 text（.txt）、markdown（.md）、"
             "csv（.csv）、json（.json）、xlsx（.xlsx）；也可以用 --format 指定格式",
         ),
         (

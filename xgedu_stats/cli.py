@@ -23,6 +23,7 @@ from xgedu_stats.config import (
     LAYOUTS,
     OUTPUT_FORMATS,
     REPORT_TABLES,
+    TEMPLATE_FOLDER,
     Period,
     RunConfig,
     Settings,
@@ -56,6 +57,7 @@ DUPLICATES_FORMATS = ("text", "csv", "xlsx")
 INSPECT_FORMATS = ("text", "json")
 DETAIL_FORMATS = ("csv", "xlsx")  # --rejects, --duplicates, --items, --letters
 DECISIONS_FORMATS = ("csv",)  # --write-decisions
+REPORT_FORMATS = ("docx", "markdown")  # report -o
 
 
 class Group(click_zh.Group):
@@ -569,6 +571,187 @@ def duplicates(
 
 
 @cli.command()
+@input_options
+@period_options
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="文件",
+    help="写入此文件：.docx（Word）或 .md（Markdown）；写两次（-o 报告.docx -o 报告.md）"
+    "则一次写出两种。",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(LAYOUTS),
+    metavar="格式",
+    help="报告的格式：2018（2018 年报告的六个部分）或 2021（国办公开办函〔2021〕30号的六个部分"
+    "和表二、表三、表四）；不写时按统计年度（2021 年起为 2021）。",
+)
+@click.option(
+    "--templates",
+    "templates_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="文件夹",
+    help="各部分的模板所在的文件夹（init --report 写出后修改）；不写时若当前文件夹有"
+    f"“{TEMPLATE_FOLDER}”则使用它，否则用内置模板。",
+)
+@click.option(
+    "--previous",
+    "previous_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="文件",
+    help="上年的 aggregate --format json 输出：按类别和网上留言的表加上年和增减两列，模板可用"
+    " previous.名称（上年的数）和 change.名称（同比增长 12.3% 等）。",
+)
+@click.option(
+    "--list-figures",
+    is_flag=True,
+    help="不写报告，列出模板可用的每个数字的名称、本次的数值和单位，以及可放的表。",
+)
+@click.option(
+    "--figures",
+    "figures_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="文件",
+    help="本年的数据文件（init --figures 年份 写出后填写）：表二中第二十条各项的数字。",
+)
+@click.option("--fuzzy", is_flag=True, help="标题相似（转载时改了几个字）的也算同一条。")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DateParam(),
+    metavar="日期",
+    help="网上留言按这一天判断已回复、超期未回复还是办理中；默认为统计期最后一天。",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    expose_value=False,
+    callback=set_ui,
+    help="出错时显示详细信息。",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    expose_value=False,
+    callback=set_ui,
+    help="不显示提示、警告和进度。",
+)
+@handle_errors
+def report(
+    paths: tuple[Path, ...],
+    config_path: Path | None,
+    year: int | None,
+    date_from: date | None,
+    date_to: date | None,
+    outputs: tuple[Path, ...],
+    layout: str | None,
+    templates_path: Path | None,
+    previous_path: Path | None,
+    list_figures: bool,
+    figures_path: Path | None,
+    fuzzy: bool,
+    as_of: date | None,
+) -> None:
+    """读取导出文件和登记表（与 aggregate 相同），写出整篇年度报告：Word（.docx，按党政机关
+    公文格式排版）或 Markdown（.md）。
+
+    报告的文字来自各部分的模板，其中的 {名称} 换成本次统计出的数字，{tables.表名} 处放表；
+    init --report 写出内置模板供修改，--list-figures 列出可用的名称。
+    """
+    period = build_period(year, date_from, date_to)
+    if not outputs and not list_figures:
+        raise click.UsageError(
+            "请用 -o 指定报告文件（如 -o 报告.docx），或加 --list-figures 列出可用的数字"
+        )
+    if outputs and list_figures:
+        raise click.UsageError(
+            "--list-figures 只列出数字，不写报告：请去掉 -o，或去掉 --list-figures"
+        )
+    formats = [
+        choose_format(o, None, REPORT_FORMATS, writer="report", format_option=False)
+        for o in outputs
+    ]
+    from xgedu_stats import official, pipeline
+    from xgedu_stats.document import report as made
+
+    settings = settings_for(config_path, fuzzy)
+    figures = load_figures(figures_path) if figures_path is not None else None
+    previous = made.read_previous(previous_path) if previous_path is not None else None
+    check_outputs([("-o", o) for o in outputs], paths, settings)
+    folder = templates_path
+    if folder is None and Path(TEMPLATE_FOLDER).is_dir():
+        folder = Path(TEMPLATE_FOLDER)
+        UI.current().say(f"使用模板文件夹 {TEMPLATE_FOLDER}")
+    with progress_bar(UI.current().quiet) as progress:
+        result = pipeline.run(RunConfig(tuple(paths), settings, period, as_of, figures), progress)
+    layout = layout or official.layout_for(result.period)
+    ui = UI.current()
+    if previous is not None and previous_path is not None:
+        note = made.previous_note(previous, result, previous_path)
+        if note:
+            ui.note(note)
+    if list_figures:
+        to_stdout(figures_listing(made.figures(result, layout, previous)))
+        say_outcome([], result, "用 aggregate --rejects 文件名.csv 可列出每一行及原因")
+        return
+    document = made.make(result, layout, folder, previous)
+    written = []
+    with all_or_nothing():
+        for path, fmt in zip(outputs, formats, strict=True):
+            write_document(document.document, fmt, path)
+            written.append(f"已写入 {display_path(path)}")
+    say_outcome(written, result, "用 aggregate --rejects 文件名.csv 可列出每一行及原因")
+    for note in document.notes:  # (last: what a clerk may have to fix in the templates)
+        ui.note(note)
+
+
+def figures_listing(figures: dict[str, Any]) -> str:
+    """``report --list-figures``: every name, its value as the report writes it, its unit
+    and what it is; then the tables a template can place."""
+    from tabulate import tabulate
+
+    from xgedu_stats.document import names as nm
+    from xgedu_stats.render.text import table_cell
+
+    rows = [
+        [
+            table_cell(f.name),
+            table_cell(nm.written(f) or "（本次无数据）"),
+            f.unit,
+            table_cell(f.what),
+        ]
+        for f in figures.values()
+    ]
+    text = tabulate(
+        rows, headers=["名称", "数值", "单位", "说明"], tablefmt="simple", disable_numparse=True
+    )
+    tables = "\n".join(f"{{tables.{n}}}  {t}" for n, t in nm.TABLE_TITLES.items())
+    return (
+        f"模板中写 {{名称}} 即填入数值（数值列为报告中的写法）；{{名称:万}} 以万为单位。\n\n{text}\n\n"
+        f"可放的表（单独写在一行）：\n{tables}\n"
+    )
+
+
+def write_document(document: Any, fmt: str, path: Path) -> None:
+    """Write the report document in one of ``REPORT_FORMATS``, marked as the tool's."""
+    from xgedu_stats.document import markdown, word
+    from xgedu_stats.markers import marker_line
+    from xgedu_stats.render import write_text
+
+    if fmt == "docx":
+        with open_output(path, None) as stream:
+            word.render(document, stream, marker=marker_line("年度报告"))
+        return
+    write_text(path, lambda stream: markdown.render(document, stream), "markdown", "年度报告")
+
+
+@cli.command()
 @click.argument(
     "directory", default=".", type=click.Path(path_type=Path, file_okay=False), metavar="[文件夹]"
 )
@@ -580,12 +763,25 @@ def duplicates(
     metavar="年",
     help="改为写这一年的数据文件（表二第二十条各项，每项为 0，逐项有说明），填好后统计时用 --figures 指定。",
 )
+@click.option(
+    "--report",
+    "report_templates",
+    is_flag=True,
+    help=f"改为写年度报告各部分的内置模板（{TEMPLATE_FOLDER}/2018、{TEMPLATE_FOLDER}/2021），"
+    "修改后 report 会自动使用。",
+)
 @handle_errors
-def init(directory: Path, force: bool, figures_year: int | None) -> None:
+def init(directory: Path, force: bool, figures_year: int | None, report_templates: bool) -> None:
     """在文件夹（默认当前文件夹）中写一份带说明的配置文件 xgedu-stats.toml。
 
-    文件中的值就是内置默认值，只改需要改的地方即可。加 --figures 年份 时改为写该年的数据文件。
+    文件中的值就是内置默认值，只改需要改的地方即可。加 --figures 年份 时改为写该年的数据文件；
+    加 --report 时改为写年度报告的模板。
     """
+    if report_templates:
+        if figures_year is not None:
+            raise click.UsageError("--report 与 --figures 不能同时使用：请分两次运行 init")
+        write_templates(directory / TEMPLATE_FOLDER, force)
+        return
     name = CONFIG_NAME if figures_year is None else figures_name(figures_year)
     target = directory / name
     if target.exists() and not force:
@@ -605,6 +801,32 @@ def init(directory: Path, force: bool, figures_year: int | None) -> None:
             f"已写入 {display_path(target)}；填好后统计时加 --figures {display_path(target)}",
             err=True,
         )
+
+
+def write_templates(folder: Path, force: bool) -> None:
+    """``init --report``: every layout's built-in templates into ``folder``/<layout>/."""
+    from xgedu_stats.document import templates as tp
+
+    targets = tp.builtin_paths(folder)
+    there = [t for t in targets if t.exists()]
+    if there and not force:
+        raise click.ClickException(
+            f"{display_path(there[0])} 等 {len(there)} 个模板已存在；要用内置模板覆盖请加 --force"
+        )
+    for target in targets:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(
+                f"无法建立文件夹 {display_path(target.parent)}：{os_reason(exc)}"
+            ) from None
+        with open_output(target) as stream:
+            stream.write(tp.builtin_text(target.parent.name, target.stem))
+    click.echo(
+        f"已写入 {len(targets)} 个模板到 {display_path(folder)}（2018 和 2021 两种格式各一个文件夹）；"
+        f"在 {display_path(folder.parent)} 中运行 xgedu-stats report 时会自动使用它们",
+        err=True,
+    )
 
 
 @cli.command()

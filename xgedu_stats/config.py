@@ -135,6 +135,9 @@ MAX_DEADLINE_DAYS = 366
 
 #: The document types (文种) of published items, in the order tables list them; an item
 #: that no rule types is 其他.
+#: The folder ``init --report`` writes the report's templates into (one subfolder a
+#: layout); ``report`` uses it when it is in the current folder.
+TEMPLATE_FOLDER = "报告模板"
 DOC_TYPES = ("政务新闻", "规范性文件", "资料", "公告通知", "其他")
 #: Title words of each type, looked for in this order (a title carrying a 文号 is a
 #: 规范性文件 before any word is looked for). ``[doc_types]`` in a config replaces them.

@@ -72,7 +72,12 @@ def applications_table(result: Result) -> Table:
     title = "收到和处理政府信息公开申请情况"
     if found is None:
         return Table(
-            "applications", title + "（没有读到依申请公开登记表）", columns, (), header=header
+            "applications",
+            title + "（没有读到依申请公开登记表）",
+            columns,
+            (),
+            header=header,
+            caption=title,
         )
     counts = found.counts
     rows = []
@@ -116,7 +121,14 @@ def appeals_table(result: Result) -> Table:
     )
     title = "政府信息公开行政复议、行政诉讼情况"
     if found is None:
-        return Table("appeals", title + "（没有读到复议诉讼登记表）", columns, (), header=header)
+        return Table(
+            "appeals",
+            title + "（没有读到复议诉讼登记表）",
+            columns,
+            (),
+            header=header,
+            caption=title,
+        )
     counts = found.counts
     figures = {
         ap.group_key(c, r): {f: int(counts.at[ap.group_key(c, r), f]) for f in ap.FIGURES}
@@ -194,6 +206,7 @@ def article20_table(result: Result) -> Table:
         columns,
         tuple(rows),
         short="主动公开情况（第二十条）",
+        caption="主动公开政府信息情况",
         data=_checked("article20", data),
     )
 
@@ -267,6 +280,7 @@ def statistics_2018_table(result: Result) -> Table:
         (Column("indicator", "统计指标"), Column("unit", "单位"), Column("count", "统计数", True)),
         tuple(rows),
         short="政府信息公开情况统计表",
+        caption="政府信息公开情况统计表",
     )
 
 

@@ -40,10 +40,11 @@ FORMAT_EXTENSIONS: Mapping[str, tuple[str, ...]] = {
     "csv": (".csv",),
     "json": (".json",),
     "xlsx": (".xlsx",),
+    "docx": (".docx",),
 }
 
 #: Formats that are bytes, not text: they need a file (``-o``), never the terminal.
-BINARY_FORMATS = ("xlsx",)
+BINARY_FORMATS = ("xlsx", "docx")
 
 #: Paths that name a descriptor the process already has open (its stdout, a shell
 #: redirection): written in place, after what is there, never replaced.
@@ -111,6 +112,8 @@ def choose_format(
     else:
         if named is not None:
             problem = f"不能写 {named} 格式"
+            if named == "docx":  # (the only command that writes Word files)
+                problem += "（Word 文件由 xgedu-stats report 写出：整篇年度报告）"
         elif path.suffix:
             problem = f"不能写 {path.suffix} 文件"
         else:

@@ -40,6 +40,9 @@ class Table:
     header: tuple[tuple[tuple[str, int], ...], ...] = ()
     """Rows of labels above the column labels, top first, each as (label, columns it spans)
     covering every column: the official tables' two-level headers (法人或其他组织 over five)."""
+    caption: str = ""
+    """The table's official title without the tool's notes on it, for a document: the
+    title when empty."""
     data: Any = None
     """The table in JSON when its shape is not its records (the official tables')."""
 

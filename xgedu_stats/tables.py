@@ -88,6 +88,7 @@ def media_table(result: Result) -> Table:
         (Column("kind", "项目"), Column("count", "数量", True)),
         rows,
         short="宣传图片",
+        caption="宣传图片（相同信息计 1 次）",
     )
 
 
@@ -152,6 +153,7 @@ def _messages_table(
         ),
         tuple(rows),
         short="网上留言按部门" if by else "网上留言",
+        caption=f"网上咨询、建议、投诉等留言办理情况{'（按答复部门）' if by else ''}",
     )
 
 
@@ -180,6 +182,7 @@ def traffic_table(result: Result) -> Table:
         ),
         rows,
         short="访问量",
+        caption="网站访问量",
     )
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import IO
+from typing import IO, Any
 
 from xgedu_stats.tables import Report
 
 
-def render(report: Report, stream: IO[str]) -> None:
+def document(report: Report) -> dict[str, Any]:
+    """The report as the JSON object ``aggregate --format json`` writes."""
     p = report.period
-    doc = {
+    return {
         "period": {
             "from": p.start.isoformat() if p.start else None,
             "to": p.end.isoformat() if p.end else None,
@@ -18,5 +19,8 @@ def render(report: Report, stream: IO[str]) -> None:
         "totals": report.json_totals(),
         "tables": {t.name: t.json() for t in report.tables},
     }
-    json.dump(doc, stream, ensure_ascii=False, indent=2)
+
+
+def render(report: Report, stream: IO[str]) -> None:
+    json.dump(document(report), stream, ensure_ascii=False, indent=2)
     stream.write("\n")

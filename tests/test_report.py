@@ -1,0 +1,497 @@
+"""``xgedu-stats report`` (issue 14): the whole annual report from one run, as Word and
+Markdown, its prose from templates a clerk edits, its figures and tables from the data.
+
+The Word file is read back with python-docx: every figure of the 2018 report where the
+report has it, the page and fonts of GB/T 9704, the tables cell by cell against
+``aggregate --format json``. The Markdown is a golden file."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import REPORT_2018, ROOT, SAMPLES
+
+from xgedu_stats.cli import cli
+from xgedu_stats.document import NO_DATA
+from xgedu_stats.document import names as nm
+from xgedu_stats.document import templates as tp
+
+docx = pytest.importorskip("docx")
+from docx.shared import Mm, Pt  # noqa: E402
+
+SAMPLES_2023 = ROOT / "samples" / "2023"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def invoke(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def made_2018(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """samples/2018's report, as .docx and .md from one run, and the run's JSON."""
+    out = tmp_path_factory.mktemp("report2018")
+    done = invoke(
+        "report", SAMPLES, "--year", "2018", "-o", out / "报告.docx", "-o", out / "报告.md"
+    )
+    assert done.exit_code == 0, done.output
+    done = invoke("aggregate", SAMPLES, "--year", "2018", "-f", "json", "-o", out / "统计.json")
+    assert done.exit_code == 0, done.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def made_2023(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report2023")
+    args = ("--year", "2023", "--figures", SAMPLES_2023 / "数据-2023.toml")
+    done = invoke("report", SAMPLES_2023, *args, "-o", out / "报告.docx")
+    assert done.exit_code == 0, done.output
+    done = invoke("aggregate", SAMPLES_2023, *args, "-f", "json", "-o", out / "统计.json")
+    assert done.exit_code == 0, done.output
+    return out
+
+
+def paragraphs(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+def east_asian(element) -> str | None:
+    fonts = element.find(f"{W}rPr/{W}rFonts")
+    return None if fonts is None else fonts.get(f"{W}eastAsia")
+
+
+def cells(table) -> list[list[str]]:
+    """A Word table's text, a merged cell once per grid cell it covers."""
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+# --- the 2018 report --------------------------------------------------------------------
+
+
+def test_markdown_is_the_golden_file(made_2018: Path, golden) -> None:
+    golden("report-2018.md", (made_2018 / "报告.md").read_text(encoding="utf-8"))
+
+
+def test_every_figure_of_the_2018_report_is_where_the_report_has_it(made_2018: Path) -> None:
+    text = paragraphs(made_2018 / "报告.docx")
+    assert text[0] == "孝感市教育局 2018 年政府信息公开工作年度报告"
+    assert "统计时间为 2018 年 1 月 1 日至 2018 年 12 月 31 日" in text[1]
+    (items,) = [p for p in text if p.startswith("3. 创新机制")]
+    assert "主动公开政府信息 2438 条" in items
+    # The sixteen categories in the report's order, each with its figure.
+    listed = "、".join(f"{name}信息 {n} 条" for name, n in REPORT_2018.items())
+    assert (
+        listed.replace("信息公开栏目信息 232 条、", "信息公开栏目信息 232 条；业务工作：") in items
+    )
+    (publicity,) = [p for p in text if p.startswith("4. 强化举措")]
+    for figure in (
+        "公告通知等 745 篇",  # (740 余篇)
+        "宣传图片 104 幅",  # (100 余幅)
+        "投诉 259 件",  # (259 余件)
+        "答复办结 259 件",
+        "网上回复率 100.0%",
+        "自 2015 年 9 月 1 日网站整改",
+        "已达 53.8 万人次",  # (突破 50 万人次)
+    ):
+        assert figure in publicity
+    assert "2018年，我局收到政府信息公开申请 0 件，办结 0 件。" in text
+    assert "2018年，我局因政府信息公开被申请行政复议 0 件，被提起行政诉讼 0 件。" in text
+    assert any(p.startswith("2019年，市教育局将针对存在问题") for p in text)
+    headings = [p for p in text if p[:2] in ("一、", "二、", "三、", "四、", "五、", "六、")]
+    assert headings == [
+        "一、概述",
+        "二、主动公开政府信息情况",
+        "三、政府信息依申请公开办理情况",
+        "四、政府信息公开的收费及减免情况",
+        "五、因政府信息公开申请行政复议、提起行政诉讼的情况",
+        "六、政府信息公开存在问题及改进措施",
+    ]
+    assert "（一）存在问题" in text and "（二）改进措施" in text
+    assert not any("{" in p or "}" in p or NO_DATA in p for p in text)
+
+
+def test_page_margins_and_fonts_follow_gb_t_9704(made_2018: Path) -> None:
+    doc = docx.Document(str(made_2018 / "报告.docx"))
+    section = doc.sections[0]
+
+    def mm(length) -> float:  # (Word keeps lengths in twentieths of a point)
+        return round(length / Mm(1), 1)
+
+    assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
+    assert (mm(section.top_margin), mm(section.bottom_margin)) == (37, 35)
+    assert (mm(section.left_margin), mm(section.right_margin)) == (28, 26)
+    normal = doc.styles["Normal"]
+    assert east_asian(normal.element) == "仿宋_GB2312"
+    assert normal.font.size == Pt(16)
+    assert normal.paragraph_format.line_spacing == Pt(28.95)
+    by_text = {p.text: p for p in doc.paragraphs}
+
+    def font(text: str) -> tuple[str | None, object]:
+        run = by_text[text].runs[0]
+        return east_asian(run._r), run.font.size
+
+    assert font("孝感市教育局 2018 年政府信息公开工作年度报告") == ("方正小标宋简体", Pt(22))
+    assert by_text["孝感市教育局 2018 年政府信息公开工作年度报告"].alignment == 1  # centred
+    assert font("一、概述") == ("黑体", Pt(16))
+    assert font("（一）存在问题") == ("楷体_GB2312", Pt(16))
+    body = next(p for p in doc.paragraphs if p.text.startswith("为进一步加强"))
+    assert east_asian(body.runs[0]._r) == "仿宋_GB2312"
+    assert body.paragraph_format.first_line_indent == Pt(32)  # two characters of 三号
+    # The font table gives each a font that ships with Windows, which Word takes instead.
+    with_alt = {
+        f.get(f"{W}name"): f.find(f"{W}altName").get(f"{W}val")
+        for f in _font_table(made_2018 / "报告.docx")
+        if f.find(f"{W}altName") is not None
+    }
+    assert with_alt["仿宋_GB2312"] == "仿宋" and with_alt["楷体_GB2312"] == "楷体"
+    assert with_alt["方正小标宋简体"] == "宋体"
+    # Page numbers — 1 —: a PAGE field between dashes, odd pages right and even pages left.
+    assert doc.settings.odd_and_even_pages_header_footer
+    for footer in (section.footer, section.even_page_footer):
+        xml = footer.paragraphs[0]._p.xml
+        assert "PAGE" in xml and footer.paragraphs[0].text == "— 1 —"
+    assert section.footer.paragraphs[0].alignment == 2  # right
+    assert section.even_page_footer.paragraphs[0].alignment == 0  # left
+
+
+def _font_table(path: Path):
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read("word/fontTable.xml"))
+
+
+def test_tables_match_the_json_output(made_2018: Path) -> None:
+    doc = docx.Document(str(made_2018 / "报告.docx"))
+    data = json.loads((made_2018 / "统计.json").read_text(encoding="utf-8"))["tables"]
+    categories, interactions, statistics = doc.tables
+    rows = cells(categories)
+    assert rows[0] == ["分组", "类别", "条数"]
+    body = [r for r in rows[1:] if r[1] not in ("小计", "")]
+    assert [(r[1], int(r[2])) for r in body] == [
+        (r["category"], r["count"]) for r in data["categories"]
+    ]
+    assert rows[-1] == ["合计", "", "2438"]
+    assert [r[0] for r in cells(interactions)[1:]] == ["咨询", "建议", "投诉", "合计"]
+    assert [int(r[1]) for r in cells(interactions)[1:4]] == [
+        r["received"] for r in data["interactions"]
+    ]
+    figures = {r[0]: r[2] for r in cells(statistics)[1:]}
+    for record in data["statistics_2018"]:
+        count = record["count"]
+        assert figures[record["indicator"]] == ("" if count is None else str(count))
+    # numbers right-aligned; header rows repeated on each page
+    assert categories.rows[1].cells[2].paragraphs[0].alignment == 2
+    assert categories.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
+
+
+def test_the_2021_tables_with_merged_header_cells(made_2023: Path) -> None:
+    doc = docx.Document(str(made_2023 / "报告.docx"))
+    data = json.loads((made_2023 / "统计.json").read_text(encoding="utf-8"))["tables"]
+    text = [p.text for p in doc.paragraphs]
+    headings = [p for p in text if p[:2] in ("一、", "二、", "三、", "四、", "五、", "六、")]
+    assert headings == [
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+    ]
+    assert any("全年新收政府信息公开申请 37 件，上年结转 3 件；本年度办结 37 件" in p for p in text)
+    article20, applications, appeals = doc.tables
+    # Table 三: 申请人情况 over the seven columns, 法人或其他组织 over five, 自然人 and 总计
+    # reaching up to 申请人情况; the header rows repeat on each page.
+    rows = cells(applications)
+    assert rows[0][1:] == ["申请人情况"] * 7
+    assert rows[1][1:] == ["自然人", *["法人或其他组织"] * 5, "总计"]
+    assert rows[2][1:] == [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ]
+    assert rows[0][0] == rows[2][0]  # (the corner spans the three header rows)
+    for r in range(3):
+        assert applications.rows[r]._tr.find(f"{W}trPr/{W}tblHeader") is not None
+    by_label = {nm.row_label(r[0]): r[1:] for r in rows[3:]}
+    for record in data["applications"]:
+        label = record["label"]
+        shown = by_label.get(label) or next(
+            v for k, v in by_label.items() if k.startswith(label + "（")
+        )
+        assert [int(v) for v in shown] == [record[c] for c in rows[2][1:]]
+    # Table 四: fifteen figures under 行政复议 and 行政诉讼's two groups.
+    rows = cells(appeals)
+    assert rows[0] == ["行政复议"] * 5 + ["行政诉讼"] * 10
+    assert rows[1][5:] == ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5
+    review = data["appeals"]["行政复议"]
+    assert [int(v) for v in rows[3][:5]] == list(review.values())
+    assert cells(article20)[2][1:5] == ["行政规范性文件", "2", "1", "3"]
+
+
+# --- figures and templates --------------------------------------------------------------
+
+
+def test_list_figures_names_every_figure_with_its_value() -> None:
+    done = invoke("report", SAMPLES, "--year", "2018", "--list-figures", "-q")
+    assert done.exit_code == 0, done.output
+    lines = {line.split()[0]: line.split()[1:] for line in done.output.splitlines() if line}
+    assert lines["categories.孝感教育新闻"][:2] == ["1578", "条"]
+    assert lines["totals.unique_items"][:2] == ["2438", "条"]
+    assert lines["interactions.合计.reply_rate"][:2] == ["100.0%", "%"]
+    assert lines["statistics_2018.行政诉讼数量.维持具体行政行为数"][:2] == ["0", "件"]
+    assert "{tables.categories}" in lines
+
+
+def test_report_needs_an_output_or_list_figures() -> None:
+    done = invoke("report", SAMPLES, "--year", "2018")
+    assert done.exit_code == 2 and "请用 -o 指定报告文件" in done.output
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.txt")
+    assert (
+        done.exit_code == 2 and "report 能写的格式为 docx（.docx）、markdown（.md）" in done.output
+    )
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder with the built-in templates written by ``init --report``."""
+    monkeypatch.chdir(tmp_path)
+    done = invoke("init", "--report")
+    assert done.exit_code == 0, done.output
+    return tmp_path / "报告模板" / "2018"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_init_report_writes_the_templates_and_report_uses_them(folder: Path) -> None:
+    written = sorted(p.relative_to(folder.parent).as_posix() for p in folder.parent.rglob("*.md"))
+    assert written == sorted(
+        f"{layout}/{name}.md" for layout, names in tp.LAYOUT_SECTIONS.items() for name in names
+    )
+    again = invoke("init", "--report")
+    assert again.exit_code == 1 and "已存在" in again.output
+    _edit(folder / "1-概述.md", "扎实推进", "切实推进")
+    with (folder / "2-主动公开.md").open("a", encoding="utf-8") as f:
+        f.write("\n门户网站共有 {platforms.孝感市教育局门户网站.items} 条信息。\n")
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md")
+    assert done.exit_code == 0, done.output
+    assert "使用模板文件夹 报告模板" in done.output
+    text = Path("报告.md").read_text(encoding="utf-8")
+    assert "切实推进市教育局" in text and "扎实推进" not in text
+    assert "门户网站共有 2084 条信息。" in text
+    assert invoke("init", "--report", "--force").exit_code == 0
+    assert "扎实推进" in (folder / "1-概述.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "{categories.孝感教育新问}",
+            "第 3 行：没有名为“categories.孝感教育新问”的数字（report --list-figures 列出全部名称）",
+        ),
+        (
+            "{change.categories.合计}",
+            "第 3 行：没有名为“change.categories.合计”的数字（上年的数字要加 --previous",
+        ),
+        ("共 {categories.合计 条", "第 3 行：“{”没有配对的“}”"),
+        ("共 } 条", "第 3 行：“}”没有配对的“{”"),
+        (
+            "{categories.合计:千}",
+            "第 3 行：“categories.合计:千”的写法“千”不能用于这个数字；可用：万",
+        ),
+        ("{year:万}", None),
+        ("{period.from:万}", "写法“万”不能用于这个数字"),
+        ("{tables.分类}", "第 3 行：没有名为“tables.分类”的表"),
+        ("{}", "第 3 行：{} 中没有写数字的名称"),
+    ],
+)
+def test_a_template_error_is_one_line_naming_file_and_line(
+    folder: Path, line: str, expected: str | None
+) -> None:
+    path = folder / "1-概述.md"
+    path.write_text("## 一、概述\n\n" + line + "\n", encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
+    if expected is None:
+        assert done.exit_code == 0, done.output
+        return
+    assert done.exit_code == 1, done.output
+    assert done.output.count("\n") == 1 and "Traceback" not in done.output
+    assert done.output.startswith(f"错误：模板 {Path('报告模板/2018/1-概述.md')} ")
+    assert expected in done.output
+    assert not Path("报告.md").exists()
+
+
+def test_a_template_that_is_no_section_of_the_layout_is_an_error(folder: Path) -> None:
+    (folder / "概况.md").write_text("## 概况\n", encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
+    assert done.exit_code == 1
+    assert (
+        "2018 格式的报告没有名为“概况”的部分；模板文件名应为 0-标题和导语.md、1-概述.md"
+        in done.output
+    )
+
+
+def test_a_missing_template_uses_the_built_in_one_and_says_so(folder: Path) -> None:
+    (folder / "4-收费及减免.md").unlink()
+    (folder / "7-附表.md").write_text("", encoding="utf-8")  # (an emptied part is left out)
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md")
+    assert done.exit_code == 0, done.output
+    assert "中没有 4-收费及减免.md：这些部分用内置模板" in done.output
+    text = Path("报告.md").read_text(encoding="utf-8")
+    assert "## 四、政府信息公开的收费及减免情况" in text
+    assert "附表" not in text and "政府信息公开情况统计表" not in text
+
+
+def test_a_figure_without_data_is_marked_and_named(folder: Path) -> None:
+    # samples/2023 holds no mailbox export: its figures are blank, not 0, and not an error.
+    _edit(folder.parent / "2021" / "1-总体情况.md", "受理网上咨询", "受理网上咨询")
+    done = invoke("report", SAMPLES_2023, "--year", "2023", "-o", "报告.md")
+    assert done.exit_code == 0, done.output
+    assert (
+        "1-总体情况.md 第 19 行：interactions.合计.received（网上留言·合计）本次没有数据"
+        in done.output
+    )
+    assert f"受理网上咨询、建议和投诉 {NO_DATA} 件" in Path("报告.md").read_text(encoding="utf-8")
+
+
+def test_template_syntax() -> None:
+    t = tp.parse(
+        "t",
+        "t.md",
+        "<!-- a note\nover two lines -->\n# 标题 {year}\n\n第一行\n第二行 {{字面}}\n\n"
+        "<!-- 注 --> word\nnext\n\n  {tables.categories}  \n### （一）小标题\n",
+    )
+    kinds = [(b.kind, b.level) for b in t.blocks]
+    assert kinds == [("title", 1), ("paragraph", 0), ("paragraph", 0), ("table", 0), ("heading", 2)]
+    assert t.blocks[0].parts[1] == tp.Placeholder("year", "", 3)
+    assert t.blocks[1].parts == ("第一行第二行 {字面}",)
+    assert t.blocks[2].parts == ("word next",)
+    assert t.blocks[3].table == "categories"
+
+
+# --- last year's figures ----------------------------------------------------------------
+
+
+def test_previous_adds_last_year_and_the_change(made_2018: Path, folder: Path) -> None:
+    last = json.loads((made_2018 / "统计.json").read_text(encoding="utf-8"))
+    last["period"] = {"from": "2017-01-01", "to": "2017-12-31"}
+    for r in last["tables"]["categories"]:
+        r["count"] = r["count"] - 10 if r["category"] == "孝感教育新闻" else r["count"]
+    last["tables"]["interactions"][0]["received"] = 150
+    Path("2017.json").write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+    with (folder / "2-主动公开.md").open("a", encoding="utf-8") as f:
+        f.write(
+            "\n上年 {previous.categories.合计} 条，{change.categories.合计}；"
+            "新闻{change.categories.孝感教育新闻}，教育工会{change.categories.教育工会}，"
+            "留言{change.interactions.合计.received}。\n"
+        )
+    done = invoke(
+        "report",
+        SAMPLES,
+        "--year",
+        "2018",
+        "--previous",
+        "2017.json",
+        "-o",
+        "报告.docx",
+        "-o",
+        "报告.md",
+    )
+    assert done.exit_code == 0, done.output
+    text = Path("报告.md").read_text(encoding="utf-8")
+    assert (
+        "上年 2428 条，同比增长 0.4%；新闻同比增长 0.6%，教育工会与上年持平，留言同比减少 3.4%。"
+        in text
+    )
+    doc = docx.Document("报告.docx")
+    rows = cells(doc.tables[0])
+    assert rows[0] == ["分组", "类别", "条数", "上年", "增减"]
+    assert rows[1] == ["重点工作", "孝感教育新闻", "1578", "1568", "+10"]
+    assert rows[-1] == ["合计", "", "2438", "2428", "+10"]
+    assert cells(doc.tables[1])[1][:4] == ["咨询", "141", "150", "-9"]
+
+
+def test_previous_of_another_year_or_not_json(made_2018: Path, tmp_path: Path) -> None:
+    done = invoke(
+        "report", SAMPLES, "--year", "2018", "--previous", made_2018 / "统计.json", "--list-figures"
+    )
+    assert done.exit_code == 0
+    assert "是 2018 年的统计，不是 2017 年的" in done.output
+    bad = tmp_path / "坏.json"
+    for content in ("{not json", '["tables"]', "NaN"):
+        bad.write_text(content, encoding="utf-8")
+        done = invoke("report", SAMPLES, "--year", "2018", "--previous", bad, "--list-figures")
+        assert done.exit_code == 1 and "Traceback" not in done.output, done.output
+        assert "应为上年 aggregate --format json 写出的 JSON 文件" in done.output
+
+
+def test_written_forms() -> None:
+    assert nm.written(nm.Figure("x", None)) is None
+    assert nm.written(nm.Figure("x", 0.25, "万元")) == "0.25"
+    assert nm.written(nm.Figure("x", 12.5, "%")) == "12.5%"
+    assert nm.written(nm.Figure("x", 5000), "万") == "0.5 万"
+    assert nm.change_text(1, 3) == "同比减少 66.7%"
+
+
+def test_control_characters_in_a_template_do_not_break_the_word_file(folder: Path) -> None:
+    (folder / "1-概述.md").write_text("## 一、概述\n\n响\x07铃\x1b[31m红\n", encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.docx", "-o", "报告.md", "-q")
+    assert done.exit_code == 0, done.output
+    assert "响\\x07铃\\x1b[31m红" in paragraphs(Path("报告.docx"))
+    assert "响\\x07铃\\x1b[31m红" in Path("报告.md").read_text(encoding="utf-8")
+
+
+# --- how it looks: LibreOffice ----------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftoppm")),
+    reason="LibreOffice (soffice) and pdftoppm are not installed",
+)
+def test_libreoffice_opens_it_and_renders_its_pages(made_2018: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path)}  # (LibreOffice's profile in a fresh folder)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(made_2018 / "报告.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=env,
+    )
+    pdf = tmp_path / "报告.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "A4" in info
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert 5 <= pages <= 12
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "页")],
+        check=True,
+        timeout=60,
+    )
+    assert len(list(tmp_path.glob("页*.png"))) == 2
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "孝感教育新闻信息 1578 条" in text.replace("\n", "")

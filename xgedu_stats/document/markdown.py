@@ -1,0 +1,31 @@
+"""The report as Markdown: the same sections and tables as the Word file, the tables as
+pipe tables (a label spanning columns joined to each column's label), for pasting into
+other systems."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from xgedu_stats.document import Document
+from xgedu_stats.messages import printable
+from xgedu_stats.render.text import table_text
+
+_PREFIX = {"title": "# ", "heading": "## "}
+
+
+def render(document: Document, stream: IO[str]) -> None:
+    blocks = []
+    for part in document.parts:
+        if part.kind == "table" and part.table is not None:
+            caption = f"**{_line(part.text)}**\n\n" if part.text else ""
+            blocks.append(caption + table_text(part.table, "pipe"))
+        elif part.kind == "heading":
+            blocks.append("#" * (part.level + 1) + " " + _line(part.text))
+        else:
+            blocks.append(_PREFIX.get(part.kind, "") + _line(part.text))
+    stream.write("\n\n".join(blocks) + "\n")
+
+
+def _line(text: str) -> str:
+    """A paragraph on one line, nothing in it that would drive a terminal."""
+    return " ".join(printable(line) for line in text.splitlines())

@@ -1,0 +1,265 @@
+"""The report's prose: one Markdown file a section, with figures as ``{name}``.
+
+A template is plain text a clerk edits in any editor:
+
+- ``# 标题`` is the document's title, ``## 一、概述`` a heading, ``### （一）存在问题`` a
+  heading under it; other lines are paragraphs (lines not separated by a blank line are one
+  paragraph); ``<!-- … -->`` is a note to the editor, left out of the report;
+- ``{categories.孝感教育新闻}`` is a figure (``report --list-figures`` lists every name),
+  ``{traffic.cumulative_page_views:万}`` written in 万; ``{{`` and ``}}`` are braces;
+- a line holding only ``{tables.categories}`` sets that table there.
+
+Our own few lines rather than Jinja2: a clerk's template holds no logic (the only choice a
+report makes, 增长 or 减少, comes as a figure, ``change.…``), every error is one Chinese line
+naming the file and line, and nothing is added to install.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from xgedu_stats.errors import InputError
+from xgedu_stats.messages import display_path
+
+#: The section templates of each layout, in the report's order (the built-in files' names).
+LAYOUT_SECTIONS: Mapping[str, tuple[str, ...]] = {
+    "2018": (
+        "0-标题和导语",
+        "1-概述",
+        "2-主动公开",
+        "3-依申请公开",
+        "4-收费及减免",
+        "5-复议诉讼",
+        "6-存在问题及改进措施",
+        "7-附表",
+    ),
+    "2021": (
+        "0-标题和导语",
+        "1-总体情况",
+        "2-主动公开",
+        "3-依申请公开",
+        "4-复议诉讼",
+        "5-存在的主要问题及改进情况",
+        "6-其他需要报告的事项",
+    ),
+}
+SUFFIX = ".md"
+#: A template larger than this is not a template (a clerk pointed at the wrong file).
+MAX_TEMPLATE_BYTES = 1024 * 1024
+
+_PLACE = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}|[{}]")
+_TABLE_LINE = re.compile(r"^\s*\{tables\.([^{}:\s]+)\}\s*$")
+_HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    name: str
+    spec: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A part of a section: ``title``, ``heading`` (level 1 or 2), ``paragraph`` (text and
+    placeholders) or ``table`` (its name)."""
+
+    kind: str
+    parts: tuple[str | Placeholder, ...] = ()
+    level: int = 0
+    table: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Template:
+    """One section's template: its name, where it came from (for errors) and its blocks."""
+
+    name: str
+    origin: str
+    blocks: tuple[Block, ...]
+
+
+class TemplateError(InputError):
+    """A template that cannot be used: one line naming the file and the line."""
+
+
+def builtin_text(layout: str, name: str) -> str:
+    return (
+        resources.files("xgedu_stats.document")
+        .joinpath("templates", layout, name + SUFFIX)
+        .read_text(encoding="utf-8")
+    )
+
+
+def load(layout: str, folder: Path | None) -> tuple[list[Template], list[str]]:
+    """The layout's section templates: each from ``folder`` when it has the file, else the
+    built-in one; and notes on the sections that came from the built-ins."""
+    names = LAYOUT_SECTIONS[layout]
+    notes: list[str] = []
+    found: dict[str, Path] = {}
+    if folder is not None:
+        where = folder / layout if (folder / layout).is_dir() else folder
+        if not where.is_dir():
+            raise TemplateError(f"模板文件夹 {display_path(folder)} 不存在或不是文件夹")
+        for path in sorted(where.iterdir()):
+            if path.suffix.lower() != SUFFIX or path.name.startswith("."):
+                continue
+            if path.stem not in names:
+                raise TemplateError(
+                    f"模板 {display_path(path)}：{layout} 格式的报告没有名为“{path.stem}”的部分；"
+                    f"模板文件名应为 {'、'.join(n + SUFFIX for n in names)}"
+                )
+            found[path.stem] = path
+        missing = [n for n in names if n not in found]
+        if missing and found:
+            notes.append(
+                f"模板文件夹 {display_path(where)} 中没有 "
+                + "、".join(n + SUFFIX for n in missing)
+                + "：这些部分用内置模板（不要某一部分时，把它的文件清空）"
+            )
+        elif not found:
+            notes.append(f"模板文件夹 {display_path(where)} 中没有 .md 模板：全部用内置模板")
+    out = []
+    for name in names:
+        if name in found:
+            path = found[name]
+            out.append(parse(name, display_path(path), _read(path)))
+        else:
+            out.append(parse(name, f"内置模板 {layout}/{name}{SUFFIX}", builtin_text(layout, name)))
+    return out, notes
+
+
+def _read(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEMPLATE_BYTES:
+            raise TemplateError(
+                f"模板 {display_path(path)} 有 {size} 字节，超过 {MAX_TEMPLATE_BYTES} 字节：不像是模板"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        from xgedu_stats.messages import os_reason
+
+        raise TemplateError(f"无法读取模板 {display_path(path)}：{os_reason(exc)}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise TemplateError(
+                f"模板 {display_path(path)} 不是文本文件（UTF-8 或 GBK 编码）"
+            ) from None
+
+
+def parse(name: str, origin: str, text: str) -> Template:
+    """A template's blocks; a brace without its pair is an error naming the line."""
+    blocks: list[Block] = []
+    paragraph: list[str | Placeholder] = []
+    first_line = 0
+
+    def end_paragraph() -> None:
+        nonlocal paragraph
+        if paragraph:
+            blocks.append(Block("paragraph", _merged(paragraph), line=first_line))
+        paragraph = []
+
+    for number, line in _lines(text):
+        if not line.strip():
+            end_paragraph()
+            continue
+        table = _TABLE_LINE.match(line)
+        if table:
+            end_paragraph()
+            blocks.append(Block("table", table=table.group(1), line=number))
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            end_paragraph()
+            level = len(heading.group(1))
+            kind = "title" if level == 1 else "heading"
+            parts = _parts(heading.group(2), origin, number)
+            blocks.append(Block(kind, parts, level=max(1, level - 1), line=number))
+            continue
+        if paragraph:
+            paragraph.append(_joiner(paragraph[-1], line.strip()))
+        else:
+            first_line = number
+        paragraph.extend(_parts(line.strip(), origin, number))
+    end_paragraph()
+    return Template(name, origin, tuple(blocks))
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """The lines with their numbers, notes (``<!-- … -->``, over several lines too) blanked."""
+    in_note = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        out = ""
+        rest = line
+        while rest:
+            if in_note:
+                end = rest.find("-->")
+                if end < 0:
+                    rest = ""
+                    break
+                rest, in_note = rest[end + 3 :], False
+            else:
+                start = rest.find("<!--")
+                if start < 0:
+                    out += rest
+                    break
+                out, rest, in_note = out + rest[:start], rest[start + 4 :], True
+        yield number, out
+
+
+def _joiner(before: str | Placeholder, line: str) -> str:
+    """What joins two lines of a paragraph: nothing between Chinese text, a space between
+    two Latin words."""
+    last = before[-1:] if isinstance(before, str) else "0"
+    return " " if last.isascii() and last.isalnum() and line[:1].isascii() else ""
+
+
+def _parts(text: str, origin: str, line: int) -> tuple[str | Placeholder, ...]:
+    parts: list[str | Placeholder] = []
+    at = 0
+    for m in _PLACE.finditer(text):
+        parts.append(text[at : m.start()])
+        at = m.end()
+        token = m.group()
+        if token in ("{{", "}}"):
+            parts.append(token[0])
+        elif m.group(1) is not None:
+            name, _, spec = m.group(1).strip().partition(":")
+            if not name.strip():
+                raise TemplateError(f"模板 {origin} 第 {line} 行：{{}} 中没有写数字的名称")
+            parts.append(Placeholder(name.strip(), spec.strip(), line))
+        else:
+            raise TemplateError(
+                f"模板 {origin} 第 {line} 行：“{token}”没有配对的"
+                f"“{'}' if token == '{' else '{'}”（要写花括号本身，请写成 {{{{ 或 }}}}）"
+            )
+    parts.append(text[at:])
+    return _merged(parts)
+
+
+def _merged(parts: list[str | Placeholder]) -> tuple[str | Placeholder, ...]:
+    """Neighbouring texts as one."""
+    merged: list[str | Placeholder] = []
+    for p in parts:
+        if isinstance(p, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += p
+        elif p != "":
+            merged.append(p)
+    return tuple(merged)
+
+
+def builtin_paths(folder: Path) -> list[Path]:
+    """Where ``init --report`` writes every layout's built-in templates."""
+    return [
+        folder / layout / (n + SUFFIX) for layout, names in LAYOUT_SECTIONS.items() for n in names
+    ]
