@@ -304,7 +304,16 @@ def test_init_report_writes_the_templates_and_report_uses_them(folder: Path) -> 
     [
         (
             "{categories.孝感教育新问}",
-            "第 3 行：没有名为“categories.孝感教育新问”的数字（report --list-figures 列出全部名称）",
+            "第 3 行：没有名为“categories.孝感教育新问”的数字（是不是 categories.孝感教育新闻？"
+            "report --list-figures 列出全部名称）",
+        ),
+        (
+            "{catgories.合计}",
+            "第 3 行：没有名为“catgories.合计”的数字（是不是 categories.合计？",
+        ),
+        (
+            "{change.interactions.合计.reply_rate}",
+            "没有名为“change.interactions.合计.reply_rate”的数字（上年的数字要加 --previous",
         ),
         (
             "{change.categories.合计}",
@@ -340,10 +349,12 @@ def test_a_template_error_is_one_line_naming_file_and_line(
 
 def test_a_template_that_is_no_section_of_the_layout_is_an_error(folder: Path) -> None:
     (folder / "概况.md").write_text("## 概况\n", encoding="utf-8")
+    (folder / "附录.MD").write_text("## 附录\n", encoding="utf-8")
     done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
-    assert done.exit_code == 1
+    assert done.exit_code == 1 and done.output.count("\n") == 1
+    assert f"{Path('报告模板/2018/概况.md')}、{Path('报告模板/2018/附录.MD')}" in done.output
     assert (
-        "2018 格式的报告没有名为“概况”的部分；模板文件名应为 0-标题和导语.md、1-概述.md"
+        "附录.MD：2018 格式的报告没有这样的部分；模板文件名应为 0-标题和导语.md、1-概述.md"
         in done.output
     )
 
@@ -495,3 +506,158 @@ def test_libreoffice_opens_it_and_renders_its_pages(made_2018: Path, tmp_path: P
     assert len(list(tmp_path.glob("页*.png"))) == 2
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "孝感教育新闻信息 1578 条" in text.replace("\n", "")
+
+
+def test_a_template_that_is_no_text_file(folder: Path) -> None:
+    path = folder / "1-概述.md"
+    path.write_bytes("## 一、概述\n\n内容".encode("utf-16"))
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
+    assert done.exit_code == 1 and "不是文本文件（应为 UTF-8 或 GBK 编码的文本）" in done.output
+    path.write_bytes("## 一、概述\n\n用 GBK 写的模板。\n".encode("gbk"))
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
+    assert done.exit_code == 0, done.output
+    assert "用 GBK 写的模板。" in Path("报告.md").read_text(encoding="utf-8")
+    path.unlink()
+    os.mkfifo(path)  # (opened for reading, a FIFO waits for a writer for ever)
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
+    assert done.exit_code == 1 and "不是普通文件" in done.output
+
+
+def test_last_years_figure_of_a_table_not_read_this_year(made_2018: Path, folder: Path) -> None:
+    # samples/2023 has no exports of published items; last year's file has categories.
+    _edit(
+        folder.parent / "2021" / "1-总体情况.md",
+        "全年主动公开",
+        "上年 {previous.categories.合计} 条，全年主动公开",
+    )
+    args = ("report", SAMPLES_2023, "--year", "2023", "-o", "报告.md")
+    done = invoke(*args, "--previous", made_2018 / "统计.json")
+    assert done.exit_code == 0, done.output
+    assert "上年 2438 条，全年主动公开政府信息 【无数据】 条" in Path("报告.md").read_text(
+        encoding="utf-8"
+    )
+    done = invoke(*args)  # (without --previous the name is an error that says what to add)
+    assert done.exit_code == 1 and "上年的数字要加 --previous" in done.output
+
+
+def test_every_template_mistake_is_listed_at_once(folder: Path) -> None:
+    (folder / "1-概述.md").write_text(
+        "## 一、概述\n\n{categories.孝感教育新问}\n", encoding="utf-8"
+    )
+    (folder / "3-依申请公开.md").write_text("## 三、\n\n共 {year 年\n", encoding="utf-8")
+    (folder / "5-复议诉讼.md").write_text("## 五、\n\n{tables.分类}\n｛year｝\n", encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
+    assert done.exit_code == 1
+    lines = done.output.splitlines()
+    assert len(lines) == 3 and all(line.startswith("错误：模板 报告模板") for line in lines)
+    assert ["1-概述.md 第 3 行" in lines[1], "3-依申请公开.md 第 3 行" in lines[0]] == [True, True]
+    assert "5-复议诉讼.md 第 3 行" in lines[2]
+
+
+def test_full_width_braces_are_noted(folder: Path) -> None:
+    (folder / "1-概述.md").write_text("## 一、概述\n\n共｛year｝年\n", encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md")
+    assert done.exit_code == 0
+    assert (
+        "1-概述.md 第 3 行有全角的花括号“｛”或“｝”：照原样写进报告；要填数字，请改用半角的 { }"
+        in done.output
+    )
+
+
+def test_a_report_needs_a_period() -> None:
+    done = invoke("report", SAMPLES, "-o", "报告.docx")
+    assert done.exit_code == 2 and "请指定报告的统计期：加 --year 年份" in done.output
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda d: d["tables"]["categories"][2].update(count="abc"),
+            "tables.categories 第 3 行（规划财务）的 count 不是数字：abc",
+        ),
+        (lambda d: d["tables"]["categories"][2].update(count=-5), "的 count 是 -5：不能为负数"),
+        (lambda d: d["tables"]["categories"][2].update(count=True), "的 count 不是数字：True"),
+        (lambda d: d["tables"]["categories"][2].update(count=10**20), "：太大"),
+        (lambda d: d["totals"].update(unique_items=[1]), "totals.unique_items 不是数字"),
+        (lambda d: d["tables"].update(categories="x"), "tables.categories 不是表"),
+        (lambda d: d["tables"]["categories"].append(7), "tables.categories 第 17 行不是一行数字"),
+    ],
+)
+def test_a_hand_edited_previous_file_is_checked(
+    made_2018: Path, tmp_path: Path, edit, expected: str
+) -> None:
+    last = json.loads((made_2018 / "统计.json").read_text(encoding="utf-8"))
+    edit(last)
+    path = tmp_path / "2017.json"
+    path.write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "--previous", path, "--list-figures", "-q")
+    assert done.exit_code == 1 and "Traceback" not in done.output, done.output
+    assert f"错误：上年的统计文件 {path} 中 " in done.output and expected in done.output
+
+
+def test_figures_typed_as_text_in_the_previous_file_are_numbers(
+    made_2018: Path, tmp_path: Path
+) -> None:
+    last = json.loads((made_2018 / "统计.json").read_text(encoding="utf-8"))
+    last["period"] = {"from": "2017-01-01", "to": "2017-12-31"}
+    last["tables"]["categories"][2]["count"] = "20"  # (规划财务, as check reads it: 20)
+    last["tables"]["categories"][3]["count"] = 30.0  # (教育督导)
+    del last["tables"]["interactions"][2]  # (no 投诉 last year: the JSON has no row for it)
+    path = tmp_path / "2017.json"
+    path.write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+    done = invoke(
+        "report", SAMPLES, "--year", "2018", "--previous", path, "-o", tmp_path / "r.docx", "-q"
+    )
+    assert done.exit_code == 0, done.output
+    doc = docx.Document(str(tmp_path / "r.docx"))
+    rows = {r[1]: r for r in cells(doc.tables[0])}
+    assert rows["规划财务"][2:] == ["28", "20", "+8"] and rows["教育督导"][2:] == ["32", "30", "+2"]
+    assert cells(doc.tables[0])[-1][2:] == ["2438", str(2438 - 8 - 2), "+10"]
+    messages = {r[0]: r for r in cells(doc.tables[1])}
+    assert messages["投诉"][1:4] == ["59", "0", "+59"]
+    assert messages["合计"][1:4] == ["259", "200", "+59"]
+
+
+def test_previous_json_that_is_no_json(tmp_path: Path) -> None:
+    bad = tmp_path / "坏.json"
+    cases = {
+        b'{"tables": {}\n  "x"': "第 2 行第 3 列不是 JSON 的写法",
+        b"\xff\xfe{": "不是 UTF-8 编码的文本",
+    }
+    cases[b"[" * 100000 + b"]" * 100000] = "不是可读的 JSON"
+    for content, expected in cases.items():
+        bad.write_bytes(content)
+        done = invoke(
+            "report", SAMPLES, "--year", "2018", "--previous", bad, "--list-figures", "-q"
+        )
+        assert done.exit_code == 1 and expected in done.output, done.output
+    done = invoke(
+        "report", SAMPLES, "--year", "2018", "--previous", tmp_path / "无.json", "--list-figures"
+    )
+    assert done.exit_code == 1
+    assert f"错误：找不到上年的统计文件：{tmp_path / '无.json'}（--previous）" in done.output
+
+
+def test_word_headings_are_in_the_navigation_pane_and_chinese(made_2018: Path) -> None:
+    doc = docx.Document(str(made_2018 / "报告.docx"))
+    levels = {}
+    for p in doc.paragraphs:
+        outline = p._p.find(f"{W}pPr/{W}outlineLvl")
+        if outline is not None:
+            levels[p.text] = int(outline.get(f"{W}val"))
+    assert (
+        levels["一、概述"] == 0 and levels["（一）存在问题"] == 1 and len(levels) == 9
+    )  # (六 parts, two under 六, 附表)
+    lang = doc.settings.element.find(f"{W}themeFontLang")
+    assert lang.get(f"{W}eastAsia") == "zh-CN"
+
+
+def test_a_table_without_its_figures_is_noted(tmp_path: Path) -> None:
+    done = invoke("report", SAMPLES, "--year", "2018", "--layout", "2021", "-o", tmp_path / "r.md")
+    assert done.exit_code == 0
+    assert (
+        "注意：报告中的表 主动公开政府信息情况（第二十条）（规章、行政规范性文件、行政许可"
+        in done.output
+    )
+    assert "注意：报告中的表 收到和处理政府信息公开申请情况" not in done.output  # (read: 0)

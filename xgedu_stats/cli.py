@@ -58,6 +58,8 @@ INSPECT_FORMATS = ("text", "json")
 DETAIL_FORMATS = ("csv", "xlsx")  # --rejects, --duplicates, --items, --letters
 DECISIONS_FORMATS = ("csv",)  # --write-decisions
 REPORT_FORMATS = ("docx", "markdown")  # report -o
+#: The template mistakes ``report`` lists at most, one line each.
+MAX_SHOWN_ERRORS = 20
 
 
 class Group(click_zh.Group):
@@ -665,6 +667,10 @@ def report(
     init --report 写出内置模板供修改，--list-figures 列出可用的名称。
     """
     period = build_period(year, date_from, date_to)
+    if period.is_open:  # (an annual report of every date read is no annual report)
+        raise click.UsageError(
+            "请指定报告的统计期：加 --year 年份（如 --year 2018），或 --from/--to"
+        )
     if not outputs and not list_figures:
         raise click.UsageError(
             "请用 -o 指定报告文件（如 -o 报告.docx），或加 --list-figures 列出可用的数字"
@@ -679,6 +685,7 @@ def report(
     ]
     from xgedu_stats import official, pipeline
     from xgedu_stats.document import report as made
+    from xgedu_stats.document.templates import TemplateError
 
     settings = settings_for(config_path, fuzzy)
     figures = load_figures(figures_path) if figures_path is not None else None
@@ -688,6 +695,8 @@ def report(
     if folder is None and Path(TEMPLATE_FOLDER).is_dir():
         folder = Path(TEMPLATE_FOLDER)
         UI.current().say(f"使用模板文件夹 {TEMPLATE_FOLDER}")
+    elif folder is None and Path(TEMPLATE_FOLDER).exists():
+        UI.current().note(f"当前文件夹中的 {TEMPLATE_FOLDER} 不是文件夹：用内置模板")
     with progress_bar(UI.current().quiet) as progress:
         result = pipeline.run(RunConfig(tuple(paths), settings, period, as_of, figures), progress)
     layout = layout or official.layout_for(result.period)
@@ -700,7 +709,18 @@ def report(
         to_stdout(figures_listing(made.figures(result, layout, previous)))
         say_outcome([], result, "用 aggregate --rejects 文件名.csv 可列出每一行及原因")
         return
-    document = made.make(result, layout, folder, previous)
+    try:
+        document = made.make(result, layout, folder, previous)
+    except TemplateError as exc:  # (every mistake found in the templates, one line each)
+        shown = exc.lines[:MAX_SHOWN_ERRORS]
+        more = len(exc.lines) - len(shown)
+        for line in shown[:-1] if not more else shown:
+            click.echo(printable(f"错误：{line}"), err=True)
+        if more:
+            raise click.ClickException(
+                f"模板中还有 {more} 处错误未列出；改好上面的再运行"
+            ) from None
+        raise click.ClickException(printable(shown[-1])) from None
     written = []
     with all_or_nothing():
         for path, fmt in zip(outputs, formats, strict=True):
@@ -824,7 +844,12 @@ def write_templates(folder: Path, force: bool) -> None:
             stream.write(tp.builtin_text(target.parent.name, target.stem))
     click.echo(
         f"已写入 {len(targets)} 个模板到 {display_path(folder)}（2018 和 2021 两种格式各一个文件夹）；"
-        f"在 {display_path(folder.parent)} 中运行 xgedu-stats report 时会自动使用它们",
+        + (
+            "在当前文件夹中"
+            if folder.parent.resolve() == Path.cwd().resolve()
+            else f"在 {display_path(folder.parent)} 中"
+        )
+        + "运行 xgedu-stats report 时会自动使用它们",
         err=True,
     )
 

@@ -66,7 +66,7 @@ def formats_text(formats: Sequence[str]) -> str:
 def format_of(path: Path) -> str | None:
     """The format a file's extension names, if any.
 
-    >>> format_of(Path("统计.MD")), format_of(Path("统计.docx"))
+    >>> format_of(Path("统计.MD")), format_of(Path("统计.pdf"))
     ('markdown', None)
     """
     suffix = path.suffix.lower()

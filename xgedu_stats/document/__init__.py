@@ -8,6 +8,7 @@ A :class:`Document` is title, headings, paragraphs and tables, each a finished t
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Set
 from dataclasses import dataclass, replace
 
@@ -18,6 +19,7 @@ from xgedu_stats.presentation import Column, Row, Table
 #: What a figure without a value this year is written as (and a warning says where).
 NO_DATA = "【无数据】"
 _NO_DATA_NOTE = f"本次没有数据（没有读到它的导出文件或登记表），报告中写为“{NO_DATA}”"
+_NO_PREVIOUS_NOTE = f"上年或本年没有这个数字（--previous 的文件中没有它，或本次没有读到它的数据），报告中写为“{NO_DATA}”"
 
 
 @dataclass(frozen=True)
@@ -48,32 +50,41 @@ def fill(
     previous: bool = False,
     blank: Set[str] = frozenset(),
 ) -> Document:
-    """The templates with their figures written in and their tables set; an unknown name
-    or way of writing is a :class:`TemplateError` naming the template and the line (a name
-    in one of the ``blank`` tables, which this run has no figures of, is written as
-    :data:`NO_DATA`, with a warning)."""
+    """The templates with their figures written in and their tables set. Every unknown
+    name or way of writing in them is found before one :class:`TemplateError` lists them,
+    each naming the template and the line (a name in one of the ``blank`` tables, which
+    this run has no figures of, is written as :data:`NO_DATA`, with a warning)."""
     parts: list[Part] = []
-    warnings: list[str] = []
+    warnings: list[str] = [w for t in templates for w in t.warnings]
+    errors: list[str] = [e for t in templates for e in t.errors]
     for template in templates:
         for block in template.blocks:
             if block.kind == "table":
                 table = tables.get(block.table)
                 if table is None:
                     known = "、".join(f"tables.{t}（{w}）" for t, w in nm.TABLE_TITLES.items())
-                    raise TemplateError(
+                    errors.append(
                         f"模板 {template.origin} 第 {block.line} 行：没有名为“tables.{block.table}”"
                         f"的表；可用的表：{known}"
                     )
+                    continue
                 caption = table.caption or table.title
                 if parts and parts[-1].kind == "heading" and _same(parts[-1].text, caption):
                     caption = ""  # (三、收到和处理政府信息公开申请情况 says it already)
                 parts.append(Part("table", caption, table=table))
                 continue
-            text = "".join(
-                p if isinstance(p, str) else _write(p, template, figures, previous, blank, warnings)
-                for p in block.parts
-            )
-            parts.append(Part(block.kind, text, block.level))
+            written = []
+            for p in block.parts:
+                if isinstance(p, str):
+                    written.append(p)
+                    continue
+                try:
+                    written.append(_write(p, template, figures, previous, blank, warnings))
+                except TemplateError as exc:
+                    errors.append(str(exc))
+            parts.append(Part(block.kind, "".join(written), block.level))
+    if errors:
+        raise TemplateError(*errors)
     return Document(tuple(parts), tuple(warnings))
 
 
@@ -91,17 +102,14 @@ def _write(
 ) -> str:
     where = f"模板 {template.origin} 第 {p.line} 行"
     figure = figures.get(p.name)
-    table = p.name.split(".")[0]
-    if figure is None and table in blank:
+    table = p.name.removeprefix("previous.").removeprefix("change.").split(".")[0]
+    if figure is None and table in blank and (previous or table == p.name.split(".")[0]):
         warnings.append(f"{where}：{p.name}（{nm.TABLE_TITLES[table]}）{_NO_DATA_NOTE}")
         return NO_DATA
     if figure is None:
-        hint = "report --list-figures 列出全部名称"
-        if p.name.startswith(("previous.", "change.")) and not previous:
-            hint = "上年的数字要加 --previous 上年的 JSON 文件（aggregate --format json 写出）"
-        elif p.name.startswith("tables."):
-            hint = "表要单独写在一行"
-        raise TemplateError(f"{where}：没有名为“{p.name}”的数字（{hint}）")
+        raise TemplateError(
+            f"{where}：没有名为“{p.name}”的数字（{_hint(p.name, figures, previous)}）"
+        )
     if p.spec not in nm.SPECS or (
         p.spec and not nm.is_number(figure.value) and figure.value is not None
     ):
@@ -111,14 +119,32 @@ def _write(
         )
     text = nm.written(figure, p.spec)
     if text is None:
-        warnings.append(f"{where}：{p.name}（{figure.what}）{_NO_DATA_NOTE}")
+        why = _NO_PREVIOUS_NOTE if p.name.startswith(("previous.", "change.")) else _NO_DATA_NOTE
+        warnings.append(f"{where}：{p.name}（{figure.what}）{why}")
         return NO_DATA
     return text
 
 
-def compared(table: Table, before: Mapping[str, nm.Figure]) -> Table:
-    """The categories or interactions table with 上年 and 增减 columns (last year's figure of
-    each row under the same name)."""
+def _hint(name: str, figures: Mapping[str, nm.Figure], previous: bool) -> str:
+    """What to do about an unknown name: the names nearest it, or why it has none."""
+    if name.startswith(("previous.", "change.")) and not previous:
+        return "上年的数字要加 --previous 上年的 JSON 文件（aggregate --format json 写出）"
+    if name.startswith("change.") and f"previous.{name.removeprefix('change.')}" in figures:
+        return "比率没有同比增减，可写 previous.… 得到上年的比率"
+    if name.startswith("tables."):
+        return "表要单独写在一行"
+    head, _, last = name.rpartition(".")
+    siblings = {n.rpartition(".")[2]: n for n in figures if n.rpartition(".")[0] == head}
+    near = [siblings[m] for m in difflib.get_close_matches(last, list(siblings), n=3, cutoff=0.6)]
+    near = near or difflib.get_close_matches(name, list(figures), n=3, cutoff=0.9)
+    if near:
+        return f"是不是 {'、'.join(near)}？report --list-figures 列出全部名称"
+    return "report --list-figures 列出全部名称"
+
+
+def compared(table: Table, figures: Mapping[str, nm.Figure]) -> Table:
+    """The categories or interactions table with 上年 and 增减 columns: each row's
+    ``previous.<name>`` (:func:`names.with_previous`)."""
     if table.name == "categories":
         keys, labels, main = ("previous", "change"), ("上年", "增减"), "count"
 
@@ -140,7 +166,7 @@ def compared(table: Table, before: Mapping[str, nm.Figure]) -> Table:
     rows = []
     for row in table.rows:
         record = dict(zip(column_keys, row.values, strict=True))
-        old = before.get(name(row, record))
+        old = figures.get("previous." + name(row, record))
         old_value = old.value if old is not None and nm.is_number(old.value) else None
         added = (old_value, nm.difference(record[main], old_value))
         rows.append(replace(row, values=(*row.values[:at], *added, *row.values[at:])))

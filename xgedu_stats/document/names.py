@@ -172,6 +172,75 @@ def figures_of(doc: Mapping[str, Any]) -> dict[str, Figure]:
     return out
 
 
+#: A figure of last year's file larger than this is a mistyped one.
+MAX_PREVIOUS_FIGURE = 10**12
+_NUMBER_TEXT = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
+
+
+def checked(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Last year's JSON with its figures as numbers (``"12"`` read as 12, ``2.0`` as 2), and
+    what is wrong with it: a figure that is no number, a negative or an absurd one (a file
+    edited by hand). Names and days are left as they are."""
+    problems: list[str] = []
+
+    def number(value: Any, where: str) -> Any:
+        if value is None or (isinstance(value, str) and _DAY.match(value)):
+            return value
+        if isinstance(value, str) and _NUMBER_TEXT.match(value):
+            value = Decimal(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            problems.append(f"{where} 不是数字：{str(value)[:30]}")
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            problems.append(f"{where} 不是数字：{value}")
+            return None
+        if value < 0 or value > MAX_PREVIOUS_FIGURE:
+            problems.append(f"{where} 是 {value}：{'不能为负数' if value < 0 else '太大'}")
+            return None
+        if value == int(value):
+            return int(value)
+        return float(value)
+
+    def walk(data: Any, where: str) -> Any:
+        if isinstance(data, Mapping):
+            return {k: walk(v, f"{where}.{k}") for k, v in data.items()}
+        return number(data, where)
+
+    out: dict[str, Any] = {
+        "period": doc.get("period") if isinstance(doc.get("period"), Mapping) else {}
+    }
+    out["totals"] = (
+        walk(doc.get("totals"), "totals") if isinstance(doc.get("totals"), Mapping) else {}
+    )
+    tables: dict[str, Any] = {}
+    for table, data in (doc.get("tables") or {}).items():
+        label_key = _ROW_LABELS.get(str(table))
+        if isinstance(data, Mapping):
+            tables[table] = walk(data, f"tables.{table}")
+        elif isinstance(data, list):
+            rows = []
+            for i, record in enumerate(data, start=1):
+                if not isinstance(record, Mapping):
+                    problems.append(f"tables.{table} 第 {i} 行不是一行数字（应为 {{…}}）")
+                    continue
+                shown = (
+                    f"tables.{table} 第 {i} 行（{record.get(label_key, '')}）"
+                    if label_key
+                    else f"tables.{table} 第 {i} 行"
+                )
+                rows.append(
+                    {
+                        k: v if k == label_key or k in _NOT_FIGURES else number(v, f"{shown}的 {k}")
+                        for k, v in record.items()
+                    }
+                )
+            tables[table] = rows
+        else:
+            problems.append(f"tables.{table} 不是表（应为 [...] 或 {{...}}）")
+    out["tables"] = tables
+    return out, problems
+
+
 def blank_tables(doc: Mapping[str, Any]) -> set[str]:
     """The tables this run has no figures of (their input was not read): a template naming
     one of their figures gets a blank, not an error, since next year it may have them."""
@@ -340,29 +409,45 @@ def is_number(value: Any) -> bool:
 
 
 def with_previous(current: dict[str, Figure], previous: dict[str, Figure]) -> dict[str, Figure]:
-    """``current`` and, for each of its numbers, ``previous.<name>`` (last year's, blank when
-    last year's file has no such figure) and ``change.<name>`` (同比增长 12.3% …)."""
+    """``current`` and, for each number of either year, ``previous.<name>`` (last year's,
+    blank when last year's file has no such figure) and, but for rates, ``change.<name>``
+    (同比增长 12.3% …; blank when either year has no value)."""
     out = dict(current)
     for name, figure in current.items():
-        if name.startswith(("previous.", "change.")) or not is_number(figure.value):
-            continue
-        if figure.unit == "%" or name in ("year", "next_year", "previous_year"):
-            before = previous.get(name)
-            if figure.unit == "%":
-                value = before.value if before is not None and is_number(before.value) else None
-                out[f"previous.{name}"] = Figure(
-                    f"previous.{name}", value, "%", f"上年·{figure.what}"
-                )
+        if name in _YEARS or not (figure.value is None or is_number(figure.value)):
             continue
         before = previous.get(name)
         value = before.value if before is not None and is_number(before.value) else None
+        if before is None and _counted_in(name, previous):
+            value = 0  # (a type of message none of came last year has no row in its JSON)
         out[f"previous.{name}"] = Figure(
             f"previous.{name}", value, figure.unit, f"上年·{figure.what}"
         )
-        out[f"change.{name}"] = Figure(
-            f"change.{name}", change_text(figure.value, value), "", f"同比·{figure.what}"
-        )
+        if figure.unit != "%":  # (a rate's change in percent of a percent says nothing)
+            text = change_text(figure.value, value)
+            out[f"change.{name}"] = Figure(f"change.{name}", text, "", f"同比·{figure.what}")
+    for name, before in previous.items():  # (last year's figures of what this year lacks)
+        if name not in current and name not in _YEARS and is_number(before.value):
+            out[f"previous.{name}"] = Figure(
+                f"previous.{name}", before.value, before.unit, f"上年·{before.what}"
+            )
+            if before.unit != "%":
+                out[f"change.{name}"] = Figure(f"change.{name}", None, "", f"同比·{before.what}")
     return out
+
+
+def _counted_in(name: str, figures: Mapping[str, Figure]) -> bool:
+    """Whether ``name`` is a row the messages tables leave out when it has no message, in
+    a year whose messages were counted (its 合计 row has figures)."""
+    table = name.split(".")[0]
+    if table not in ("interactions", "interactions_by_department") or ".合计." in name:
+        return False
+    total = figures.get(f"{table}.合计.received")
+    return total is not None and total.value is not None and not name.endswith("_rate")
+
+
+#: Names of years, which have no last year's value.
+_YEARS = ("year", "next_year", "previous_year")
 
 
 def change_text(now: Any, before: Any) -> str | None:

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from xgedu_stats.errors import InputError
-from xgedu_stats.messages import display_path
+from xgedu_stats.config import read_small_file
+from xgedu_stats.errors import ConfigError, InputError
+from xgedu_stats.messages import display_path, os_reason
 
 #: The section templates of each layout, in the report's order (the built-in files' names).
 LAYOUT_SECTIONS: Mapping[str, tuple[str, ...]] = {
@@ -53,6 +54,7 @@ MAX_TEMPLATE_BYTES = 1024 * 1024
 
 _PLACE = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}|[{}]")
 _TABLE_LINE = re.compile(r"^\s*\{tables\.([^{}:\s]+)\}\s*$")
+_FULL_WIDTH = re.compile("[｛｝]")
 _HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*#*\s*$")
 
 
@@ -77,15 +79,23 @@ class Block:
 
 @dataclass(frozen=True)
 class Template:
-    """One section's template: its name, where it came from (for errors) and its blocks."""
+    """One section's template: its name, where it came from (for errors), its blocks, and
+    the mistakes found in reading it (``errors``; ``warnings``: what may be one)."""
 
     name: str
     origin: str
     blocks: tuple[Block, ...]
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 class TemplateError(InputError):
-    """A template that cannot be used: one line naming the file and the line."""
+    """Templates that cannot be used: one line a mistake, each naming the file and the line
+    (``lines``; the first is the error's text)."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__(lines[0])
+        self.lines = lines
 
 
 def builtin_text(layout: str, name: str) -> str:
@@ -106,17 +116,32 @@ def load(layout: str, folder: Path | None) -> tuple[list[Template], list[str]]:
         where = folder / layout if (folder / layout).is_dir() else folder
         if not where.is_dir():
             raise TemplateError(f"模板文件夹 {display_path(folder)} 不存在或不是文件夹")
-        for path in sorted(where.iterdir()):
+        others = [d for d in LAYOUT_SECTIONS if d != layout and (folder / d).is_dir()]
+        unknown = []
+        try:
+            listed = sorted(where.iterdir())
+        except OSError as exc:
+            raise TemplateError(
+                f"无法读取模板文件夹 {display_path(where)}：{os_reason(exc)}"
+            ) from None
+        for path in listed:
             if path.suffix.lower() != SUFFIX or path.name.startswith("."):
                 continue
             if path.stem not in names:
-                raise TemplateError(
-                    f"模板 {display_path(path)}：{layout} 格式的报告没有名为“{path.stem}”的部分；"
-                    f"模板文件名应为 {'、'.join(n + SUFFIX for n in names)}"
-                )
+                unknown.append(display_path(path))
             found[path.stem] = path
+        if unknown:
+            raise TemplateError(
+                f"模板 {'、'.join(unknown)}：{layout} 格式的报告没有这样的部分；"
+                f"模板文件名应为 {'、'.join(n + SUFFIX for n in names)}"
+            )
         missing = [n for n in names if n not in found]
-        if missing and found:
+        if where == folder and others and not found:
+            notes.append(
+                f"模板文件夹 {display_path(folder)} 中只有 {'、'.join(others)} 格式的模板，"
+                f"没有 {layout} 格式的（{display_path(folder / layout)}）：全部用内置模板"
+            )
+        elif missing and found:
             notes.append(
                 f"模板文件夹 {display_path(where)} 中没有 "
                 + "、".join(n + SUFFIX for n in missing)
@@ -135,32 +160,36 @@ def load(layout: str, folder: Path | None) -> tuple[list[Template], list[str]]:
 
 
 def _read(path: Path) -> str:
+    """A template's text (UTF-8, with or without BOM, or GBK), if it is a regular file of
+    at most :data:`MAX_TEMPLATE_BYTES` (a FIFO named .md would block the run for ever)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_TEMPLATE_BYTES:
-            raise TemplateError(
-                f"模板 {display_path(path)} 有 {size} 字节，超过 {MAX_TEMPLATE_BYTES} 字节：不像是模板"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        from xgedu_stats.messages import os_reason
-
-        raise TemplateError(f"无法读取模板 {display_path(path)}：{os_reason(exc)}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        data = read_small_file(
+            path,
+            MAX_TEMPLATE_BYTES,
+            "模板",
+            "模板应为 .md 文本文件",
+            "MAX_TEMPLATE_BYTES",
+            "不像是模板",
+        )
+    except ConfigError as exc:
+        raise TemplateError(str(exc)) from None
+    for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode("gb18030")
+            text = data.decode(encoding)
         except UnicodeDecodeError:
-            raise TemplateError(
-                f"模板 {display_path(path)} 不是文本文件（UTF-8 或 GBK 编码）"
-            ) from None
+            continue
+        if "\x00" not in text:
+            return text
+    raise TemplateError(f"模板 {display_path(path)} 不是文本文件（应为 UTF-8 或 GBK 编码的文本）")
 
 
 def parse(name: str, origin: str, text: str) -> Template:
-    """A template's blocks; a brace without its pair is an error naming the line."""
+    """A template's blocks; a brace without its pair is an error naming the line (all of
+    them are found: ``Template.errors``)."""
     blocks: list[Block] = []
     paragraph: list[str | Placeholder] = []
+    errors: list[str] = []
+    warnings: list[str] = []
     first_line = 0
 
     def end_paragraph() -> None:
@@ -168,6 +197,18 @@ def parse(name: str, origin: str, text: str) -> Template:
         if paragraph:
             blocks.append(Block("paragraph", _merged(paragraph), line=first_line))
         paragraph = []
+
+    def parts(text: str, number: int) -> tuple[str | Placeholder, ...]:
+        if _FULL_WIDTH.search(text):
+            warnings.append(
+                f"模板 {origin} 第 {number} 行有全角的花括号“｛”或“｝”：照原样写进报告；"
+                "要填数字，请改用半角的 { }"
+            )
+        try:
+            return _parts(text, origin, number)
+        except TemplateError as exc:
+            errors.append(str(exc))
+            return (text,)
 
     for number, line in _lines(text):
         if not line.strip():
@@ -183,16 +224,16 @@ def parse(name: str, origin: str, text: str) -> Template:
             end_paragraph()
             level = len(heading.group(1))
             kind = "title" if level == 1 else "heading"
-            parts = _parts(heading.group(2), origin, number)
-            blocks.append(Block(kind, parts, level=max(1, level - 1), line=number))
+            found = parts(heading.group(2), number)
+            blocks.append(Block(kind, found, level=max(1, level - 1), line=number))
             continue
         if paragraph:
             paragraph.append(_joiner(paragraph[-1], line.strip()))
         else:
             first_line = number
-        paragraph.extend(_parts(line.strip(), origin, number))
+        paragraph.extend(parts(line.strip(), number))
     end_paragraph()
-    return Template(name, origin, tuple(blocks))
+    return Template(name, origin, tuple(blocks), tuple(errors), tuple(warnings))
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
