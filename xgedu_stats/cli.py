@@ -159,20 +159,14 @@ def period_options(f: F) -> F:
     )(f)
 
 
-def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
-    listed = "、".join(formats)
-    extensions = " ".join(ext for f in formats for ext in FORMAT_EXTENSIONS[f])
+def ui_options(verbose: str) -> Callable[[F], F]:
+    """-q, and -v (``verbose`` says what it adds)."""
 
     def decorate(f: F) -> F:
         f = click.option(
-            "-v",
-            "--verbose",
-            is_flag=True,
-            expose_value=False,
-            callback=set_ui,
-            help="显示每个文件的读取详情；出错时显示详细信息。",
+            "-v", "--verbose", is_flag=True, expose_value=False, callback=set_ui, help=verbose
         )(f)
-        f = click.option(
+        return click.option(
             "-q",
             "--quiet",
             is_flag=True,
@@ -180,6 +174,41 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
             callback=set_ui,
             help="不显示提示、警告和进度。",
         )(f)
+
+    return decorate
+
+
+def counting_options(as_of_default: str) -> Callable[[F], F]:
+    """What a counting run takes besides its files and period: --figures, --fuzzy, --as-of."""
+
+    def decorate(f: F) -> F:
+        f = click.option(
+            "--as-of",
+            "as_of",
+            type=DateParam(),
+            metavar="日期",
+            help=f"网上留言按这一天判断已回复、超期未回复还是办理中；默认为{as_of_default}。",
+        )(f)
+        f = click.option(
+            "--fuzzy", is_flag=True, help="标题相似（转载时改了几个字）的也算同一条。"
+        )(f)
+        return click.option(
+            "--figures",
+            "figures_path",
+            type=click.Path(path_type=Path, dir_okay=False),
+            metavar="文件",
+            help="本年的数据文件（init --figures 年份 写出后填写）：表二中第二十条各项的数字。",
+        )(f)
+
+    return decorate
+
+
+def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
+    listed = "、".join(formats)
+    extensions = " ".join(ext for f in formats for ext in FORMAT_EXTENSIONS[f])
+
+    def decorate(f: F) -> F:
+        f = ui_options("显示每个文件的读取详情；出错时显示详细信息。")(f)
         f = click.option(
             "-o",
             "--output",
@@ -354,26 +383,12 @@ def detail_option(flag: str, what: str, dest: str | None = None) -> Callable[[F]
     "（政府信息公开情况统计表）；写了就输出该格式的各表。不写时按统计年度（2021 年起为 2021），"
     "且只在读到登记表或 --figures 时输出。",
 )
-@click.option(
-    "--figures",
-    "figures_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="文件",
-    help="本年的数据文件（init --figures 年份 写出后填写）：表二中第二十条各项的数字。",
-)
-@click.option("--fuzzy", is_flag=True, help="标题相似（转载时改了几个字）的也算同一条。")
+@counting_options("统计期最后一天（未指定统计期时为今天）")
 @detail_option("--rejects", "把无效行及原因")
 @detail_option("--duplicates", "把合并为同一条的各行")
 @detail_option("--items", "把去重后的每一条信息（类别、文种及其依据、图片数、平台）", "items_path")
 @detail_option(
     "--letters", "把统计期内的每一件网上留言（收到、回复、答复期限、状态、部门）", "letters_path"
-)
-@click.option(
-    "--as-of",
-    "as_of",
-    type=DateParam(),
-    metavar="日期",
-    help="网上留言按这一天判断已回复、超期未回复还是办理中；默认为统计期最后一天（未指定统计期时为今天）。",
 )
 @click.option(
     "--by",
@@ -613,37 +628,8 @@ def duplicates(
     is_flag=True,
     help="不写报告，列出模板可用的每个数字的名称、本次的数值和单位，以及可放的表。",
 )
-@click.option(
-    "--figures",
-    "figures_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="文件",
-    help="本年的数据文件（init --figures 年份 写出后填写）：表二中第二十条各项的数字。",
-)
-@click.option("--fuzzy", is_flag=True, help="标题相似（转载时改了几个字）的也算同一条。")
-@click.option(
-    "--as-of",
-    "as_of",
-    type=DateParam(),
-    metavar="日期",
-    help="网上留言按这一天判断已回复、超期未回复还是办理中；默认为统计期最后一天。",
-)
-@click.option(
-    "-v",
-    "--verbose",
-    is_flag=True,
-    expose_value=False,
-    callback=set_ui,
-    help="出错时显示详细信息。",
-)
-@click.option(
-    "-q",
-    "--quiet",
-    is_flag=True,
-    expose_value=False,
-    callback=set_ui,
-    help="不显示提示、警告和进度。",
-)
+@counting_options("统计期最后一天")
+@ui_options("出错时显示详细信息。")
 @handle_errors
 def report(
     paths: tuple[Path, ...],
