@@ -260,7 +260,7 @@ def test_report_needs_an_output_or_list_figures() -> None:
     assert done.exit_code == 2 and "请用 -o 指定报告文件" in done.output
     done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.txt")
     assert (
-        done.exit_code == 2 and "report 能写的格式为 docx（.docx）、markdown（.md）" in done.output
+        done.exit_code == 2 and "report 能写的格式为 markdown（.md）、docx（.docx）" in done.output
     )
 
 
@@ -325,7 +325,13 @@ def test_init_report_writes_the_templates_and_report_uses_them(folder: Path) -> 
             "{categories.合计:千}",
             "第 3 行：“categories.合计:千”的写法“千”不能用于这个数字；可用：万",
         ),
-        ("{year:万}", None),
+        ("{year:万}", "写法“万”不能用于这个数字"),
+        ("{interactions.合计.reply_rate:万}", "写法“万”不能用于这个数字"),
+        ("{traffic.cumulative_page_views:万}", None),
+        ("{ tables.categories }", None),
+        ("{tables.categories:万}", "放表要把 {tables.表名} 单独写在一行，不加“:写法”"),
+        ("<!-- 说明\n{year}", "第 3 行：说明“<!--”没有结束的“-->”"),
+        ("甲\x0c乙\u2028丙\x1c丁\n{nosuch}", "第 4 行：没有名为“nosuch”的数字"),
         ("{period.from:万}", "写法“万”不能用于这个数字"),
         ("{tables.分类}", "第 3 行：没有名为“tables.分类”的表"),
         ("{}", "第 3 行：{} 中没有写数字的名称"),
@@ -391,7 +397,7 @@ def test_template_syntax() -> None:
     )
     kinds = [(b.kind, b.level) for b in t.blocks]
     assert kinds == [("title", 1), ("paragraph", 0), ("paragraph", 0), ("table", 0), ("heading", 2)]
-    assert t.blocks[0].parts[1] == tp.Placeholder("year", "", 3)
+    assert t.blocks[0].parts[1] == tp.Placeholder("year", "", 3, "year")
     assert t.blocks[1].parts == ("第一行第二行 {字面}",)
     assert t.blocks[2].parts == ("word next",)
     assert t.blocks[3].table == "categories"
@@ -512,6 +518,12 @@ def test_a_template_that_is_no_text_file(folder: Path) -> None:
     path = folder / "1-概述.md"
     path.write_bytes("## 一、概述\n\n内容".encode("utf-16"))
     done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
+    assert (
+        done.exit_code == 1
+        and "是 UTF-16（记事本的“Unicode”）编码的；请用记事本“另存为”" in done.output
+    )
+    path.write_bytes(b"## \xff\xfe\x00\x81")
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
     assert done.exit_code == 1 and "不是文本文件（应为 UTF-8 或 GBK 编码的文本）" in done.output
     path.write_bytes("## 一、概述\n\n用 GBK 写的模板。\n".encode("gbk"))
     done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
@@ -544,14 +556,23 @@ def test_every_template_mistake_is_listed_at_once(folder: Path) -> None:
     (folder / "1-概述.md").write_text(
         "## 一、概述\n\n{categories.孝感教育新问}\n", encoding="utf-8"
     )
-    (folder / "3-依申请公开.md").write_text("## 三、\n\n共 {year 年\n", encoding="utf-8")
+    (folder / "3-依申请公开.md").write_text("## 三、\n\n共 {year 年\n\n} 件\n", encoding="utf-8")
     (folder / "5-复议诉讼.md").write_text("## 五、\n\n{tables.分类}\n｛year｝\n", encoding="utf-8")
+    # The templates are read before the count: their mistakes of writing come at once.
     done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
     assert done.exit_code == 1
     lines = done.output.splitlines()
-    assert len(lines) == 3 and all(line.startswith("错误：模板 报告模板") for line in lines)
-    assert ["1-概述.md 第 3 行" in lines[1], "3-依申请公开.md 第 3 行" in lines[0]] == [True, True]
-    assert "5-复议诉讼.md 第 3 行" in lines[2]
+    assert [line[:30] for line in lines] == [
+        f"错误：模板 {Path('报告模板/2018/3-依申请公开.md')} 第 {n} 行"[:30] for n in (3, 5)
+    ]
+    # Then every name no figure has, after the count.
+    (folder / "3-依申请公开.md").write_text("## 三、\n\n{year} 年\n", encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
+    assert done.exit_code == 1
+    lines = done.output.splitlines()
+    assert len(lines) == 2 and all(line.startswith("错误：模板 报告模板") for line in lines)
+    assert "1-概述.md 第 3 行" in lines[0] and "5-复议诉讼.md 第 3 行" in lines[1]
+    assert not Path("报告.md").exists()
 
 
 def test_full_width_braces_are_noted(folder: Path) -> None:
@@ -579,6 +600,7 @@ def test_a_report_needs_a_period() -> None:
         (lambda d: d["tables"]["categories"][2].update(count=-5), "的 count 是 -5：不能为负数"),
         (lambda d: d["tables"]["categories"][2].update(count=True), "的 count 不是数字：True"),
         (lambda d: d["tables"]["categories"][2].update(count=10**20), "：太大"),
+        (lambda d: d["tables"]["categories"][2].update(count=1.5), "的 count 是 1.5：应为整数"),
         (lambda d: d["totals"].update(unique_items=[1]), "totals.unique_items 不是数字"),
         (lambda d: d["tables"].update(categories="x"), "tables.categories 不是表"),
         (lambda d: d["tables"]["categories"].append(7), "tables.categories 第 17 行不是一行数字"),
@@ -661,3 +683,100 @@ def test_a_table_without_its_figures_is_noted(tmp_path: Path) -> None:
         in done.output
     )
     assert "注意：报告中的表 收到和处理政府信息公开申请情况" not in done.output  # (read: 0)
+
+
+def test_a_figure_is_the_same_whether_or_not_its_table_is_placed(folder: Path) -> None:
+    path = folder.parent / "2021" / "6-其他需要报告的事项.md"
+    path.write_text(
+        "## 六、\n\n申请 {statistics_2018.收到申请数} 件，共 {categories.合计} 条。\n",
+        encoding="utf-8",
+    )
+    args = ("report", SAMPLES_2023, "--year", "2023", "-o", "报告.md")
+    done = invoke(*args)
+    assert done.exit_code == 0, done.output
+    assert f"申请 37 件，共 {NO_DATA} 条。" in Path("报告.md").read_text(encoding="utf-8")
+    with path.open("a", encoding="utf-8") as f:
+        f.write("\n{tables.categories}\n\n{tables.statistics_2018}\n")
+    done = invoke(*args)
+    assert done.exit_code == 0, done.output
+    text = Path("报告.md").read_text(encoding="utf-8")
+    assert f"申请 37 件，共 {NO_DATA} 条。" in text  # (not 0 because the table is placed)
+    assert (
+        "报告中的表“主动公开信息按类别统计（不同渠道和方式公开的相同信息计 1 条）”：没有读到发布信息的导出文件"
+        in done.output
+    )
+    assert "| 重点工作 |" not in text  # (the table is set without rows, not with zeros)
+
+
+def test_messages_read_but_none_in_the_period_are_0(folder: Path) -> None:
+    # samples/2018's mailbox holds no letter of 2020: the figures are 0, not missing.
+    (folder.parent / "2018" / "1-概述.md").write_text(
+        "## 一、\n\n留言 {interactions.合计.received} 件，回复率 {interactions.合计.reply_rate}。\n",
+        encoding="utf-8",
+    )
+    done = invoke("report", SAMPLES, "--year", "2020", "--layout", "2018", "-o", "报告.md")
+    assert done.exit_code == 0, done.output
+    assert f"留言 0 件，回复率 {NO_DATA}。" in Path("报告.md").read_text(encoding="utf-8")
+
+
+def test_two_figures_of_one_name_are_refused(folder: Path, tmp_path: Path) -> None:
+    config = tmp_path / "配置.toml"
+    config.write_text(
+        '[category_groups]\n"重点工作" = ["合计", "信息公开栏目"]\n"业务工作" = ["体育卫生"]\n'
+        '[categories]\n"合计" = ["孝感教育新闻"]\n',
+        encoding="utf-8",
+    )
+    (folder / "1-概述.md").write_text("## 一、\n\n共 {categories.合计} 条。\n", encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "-c", config, "-o", "报告.md", "-q")
+    assert done.exit_code == 1, done.output
+    assert (
+        "“categories.合计”是两个数字的名称（按类别统计·合计；按类别统计·合计（各行之和）），不知道用哪一个"
+        in done.output
+    )
+    listed = invoke(
+        "report", SAMPLES, "--year", "2018", "-c", config, "--list-figures", "-q"
+    ).output
+    assert "categories.合计" in listed and "（两个数字同名，不能用）" in listed
+
+
+def test_outputs_never_overwrite_a_template_nor_go_into_their_folder(folder: Path) -> None:
+    before = (folder / "2-主动公开.md").read_text(encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", folder / "2-主动公开.md")
+    assert done.exit_code == 1 and "是报告的模板，不能覆盖" in done.output
+    assert (folder / "2-主动公开.md").read_text(encoding="utf-8") == before
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", folder / "报告.md")
+    assert done.exit_code == 1 and "在模板文件夹 报告模板 中，下次会被当作模板读取" in done.output
+    (folder / "1-概述.MD").write_text("## 一、\n", encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md")
+    assert done.exit_code == 1 and "是同一部分的模板；请删去其中一个" in done.output
+
+
+def test_all_templates_emptied_is_an_error(folder: Path) -> None:
+    for path in folder.glob("*.md"):
+        path.write_text("<!-- 空 -->\n", encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
+    assert done.exit_code == 1 and "所有模板都是空的：报告没有内容" in done.output
+
+
+def test_too_many_tables(folder: Path) -> None:
+    (folder / "1-概述.md").write_text("## 一、\n\n" + "{tables.media}\n" * 31, encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
+    assert (
+        done.exit_code == 1 and "一共放了 34 张表，超过 30 张（MAX_PLACED_TABLES）" in done.output
+    )
+
+
+def test_a_paragraph_starting_with_a_hash_stays_text_in_markdown(folder: Path) -> None:
+    (folder / "1-概述.md").write_text("## 一、\n\n#标题似的一段\n\n#### 四级\n", encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-o", "报告.docx", "-q")
+    assert done.exit_code == 0, done.output
+    text = Path("报告.md").read_text(encoding="utf-8")
+    assert "\n\\#标题似的一段\n" in text and "\n\\#### 四级\n" in text
+    assert "#### 四级" in paragraphs(Path("报告.docx"))
+
+
+def test_a_key_written_twice_in_the_previous_file(tmp_path: Path) -> None:
+    bad = tmp_path / "2017.json"
+    bad.write_text('{"tables": {}, "totals": {"rows_read": 1, "rows_read": 2}}', encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "--previous", bad, "--list-figures", "-q")
+    assert done.exit_code == 1 and "中“rows_read”写了两次，不知道用哪一个" in done.output

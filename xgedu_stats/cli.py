@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -57,7 +57,7 @@ DUPLICATES_FORMATS = ("text", "csv", "xlsx")
 INSPECT_FORMATS = ("text", "json")
 DETAIL_FORMATS = ("csv", "xlsx")  # --rejects, --duplicates, --items, --letters
 DECISIONS_FORMATS = ("csv",)  # --write-decisions
-REPORT_FORMATS = ("docx", "markdown")  # report -o
+REPORT_FORMATS = ("markdown", "docx")  # report -o (a device such as /dev/stdout: markdown)
 #: The template mistakes ``report`` lists at most, one line each.
 MAX_SHOWN_ERRORS = 20
 
@@ -671,50 +671,63 @@ def report(
     ]
     from xgedu_stats import official, pipeline
     from xgedu_stats.document import report as made
-    from xgedu_stats.document.templates import TemplateError
+    from xgedu_stats.document import templates as tp
 
+    ui = UI.current()
     settings = settings_for(config_path, fuzzy)
     figures = load_figures(figures_path) if figures_path is not None else None
     previous = made.read_previous(previous_path) if previous_path is not None else None
-    check_outputs([("-o", o) for o in outputs], paths, settings)
+    layout = layout or official.layout_for(period)
     folder = templates_path
     if folder is None and Path(TEMPLATE_FOLDER).is_dir():
         folder = Path(TEMPLATE_FOLDER)
-        UI.current().say(f"使用模板文件夹 {TEMPLATE_FOLDER}")
+        ui.say(f"使用模板文件夹 {TEMPLATE_FOLDER}")
     elif folder is None and Path(TEMPLATE_FOLDER).exists():
-        UI.current().note(f"当前文件夹中的 {TEMPLATE_FOLDER} 不是文件夹：用内置模板")
-    with progress_bar(UI.current().quiet) as progress:
+        ui.note(f"当前文件夹中的 {TEMPLATE_FOLDER} 不是文件夹：用内置模板")
+    try:  # (before the count: a mistyped brace is not found after a minute of counting)
+        templates, template_notes = tp.load(layout, folder)
+        tp.raise_errors(templates)
+    except tp.TemplateError as exc:
+        template_errors(exc)
+    kept = {t.path: "报告的模板" for t in templates if t.path is not None}
+    if previous_path is not None:
+        kept[previous_path] = "上年的统计文件（--previous）"
+    check_outputs([("-o", o) for o in outputs], paths, settings, kept)
+    if folder is not None:
+        tp.check_outputs_outside(outputs, folder)
+    with progress_bar(ui.quiet) as progress:
         result = pipeline.run(RunConfig(tuple(paths), settings, period, as_of, figures), progress)
-    layout = layout or official.layout_for(result.period)
-    ui = UI.current()
     if previous is not None and previous_path is not None:
         note = made.previous_note(previous, result, previous_path)
         if note:
             ui.note(note)
     if list_figures:
-        to_stdout(figures_listing(made.figures(result, layout, previous)))
+        to_stdout(figures_listing(made.figures(result, previous)[0]))
         say_outcome([], result, "用 aggregate --rejects 文件名.csv 可列出每一行及原因")
         return
     try:
-        document = made.make(result, layout, folder, previous)
-    except TemplateError as exc:  # (every mistake found in the templates, one line each)
-        shown = exc.lines[:MAX_SHOWN_ERRORS]
-        more = len(exc.lines) - len(shown)
-        for line in shown[:-1] if not more else shown:
-            click.echo(printable(f"错误：{line}"), err=True)
-        if more:
-            raise click.ClickException(
-                f"模板中还有 {more} 处错误未列出；改好上面的再运行"
-            ) from None
-        raise click.ClickException(printable(shown[-1])) from None
+        document = made.make(result, templates, previous)
+    except tp.TemplateError as exc:
+        template_errors(exc)
     written = []
     with all_or_nothing():
         for path, fmt in zip(outputs, formats, strict=True):
             write_document(document.document, fmt, path)
             written.append(f"已写入 {display_path(path)}")
     say_outcome(written, result, "用 aggregate --rejects 文件名.csv 可列出每一行及原因")
-    for note in document.notes:  # (last: what a clerk may have to fix in the templates)
+    for note in (*template_notes, *document.notes):  # (last: what to fix in the templates)
         ui.note(note)
+
+
+def template_errors(exc: Any) -> NoReturn:
+    """Every mistake found in the templates, one ``错误：`` line each (at most
+    ``MAX_SHOWN_ERRORS``), then exit 1."""
+    shown = exc.lines[:MAX_SHOWN_ERRORS]
+    for line in shown[:-1]:
+        click.echo(printable(f"错误：{line}"), err=True)
+    more = len(exc.lines) - len(shown)
+    last = shown[-1] + (f"（另有 {more} 处错误未列出，改好这些再运行）" if more else "")
+    raise click.ClickException(printable(last))
 
 
 def figures_listing(figures: dict[str, Any]) -> str:
@@ -722,13 +735,14 @@ def figures_listing(figures: dict[str, Any]) -> str:
     and what it is; then the tables a template can place."""
     from tabulate import tabulate
 
+    from xgedu_stats.document import NO_DATA
     from xgedu_stats.document import names as nm
     from xgedu_stats.render.text import table_cell
 
     rows = [
         [
             table_cell(f.name),
-            table_cell(nm.written(f) or "（本次无数据）"),
+            "（两个数字同名，不能用）" if f.clash else table_cell(nm.written(f) or NO_DATA),
             f.unit,
             table_cell(f.what),
         ]

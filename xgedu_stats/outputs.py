@@ -130,10 +130,14 @@ def choose_format(
 
 
 def check_outputs(
-    outputs: Sequence[tuple[str, Path | None]], paths: Sequence[Path], settings: Settings
+    outputs: Sequence[tuple[str, Path | None]],
+    paths: Sequence[Path],
+    settings: Settings,
+    kept: Mapping[Path, str] | None = None,
 ) -> None:
-    """Refuse outputs that would overwrite an input, the config in use or the decisions file,
-    or each other. ``outputs`` pairs each option (``-o``, ``--rejects`` …) with its file.
+    """Refuse outputs that would overwrite an input, the config in use, the decisions file
+    or another file the run reads (``kept``: each with what it is, 报告的模板 …), or each
+    other. ``outputs`` pairs each option (``-o``, ``--rejects`` …) with its file.
 
     Files the tool wrote itself (skipped as inputs) may be written again.
     """
@@ -152,7 +156,7 @@ def check_outputs(
                 )
     for _, path in given:
         _check_folder(path)
-    protected = protected_files(settings)
+    protected = {**protected_files(settings), **(kept or {})}
     for option, path in given:
         for kept, what in protected.items():
             if kept == Path("/dev/stdout") and _is_descriptor(path):

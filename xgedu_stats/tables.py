@@ -206,6 +206,22 @@ _WHEN_GIVEN: dict[str, Callable[[Result, Sequence[str]], bool]] = {
     ),
     "traffic": lambda result, by: TRAFFIC.name in result.counted,
 }
+
+
+def read_for(result: Result, name: str) -> bool:
+    """Whether what a table counts was read at all (its figures are 0 when read and none in
+    the period, and have no value when not read): the published items' tables, the media,
+    messages and traffic tables, and tables 三 and 四 (the official tables 二 and the 2018
+    统计表 leave the cells of what was not read blank themselves)."""
+    if name in ("categories", "platforms", "doc_types"):
+        return result.articles_read
+    if name in _WHEN_GIVEN:
+        return _WHEN_GIVEN[name](result, tuple(BY))
+    if name in ("applications", "appeals"):
+        return official.GIVEN[name](result)
+    return True
+
+
 #: What ``--by`` can break tables down by, and the tables it adds.
 BY = {"department": ("interactions_by_department",)}
 

@@ -16,6 +16,8 @@ from xgedu_stats.document import names as nm
 from xgedu_stats.document.templates import Placeholder, Template, TemplateError
 from xgedu_stats.presentation import Column, Row, Table
 
+#: The tables a report may place at most (each is laid out cell by cell in Word).
+MAX_PLACED_TABLES = 30
 #: What a figure without a value this year is written as (and a warning says where).
 NO_DATA = "【无数据】"
 _NO_DATA_NOTE = f"本次没有数据（没有读到它的导出文件或登记表），报告中写为“{NO_DATA}”"
@@ -83,6 +85,12 @@ def fill(
                 except TemplateError as exc:
                     errors.append(str(exc))
             parts.append(Part(block.kind, "".join(written), block.level))
+    placed = sum(p.kind == "table" for p in parts)
+    if placed > MAX_PLACED_TABLES:
+        errors.append(
+            f"模板中一共放了 {placed} 张表，超过 {MAX_PLACED_TABLES} 张（MAX_PLACED_TABLES）："
+            "一份报告用不了这么多，请检查 {tables.…} 的行"
+        )
     if errors:
         raise TemplateError(*errors)
     return Document(tuple(parts), tuple(warnings))
@@ -101,18 +109,26 @@ def _write(
     warnings: list[str],
 ) -> str:
     where = f"模板 {template.origin} 第 {p.line} 行"
+    if p.spec and p.raw in figures:  # (a name holding a colon, written whole)
+        p = replace(p, name=p.raw, spec="")
     figure = figures.get(p.name)
     table = p.name.removeprefix("previous.").removeprefix("change.").split(".")[0]
     if figure is None and table in blank and (previous or table == p.name.split(".")[0]):
-        warnings.append(f"{where}：{p.name}（{nm.TABLE_TITLES[table]}）{_NO_DATA_NOTE}")
+        why = nm.NOT_READ.get(table, "没有读到它的数据")
+        warnings.append(
+            f"{where}：{p.name}（{nm.TABLE_TITLES[table]}）本次{why}，报告中写为“{NO_DATA}”"
+        )
         return NO_DATA
     if figure is None:
         raise TemplateError(
             f"{where}：没有名为“{p.name}”的数字（{_hint(p.name, figures, previous)}）"
         )
-    if p.spec not in nm.SPECS or (
-        p.spec and not nm.is_number(figure.value) and figure.value is not None
-    ):
+    if figure.clash:
+        raise TemplateError(
+            f"{where}：“{p.name}”是两个数字的名称（{figure.what}），不知道用哪一个；"
+            "请在配置文件中给其中的类别或平台换个名字（不要用“合计”“小计”，名字中不要有“.”）"
+        )
+    if p.spec not in nm.SPECS or (p.spec and not nm.countable(figure)):
         known = "、".join(f"{s}（{w}）" for s, w in nm.SPECS.items() if s)
         raise TemplateError(
             f"{where}：“{p.name}:{p.spec}”的写法“{p.spec}”不能用于这个数字；可用：{known}"
@@ -132,7 +148,7 @@ def _hint(name: str, figures: Mapping[str, nm.Figure], previous: bool) -> str:
     if name.startswith("change.") and f"previous.{name.removeprefix('change.')}" in figures:
         return "比率没有同比增减，可写 previous.… 得到上年的比率"
     if name.startswith("tables."):
-        return "表要单独写在一行"
+        return "放表要把 {tables.表名} 单独写在一行，不加“:写法”"
     head, _, last = name.rpartition(".")
     siblings = {n.rpartition(".")[2]: n for n in figures if n.rpartition(".")[0] == head}
     near = [siblings[m] for m in difflib.get_close_matches(last, list(siblings), n=3, cutoff=0.6)]
@@ -153,12 +169,12 @@ def compared(table: Table, figures: Mapping[str, nm.Figure]) -> Table:
                 return "categories.合计"
             if row.kind == "subtotal":
                 return f"categories.小计.{record['group']}"
-            return f"categories.{nm.row_label(record['category'])}"
+            return f"categories.{record['category']}"
     elif table.name == "interactions":
         keys, labels, main = ("previous", "change"), ("上年收到", "增减"), "received"
 
         def name(row: Row, record: dict) -> str:
-            return f"interactions.{nm.row_label(record['type'])}.received"
+            return f"interactions.{record['type']}.received"
     else:
         return table
     column_keys = [c.key for c in table.columns]

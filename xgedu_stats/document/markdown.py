@@ -10,8 +10,6 @@ from xgedu_stats.document import Document
 from xgedu_stats.messages import printable
 from xgedu_stats.render.text import table_text
 
-_PREFIX = {"title": "# ", "heading": "## "}
-
 
 def render(document: Document, stream: IO[str]) -> None:
     blocks = []
@@ -21,8 +19,11 @@ def render(document: Document, stream: IO[str]) -> None:
             blocks.append(caption + table_text(part.table, "pipe"))
         elif part.kind == "heading":
             blocks.append("#" * (part.level + 1) + " " + _line(part.text))
-        else:
-            blocks.append(_PREFIX.get(part.kind, "") + _line(part.text))
+        elif part.kind == "title":
+            blocks.append("# " + _line(part.text))
+        else:  # (a paragraph starting with # is text, as in the Word file)
+            text = _line(part.text)
+            blocks.append("\\" + text if text.startswith("#") else text)
     stream.write("\n\n".join(blocks) + "\n")
 
 

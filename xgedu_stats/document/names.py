@@ -34,6 +34,8 @@ _ROW_LABELS = {
     "article20": "label",
     "applications": "label",
 }
+#: Tables whose labels carry the official numbering (（一） 1. 其中：), left out of names.
+_NUMBERED = {"statistics_2018", "article20", "applications"}
 #: Columns that describe a row without being a figure.
 _NOT_FIGURES = {"group", "parent", "platform", "unit"}
 #: What each table and its figures are, for ``--list-figures``.
@@ -106,6 +108,10 @@ _MESSAGE_COUNTS = ("received", "replied", "on_time", "late", "overdue", "pending
 #: Names that exist whatever was read (blank when their input was not): a template written
 #: for the office's usual inputs stays valid in a year one of them is missing.
 _ALWAYS: dict[str, tuple[str, str]] = {
+    "totals.interactions.messages": ("核对·网上留言", "messages"),
+    "totals.traffic.days": ("核对·访问统计", "days"),
+    "totals.applications.cases": ("核对·依申请公开登记", "cases"),
+    "totals.appeals.cases": ("核对·复议诉讼登记", "cases"),
     **{f"interactions.合计.{k}": ("网上留言·合计", k) for k in (*_MESSAGE_COUNTS, "reply_rate")},
     "interactions.合计.on_time_rate": ("网上留言·合计", "on_time_rate"),
     **{f"traffic.{k}": ("网站访问量", k) for k in ("page_views", "visitors")},
@@ -141,6 +147,8 @@ class Figure:
     value: Any
     unit: str = ""
     what: str = ""
+    clash: bool = False
+    """Two figures have this name (``what`` says which): it stands for neither."""
 
 
 def figures_of(doc: Mapping[str, Any]) -> dict[str, Figure]:
@@ -148,7 +156,13 @@ def figures_of(doc: Mapping[str, Any]) -> dict[str, Figure]:
     out: dict[str, Figure] = {}
 
     def add(name: str, value: Any, unit: str, what: str) -> None:
-        if name not in out:
+        # Two figures of one name (a category called 合计, two platforms of one label, a
+        # row written twice by hand) are neither: the name says so instead of picking one.
+        if name in out:
+            first = out[name]
+            what = first.what if first.what == what else f"{first.what}；{what}"
+            out[name] = Figure(name, None, first.unit, what, clash=True)
+        else:
             out[name] = Figure(name, value, unit, what)
 
     period = doc.get("period") or {}
@@ -168,13 +182,16 @@ def figures_of(doc: Mapping[str, Any]) -> dict[str, Figure]:
         for name, value, unit, what in _table_figures(str(table), data):
             add(name, value, unit, what)
     for name, (what, key) in _ALWAYS.items():
-        add(name, None, _unit(key, "") or ("幅" if "幅" in name else "条"), what)
+        if name not in out:
+            add(name, None, _unit(key, "") or ("幅" if "幅" in name else "条"), what)
     return out
 
 
 #: A figure of last year's file larger than this is a mistyped one.
 MAX_PREVIOUS_FIGURE = 10**12
 _NUMBER_TEXT = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
+#: The figures that may have decimals (rates, amounts in 万元): all others are counts.
+_FRACTIONS = ("_rate", "（单位：万元）")
 
 
 def checked(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -199,6 +216,9 @@ def checked(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
             return None
         if value == int(value):
             return int(value)
+        if not where.endswith(_FRACTIONS):
+            problems.append(f"{where} 是 {value}：应为整数")
+            return None
         return float(value)
 
     def walk(data: Any, where: str) -> Any:
@@ -242,10 +262,24 @@ def checked(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 
 def blank_tables(doc: Mapping[str, Any]) -> set[str]:
-    """The tables this run has no figures of (their input was not read): a template naming
-    one of their figures gets a blank, not an error, since next year it may have them."""
+    """The tables the JSON does not hold (their input was not read): a template naming one
+    of their figures gets a blank, not an error, since next year it may have them."""
     tables = doc.get("tables") or {}
-    return {t for t in TABLE_TITLES if not tables.get(t)}
+    return {t for t in TABLE_TITLES if t not in tables}
+
+
+#: Why a table has no figures, by table.
+NOT_READ = {
+    "categories": "没有读到发布信息的导出文件",
+    "platforms": "没有读到发布信息的导出文件",
+    "doc_types": "没有读到发布信息的导出文件",
+    "media": "导出文件中没有图片数，也没有文种为图片、图集的信息",
+    "interactions": "没有读到网上留言的导出文件",
+    "interactions_by_department": "没有读到网上留言的导出文件",
+    "traffic": "没有读到访问统计的导出文件",
+    "applications": "没有读到依申请公开登记表",
+    "appeals": "没有读到复议诉讼登记表",
+}
 
 
 def _table_figures(table: str, data: Any) -> Iterator[tuple[str, Any, str, str]]:
@@ -281,7 +315,8 @@ def _row_names(table: str, records: list[dict], label_key: str | None) -> list[s
     if label_key is None:
         return [None] * len(records)
     raw = [str(r.get(label_key, "")) for r in records]
-    stripped = [row_label(s) for s in raw]
+    # (official labels only: a category is named as the office named it)
+    stripped = [row_label(s) for s in raw] if table in _NUMBERED else raw
     seen: dict[str, int] = {}
     for s in stripped:
         seen[s] = seen.get(s, 0) + 1
@@ -313,7 +348,7 @@ def _sums(table: str, title: str, records: list[dict], unit_of: Any) -> Iterator
     """The 合计 and 小计 rows the JSON leaves out."""
     if table in ("categories", "doc_types"):
         counts = [int(r.get("count") or 0) for r in records]
-        yield f"{table}.合计", sum(counts), "条", f"{title}·合计"
+        yield f"{table}.合计", sum(counts), "条", f"{title}·合计（各行之和）"
         if table == "doc_types":  # (发布各类政务新闻、规范性文件、资料、公告通知等 745 篇)
             named = sum(
                 n for r, n in zip(records, counts, strict=True) if r.get("doc_type") != OTHER
@@ -326,7 +361,7 @@ def _sums(table: str, title: str, records: list[dict], unit_of: Any) -> Iterator
                     groups[str(r["group"])] = groups.get(str(r["group"]), 0) + n
             for group, n in groups.items():
                 yield f"categories.小计.{group}", n, "条", f"{title}·{group}·小计"
-    elif table in ("interactions", "interactions_by_department") and records:
+    elif table in ("interactions", "interactions_by_department"):  # (read, none: 0)
         total = {k: sum(int(r.get(k) or 0) for r in records) for k in _MESSAGE_COUNTS}
         total["reply_rate"] = rate(total["replied"], total["received"])
         total["on_time_rate"] = rate(total["on_time"], total["received"])
@@ -402,6 +437,14 @@ def _plain(number: Decimal) -> str:
     """A number without a trailing .0 or exponent: 53.8, 50, 0.25."""
     text = format(number.normalize(), "f")
     return text
+
+
+def countable(figure: Figure) -> bool:
+    """Whether a figure may be written in 万: a count or an amount (not a rate or a year;
+    one with no value this year may, as it may have one next year)."""
+    if figure.value is None:
+        return True
+    return is_number(figure.value) and figure.unit not in ("%", "年")
 
 
 def is_number(value: Any) -> bool:

@@ -4,11 +4,11 @@ templates filled, ready for the writers."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from xgedu_stats import official
+from xgedu_stats import counters
 from xgedu_stats import tables as tbl
 from xgedu_stats.config import read_small_file
 from xgedu_stats.document import Document, compared, fill
@@ -17,6 +17,7 @@ from xgedu_stats.document import templates as tp
 from xgedu_stats.errors import ConfigError, InputError
 from xgedu_stats.messages import display_path
 from xgedu_stats.pipeline import Result
+from xgedu_stats.presentation import Table
 from xgedu_stats.render.json import document as json_document
 
 #: The largest ``--previous`` file read (an aggregate JSON of a year is a few KB).
@@ -31,55 +32,56 @@ class Made:
 
 
 def figures(
-    result: Result, layout: str, previous: dict[str, Any] | None = None
-) -> dict[str, nm.Figure]:
-    """Every figure of the run by name (and last year's, when given)."""
-    out = nm.figures_of(json_document(_report(result, layout)))
-    return nm.with_previous(out, nm.figures_of(previous)) if previous is not None else out
-
-
-def _report(result: Result, layout: str, extra: tuple[str, ...] = ()) -> tbl.Report:
-    """The tables ``aggregate --layout`` prints, the official tables of every layout (their
-    figures have names whichever layout the report has), and any a template places."""
-    report = tbl.build_report(result, (), (), layout)
-    have = {t.name for t in report.tables}
-    official_tables = (n for names in official.LAYOUT_TABLES.values() for n in names)
-    wanted = dict.fromkeys(
-        n for n in (*official_tables, *extra) if n in tbl.TABLES and n not in have
-    )
-    return tbl.Report(
-        report.period,
-        report.totals,
-        report.tables + tuple(tbl.TABLES[n](result) for n in wanted),
-        report.other_lines,
-        report.other_totals,
-        report.articles,
-    )
-
-
-def make(
-    result: Result,
-    layout: str,
-    folder: Path | None,
-    previous: dict[str, Any] | None,
-) -> Made:
-    """The report of a run: its templates filled with its figures (and last year's)."""
-    templates, notes = tp.load(layout, folder)
-    placed = tuple(dict.fromkeys(b.table for t in templates for b in t.blocks if b.kind == "table"))
-    report = _report(result, layout, placed)
+    result: Result, previous: dict[str, Any] | None = None, tables: dict[str, Table] | None = None
+) -> tuple[dict[str, nm.Figure], set[str]]:
+    """Every figure of the run by name (and last year's, when given), from every table of
+    the run (``tables``, else made here) whose input was read; and the tables whose input
+    was not read (a name in them has no value: a blank, not an error)."""
+    tables = tables if tables is not None else all_tables(result)
+    read = tuple(t for n, t in tables.items() if tbl.read_for(result, n))
+    totals = counters.totals_json(result.counted)
+    report = tbl.Report(result.period, result.totals, read, (), totals, result.articles_read)
     doc = json_document(report)
     found = nm.figures_of(doc)
     if previous is not None:
         found = nm.with_previous(found, nm.figures_of(previous))
-    tables = {t.name: t for t in report.tables}
+    return found, nm.blank_tables(doc)
+
+
+def all_tables(result: Result) -> dict[str, Table]:
+    """Every table of the run: the figures have names whatever tables a report places."""
+    return {name: make_table(result) for name, make_table in tbl.TABLES.items()}
+
+
+def make(
+    result: Result,
+    templates: list[tp.Template],
+    previous: dict[str, Any] | None,
+) -> Made:
+    """The report of a run: its templates filled with its figures (and last year's), and
+    its tables set where the templates place them."""
+    tables = all_tables(result)
+    found, blank = figures(result, previous, tables)
+    notes: list[str] = []
+    for name in blank:  # (a table whose input was not read is set without rows, with a note)
+        table = tables[name]
+        tables[name] = replace(table, rows=(), data=None)
     if previous is not None:
         tables = {n: compared(t, found) for n, t in tables.items()}
-    made = fill(templates, found, tables, previous is not None, nm.blank_tables(doc))
+    made = fill(templates, found, tables, previous is not None, blank)
+    if not made.parts:
+        raise tp.TemplateError(
+            "所有模板都是空的：报告没有内容（要用内置模板，删去模板文件夹中的文件）"
+        )
     # What the tool notes on a table it sets (没有读到…, …没有数据), which its caption leaves out.
-    titles = [p.table.title for p in made.parts if p.kind == "table" and p.table is not None]
-    captions = {p.table.title: p.table.caption for p in made.parts if p.table is not None}
-    untold = [t for t in dict.fromkeys(titles) if captions[t] and t != captions[t] and "没有" in t]
-    notes += [f"报告中的表 {title}" for title in untold]
+    placed = {p.table.name: p.table for p in made.parts if p.table is not None}
+    for name, table in placed.items():
+        if name in blank:
+            notes.append(
+                f"报告中的表“{table.caption or table.title}”：{nm.NOT_READ[name]}，表中没有数字"
+            )
+        elif table.caption and table.title != table.caption and "没有" in table.title:
+            notes.append(f"报告中的表 {table.title}")
     return Made(made, found, (*notes, *made.warnings))
 
 
@@ -104,10 +106,14 @@ def read_previous(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise InputError(f"上年的统计文件 {shown} 不是 UTF-8 编码的文本；{expected}") from None
     try:
-        doc = json.loads(text, parse_constant=_no_constant)
+        doc = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_no_repeats)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"上年的统计文件 {shown} 第 {exc.lineno} 行第 {exc.colno} 列不是 JSON 的写法；{expected}"
+        ) from None
+    except _Repeated as exc:
+        raise InputError(
+            f"上年的统计文件 {shown} 中“{exc.args[0]}”写了两次，不知道用哪一个；请删去一个"
         ) from None
     except (ValueError, RecursionError):  # (NaN; nesting deeper than Python's stack)
         raise InputError(f"上年的统计文件 {shown} 不是可读的 JSON；{expected}") from None
@@ -118,6 +124,19 @@ def read_previous(path: Path) -> dict[str, Any]:
         more = f"等 {len(problems)} 处" if len(problems) > 1 else ""
         raise InputError(f"上年的统计文件 {shown} 中 {problems[0]}{more}；请改正后再运行")
     return doc
+
+
+class _Repeated(ValueError):
+    """A key written twice in one JSON object."""
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Repeated(key)
+        out[key] = value
+    return out
 
 
 def _no_constant(name: str) -> Any:

@@ -17,13 +17,13 @@ naming the file and line, and nothing is added to install.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
 from xgedu_stats.config import read_small_file
-from xgedu_stats.errors import ConfigError, InputError
+from xgedu_stats.errors import ConfigError, InputError, OutputError
 from xgedu_stats.messages import display_path, os_reason
 
 #: The section templates of each layout, in the report's order (the built-in files' names).
@@ -50,10 +50,10 @@ LAYOUT_SECTIONS: Mapping[str, tuple[str, ...]] = {
 }
 SUFFIX = ".md"
 #: A template larger than this is not a template (a clerk pointed at the wrong file).
-MAX_TEMPLATE_BYTES = 1024 * 1024
+MAX_TEMPLATE_BYTES = 256 * 1024
 
 _PLACE = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}|[{}]")
-_TABLE_LINE = re.compile(r"^\s*\{tables\.([^{}:\s]+)\}\s*$")
+_TABLE_LINE = re.compile(r"^\s*\{\s*tables\.([^{}:\s]+)\s*\}\s*$")
 _FULL_WIDTH = re.compile("[｛｝]")
 _HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*#*\s*$")
 
@@ -63,6 +63,8 @@ class Placeholder:
     name: str
     spec: str
     line: int
+    raw: str = ""
+    """What the braces hold (a category named 甲:乙 is a name, not a name and a spec)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ class Template:
     blocks: tuple[Block, ...]
     errors: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    path: Path | None = None
+    """The file it was read from (None: built in)."""
 
 
 class TemplateError(InputError):
@@ -129,6 +133,11 @@ def load(layout: str, folder: Path | None) -> tuple[list[Template], list[str]]:
                 continue
             if path.stem not in names:
                 unknown.append(display_path(path))
+            elif path.stem in found:
+                raise TemplateError(
+                    f"模板 {display_path(found[path.stem])} 和 {display_path(path)} 是同一部分的模板；"
+                    "请删去其中一个"
+                )
             found[path.stem] = path
         if unknown:
             raise TemplateError(
@@ -153,7 +162,7 @@ def load(layout: str, folder: Path | None) -> tuple[list[Template], list[str]]:
     for name in names:
         if name in found:
             path = found[name]
-            out.append(parse(name, display_path(path), _read(path)))
+            out.append(replace(parse(name, display_path(path), _read(path)), path=path))
         else:
             out.append(parse(name, f"内置模板 {layout}/{name}{SUFFIX}", builtin_text(layout, name)))
     return out, notes
@@ -173,6 +182,11 @@ def _read(path: Path) -> str:
         )
     except ConfigError as exc:
         raise TemplateError(str(exc)) from None
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise TemplateError(
+            f"模板 {display_path(path)} 是 UTF-16（记事本的“Unicode”）编码的；"
+            "请用记事本“另存为”，编码选 UTF-8"
+        )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -210,7 +224,8 @@ def parse(name: str, origin: str, text: str) -> Template:
             errors.append(str(exc))
             return (text,)
 
-    for number, line in _lines(text):
+    unclosed: list[int] = []
+    for number, line in _lines(text, unclosed):
         if not line.strip():
             end_paragraph()
             continue
@@ -233,13 +248,20 @@ def parse(name: str, origin: str, text: str) -> Template:
             first_line = number
         paragraph.extend(parts(line.strip(), number))
     end_paragraph()
+    for number in unclosed:
+        errors.append(
+            f"模板 {origin} 第 {number} 行：说明“<!--”没有结束的“-->”，它后面的内容都会被当作说明"
+        )
     return Template(name, origin, tuple(blocks), tuple(errors), tuple(warnings))
 
 
-def _lines(text: str) -> Iterator[tuple[int, str]]:
-    """The lines with their numbers, notes (``<!-- … -->``, over several lines too) blanked."""
-    in_note = False
-    for number, line in enumerate(text.splitlines(), start=1):
+def _lines(text: str, unclosed: list[int]) -> Iterator[tuple[int, str]]:
+    """The lines with their numbers (lines end only at a line break: ``splitlines`` would
+    also end one at a form feed and count the lines wrong), notes (``<!-- … -->``, over
+    several lines too) blanked; a note never closed puts its first line in ``unclosed``."""
+    in_note = 0
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
         out = ""
         rest = line
         while rest:
@@ -248,14 +270,16 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
                 if end < 0:
                     rest = ""
                     break
-                rest, in_note = rest[end + 3 :], False
+                rest, in_note = rest[end + 3 :], 0
             else:
                 start = rest.find("<!--")
                 if start < 0:
                     out += rest
                     break
-                out, rest, in_note = out + rest[:start], rest[start + 4 :], True
+                out, rest, in_note = out + rest[:start], rest[start + 4 :], number
         yield number, out
+    if in_note:
+        unclosed.append(in_note)
 
 
 def _joiner(before: str | Placeholder, line: str) -> str:
@@ -278,7 +302,7 @@ def _parts(text: str, origin: str, line: int) -> tuple[str | Placeholder, ...]:
             name, _, spec = m.group(1).strip().partition(":")
             if not name.strip():
                 raise TemplateError(f"模板 {origin} 第 {line} 行：{{}} 中没有写数字的名称")
-            parts.append(Placeholder(name.strip(), spec.strip(), line))
+            parts.append(Placeholder(name.strip(), spec.strip(), line, m.group(1).strip()))
         else:
             raise TemplateError(
                 f"模板 {origin} 第 {line} 行：“{token}”没有配对的"
@@ -297,6 +321,26 @@ def _merged(parts: list[str | Placeholder]) -> tuple[str | Placeholder, ...]:
         elif p != "":
             merged.append(p)
     return tuple(merged)
+
+
+def raise_errors(templates: list[Template]) -> None:
+    """Every mistake found in reading the templates, at once."""
+    errors = [e for t in templates for e in t.errors]
+    if errors:
+        raise TemplateError(*errors)
+
+
+def check_outputs_outside(outputs: Sequence[Path], folder: Path) -> None:
+    """A report written into the templates' folder would be read as a template next time."""
+    try:
+        inside = [o for o in outputs if o.resolve().parent.is_relative_to(folder.resolve())]
+    except (OSError, RuntimeError):  # (a symlink loop: the folder's own checks say so)
+        return
+    if inside:
+        raise OutputError(
+            f"输出文件 {display_path(inside[0])} 在模板文件夹 {display_path(folder)} 中，"
+            "下次会被当作模板读取；请写到别的文件夹"
+        )
 
 
 def builtin_paths(folder: Path) -> list[Path]:
