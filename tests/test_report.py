@@ -323,16 +323,22 @@ def test_init_report_writes_the_templates_and_report_uses_them(folder: Path) -> 
         ("共 } 条", "第 3 行：“}”没有配对的“{”"),
         (
             "{categories.合计:千}",
-            "第 3 行：“categories.合计:千”的写法“千”不能用于这个数字；可用：万",
+            "第 3 行：不认识“categories.合计:千”中的写法“千”；可用的写法：万",
         ),
-        ("{year:万}", "写法“万”不能用于这个数字"),
-        ("{interactions.合计.reply_rate:万}", "写法“万”不能用于这个数字"),
+        ("{year:万}", "不能写成“万”：以万为单位只用于条数、件数、次数等，不用于比率、年份、日期"),
+        (
+            "{interactions.合计.reply_rate:万}",
+            "不能写成“万”：以万为单位只用于条数、件数、次数等，不用于比率、年份、日期",
+        ),
         ("{traffic.cumulative_page_views:万}", None),
         ("{ tables.categories }", None),
         ("{tables.categories:万}", "放表要把 {tables.表名} 单独写在一行，不加“:写法”"),
         ("<!-- 说明\n{year}", "第 3 行：说明“<!--”没有结束的“-->”"),
         ("甲\x0c乙\u2028丙\x1c丁\n{nosuch}", "第 4 行：没有名为“nosuch”的数字"),
-        ("{period.from:万}", "写法“万”不能用于这个数字"),
+        (
+            "{period.from:万}",
+            "不能写成“万”：以万为单位只用于条数、件数、次数等，不用于比率、年份、日期",
+        ),
         ("{tables.分类}", "第 3 行：没有名为“tables.分类”的表"),
         ("{}", "第 3 行：{} 中没有写数字的名称"),
     ],
@@ -382,7 +388,7 @@ def test_a_figure_without_data_is_marked_and_named(folder: Path) -> None:
     done = invoke("report", SAMPLES_2023, "--year", "2023", "-o", "报告.md")
     assert done.exit_code == 0, done.output
     assert (
-        "1-总体情况.md 第 19 行：interactions.合计.received（网上留言·合计）本次没有数据"
+        "1-总体情况.md 第 19 行：interactions.合计.received（网上留言·合计·收到）本次没有读到网上留言的导出文件，报告中写为“【无数据】”"
         in done.output
     )
     assert f"受理网上咨询、建议和投诉 {NO_DATA} 件" in Path("报告.md").read_text(encoding="utf-8")
@@ -562,16 +568,20 @@ def test_every_template_mistake_is_listed_at_once(folder: Path) -> None:
     done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
     assert done.exit_code == 1
     lines = done.output.splitlines()
-    assert [line[:30] for line in lines] == [
-        f"错误：模板 {Path('报告模板/2018/3-依申请公开.md')} 第 {n} 行"[:30] for n in (3, 5)
+    where = [line.split("：")[1].split(" 行")[0] for line in lines]
+    assert where == [
+        f"模板 {Path('报告模板/2018/3-依申请公开.md')} 第 3",
+        f"模板 {Path('报告模板/2018/3-依申请公开.md')} 第 5",
+        f"模板 {Path('报告模板/2018/5-复议诉讼.md')} 第 3",
     ]
     # Then every name no figure has, after the count.
-    (folder / "3-依申请公开.md").write_text("## 三、\n\n{year} 年\n", encoding="utf-8")
+    (folder / "3-依申请公开.md").write_text("## 三、\n\n{year} {nosuch} 年\n", encoding="utf-8")
+    (folder / "5-复议诉讼.md").write_text("## 五、\n", encoding="utf-8")
     done = invoke("report", SAMPLES, "--year", "2018", "-o", "报告.md", "-q")
     assert done.exit_code == 1
     lines = done.output.splitlines()
     assert len(lines) == 2 and all(line.startswith("错误：模板 报告模板") for line in lines)
-    assert "1-概述.md 第 3 行" in lines[0] and "5-复议诉讼.md 第 3 行" in lines[1]
+    assert "1-概述.md 第 3 行" in lines[0] and "3-依申请公开.md 第 3 行" in lines[1]
     assert not Path("报告.md").exists()
 
 
@@ -780,3 +790,105 @@ def test_a_key_written_twice_in_the_previous_file(tmp_path: Path) -> None:
     bad.write_text('{"tables": {}, "totals": {"rows_read": 1, "rows_read": 2}}', encoding="utf-8")
     done = invoke("report", SAMPLES, "--year", "2018", "--previous", bad, "--list-figures", "-q")
     assert done.exit_code == 1 and "中“rows_read”写了两次，不知道用哪一个" in done.output
+
+
+def test_a_report_needs_both_ends_of_its_period() -> None:
+    for ends in (("--from", "2018-01-01"), ("--to", "2018-12-31")):
+        done = invoke("report", SAMPLES, *ends, "-o", "报告.md")
+        assert done.exit_code == 2 and "或同时写 --from 和 --to" in done.output
+
+
+@pytest.mark.parametrize("command", ["report", "aggregate"])
+def test_the_figures_file_is_never_overwritten(tmp_path: Path, command: str) -> None:
+    figures = tmp_path / "数据.md"
+    figures.write_bytes((SAMPLES_2023 / "数据-2023.toml").read_bytes())
+    done = invoke(command, SAMPLES_2023, "--year", "2023", "--figures", figures, "-o", figures)
+    assert done.exit_code == 1 and "是本年的数据文件（--figures），不能覆盖" in done.output
+    assert figures.read_bytes() == (SAMPLES_2023 / "数据-2023.toml").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda d: d["tables"]["categories"][0].update(count="2018-01-01"),
+            "的 count 不是数字：2018-01-01",
+        ),
+        (
+            lambda d: d["totals"].update(deep=json.loads('{"a":' * 300 + "1" + "}" * 300)),
+            "嵌套太深",
+        ),
+        (
+            lambda d: d["tables"]["categories"].append(dict(d["tables"]["categories"][0])),
+            "第 17 行（孝感教育新闻）与第 1 行是同一行",
+        ),
+    ],
+)
+def test_more_hand_edited_previous_files(
+    made_2018: Path, tmp_path: Path, edit, expected: str
+) -> None:
+    last = json.loads((made_2018 / "统计.json").read_text(encoding="utf-8"))
+    edit(last)
+    path = tmp_path / "2017.json"
+    path.write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "--previous", path, "--list-figures", "-q")
+    assert done.exit_code == 1 and "Traceback" not in done.output and expected in done.output, (
+        done.output
+    )
+
+
+def test_last_years_column_adds_up_under_this_years_groups(made_2018: Path, tmp_path: Path) -> None:
+    last = json.loads((made_2018 / "统计.json").read_text(encoding="utf-8"))
+    last["tables"]["categories"][1]["group"] = (
+        "业务工作"  # (信息公开栏目, in the other group last year)
+    )
+    last["tables"]["categories"][2]["category"] = "规划财务（旧名）"  # (renamed since)
+    path = tmp_path / "2017.json"
+    path.write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+    done = invoke(
+        "report", SAMPLES, "--year", "2018", "--previous", path, "-o", tmp_path / "r.docx", "-q"
+    )
+    assert done.exit_code == 0, done.output
+    rows = cells(docx.Document(str(tmp_path / "r.docx")).tables[0])
+    subtotals = [r for r in rows if r[1] == "小计"]
+    assert subtotals[0][2:4] == ["1810", "1810"]  # (孝感教育新闻 + 信息公开栏目, as grouped now)
+    assert subtotals[1][2:4] == ["628", ""]  # (规划财务 has no last year's figure)
+    assert rows[-1][2:4] == ["2438", "2438"]  # (last year's total, as last year counted it)
+
+
+def test_a_type_of_message_none_came_of_this_year(made_2018: Path, tmp_path: Path) -> None:
+    # samples/2018's mailbox holds three letters of 2017, none of them a 投诉.
+    done = invoke(
+        "report",
+        SAMPLES,
+        "--year",
+        "2017",
+        "--layout",
+        "2018",
+        "--previous",
+        made_2018 / "统计.json",
+        "-o",
+        tmp_path / "r.docx",
+        "-q",
+    )
+    assert done.exit_code == 0, done.output
+    rows = {r[0]: r for r in cells(docx.Document(str(tmp_path / "r.docx")).tables[1])[1:]}
+    assert rows["投诉"][1:4] == ["0", "59", "-59"]
+    assert int(rows["合计"][2]) == sum(int(r[2]) for t, r in rows.items() if t != "合计")
+
+
+def test_names_are_checked_in_a_year_without_their_input(folder: Path) -> None:
+    # samples/2023 has no export of published items nor of messages: the names are known.
+    path = folder.parent / "2021" / "6-其他需要报告的事项.md"
+    for line, expected in (
+        ("{categories.孝感教育新问}", "是不是 categories.孝感教育新闻？"),
+        ("{interactions.合计.recieved}", "是不是 interactions.合计.received、"),
+        ("{traffic.since:万}", "不能写成“万”"),
+        ("{applications.本年新收政府信息公开申请数量.总计:万}", None),
+    ):
+        path.write_text("## 六、\n\n" + line + "\n", encoding="utf-8")
+        done = invoke("report", SAMPLES_2023, "--year", "2023", "-o", "报告.md", "-q")
+        if expected is None:
+            assert done.exit_code == 0, done.output
+        else:
+            assert done.exit_code == 1 and expected in done.output, done.output

@@ -58,6 +58,8 @@ INSPECT_FORMATS = ("text", "json")
 DETAIL_FORMATS = ("csv", "xlsx")  # --rejects, --duplicates, --items, --letters
 DECISIONS_FORMATS = ("csv",)  # --write-decisions
 REPORT_FORMATS = ("markdown", "docx")  # report -o (a device such as /dev/stdout: markdown)
+#: What the --figures file is, where an output would overwrite it.
+FIGURES_FILE = "本年的数据文件（--figures）"
 #: The template mistakes ``report`` lists at most, one line each.
 MAX_SHOWN_ERRORS = 20
 
@@ -442,7 +444,7 @@ def aggregate(
     figures = load_figures(figures_path) if figures_path is not None else None
     outputs = [("-o", output), ("--rejects", rejects), ("--duplicates", duplicates)]
     outputs += [("--items", items_path), ("--letters", letters_path)]
-    check_outputs(outputs, paths, settings)
+    check_outputs(outputs, paths, settings, {figures_path: FIGURES_FILE} if figures_path else None)
     with progress_bar(UI.current().quiet) as progress:
         result = pipeline.run(RunConfig(tuple(paths), settings, period, as_of, figures), progress)
 
@@ -653,9 +655,9 @@ def report(
     init --report 写出内置模板供修改，--list-figures 列出可用的名称。
     """
     period = build_period(year, date_from, date_to)
-    if period.is_open:  # (an annual report of every date read is no annual report)
+    if period.start is None or period.end is None:  # (a report is of one whole period)
         raise click.UsageError(
-            "请指定报告的统计期：加 --year 年份（如 --year 2018），或 --from/--to"
+            "请指定报告的统计期：加 --year 年份（如 --year 2018），或同时写 --from 和 --to"
         )
     if not outputs and not list_figures:
         raise click.UsageError(
@@ -686,12 +688,14 @@ def report(
         ui.note(f"当前文件夹中的 {TEMPLATE_FOLDER} 不是文件夹：用内置模板")
     try:  # (before the count: a mistyped brace is not found after a minute of counting)
         templates, template_notes = tp.load(layout, folder)
-        tp.raise_errors(templates)
+        tp.raise_errors(templates, tuple(REPORT_TABLES))
     except tp.TemplateError as exc:
         template_errors(exc)
     kept = {t.path: "报告的模板" for t in templates if t.path is not None}
     if previous_path is not None:
         kept[previous_path] = "上年的统计文件（--previous）"
+    if figures_path is not None:
+        kept[figures_path] = FIGURES_FILE
     check_outputs([("-o", o) for o in outputs], paths, settings, kept)
     if folder is not None:
         tp.check_outputs_outside(outputs, folder)

@@ -9,18 +9,18 @@ A :class:`Document` is title, headings, paragraphs and tables, each a finished t
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Set
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from xgedu_stats.config import MESSAGE_TYPES
 from xgedu_stats.document import names as nm
 from xgedu_stats.document.templates import Placeholder, Template, TemplateError
 from xgedu_stats.presentation import Column, Row, Table
 
-#: The tables a report may place at most (each is laid out cell by cell in Word).
-MAX_PLACED_TABLES = 30
+#: The names a misspelt one is compared with at most, for a suggestion.
+_MAX_COMPARED = 20_000
 #: What a figure without a value this year is written as (and a warning says where).
 NO_DATA = "【无数据】"
-_NO_DATA_NOTE = f"本次没有数据（没有读到它的导出文件或登记表），报告中写为“{NO_DATA}”"
 _NO_PREVIOUS_NOTE = f"上年或本年没有这个数字（--previous 的文件中没有它，或本次没有读到它的数据），报告中写为“{NO_DATA}”"
 
 
@@ -50,12 +50,11 @@ def fill(
     figures: Mapping[str, nm.Figure],
     tables: Mapping[str, Table],
     previous: bool = False,
-    blank: Set[str] = frozenset(),
 ) -> Document:
     """The templates with their figures written in and their tables set. Every unknown
     name or way of writing in them is found before one :class:`TemplateError` lists them,
-    each naming the template and the line (a name in one of the ``blank`` tables, which
-    this run has no figures of, is written as :data:`NO_DATA`, with a warning)."""
+    each naming the template and the line; a figure without a value this year is written
+    as :data:`NO_DATA`, with a warning."""
     parts: list[Part] = []
     warnings: list[str] = [w for t in templates for w in t.warnings]
     errors: list[str] = [e for t in templates for e in t.errors]
@@ -81,16 +80,10 @@ def fill(
                     written.append(p)
                     continue
                 try:
-                    written.append(_write(p, template, figures, previous, blank, warnings))
+                    written.append(_write(p, template, figures, previous, warnings))
                 except TemplateError as exc:
                     errors.append(str(exc))
             parts.append(Part(block.kind, "".join(written), block.level))
-    placed = sum(p.kind == "table" for p in parts)
-    if placed > MAX_PLACED_TABLES:
-        errors.append(
-            f"模板中一共放了 {placed} 张表，超过 {MAX_PLACED_TABLES} 张（MAX_PLACED_TABLES）："
-            "一份报告用不了这么多，请检查 {tables.…} 的行"
-        )
     if errors:
         raise TemplateError(*errors)
     return Document(tuple(parts), tuple(warnings))
@@ -105,20 +98,12 @@ def _write(
     template: Template,
     figures: Mapping[str, nm.Figure],
     previous: bool,
-    blank: Set[str],
     warnings: list[str],
 ) -> str:
     where = f"模板 {template.origin} 第 {p.line} 行"
     if p.spec and p.raw in figures:  # (a name holding a colon, written whole)
         p = replace(p, name=p.raw, spec="")
     figure = figures.get(p.name)
-    table = p.name.removeprefix("previous.").removeprefix("change.").split(".")[0]
-    if figure is None and table in blank and (previous or table == p.name.split(".")[0]):
-        why = nm.NOT_READ.get(table, "没有读到它的数据")
-        warnings.append(
-            f"{where}：{p.name}（{nm.TABLE_TITLES[table]}）本次{why}，报告中写为“{NO_DATA}”"
-        )
-        return NO_DATA
     if figure is None:
         raise TemplateError(
             f"{where}：没有名为“{p.name}”的数字（{_hint(p.name, figures, previous)}）"
@@ -128,14 +113,22 @@ def _write(
             f"{where}：“{p.name}”是两个数字的名称（{figure.what}），不知道用哪一个；"
             "请在配置文件中给其中的类别或平台换个名字（不要用“合计”“小计”，名字中不要有“.”）"
         )
-    if p.spec not in nm.SPECS or (p.spec and not nm.countable(figure)):
+    if p.spec not in nm.SPECS:
         known = "、".join(f"{s}（{w}）" for s, w in nm.SPECS.items() if s)
         raise TemplateError(
-            f"{where}：“{p.name}:{p.spec}”的写法“{p.spec}”不能用于这个数字；可用：{known}"
+            f"{where}：不认识“{p.name}:{p.spec}”中的写法“{p.spec}”；可用的写法：{known}"
+        )
+    if p.spec and not nm.countable(figure):
+        raise TemplateError(
+            f"{where}：“{p.name}”不能写成“{p.spec}”：以万为单位只用于条数、件数、次数等，"
+            "不用于比率、年份、日期"
         )
     text = nm.written(figure, p.spec)
     if text is None:
-        why = _NO_PREVIOUS_NOTE if p.name.startswith(("previous.", "change.")) else _NO_DATA_NOTE
+        if p.name.startswith(("previous.", "change.")):
+            why = _NO_PREVIOUS_NOTE
+        else:
+            why = f"本次{figure.missing or '没有这个数字'}，报告中写为“{NO_DATA}”"
         warnings.append(f"{where}：{p.name}（{figure.what}）{why}")
         return NO_DATA
     return text
@@ -151,8 +144,11 @@ def _hint(name: str, figures: Mapping[str, nm.Figure], previous: bool) -> str:
         return "放表要把 {tables.表名} 单独写在一行，不加“:写法”"
     head, _, last = name.rpartition(".")
     siblings = {n.rpartition(".")[2]: n for n in figures if n.rpartition(".")[0] == head}
-    near = [siblings[m] for m in difflib.get_close_matches(last, list(siblings), n=3, cutoff=0.6)]
-    near = near or difflib.get_close_matches(name, list(figures), n=3, cutoff=0.9)
+    near = []
+    if len(siblings) <= _MAX_COMPARED:  # (difflib takes a second for 250,000 names)
+        near = [siblings[m] for m in difflib.get_close_matches(last, list(siblings), 3, 0.6)]
+    if not near and len(figures) <= _MAX_COMPARED:
+        near = difflib.get_close_matches(name, list(figures), n=3, cutoff=0.9)
     if near:
         return f"是不是 {'、'.join(near)}？report --list-figures 列出全部名称"
     return "report --list-figures 列出全部名称"
@@ -160,35 +156,57 @@ def _hint(name: str, figures: Mapping[str, nm.Figure], previous: bool) -> str:
 
 def compared(table: Table, figures: Mapping[str, nm.Figure]) -> Table:
     """The categories or interactions table with 上年 and 增减 columns: each row's
-    ``previous.<name>`` (:func:`names.with_previous`)."""
+    ``previous.<name>`` (:func:`names.with_previous`). A 小计 is the sum of its rows' 上年
+    (the groups as this year's config has them); 合计 is last year's total; a type of
+    message none of came this year but some last year gets its row."""
     if table.name == "categories":
-        keys, labels, main = ("previous", "change"), ("上年", "增减"), "count"
-
-        def name(row: Row, record: dict) -> str:
-            if row.kind == "total":
-                return "categories.合计"
-            if row.kind == "subtotal":
-                return f"categories.小计.{record['group']}"
-            return f"categories.{record['category']}"
-    elif table.name == "interactions":
-        keys, labels, main = ("previous", "change"), ("上年收到", "增减"), "received"
-
-        def name(row: Row, record: dict) -> str:
-            return f"interactions.{record['type']}.received"
+        labels, main = ("上年", "增减"), "count"
+    elif table.name == "interactions" and table.rows:
+        labels, main = ("上年收到", "增减"), "received"
+        table = _with_last_years_types(table, figures)
     else:
         return table
-    column_keys = [c.key for c in table.columns]
-    at = column_keys.index(main) + 1
-    rows = []
+    keys = [c.key for c in table.columns]
+    at = keys.index(main) + 1
+    rows: list[Row] = []
+    group: list[object] = []
     for row in table.rows:
-        record = dict(zip(column_keys, row.values, strict=True))
-        old = figures.get("previous." + name(row, record))
-        old_value = old.value if old is not None and nm.is_number(old.value) else None
-        added = (old_value, nm.difference(record[main], old_value))
+        record = dict(zip(keys, row.values, strict=True))
+        if table.name == "interactions":
+            name = f"interactions.{record['type']}.received"
+        elif row.kind == "total":
+            name = "categories.合计"
+        else:
+            name = f"categories.{record['category']}"
+        old = figures.get("previous." + name)
+        before = old.value if old is not None and nm.is_number(old.value) else None
+        if row.kind == "subtotal":
+            before = None if None in group else sum(group)  # type: ignore[arg-type]
+            group = []
+        elif row.kind == "data":
+            group.append(before)
+        added = (before, nm.difference(record[main], before))
         rows.append(replace(row, values=(*row.values[:at], *added, *row.values[at:])))
     columns = (
         *table.columns[:at],
-        *(Column(k, label, True) for k, label in zip(keys, labels, strict=True)),
+        *(Column(k, label, True) for k, label in zip(("previous", "change"), labels, strict=True)),
         *table.columns[at:],
     )
     return replace(table, columns=columns, rows=tuple(rows), header=())
+
+
+def _with_last_years_types(table: Table, figures: Mapping[str, nm.Figure]) -> Table:
+    """The messages table with a row of zeros for each type that had messages last year
+    and none this year (before the 合计 row)."""
+    have = {r.values[0] for r in table.rows}
+    more = []
+    for t in MESSAGE_TYPES:
+        old = figures.get(f"previous.interactions.{t}.received")
+        if t not in have and old is not None and nm.is_number(old.value) and old.value:
+            zeros = (0,) * (len(table.columns) - 3)
+            more.append(Row((t, *zeros, None, None)))
+    if not more:
+        return table
+    rows = [r for r in table.rows if r.kind == "data"]
+    total = [r for r in table.rows if r.kind != "data"]
+    return replace(table, rows=(*rows, *more, *total))

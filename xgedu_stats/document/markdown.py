@@ -28,5 +28,6 @@ def render(document: Document, stream: IO[str]) -> None:
 
 
 def _line(text: str) -> str:
-    """A paragraph on one line, nothing in it that would drive a terminal."""
-    return " ".join(printable(line) for line in text.splitlines())
+    """A paragraph on one line, its control characters escaped as in the Word file
+    (a form feed as \\x0c, not a line break)."""
+    return printable(text)

@@ -11,13 +11,15 @@ Sums the JSON leaves out (合计, 小计) are added here from its rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Set
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from xgedu_stats.config import DOC_TYPES
+from xgedu_stats.config import DOC_TYPES, MESSAGE_TYPES
+from xgedu_stats.count import appeals as ap
+from xgedu_stats.count import applications as apps
 from xgedu_stats.count.interactions import rate
 
 #: The 文种 of what fits no other (left out of 发布各类政务新闻、规范性文件、资料、公告通知等 N 篇).
@@ -105,21 +107,20 @@ _UNITS = {
 }
 #: The figures of the interactions tables, summed in a 合计 row (rates computed again).
 _MESSAGE_COUNTS = ("received", "replied", "on_time", "late", "overdue", "pending")
-#: Names that exist whatever was read (blank when their input was not): a template written
-#: for the office's usual inputs stays valid in a year one of them is missing.
+#: Names that exist whatever was read (blank when their input was not), with what they are
+#: and their unit, for the tables and totals that hold no row when their input was not read.
 _ALWAYS: dict[str, tuple[str, str]] = {
-    "totals.interactions.messages": ("核对·网上留言", "messages"),
-    "totals.traffic.days": ("核对·访问统计", "days"),
-    "totals.applications.cases": ("核对·依申请公开登记", "cases"),
-    "totals.appeals.cases": ("核对·复议诉讼登记", "cases"),
-    **{f"interactions.合计.{k}": ("网上留言·合计", k) for k in (*_MESSAGE_COUNTS, "reply_rate")},
-    "interactions.合计.on_time_rate": ("网上留言·合计", "on_time_rate"),
-    **{f"traffic.{k}": ("网站访问量", k) for k in ("page_views", "visitors")},
-    "traffic.cumulative_page_views": ("网站访问量", "cumulative_page_views"),
-    "traffic.since": ("网站访问量", "since"),
-    "traffic.through": ("网站访问量", "through"),
-    "media.宣传图片（幅）": ("宣传图片", ""),
-    "media.含图片的信息（条）": ("宣传图片", ""),
+    "totals.interactions.messages": ("核对·网上留言·留言件数", "件"),
+    "totals.traffic.days": ("核对·访问统计·天数", "天"),
+    "totals.applications.cases": ("核对·依申请公开登记·案件或申请件数", "件"),
+    "totals.appeals.cases": ("核对·复议诉讼登记·案件或申请件数", "件"),
+    "traffic.page_views": ("网站访问量·统计期内浏览量", "次"),
+    "traffic.visitors": ("网站访问量·统计期内访客数", "人次"),
+    "traffic.cumulative_page_views": ("网站访问量·累计浏览量", "次"),
+    "traffic.since": ("网站访问量·累计起始日期", ""),
+    "traffic.through": ("网站访问量·累计截止日期", ""),
+    "media.宣传图片（幅）": ("宣传图片·宣传图片（幅）", "幅"),
+    "media.含图片的信息（条）": ("宣传图片·含图片的信息（条）", "条"),
 }
 
 
@@ -149,10 +150,15 @@ class Figure:
     what: str = ""
     clash: bool = False
     """Two figures have this name (``what`` says which): it stands for neither."""
+    missing: str = ""
+    """Why it has no value this year (没有读到网上留言的导出文件), when that is known."""
 
 
-def figures_of(doc: Mapping[str, Any]) -> dict[str, Figure]:
-    """Every figure of an ``aggregate --format json`` document, by name, in its order."""
+def figures_of(doc: Mapping[str, Any], unread: Set[str] = frozenset()) -> dict[str, Figure]:
+    """Every figure of an ``aggregate --format json`` document, by name, in its order; the
+    figures of the ``unread`` tables (whose input was not read: the document holds them
+    made of nothing) have their names, so that a template is checked every year, and no
+    value (``missing`` says why)."""
     out: dict[str, Figure] = {}
 
     def add(name: str, value: Any, unit: str, what: str) -> None:
@@ -181,15 +187,22 @@ def figures_of(doc: Mapping[str, Any]) -> dict[str, Figure]:
     for table, data in (doc.get("tables") or {}).items():
         for name, value, unit, what in _table_figures(str(table), data):
             add(name, value, unit, what)
-    for name, (what, key) in _ALWAYS.items():
+    for name, (what, unit) in _ALWAYS.items():
         if name not in out:
-            add(name, None, _unit(key, "") or ("幅" if "幅" in name else "条"), what)
+            add(name, None, unit, what)
+    for name, figure in out.items():
+        table = name.split(".")[0]
+        if table in unread and not figure.clash:
+            out[name] = replace(figure, value=None, missing=NOT_READ.get(table, ""))
     return out
 
 
 #: A figure of last year's file larger than this is a mistyped one.
 MAX_PREVIOUS_FIGURE = 10**12
 _NUMBER_TEXT = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
+#: The figures that are days (网站访问量's), and how deep aggregate's objects go at most.
+_DAY_KEYS = (" since", " through", ".since", ".through")
+_MAX_DEPTH = 8
 #: The figures that may have decimals (rates, amounts in 万元): all others are counts.
 _FRACTIONS = ("_rate", "（单位：万元）")
 
@@ -201,7 +214,7 @@ def checked(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
 
     def number(value: Any, where: str) -> Any:
-        if value is None or (isinstance(value, str) and _DAY.match(value)):
+        if value is None or (where.endswith(_DAY_KEYS) and isinstance(value, str)):
             return value
         if isinstance(value, str) and _NUMBER_TEXT.match(value):
             value = Decimal(value.strip())
@@ -221,9 +234,12 @@ def checked(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
             return None
         return float(value)
 
-    def walk(data: Any, where: str) -> Any:
+    def walk(data: Any, where: str, depth: int = 0) -> Any:
         if isinstance(data, Mapping):
-            return {k: walk(v, f"{where}.{k}") for k, v in data.items()}
+            if depth > _MAX_DEPTH:  # (aggregate's JSON is three deep)
+                problems.append(f"{where} 嵌套太深，不是 aggregate 写出的")
+                return {}
+            return {k: walk(v, f"{where}.{k}", depth + 1) for k, v in data.items()}
         return number(data, where)
 
     out: dict[str, Any] = {
@@ -239,10 +255,21 @@ def checked(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
             tables[table] = walk(data, f"tables.{table}")
         elif isinstance(data, list):
             rows = []
+            seen: dict[Any, int] = {}
             for i, record in enumerate(data, start=1):
                 if not isinstance(record, Mapping):
                     problems.append(f"tables.{table} 第 {i} 行不是一行数字（应为 {{…}}）")
                     continue
+                # (the official tables repeat labels under their sections: named by both)
+                unique = label_key and table not in _NUMBERED
+                label = record.get(label_key) if unique else None
+                if unique and str(label) in seen:
+                    problems.append(
+                        f"tables.{table} 第 {i} 行（{label}）与第 {seen[str(label)]} 行是同一行"
+                    )
+                    continue
+                if unique:
+                    seen[str(label)] = i
                 shown = (
                     f"tables.{table} 第 {i} 行（{record.get(label_key, '')}）"
                     if label_key
@@ -261,13 +288,6 @@ def checked(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return out, problems
 
 
-def blank_tables(doc: Mapping[str, Any]) -> set[str]:
-    """The tables the JSON does not hold (their input was not read): a template naming one
-    of their figures gets a blank, not an error, since next year it may have them."""
-    tables = doc.get("tables") or {}
-    return {t for t in TABLE_TITLES if t not in tables}
-
-
 #: Why a table has no figures, by table.
 NOT_READ = {
     "categories": "没有读到发布信息的导出文件",
@@ -282,8 +302,29 @@ NOT_READ = {
 }
 
 
+def _shape(table: str, data: Any) -> Any:
+    """A table's data with every row it can have: tables 三 and 四 when no register was
+    read (their names are known, their figures blank), and a row of zeros for each type
+    of message none of came (the JSON leaves it out)."""
+    if table == "applications" and not data:
+        return [
+            {"label": line.label, **dict.fromkeys(apps.COLUMNS)}
+            for line in apps.LINES
+            if not line.heading
+        ]
+    if table == "appeals" and not data:
+        cells = dict.fromkeys(ap.FIGURES)
+        return {ap.REVIEW: cells, ap.LAWSUIT: {ap.DIRECT: cells, ap.AFTER_REVIEW: cells}}
+    if table == "interactions" and isinstance(data, list):
+        have = {r.get("type") for r in data if isinstance(r, dict)}
+        zeros = dict.fromkeys(_MESSAGE_COUNTS, 0) | {"reply_rate": None, "on_time_rate": None}
+        return [*data, *({"type": t, **zeros} for t in MESSAGE_TYPES if t not in have)]
+    return data
+
+
 def _table_figures(table: str, data: Any) -> Iterator[tuple[str, Any, str, str]]:
     title = TABLE_TITLES.get(table, table)
+    data = _shape(table, data)
     if isinstance(data, dict):  # (table 四: figures under column groups)
         for path, value in _flatten(data):
             yield f"{table}." + ".".join(path), value, "件", f"{title}·" + "·".join(path)
@@ -440,11 +481,12 @@ def _plain(number: Decimal) -> str:
 
 
 def countable(figure: Figure) -> bool:
-    """Whether a figure may be written in 万: a count or an amount (not a rate or a year;
-    one with no value this year may, as it may have one next year)."""
-    if figure.value is None:
-        return True
-    return is_number(figure.value) and figure.unit not in ("%", "年")
+    """Whether a figure may be written in 万: a count or an amount, which have a unit of
+    their own (not a rate, a year, a day or a text; one with no value this year may, as it
+    may have one next year)."""
+    if figure.unit in ("%", "年", "") or figure.clash:
+        return False
+    return figure.value is None or is_number(figure.value)
 
 
 def is_number(value: Any) -> bool:
@@ -463,9 +505,9 @@ def with_previous(current: dict[str, Figure], previous: dict[str, Figure]) -> di
         value = before.value if before is not None and is_number(before.value) else None
         if before is None and _counted_in(name, previous):
             value = 0  # (a type of message none of came last year has no row in its JSON)
-        out[f"previous.{name}"] = Figure(
-            f"previous.{name}", value, figure.unit, f"上年·{figure.what}"
-        )
+        clash = before is not None and before.clash  # (a row 合计 typed into last year's file)
+        what = f"上年·{before.what if clash else figure.what}"
+        out[f"previous.{name}"] = Figure(f"previous.{name}", value, figure.unit, what, clash)
         if figure.unit != "%":  # (a rate's change in percent of a percent says nothing)
             text = change_text(figure.value, value)
             out[f"change.{name}"] = Figure(f"change.{name}", text, "", f"同比·{figure.what}")

@@ -35,17 +35,17 @@ def figures(
     result: Result, previous: dict[str, Any] | None = None, tables: dict[str, Table] | None = None
 ) -> tuple[dict[str, nm.Figure], set[str]]:
     """Every figure of the run by name (and last year's, when given), from every table of
-    the run (``tables``, else made here) whose input was read; and the tables whose input
-    was not read (a name in them has no value: a blank, not an error)."""
+    the run (``tables``, else made here); and the tables whose input was not read (their
+    figures have names and no value)."""
     tables = tables if tables is not None else all_tables(result)
-    read = tuple(t for n, t in tables.items() if tbl.read_for(result, n))
+    unread = {n for n in tables if not tbl.read_for(result, n)}
     totals = counters.totals_json(result.counted)
-    report = tbl.Report(result.period, result.totals, read, (), totals, result.articles_read)
-    doc = json_document(report)
-    found = nm.figures_of(doc)
+    every = tuple(tables.values())
+    report = tbl.Report(result.period, result.totals, every, (), totals, result.articles_read)
+    found = nm.figures_of(json_document(report), unread)
     if previous is not None:
         found = nm.with_previous(found, nm.figures_of(previous))
-    return found, nm.blank_tables(doc)
+    return found, unread
 
 
 def all_tables(result: Result) -> dict[str, Table]:
@@ -68,11 +68,7 @@ def make(
         tables[name] = replace(table, rows=(), data=None)
     if previous is not None:
         tables = {n: compared(t, found) for n, t in tables.items()}
-    made = fill(templates, found, tables, previous is not None, blank)
-    if not made.parts:
-        raise tp.TemplateError(
-            "所有模板都是空的：报告没有内容（要用内置模板，删去模板文件夹中的文件）"
-        )
+    made = fill(templates, found, tables, previous is not None)
     # What the tool notes on a table it sets (没有读到…, …没有数据), which its caption leaves out.
     placed = {p.table.name: p.table for p in made.parts if p.table is not None}
     for name, table in placed.items():

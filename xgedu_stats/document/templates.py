@@ -49,6 +49,11 @@ LAYOUT_SECTIONS: Mapping[str, tuple[str, ...]] = {
     ),
 }
 SUFFIX = ".md"
+#: The tables a report may place at most (each is laid out cell by cell in Word).
+MAX_PLACED_TABLES = 30
+#: The paragraphs, headings and tables of all templates at most (the 2018 report has 30;
+#: Word takes about a second for each thousand).
+MAX_BLOCKS = 5000
 #: A template larger than this is not a template (a clerk pointed at the wrong file).
 MAX_TEMPLATE_BYTES = 256 * 1024
 
@@ -323,9 +328,30 @@ def _merged(parts: list[str | Placeholder]) -> tuple[str | Placeholder, ...]:
     return tuple(merged)
 
 
-def raise_errors(templates: list[Template]) -> None:
-    """Every mistake found in reading the templates, at once."""
+def raise_errors(templates: list[Template], tables: Sequence[str]) -> None:
+    """Every mistake found in reading the templates, at once: their writing, a table that
+    is none of ``tables``, too many tables or paragraphs, no content at all."""
     errors = [e for t in templates for e in t.errors]
+    known = "、".join(f"tables.{t}" for t in tables)
+    for t in templates:
+        for b in t.blocks:
+            if b.kind == "table" and b.table not in tables:
+                errors.append(
+                    f"模板 {t.origin} 第 {b.line} 行：没有名为“tables.{b.table}”的表；可用的表：{known}"
+                )
+    blocks = [b for t in templates for b in t.blocks]
+    placed = sum(b.kind == "table" for b in blocks)
+    if placed > MAX_PLACED_TABLES:
+        errors.append(
+            f"模板中一共放了 {placed} 张表，超过 {MAX_PLACED_TABLES} 张（MAX_PLACED_TABLES）："
+            "一份报告用不了这么多，请检查 {tables.…} 的行"
+        )
+    if len(blocks) > MAX_BLOCKS:
+        errors.append(
+            f"模板中一共有 {len(blocks)} 段，超过 {MAX_BLOCKS} 段（MAX_BLOCKS）：一份报告用不了这么多"
+        )
+    if not blocks:
+        errors.append("所有模板都是空的：报告没有内容（要用内置模板，删去模板文件夹中的文件）")
     if errors:
         raise TemplateError(*errors)
 
