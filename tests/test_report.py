@@ -727,6 +727,14 @@ def test_messages_read_but_none_in_the_period_are_0(folder: Path) -> None:
     done = invoke("report", SAMPLES, "--year", "2020", "--layout", "2018", "-o", "报告.md")
     assert done.exit_code == 0, done.output
     assert f"留言 0 件，回复率 {NO_DATA}。" in Path("报告.md").read_text(encoding="utf-8")
+    # Its three letters of 2017 are none of them a 投诉: the type has its name, and 0.
+    (folder.parent / "2018" / "1-概述.md").write_text(
+        "## 一、\n\n投诉 {interactions.投诉.received} 件，求助 {interactions.求助.received} 件。\n",
+        encoding="utf-8",
+    )
+    done = invoke("report", SAMPLES, "--year", "2017", "-o", "报告.md")
+    assert done.exit_code == 0, done.output
+    assert "投诉 0 件，求助 0 件。" in Path("报告.md").read_text(encoding="utf-8")
 
 
 def test_two_figures_of_one_name_are_refused(folder: Path, tmp_path: Path) -> None:
@@ -792,9 +800,9 @@ def test_a_key_written_twice_in_the_previous_file(tmp_path: Path) -> None:
     assert done.exit_code == 1 and "中“rows_read”写了两次，不知道用哪一个" in done.output
 
 
-def test_a_report_needs_both_ends_of_its_period() -> None:
+def test_a_report_needs_both_ends_of_its_period(tmp_path: Path) -> None:
     for ends in (("--from", "2018-01-01"), ("--to", "2018-12-31")):
-        done = invoke("report", SAMPLES, *ends, "-o", "报告.md")
+        done = invoke("report", SAMPLES, *ends, "-o", tmp_path / "报告.md")
         assert done.exit_code == 2 and "或同时写 --from 和 --to" in done.output
 
 
