@@ -183,7 +183,7 @@ def figures_of(doc: Mapping[str, Any], unread: Set[str] = frozenset()) -> dict[s
     for path, value in _flatten(doc.get("totals") or {}):
         kind = _TOTALS_KINDS.get(path[0], "发布信息") if len(path) > 1 else "发布信息"
         key = path[-1]
-        add("totals." + ".".join(path), value, _unit(key, kind), f"核对·{kind}·{_label(key)}")
+        add("totals." + ".".join(path), value, _unit(key), f"核对·{kind}·{_label(key)}")
     for table, data in (doc.get("tables") or {}).items():
         for name, value, unit, what in _table_figures(str(table), data):
             add(name, value, unit, what)
@@ -435,12 +435,9 @@ def _label(key: str) -> str:
     return _COLUMN_LABELS.get(key, key)
 
 
-def _unit(key: str, kind: str) -> str:
-    if key == "cases":
-        return "件"
-    if key == "messages":
-        return "件"
-    return _UNITS.get(key, "")
+def _unit(key: str) -> str:
+    """The unit of a figure of ``totals`` (rows, items, cases …)."""
+    return "件" if key in ("cases", "messages") else _UNITS.get(key, "")
 
 
 # --- how the report writes a figure --------------------------------------------------
