@@ -882,3 +882,10 @@ def test_names_are_checked_in_a_year_without_their_input(folder: Path) -> None:
             assert done.exit_code == 0, done.output
         else:
             assert done.exit_code == 1 and expected in done.output, done.output
+
+
+def test_figures_are_listed_while_a_template_is_broken(folder: Path) -> None:
+    (folder / "1-概述.md").write_text("## 一、\n\n共 {year 年\n", encoding="utf-8")
+    done = invoke("report", SAMPLES, "--year", "2018", "--list-figures", "-q")
+    assert done.exit_code == 0, done.output
+    assert "categories.孝感教育新闻" in done.output

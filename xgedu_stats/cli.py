@@ -686,9 +686,12 @@ def report(
         ui.say(f"使用模板文件夹 {TEMPLATE_FOLDER}")
     elif folder is None and Path(TEMPLATE_FOLDER).exists():
         ui.note(f"当前文件夹中的 {TEMPLATE_FOLDER} 不是文件夹：用内置模板")
+    templates: list[tp.Template] = []
+    template_notes: list[str] = []
     try:  # (before the count: a mistyped brace is not found after a minute of counting)
-        templates, template_notes = tp.load(layout, folder)
-        tp.raise_errors(templates, tuple(REPORT_TABLES))
+        if not list_figures:  # (the list is what a clerk fixing a template needs)
+            templates, template_notes = tp.load(layout, folder)
+            tp.raise_errors(templates, tuple(REPORT_TABLES))
     except tp.TemplateError as exc:
         template_errors(exc)
     kept = {t.path: "报告的模板" for t in templates if t.path is not None}
