@@ -52,3 +52,19 @@ def text_encoding(name: str) -> str | None:
 def encoding_names() -> str:
     """The common allowed encodings, for a message: ``utf-8、utf-8-sig、… 等``."""
     return "、".join(COMMON_ENCODINGS) + " 等"
+
+
+def small_text(raw: bytes) -> str | None:
+    r"""A small file a clerk saves by hand (a template, a decisions file) as text: UTF-8,
+    with or without its BOM, else GB18030 (what Excel and Notepad save as "ANSI" on a
+    Chinese Windows); None when it is neither.
+
+    >>> small_text("判定".encode("gbk")), small_text("\ufeff判定".encode()), small_text(b"\xff")
+    ('判定', '判定', None)
+    """
+    for name in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(name)
+        except UnicodeDecodeError:
+            continue
+    return None

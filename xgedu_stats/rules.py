@@ -327,30 +327,54 @@ def read_tables(path: Path) -> dict[str, Any]:
     return found
 
 
-def _json_tables(path: Path, raw: bytes) -> dict[str, Any]:
+class RepeatedKey(ValueError):
+    """A key written twice in one JSON object (``args[0]``)."""
+
+
+class NotANumber(ValueError):
+    """NaN or Infinity in JSON (``args[0]``), which Python's json takes and JSON has not."""
+
+
+def strict_json(text: str) -> Any:
+    """JSON as figures are typed by hand: a key written twice is a :class:`RepeatedKey`
+    (json keeps the last, silently), NaN or Infinity a :class:`NotANumber`, integers of any
+    length are read (a Decimal past 18 digits: ``int()`` stops at 4300), decimals as Decimal.
+    ``json.JSONDecodeError`` and ``RecursionError`` (nesting) as json raises them.
+
+    >>> strict_json('{"a": 1.50, "b": [2]}')
+    {'a': Decimal('1.50'), 'b': [2]}
+    """
+
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in items:
             if key in out:
-                raise InputError(f"{path} 中同一处有两个「{shorten(key)}」；请只留一个")
+                raise RepeatedKey(key)
             out[key] = value
         return out
 
     def constant(name: str) -> Any:
-        raise InputError(f"{path} 中有 {name}：统计表中的数应为 0 或正整数")
+        raise NotANumber(name)
 
-    def integer(text: str) -> int | Decimal:  # (Decimal: no limit of 4300 digits)
+    def integer(text: str) -> int | Decimal:
         return int(text) if len(text) <= 18 else Decimal(text)
 
+    return json.loads(
+        text,
+        parse_float=Decimal,
+        parse_int=integer,
+        parse_constant=constant,
+        object_pairs_hook=pairs,
+    )
+
+
+def _json_tables(path: Path, raw: bytes) -> dict[str, Any]:
     try:
-        text = raw.decode("utf-8-sig")
-        doc = json.loads(
-            text,
-            parse_float=Decimal,
-            parse_int=integer,
-            parse_constant=constant,
-            object_pairs_hook=pairs,
-        )
+        doc = strict_json(raw.decode("utf-8-sig"))
+    except RepeatedKey as exc:
+        raise InputError(f"{path} 中同一处有两个「{shorten(exc.args[0])}」；请只留一个") from None
+    except NotANumber as exc:
+        raise InputError(f"{path} 中有 {exc.args[0]}：统计表中的数应为 0 或正整数") from None
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path} 不是有效的 JSON 文件：第 {exc.lineno} 行第 {exc.colno} 列附近写法不对"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from xgedu_stats import counters
+from xgedu_stats import counters, rules
 from xgedu_stats import tables as tbl
 from xgedu_stats.config import read_small_file
 from xgedu_stats.document import Document, compared, fill
@@ -26,8 +26,9 @@ MAX_PREVIOUS_BYTES = 16 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Made:
+    """The filled report and what to tell the clerk about it."""
+
     document: Document
-    figures: dict[str, nm.Figure]
     notes: tuple[str, ...]
 
 
@@ -78,7 +79,7 @@ def make(
             )
         elif table.caption and table.title != table.caption and "没有" in table.title:
             notes.append(f"报告中的表 {table.title}")
-    return Made(made, found, (*notes, *made.warnings))
+    return Made(made, (*notes, *made.warnings))
 
 
 def read_previous(path: Path) -> dict[str, Any]:
@@ -102,16 +103,16 @@ def read_previous(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise InputError(f"上年的统计文件 {shown} 不是 UTF-8 编码的文本；{expected}") from None
     try:
-        doc = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_no_repeats)
+        doc = rules.strict_json(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"上年的统计文件 {shown} 第 {exc.lineno} 行第 {exc.colno} 列不是 JSON 的写法；{expected}"
         ) from None
-    except _Repeated as exc:
+    except rules.RepeatedKey as exc:
         raise InputError(
             f"上年的统计文件 {shown} 中“{exc.args[0]}”写了两次，不知道用哪一个；请删去一个"
         ) from None
-    except (ValueError, RecursionError):  # (NaN; nesting deeper than Python's stack)
+    except (rules.NotANumber, RecursionError):  # (NaN; nesting deeper than Python's stack)
         raise InputError(f"上年的统计文件 {shown} 不是可读的 JSON；{expected}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("tables"), dict):
         raise InputError(f"上年的统计文件 {shown} 中没有统计表（tables）；{expected}")
@@ -120,23 +121,6 @@ def read_previous(path: Path) -> dict[str, Any]:
         more = f"等 {len(problems)} 处" if len(problems) > 1 else ""
         raise InputError(f"上年的统计文件 {shown} 中 {problems[0]}{more}；请改正后再运行")
     return doc
-
-
-class _Repeated(ValueError):
-    """A key written twice in one JSON object."""
-
-
-def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Repeated(key)
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(name)  # (NaN, Infinity: no JSON, and no figure)
 
 
 def previous_note(previous: dict[str, Any], result: Result, path: Path) -> str | None:

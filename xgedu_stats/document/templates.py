@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from xgedu_stats.config import read_small_file
+from xgedu_stats.encodings import small_text
 from xgedu_stats.errors import ConfigError, InputError, OutputError
 from xgedu_stats.messages import display_path, os_reason
 
@@ -192,14 +193,12 @@ def _read(path: Path) -> str:
             f"模板 {display_path(path)} 是 UTF-16（记事本的“Unicode”）编码的；"
             "请用记事本“另存为”，编码选 UTF-8"
         )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text
-    raise TemplateError(f"模板 {display_path(path)} 不是文本文件（应为 UTF-8 或 GBK 编码的文本）")
+    text = small_text(data)
+    if text is None or "\x00" in text:
+        raise TemplateError(
+            f"模板 {display_path(path)} 不是文本文件（应为 UTF-8 或 GBK 编码的文本）"
+        )
+    return text
 
 
 def parse(name: str, origin: str, text: str) -> Template:

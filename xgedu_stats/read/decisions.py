@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xgedu_stats.config import read_small_file
+from xgedu_stats.encodings import small_text
 from xgedu_stats.errors import ConfigError
 from xgedu_stats.markers import marked_as
 from xgedu_stats.read.text import csv_fields_up_to
@@ -84,15 +85,11 @@ def load(path: Path) -> list[Decision]:
         "不像是人工判定文件；请检查配置 [dedupe] decisions",
         setting="（配置 [dedupe] decisions）",
     )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:  # Excel's plain "CSV" on a Chinese Windows is GBK
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise ConfigError(
-                f"人工判定文件 {path} 既不是 UTF-8 也不是 GBK 编码；请用 Excel 另存为“CSV UTF-8”"
-            ) from None
+    text = small_text(raw)  # (Excel's plain "CSV" on a Chinese Windows is GBK)
+    if text is None:
+        raise ConfigError(
+            f"人工判定文件 {path} 既不是 UTF-8 也不是 GBK 编码；请用 Excel 另存为“CSV UTF-8”"
+        )
     first, _, rest = text.partition("\n")
     skipped = 0
     if marked_as(first) is not None:  # the marker line --write-decisions starts the file with
