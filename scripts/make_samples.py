@@ -34,6 +34,8 @@ SEED = 2018
 OUT = Path(__file__).resolve().parent.parent / "samples" / "2018"
 #: The seed of what issue 12 added (document types, pictures, letters, traffic).
 EXTRA_SEED = 201812
+#: The seed of what issue 15 added (the portal's 发布部门 column).
+DEPARTMENT_SEED = 201815
 
 FIGURES = {
     "孝感教育新闻": ("重点工作", 1578),
@@ -171,9 +173,10 @@ class Item:
     day: date
     # platform -> (date of the copy, channel shown on it)
     copies: dict[str, tuple[date, str]] = field(default_factory=dict)
-    # the portal's 文种 and 图片数 cells
+    # the portal's 文种, 图片数 and 发布部门 cells
     doc_type: str = ""
     pictures: str = ""
+    department: str = ""
 
 
 def make_titles(rng: random.Random) -> list[tuple[str, str]]:
@@ -435,12 +438,47 @@ def _cell(moment: datetime, as_text: bool) -> object:
     return f"{moment:%Y/%m/%d %H:%M}" if as_text else moment
 
 
-TYPED = ("公告通知", "0")  # (the 文种 and 图片数 of a bad row written by hand)
+TYPED = ("公告通知", "0", "安全管理科")  # (the 文种, 图片数, 发布部门 of a bad row written by hand)
 
 
 def portal_extra(item: Item) -> list[str]:
-    """The cells the portal's exports have after 点击量: 文种 and 图片数."""
-    return [item.doc_type, item.pictures]
+    """The cells the portal's exports have after 点击量: 文种, 图片数 and 发布部门."""
+    return [item.doc_type, item.pictures, item.department]
+
+
+#: The department that publishes each category on the portal (the letters' names where
+#: they are the same department).
+CATEGORY_DEPARTMENTS = {
+    "孝感教育新闻": "宣传科",
+    "信息公开栏目": "办公室",
+    "规划财务": "规划财务科",
+    "教育督导": "督导室",
+    "基础教育": "基础教育科",
+    "职成教育": "职成教育科",
+    "教育科研": "教科院",
+    "人事老干语委": "人事科",
+    "教育技术": "电教馆",
+    "教育党建": "机关党委",
+    "体育卫生": "体卫艺科",
+    "招生考试": "招生考试院",
+    "行政审批": "行政审批科",
+    "教育资助": "学生资助中心",
+    "安全后勤": "安全管理科",
+    "教育工会": "教育工会",
+}
+
+
+def assign_departments(items: list[Item], rng: random.Random) -> None:
+    """The portal's 发布部门 cell: its category's department; news now and then by the
+    office; a few left blank by the editor."""
+    for item in items:
+        roll = rng.random()
+        if roll < 0.05:
+            item.department = ""
+        elif item.category == "孝感教育新闻" and roll < 0.2:
+            item.department = "办公室"
+        else:
+            item.department = CATEGORY_DEPARTMENTS[item.category]
 
 
 # --- the portal's traffic ---------------------------------------------------------------
@@ -498,6 +536,7 @@ def main(out: Path = OUT) -> None:
     items, outside = build_items(rng)
     assign_doc_types(items, extra)
     every = sorted([*items, *outside], key=lambda it: (it.day, it.title))
+    assign_departments(every, random.Random(DEPARTMENT_SEED))
     out.mkdir(parents=True, exist_ok=True)
     for old in [*out.glob("*.csv"), *out.glob("*.xlsx")]:
         old.unlink()
@@ -524,10 +563,21 @@ def main(out: Path = OUT) -> None:
             )
     first.insert(
         40,
-        [str(41), "", "首页 > 重点工作 > 孝感教育新闻", "2018-02-11 09:00:00", "", "12", "", "0"],
+        [
+            str(41),
+            "",
+            "首页 > 重点工作 > 孝感教育新闻",
+            "2018-02-11 09:00:00",
+            "",
+            "12",
+            "",
+            "0",
+            "",
+        ],
     )
     first.insert(
-        90, [str(91), "   ", "首页 > 业务工作 > 规划财务", "2018-03-02 10:00:00", "", "8", "", "0"]
+        90,
+        [str(91), "   ", "首页 > 业务工作 > 规划财务", "2018-03-02 10:00:00", "", "8", "", "0", ""],
     )
     second.insert(
         60,
@@ -541,7 +591,7 @@ def main(out: Path = OUT) -> None:
             *TYPED,
         ],
     )
-    header = ["序号", "标题", "栏目", "发布时间", "链接", "点击量", "文种", "图片数"]
+    header = ["序号", "标题", "栏目", "发布时间", "链接", "点击量", "文种", "图片数", "发布部门"]
     write_csv(out / "门户网站_2018上半年.csv", header, first, "gbk")
     write_csv(out / "门户网站_2018下半年.csv", header, second, "gbk")
 

@@ -153,7 +153,7 @@ def test_configured_column_with_unknown_field() -> None:
     with pytest.raises(ConfigError) as exc:
         mapping_for("标题,日期", settings)
     assert str(exc.value) == (
-        "配置 [platforms.portal.columns] 中的 titel 不是可用的字段（可用：title、date、channel、url、views、doc_type、images）"
+        "配置 [platforms.portal.columns] 中的 titel 不是可用的字段（可用：title、date、channel、url、views、doc_type、images、department）"
     )
 
 
@@ -200,6 +200,7 @@ def test_canonical_rows_fill_missing_optional_fields() -> None:
                 "views": [""],
                 "doc_type": [""],
                 "images": [""],
+                "department": [""],
             }
         )
         .astype("str")

@@ -458,6 +458,8 @@ def normalize(rows: pd.DataFrame, site_names: Sequence[str] = ()) -> pd.DataFram
     out["title_key"] = title_keys(out["title"], site_names)
     out["channel"] = pd.array(_trimmed(chunks(out["channel"])), dtype="str")
     out["url"] = pd.array(_trimmed(chunks(out["url"])), dtype="str")
+    department = out["department"] if "department" in out else pd.Series("", index=out.index)
+    out["department"] = pd.array(_trimmed(chunks(department.astype("str"))), dtype="str")
     dates = dates_column(out["date_raw"])
     out["date"] = dates["date"]
     counts = on_unique(out["views_raw"], parse_counts)
