@@ -407,7 +407,10 @@ def test_xlsx_output_reopens_with_the_same_cells(tmp_path: Path) -> None:
         "按发布平台统计",
         "按文种统计",
         "核对",
+        "图表数据",  # (hidden: the rows the charts draw)
     ]  # whole, not cut at 31
+    assert book["图表数据"].sheet_state == "hidden"
+    assert len(book["按类别统计"]._charts) == len(book["按发布平台统计"]._charts) == 1
     categories = book.worksheets[0]
     rows = [[c.value for c in r] for r in categories.iter_rows()]
     assert rows[0] == ["主动公开信息按类别统计（不同渠道和方式公开的相同信息计 1 条）", None, None]

@@ -144,12 +144,12 @@ def test_usage_error_shows_the_usage_line_and_hint() -> None:
         (
             ["aggregate", MINI, "-o", "统计.docx"],
             "-o 统计.docx：不能写 docx 格式（Word 文件由 xgedu-stats report 写出：整篇年度报告）。aggregate 能写的格式为 text（.txt）、markdown（.md）、"
-            "csv（.csv）、json（.json）、xlsx（.xlsx）；也可以用 --format 指定格式",
+            "csv（.csv）、json（.json）、xlsx（.xlsx）、html（.html、.htm）；也可以用 --format 指定格式",
         ),
         (
             ["aggregate", MINI, "-o", "统计.xls"],
             "-o 统计.xls：不能写 .xls 文件。aggregate 能写的格式为 text（.txt）、markdown（.md）、"
-            "csv（.csv）、json（.json）、xlsx（.xlsx）；也可以用 --format 指定格式",
+            "csv（.csv）、json（.json）、xlsx（.xlsx）、html（.html、.htm）；也可以用 --format 指定格式",
         ),
         (
             ["duplicates", MINI, "-o", "d.json"],

@@ -98,7 +98,7 @@ def test_category_groups_replace_the_list_and_aliases_attach(tmp_path: Path) -> 
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
     assert error(tmp_path, "window_days = 3\n") == (
-        "配置文件 c.toml：第 1 行，window_days：未知的设置项（可用：platforms、categories、category_groups、dedupe、interactions、traffic、doc_types、sources、statistics_2018）"
+        "配置文件 c.toml：第 1 行，window_days：未知的设置项（可用：platforms、categories、category_groups、dedupe、interactions、traffic、doc_types、sources、statistics_2018、freshness）"
     )
 
 

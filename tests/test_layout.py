@@ -15,12 +15,22 @@ PACKAGE = Path(__file__).resolve().parent.parent / "xgedu_stats"
 #: Each module's stage, in the order data flows; a module may import its own stage and
 #: earlier ones only. Prefixes: ``read`` is every module of the read package.
 STAGES: list[tuple[str, ...]] = [
-    ("errors", "messages", "encodings", "spaces", "columns", "config", "markers", "figures"),
+    (
+        "errors",
+        "messages",
+        "encodings",
+        "spaces",
+        "columns",
+        "config",
+        "markers",
+        "figures",
+        "periods",
+    ),
     ("read",),
     ("items",),
     ("count",),
-    ("pipeline", "notes", "counters", "inspection", "outputs", "rules"),
-    ("tables", "presentation", "official"),
+    ("pipeline", "notes", "counters", "inspection", "outputs", "rules", "schedule"),
+    ("tables", "presentation", "official", "bulletin"),
     ("render",),
     ("document",),
     ("terminal", "click_zh", "cli"),

@@ -9,6 +9,7 @@ import functools
 import io
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ from xgedu_stats.outputs import (
     all_or_nothing,
     check_outputs,
     choose_format,
+    is_stream,
     open_output,
 )
 from xgedu_stats.terminal import (
@@ -57,6 +59,10 @@ DUPLICATES_FORMATS = ("text", "csv", "xlsx")
 INSPECT_FORMATS = ("text", "json")
 DETAIL_FORMATS = ("csv", "xlsx")  # --rejects, --duplicates, --items, --letters
 DECISIONS_FORMATS = ("csv",)  # --write-decisions
+BULLETIN_FORMATS = ("text", "markdown", "html", "json", "csv", "xlsx")
+BULLETIN_BY = ("department",)
+#: The exit code of a bulletin that found stale columns (with --fail-on-stale).
+STALE_EXIT = 3
 REPORT_FORMATS = ("markdown", "docx")  # report -o (a device such as /dev/stdout: markdown)
 #: What the --figures file is, where an output would overwrite it.
 FIGURES_FILE = "本年的数据文件（--figures）"
@@ -124,6 +130,22 @@ class YearParam(click.ParamType):
         return int(text)
 
 
+class PeriodParam(click.ParamType):
+    """A bulletin's period (``periods.Span.parse``): 2018-03a, 2018-03, a..b, last-half-month."""
+
+    name = "统计期"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from xgedu_stats.periods import PeriodError, Span
+
+        if isinstance(value, Span):
+            return value
+        try:
+            return Span.parse(str(value))
+        except PeriodError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 def input_options(f: F) -> F:
     f = click.option(
         "-c",
@@ -180,8 +202,9 @@ def ui_options(verbose: str) -> Callable[[F], F]:
     return decorate
 
 
-def counting_options(as_of_default: str) -> Callable[[F], F]:
-    """What a counting run takes besides its files and period: --figures, --fuzzy, --as-of."""
+def counting_options(as_of_default: str, figures: bool = True) -> Callable[[F], F]:
+    """What a counting run takes besides its files and period: --figures (unless not
+    ``figures``), --fuzzy, --as-of."""
 
     def decorate(f: F) -> F:
         f = click.option(
@@ -194,6 +217,8 @@ def counting_options(as_of_default: str) -> Callable[[F], F]:
         f = click.option(
             "--fuzzy", is_flag=True, help="标题相似（转载时改了几个字）的也算同一条。"
         )(f)
+        if not figures:
+            return f
         return click.option(
             "--figures",
             "figures_path",
@@ -724,6 +749,156 @@ def report(
     say_outcome(written, result, "用 aggregate --rejects 文件名.csv 可列出每一行及原因")
     for note in (*template_notes, *document.notes):  # (last: what to fix in the templates)
         ui.note(note)
+
+
+@cli.command()
+@input_options
+@click.option(
+    "--period",
+    "span",
+    required=True,
+    type=PeriodParam(),
+    metavar="统计期",
+    help="2018-03a（3 月上半月：1–15 日）、2018-03b（下半月：16 日至月末）、2018-03（整月）、"
+    "2018-03-01..2018-03-20（起止日期），或 last-half-month（今天之前最近的完整半月，供定时任务用）。",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="文件",
+    help="写入此文件（可写多次，如 .md 和 .html 各一份；默认输出到屏幕）。文件名中的 {from}、{to}、"
+    "{period} 换成统计期的起止日期和名称；文件夹不存在时自动创建。",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(BULLETIN_FORMATS),
+    metavar="格式",
+    help=f"输出格式：{'、'.join(BULLETIN_FORMATS)}；默认 text，或按 -o 的扩展名。",
+)
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    type=click.Choice(BULLETIN_BY),
+    metavar="分组",
+    help="另检查每个发布部门的更新情况：department。",
+)
+@click.option(
+    "--fail-on-stale",
+    is_flag=True,
+    help="有栏目超期未更新时，写完通报后以退出码 3 结束（定时任务据此发邮件提醒）。",
+)
+@click.option(
+    "--log",
+    "log_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="文件",
+    help="每次运行在此文件末尾追加一行记录（JSON：时间、统计期、输入、条数、超期栏目、结果）。",
+)
+@counting_options("统计期最后一天", figures=False)
+@ui_options("出错时显示详细信息。")
+@handle_errors
+def bulletin(
+    paths: tuple[Path, ...],
+    config_path: Path | None,
+    span: Any,
+    outputs: tuple[Path, ...],
+    fmt: str | None,
+    by: tuple[str, ...],
+    fail_on_stale: bool,
+    log_path: Path | None,
+    fuzzy: bool,
+    as_of: date | None,
+) -> None:
+    """写信息发布监测通报：本期与上期各部门、各类别、各平台的信息条数，各栏目的更新情况，
+    各部门近 6 期的条数；读到网上留言时另有本期的留言办理情况。
+
+    所给的全部导出一起去重，每条信息计入它最早的副本所在的统计期，所以一年的 24 期
+    半月通报加起来等于全年的条数。
+
+    退出码：0 正常；1 出错；2 命令写法有误；3 有栏目超期未更新（加了 --fail-on-stale）。
+    """
+    from xgedu_stats import schedule
+
+    record: dict[str, Any] = {"period": span.name, "from": span.start.isoformat()}
+    record |= {"to": span.end.isoformat(), "inputs": [str(p) for p in paths]}
+    try:
+        made, result, written = write_bulletin(
+            paths, config_path, span, outputs, fmt, by, fuzzy, as_of, record
+        )
+    except BaseException as exc:
+        if log_path is not None and not isinstance(exc, click.exceptions.Exit):
+            with suppress(XgeduError):  # (the error is what cron mails, not the log's)
+                schedule.log(log_path, {**record, "outcome": "error", "error": log_error(exc)})
+        raise
+    stale = bool(made.stale)
+    outcome = "stale" if stale else "ok"
+    if log_path is not None:
+        schedule.log(log_path, {**record, **made.figures(), "outcome": outcome})
+    say_outcome(written, result, "用 aggregate --rejects 文件名.csv 可列出每一行及原因")
+    if stale and fail_on_stale:
+        for line in made.stale_lines:  # (even with -q: it is why the run failed)
+            click.echo(f"错误：{line}", err=True)
+        raise click.exceptions.Exit(STALE_EXIT)
+    for line in made.stale_lines:
+        UI.current().note(line)
+
+
+def log_error(exc: BaseException) -> str:
+    """What the log says of a run that failed."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "已中断"
+    if isinstance(exc, click.ClickException):
+        return printable(exc.format_message())
+    return printable(str(exc)) or type(exc).__name__
+
+
+def write_bulletin(
+    paths: tuple[Path, ...],
+    config_path: Path | None,
+    span: Any,
+    outputs: tuple[Path, ...],
+    fmt: str | None,
+    by: tuple[str, ...],
+    fuzzy: bool,
+    as_of: date | None,
+    record: dict[str, Any],
+) -> tuple[Any, Any, list[str]]:
+    """Count, make the bulletin and write it: the bulletin, the run, what to say. What
+    the log records of the outputs goes into ``record`` as soon as it is known."""
+    from xgedu_stats import schedule
+
+    files = [schedule.expand(o, span.placeholders()) for o in outputs]
+    formats = [choose_format(f, fmt, BULLETIN_FORMATS, writer="bulletin") for f in files]
+    shown = None if files else choose_format(None, fmt, BULLETIN_FORMATS, writer="bulletin")
+    record["outputs"] = [str(f) for f in files]
+    from xgedu_stats import bulletin as bl
+    from xgedu_stats import pipeline
+    from xgedu_stats.render import FORMATS, write_report
+
+    settings = settings_for(config_path, fuzzy)
+    schedule.make_folders(files)
+    check_outputs([("-o", f) for f in files], paths, settings)
+    ui = UI.current()
+    with schedule.locked([f.parent for f in files if not is_stream(f)]):
+        with progress_bar(ui.quiet) as progress:
+            result = pipeline.run(RunConfig(tuple(paths), settings, span.period, as_of), progress)
+        made = bl.make(result, span, by)
+        written = []
+        with all_or_nothing():
+            for path, form in zip(files, formats, strict=True):
+                write_report(made.report, form, path, "监测通报")
+                written.append(f"已写入 {display_path(path)}")
+        if shown is not None:
+            buffer = io.StringIO()
+            FORMATS[shown].render(made.report, buffer)
+            to_stdout(buffer.getvalue())
+    return made, result, written
 
 
 def template_errors(exc: Any) -> NoReturn:

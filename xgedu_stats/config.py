@@ -48,7 +48,7 @@ LAYOUTS = ("2018", "2021")
 LAYOUT_2021_FROM = 2021
 #: What ``aggregate --by`` breaks tables down by (``tables.BY``).
 BY_CHOICES = ("department",)
-OUTPUT_FORMATS = ("text", "markdown", "csv", "json", "xlsx")
+OUTPUT_FORMATS = ("text", "markdown", "csv", "json", "xlsx", "html")
 
 #: Platforms an item's copies are recorded on as bits of one 64-bit number.
 MAX_PLATFORMS = 60
@@ -226,6 +226,22 @@ class TrafficSettings:
     since: date | None = None
 
 
+#: Most days a freshness limit can be (ten years).
+MAX_FRESHNESS_DAYS = 3660
+
+
+@dataclass(frozen=True)
+class FreshnessSettings:
+    """How many days a column (a category, or a department) may go without a new item
+    before a bulletin calls it stale: ``default_days``, and per name (``days``)."""
+
+    default_days: int = 30
+    days: tuple[tuple[str, int], ...] = ()
+
+    def limit(self, name: str) -> int:
+        return dict(self.days).get(name, self.default_days)
+
+
 #: The channel types of the 2018 统计表's section 一（二）, in its order.
 CHANNEL_TYPES = ("政府公报", "政府网站", "政务微博", "政务微信", "其他方式")
 
@@ -289,6 +305,7 @@ class Settings:
     traffic: TrafficSettings = field(default_factory=TrafficSettings)
     doc_types: DocTypeSettings = field(default_factory=DocTypeSettings)
     statistics_2018: Statistics2018Settings = field(default_factory=Statistics2018Settings)
+    freshness: FreshnessSettings = field(default_factory=FreshnessSettings)
     sources: tuple[Source, ...] = ()
     source: Path | None = None
 
@@ -354,6 +371,7 @@ _TOP_KEYS = (
     "doc_types",
     "sources",
     "statistics_2018",
+    "freshness",
 )
 _SOURCE_KEYS = ("kind", "files", "columns", "encoding", "sheet")
 _PLATFORM_KEYS = ("label", "names", "files", "columns", "encoding", "sheet", "document_id")
@@ -676,6 +694,7 @@ def settings_from_dict(doc: Mapping[str, Any], loader: TomlLoader | None = None)
         traffic=_traffic(doc, ld),
         doc_types=_doc_types(doc, ld),
         statistics_2018=_statistics_2018(doc, ld, tuple(ordered)),
+        freshness=_freshness(doc, ld),
         sources=_sources(doc, ld),
         source=ld.path,
     )
@@ -742,6 +761,23 @@ def _traffic(doc: Mapping[str, Any], ld: TomlLoader) -> TrafficSettings:
     if not isinstance(value, date):
         raise ld.fail("traffic.since", '应为日期，例如 since = 2015-09-01 或 since = "2015-09-01"')
     return TrafficSettings(since=value)
+
+
+def _freshness(doc: Mapping[str, Any], ld: TomlLoader) -> FreshnessSettings:
+    """``[freshness]``: ``default_days``, and any other key a category's or a department's
+    limit (its name is checked against the run's, where they are known)."""
+    body = ld.table(doc.get("freshness", {}), "freshness")
+    limits: dict[str, int] = {}
+    for key, value in body.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ld.fail(f"freshness.{key}", f"应为天数（1 到 {MAX_FRESHNESS_DAYS} 的整数）")
+        if not 1 <= value <= MAX_FRESHNESS_DAYS:
+            raise ld.fail(f"freshness.{key}", f"天数应在 1 到 {MAX_FRESHNESS_DAYS} 之间")
+        if not key.strip():
+            raise ld.fail("freshness", "类别或部门的名称不能为空")
+        limits[key.strip()] = value
+    default = limits.pop("default_days", FreshnessSettings.default_days)
+    return FreshnessSettings(default_days=default, days=tuple(limits.items()))
 
 
 def _statistics_2018(

@@ -41,6 +41,7 @@ FORMAT_EXTENSIONS: Mapping[str, tuple[str, ...]] = {
     "json": (".json",),
     "xlsx": (".xlsx",),
     "docx": (".docx",),
+    "html": (".html", ".htm"),
 }
 
 #: Formats that are bytes, not text: they need a file (``-o``), never the terminal.
@@ -206,6 +207,11 @@ def _check_replaceable(target: Path, old: os.stat_result | None, shown: str) -> 
         raise OutputError(
             f"无法写入 {shown}：文件属于其他用户，所在文件夹不允许替换别人的文件；请换一个文件名"
         )
+
+
+def is_stream(path: Path) -> bool:
+    """Whether writing ``path`` writes no file: a device, a FIFO, /dev/stdout …"""
+    return _is_device(path) or _is_descriptor(path)
 
 
 def _is_descriptor(path: Path) -> bool:

@@ -14,6 +14,7 @@ from xgedu_stats import counters, notes
 from xgedu_stats.config import DOC_TYPES, Period, RunConfig, Settings
 from xgedu_stats.count.aggregate import category_counts, platform_counts
 from xgedu_stats.count.categories import item_categories, row_categories
+from xgedu_stats.count.departments import item_departments
 from xgedu_stats.count.doc_types import SOURCES, DocTypes, Media, doc_types, media
 from xgedu_stats.count.interactions import Messages
 from xgedu_stats.count.totals import KindTotals
@@ -72,6 +73,10 @@ class Result:
     decided_pairs: Pairs = field(default_factory=list, repr=False)
     figures: Figures | None = None
     """The year's typed figures (``RunConfig.figures``), if any."""
+    timeline: pd.DataFrame | None = None
+    """Every item found, of any date (not only the period's): the ``day`` of its earliest
+    copy, its ``category``, ``department`` and ``platforms`` (bit ``rank`` set for each
+    platform with a copy), oldest first — what a bulletin counts periods from."""
 
     @property
     def articles_read(self) -> bool:
@@ -93,7 +98,7 @@ class Result:
 REJECT_COLUMNS = ["file", "line", "platform", "reason", "title", "date_raw", "channel", "url"]
 REJECT_COLUMNS += ["views_raw", "raw"]
 COUNTED_COLUMNS = ["file", "line", "platform", "title", "title_key", "date", "channel", "url"]
-COUNTED_COLUMNS += ["views", "views_approx", "doc_type", "images"]
+COUNTED_COLUMNS += ["views", "views_approx", "doc_type", "images", "department"]
 
 
 def run(config: RunConfig, progress: Progress | None = None) -> Result:
@@ -159,6 +164,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         fuzzy_pairs=placed.fuzzy_pairs,
         decided_pairs=placed.decided_pairs,
         figures=config.figures,
+        timeline=placed.timeline,
     )
 
 
@@ -278,13 +284,15 @@ class _Placed:
     """Readable rows of items outside the period."""
     fuzzy_pairs: Pairs
     decided_pairs: Pairs
+    timeline: pd.DataFrame
 
 
 def _place(found: _Found, settings: Settings, period: Period) -> _Placed:
     counted, final = found.counted, found.merged.final
     # Categories from every copy, whatever its date; then only the period's items.
     all_categories = item_categories(counted, settings.categories)
-    first, last = _period_items(final, found.codes.day, period)
+    first_day = _first_days(final, found.codes.day)
+    first, last = _period_items(first_day, period)
     keep = np.flatnonzero((final >= first) & (final <= last))
     outside = len(counted) - len(keep)
     if outside:
@@ -303,6 +311,22 @@ def _place(found: _Found, settings: Settings, period: Period) -> _Placed:
         # (fuzzy pairs are between exact items, numbered from 1; decisions between rows)
         fuzzy_pairs=_renumbered(found.merged.pairs, exact_ids, base=1),
         decided_pairs=_renumbered(found.merged.decided, keep) if outside else found.merged.decided,
+        timeline=_timeline(found.counted, first_day, all_categories),
+    )
+
+
+def _timeline(counted: pd.DataFrame, first_day: np.ndarray, categories: pd.Series) -> pd.DataFrame:
+    """Every item of every date: its first day, category, department and platforms."""
+    count = len(first_day)
+    ids = counted["item_id"].to_numpy(dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "day": first_day.astype("datetime64[D]").astype("datetime64[s]"),
+            "category": categories.to_numpy(),
+            "department": item_departments(counted, count).to_numpy(),
+            "platforms": platform_masks(ids, counted["platform_rank"].to_numpy(), count),
+        },
+        index=pd.Index(np.arange(1, count + 1), name="item_id"),
     )
 
 
@@ -352,15 +376,20 @@ def _totals(screened: _Screened, placed: _Placed) -> Totals:
     )
 
 
-def _period_items(final: np.ndarray, day: np.ndarray, period: Period) -> tuple[int, int]:
-    """The ids (first, last) of the items whose earliest copy is in the period: ids are
-    numbered by first day, so they are a run."""
+def _first_days(final: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """The day (days since 1970) of each item's earliest copy, items 1…N at 0…N-1."""
     count = int(final.max()) if len(final) else 0
-    if count == 0:
-        return 1, 0
     first_day = np.full(count + 1, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first_day, final, day)
-    first_day = first_day[1:]
+    return first_day[1:]
+
+
+def _period_items(first_day: np.ndarray, period: Period) -> tuple[int, int]:
+    """The ids (first, last) of the items whose earliest copy is in the period: ids are
+    numbered by first day, so they are a run."""
+    count = len(first_day)
+    if count == 0:
+        return 1, 0
     start = period.start and np.datetime64(period.start, "D").astype(np.int64)
     end = period.end and np.datetime64(period.end, "D").astype(np.int64)
     lo = int(np.searchsorted(first_day, start, side="left")) if start is not None else 0

@@ -80,6 +80,31 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A bar chart of a table's data rows (never its 小计 or 合计): one bar per row and
+    series, labelled by the ``label`` column; ``values`` are the columns drawn, one series
+    each. ``style``: ``bars`` (horizontal bars, a few series side by side) or ``trend``
+    (a row's series as a small column chart: the periods of one department)."""
+
+    title: str
+    table: str
+    label: str
+    values: tuple[str, ...]
+    style: str = "bars"
+
+    def data(self, table: Table) -> tuple[list[str], list[str], list[list[int]]]:
+        """The bars' labels, the series' names and, per row, its values (0 for none)."""
+        keys = [c.key for c in table.columns]
+        at = keys.index(self.label)
+        columns = [keys.index(v) for v in self.values]
+        names = [table.columns[i].label for i in columns]
+        rows = [r for r in table.rows if r.kind == "data"]
+        labels = ["" if r.values[at] is None else str(r.values[at]) for r in rows]
+        values = [[int(r.values[i] or 0) for i in columns] for r in rows]
+        return labels, names, values
+
+
+@dataclass(frozen=True)
 class Report:
     period: Period
     totals: Totals
@@ -90,6 +115,12 @@ class Report:
     """Where the rows of each other kind went, by kind name (``totals.interactions`` …)."""
     articles: bool = True
     """Whether exports of published items were read (else no 核对 line of theirs)."""
+    title: str = ""
+    """A heading for the formats that show one (a page, a bulletin): none when empty."""
+    charts: tuple[Chart, ...] = ()
+    """Charts of its tables, for the formats that draw them (html, xlsx)."""
+    notes: tuple[str, ...] = ()
+    """Lines after the tables (a bulletin's stale columns), before the 核对 lines."""
 
     def period_line(self) -> str:
         p = self.period

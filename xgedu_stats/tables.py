@@ -14,7 +14,7 @@ from xgedu_stats.config import word_key
 from xgedu_stats.count.interactions import NO_DEPARTMENT, rate
 from xgedu_stats.count.registers import as_written
 from xgedu_stats.pipeline import Result, copies
-from xgedu_stats.presentation import Column, Report, Row, Table
+from xgedu_stats.presentation import Chart, Column, Report, Row, Table
 from xgedu_stats.read import kinds
 from xgedu_stats.read.kinds import INTERACTIONS, TRAFFIC
 
@@ -262,7 +262,23 @@ def build_report(
         if c.kind.name in result.counted
     )
     totals = counters.totals_json(result.counted)
-    return Report(result.period, result.totals, tuple(tables), lines, totals, result.articles_read)
+    return Report(
+        result.period,
+        result.totals,
+        tuple(tables),
+        lines,
+        totals,
+        result.articles_read,
+        charts=CHARTS,
+    )
+
+
+#: The charts of the tables ``aggregate`` writes (drawn by the html and xlsx formats).
+CHARTS = (
+    Chart("各类别信息条数", "categories", "category", ("count",)),
+    Chart("各平台发布的信息条数", "platforms", "label", ("items",)),
+    Chart("网上留言（按类型）", "interactions", "type", ("received", "replied")),
+)
 
 
 def _cells(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[Row, ...]:

@@ -10,8 +10,8 @@ from typing import IO, Any
 from xgedu_stats.markers import marker_line
 from xgedu_stats.outputs import open_output
 from xgedu_stats.render import csv as csv_format
+from xgedu_stats.render import html, markdown, text, xlsx
 from xgedu_stats.render import json as json_format
-from xgedu_stats.render import markdown, text, xlsx
 from xgedu_stats.tables import Report
 
 
@@ -31,6 +31,7 @@ FORMATS: dict[str, Format] = {
     "csv": Format(csv_format.render, encoding="utf-8-sig"),
     "json": Format(json_format.render),
     "xlsx": Format(xlsx.render, binary=True),
+    "html": Format(html.render),
 }
 
 #: How each text format carries the marker line in a file (``None``: no marker, JSON stays JSON).
@@ -39,6 +40,7 @@ MARKS: dict[str, str | None] = {
     "markdown": "<!-- {} -->",
     "csv": "{}",
     "json": None,
+    "html": "<!-- {} -->",
 }
 
 

@@ -18,6 +18,7 @@ def document(report: Report) -> dict[str, Any]:
         },
         "totals": report.json_totals(),
         "tables": {t.name: t.json() for t in report.tables},
+        **({"notes": list(report.notes)} if report.notes else {}),
     }
 
 

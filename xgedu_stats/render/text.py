@@ -67,7 +67,11 @@ def _spanning_line(level: tuple[tuple[str, int], ...], extents: list[tuple[int, 
 
 
 def render(report: Report, stream: IO[str]) -> None:
+    if report.title:
+        stream.write(printable(report.title) + "\n")
     stream.write(report.period_line() + "\n")
     for table in report.tables:
         stream.write(f"\n{table.title}\n{table_text(table)}\n")
+    if report.notes:
+        stream.write("\n" + "\n".join(printable(n) for n in report.notes) + "\n")
     stream.write("\n" + "\n".join(report.conservation_lines()) + "\n")

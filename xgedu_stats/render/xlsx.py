@@ -77,9 +77,11 @@ def render(report: Report, stream: IO[bytes], marker: str | None = None) -> None
             out.font = bold
         return out
 
+    sheets: dict[str, Any] = {}
     try:
         for table in report.tables:
             ws = book.create_sheet(_sheet_name(table, used))
+            sheets[table.name] = (ws, table)
             for i, column in enumerate(table.columns, start=1):  # (before any row is written)
                 width = max(
                     [len(str(column.label))] + [len(str(r.values[i - 1] or "")) for r in table.rows]
@@ -105,8 +107,9 @@ def render(report: Report, stream: IO[bytes], marker: str | None = None) -> None
                 )
         summary = book.create_sheet("核对")
         summary.append([cell(summary, report.period_line())])
-        for line in report.conservation_lines():
+        for line in [*report.notes, *report.conservation_lines()]:
             summary.append([cell(summary, line)])
+        _charts(book, report, sheets, cell)
         # Zipped in memory, then written at once: a disk that fills up mid-save left openpyxl's
         # generators and zipfile half-closed, and each printed a traceback when collected.
         buffer = io.BytesIO()
@@ -115,6 +118,55 @@ def render(report: Report, stream: IO[bytes], marker: str | None = None) -> None
         _abandon(book)
         raise
     stream.write(buffer.getbuffer())
+
+
+#: The hidden worksheet holding the rows each chart draws (a table's data rows without its
+#: 小计 rows between them: a chart's range must be one block).
+CHART_SHEET = "图表数据"
+
+
+def _charts(book: Any, report: Report, sheets: dict[str, Any], cell: Any) -> None:
+    """Native Excel bar charts beside their tables, drawn from ``CHART_SHEET``."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.utils import get_column_letter
+
+    data = None
+    at = 0
+    for chart in report.charts:
+        if chart.table not in sheets:
+            continue
+        ws, table = sheets[chart.table]
+        labels, names, values = chart.data(table)
+        if not labels:
+            continue
+        if data is None:
+            data = book.create_sheet(CHART_SHEET)
+            data.sheet_state = "hidden"
+        data.append([cell(data, chart.title, True)])
+        data.append([cell(data, ""), *(cell(data, n, True) for n in names)])
+        for label, row in zip(labels, values, strict=True):
+            data.append([cell(data, label), *row])
+        first, last = at + 2, at + 2 + len(labels)
+        at = last + 1
+        data.append([])
+        bars = BarChart()
+        bars.type = "col" if chart.style == "trend" else "bar"
+        bars.title = chart.title
+        bars.add_data(
+            Reference(data, min_col=2, max_col=1 + len(names), min_row=first, max_row=last),
+            titles_from_data=True,
+        )
+        bars.set_categories(Reference(data, min_col=1, min_row=first + 1, max_row=last))
+        if bars.type == "bar":
+            bars.y_axis.scaling.orientation = "minMax"
+            bars.x_axis.scaling.orientation = (
+                "maxMin"  # (the first row at the top, as in the table)
+            )
+        bars.height = max(7.5, 0.5 * len(labels) * max(1, len(names) // 2) + 3)
+        bars.width = 18
+        if len(names) == 1:
+            bars.legend = None
+        ws.add_chart(bars, f"{get_column_letter(len(table.columns) + 2)}2")
 
 
 def _abandon(book: Any) -> None:
