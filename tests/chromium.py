@@ -110,6 +110,15 @@ class Browser:
                 return event
             self.events.append(event)
 
+    def settle(self, quiet: float = 0.5) -> None:
+        """Take in events until none has come for ``quiet`` seconds (a blocked request's
+        console error can come after the load event)."""
+        while True:
+            try:
+                self.events.append(self._read(quiet))
+            except TimeoutError:
+                return
+
     def _read(self, timeout: float) -> dict[str, Any]:
         import select
 
@@ -146,19 +155,24 @@ class Browser:
                 deviceScaleFactor=1,
                 mobile=mobile,
             )
-            height = int(self.call("Page.getLayoutMetrics", session)["cssContentSize"]["height"])
-            self.call(
-                "Emulation.setDeviceMetricsOverride",
-                session,
-                width=width,
-                height=height,
-                deviceScaleFactor=1,
-                mobile=mobile,
-            )
+            height = 0
+            for _ in range(3):  # (the page's height at that viewport, until it holds)
+                measured = self.call("Page.getLayoutMetrics", session)["cssContentSize"]
+                if int(measured["height"]) == height:
+                    break
+                height = int(measured["height"])
+                self.call(
+                    "Emulation.setDeviceMetricsOverride",
+                    session,
+                    width=width,
+                    height=height,
+                    deviceScaleFactor=1,
+                    mobile=mobile,
+                )
             shot = self.call("Page.captureScreenshot", session, format="png")
             out.shots[width] = base64.b64decode(shot["data"])
             out.heights[width] = height
-        self.call("Runtime.evaluate", session, expression="1")  # (flush pending events)
+        self.settle()
         for event in self.events:
             method, params = event.get("method"), event.get("params", {})
             if method == "Network.requestWillBeSent":

@@ -261,7 +261,7 @@ def test_a_period_with_nothing_in_it_says_where_the_dates_are(
     assert got.totals == Totals(2, 0, 2, 0, 0)
     assert got.warnings == (
         "统计期内没有信息：读入的信息都在统计期外（发布日期从 2017-03-01 到 2017-11-30）；"
-        "请检查 --year 或 --from/--to",
+        "请检查统计期，或导出文件是否已更新到统计期",
     )
 
 

@@ -19,12 +19,15 @@ from xgedu_stats import tables as tbl
 from xgedu_stats.config import UNCATEGORISED
 from xgedu_stats.count.interactions import NO_DEPARTMENT
 from xgedu_stats.count.timeline import counts_by, freshness, platform_counts_by
-from xgedu_stats.periods import Span
+from xgedu_stats.periods import DAYS, Span
 from xgedu_stats.pipeline import Result
 from xgedu_stats.presentation import Chart, Column, Report, Row, Table
 
 #: How many periods the trend table and chart show (this one and those before it).
 TREND_PERIODS = 6
+
+#: The kinds of input a bulletin counts (files of others, such as registers, are not read).
+KINDS = ("articles", "interactions")
 
 #: What ``--by`` adds to a bulletin: the departments' freshness.
 BY = ("department",)
@@ -43,6 +46,10 @@ class Bulletin:
     """The stale categories (and departments, with ``--by department``), by name."""
     stale_lines: tuple[str, ...]
     """What the stale ones are, as the notes say it (none when nothing is stale)."""
+    outdated: tuple[str, ...] = ()
+    """A line when the exports end before the period (not updated since)."""
+    warnings: tuple[str, ...] = ()
+    """Notes for whoever runs it, not in the bulletin (a [freshness] name of nothing)."""
 
     def figures(self) -> dict[str, Any]:
         """What a log line records of the bulletin's figures."""
@@ -58,22 +65,27 @@ def make(result: Result, span: Span, by: Sequence[str] = ()) -> Bulletin:
     categories = counts_by(timeline, "category", both, [c.name for c in result.settings.categories])
     if UNCATEGORISED in categories.index and not categories.loc[UNCATEGORISED].any():
         categories = categories.drop(UNCATEGORISED)
-    departments = _named_last(counts_by(timeline, "department", both))
+    known = _departments_up_to(timeline, span)
+    departments = _named_last(_with_zeros(counts_by(timeline, "department", both), known))
     keys = [p.key for p in result.settings.platforms]
     platforms = platform_counts_by(timeline, keys, both)
     platforms.index = [result.settings.platform(k).label for k in keys]
     trend_spans = span.back(TREND_PERIODS)
-    trend = _named_last(counts_by(timeline, "department", [s.period for s in trend_spans]))
+    trend = counts_by(timeline, "department", [s.period for s in trend_spans])
+    trend = _named_last(_with_zeros(trend, known))
 
+    outdated = _outdated(span, timeline)
     stale_names: list[str] = []
     stale_by: list[tuple[str, list[str]]] = []
     fresh_tables = []
     watched = [("category", "类别", [c.name for c in result.settings.categories])]
     if "department" in by:
-        named = sorted(set(timeline["department"]) - {NO_DEPARTMENT})
-        watched.append(("department", "发布部门", named))
+        watched.append(("department", "发布部门", [d for d in known if d != NO_DEPARTMENT]))
     for column, label, names in watched:
         frame = freshness(timeline, column, names, span.end, result.settings.freshness)
+        if column == "department":  # (the longest gone first; none at all first of all)
+            days = frame["days"].astype("float").fillna(float("inf"))
+            frame = frame.iloc[sorted(range(len(frame)), key=lambda i: -days.iloc[i])]
         stale = [str(n) for n in frame.index[frame["stale"].to_numpy()]]
         stale_names += stale
         stale_by.append(("栏目" if column == "category" else "部门", stale))
@@ -98,9 +110,15 @@ def make(result: Result, span: Span, by: Sequence[str] = ()) -> Bulletin:
         tables.append(tbl.interactions_table(result))
     names = [s.name for s in trend_spans]
     charts = (
-        Chart("本期各类别信息条数", "bulletin_categories", "name", ("current", "previous")),
-        Chart(f"各部门近 {len(names)} 期信息条数", "bulletin_trend", "name", tuple(names), "trend"),
-        Chart("本期各平台信息条数", "bulletin_platforms", "name", ("current", "previous")),
+        Chart("各类别信息条数：本期和上期", "bulletin_categories", "name", ("current", "previous")),
+        Chart(
+            f"各部门近 {len(names)} 期信息条数（柱高按各部门自己最多的一期）",
+            "bulletin_trend",
+            "name",
+            tuple(names),
+            "trend",
+        ),
+        Chart("各平台信息条数：本期和上期", "bulletin_platforms", "name", ("current", "previous")),
         Chart("本期网上留言（按类型）", "interactions", "type", ("received", "replied")),
     )
     items, previous = int(categories[1].sum()), int(categories[0].sum())
@@ -117,10 +135,34 @@ def make(result: Result, span: Span, by: Sequence[str] = ()) -> Bulletin:
         result.articles_read,
         title=f"信息发布监测通报（{span.label}）",
         charts=charts,
-        notes=tuple(_notes(result, span, stale_by, timeline)),
+        notes=(*outdated, *_stale_lines(stale_by, all_fresh=True), *_coverage(span, timeline)),
     )
     stale_lines = tuple(_stale_lines(stale_by))
-    return Bulletin(report, items, previous, tuple(stale_names), stale_lines)
+    return Bulletin(
+        report,
+        items,
+        previous,
+        tuple(stale_names),
+        stale_lines,
+        outdated,
+        tuple(_unknown_names(result, timeline)),
+    )
+
+
+def _departments_up_to(timeline: pd.DataFrame, span: Span) -> list[str]:
+    """Every department with an item up to the period's end: a department that published
+    nothing in the period is listed with its 0."""
+    upto = timeline["day"].to_numpy(dtype="datetime64[D]") <= pd.Timestamp(span.end).to_numpy()
+    return sorted(set(timeline["department"][upto].astype("str")))
+
+
+def _with_zeros(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """The rows of ``names`` too (0 where none), most items in the last period first, ties
+    by name."""
+    frame = frame.reindex([*frame.index, *(n for n in names if n not in frame.index)], fill_value=0)
+    last = frame.columns[-1]
+    order = sorted(frame.index, key=lambda n: (-int(frame.at[n, last]), str(n)))
+    return frame.reindex(order)
 
 
 def _named_last(frame: pd.DataFrame) -> pd.DataFrame:
@@ -168,12 +210,20 @@ def _trend_table(frame: pd.DataFrame, spans: Sequence[Span]) -> Table:
     title = f"各部门近 {len(spans)} 期发布信息条数"
     return Table(
         "bulletin_trend",
-        f"{title}（{spans[0].label}至 {spans[-1].label}）",
+        f"{title}（{_from_to(spans[0], spans[-1])}）",
         tuple(columns),
         tuple(rows),
         short=title,
         caption=title,
     )
+
+
+def _from_to(first: Span, last: Span) -> str:
+    """2017 年 12 月下半月至 2018 年 3 月上半月; days from the first's to the last's for
+    ranges of days (their labels are ranges themselves)."""
+    if first.kind == DAYS:
+        return Span(first.start, last.end, DAYS).label
+    return f"{first.label}至 {last.label}"
 
 
 def _freshness_table(frame: pd.DataFrame, column: str, label: str, span: Span) -> Table:
@@ -182,7 +232,7 @@ def _freshness_table(frame: pd.DataFrame, column: str, label: str, span: Span) -
         latest = None if pd.isna(r["latest"]) else r["latest"].date().isoformat()
         days = None if pd.isna(r["days"]) else int(r["days"])
         state = NONE_YET if latest is None else STALE if r["stale"] else FRESH
-        rows.append(Row((str(name), latest, days, int(r["limit"]), state)))
+        rows.append(Row((str(name), latest, days, int(r["limit"]), state), alert=state != FRESH))
     what = "栏目" if column == "category" else "部门"
     return Table(
         f"freshness_{'departments' if column == 'department' else 'categories'}",
@@ -200,26 +250,46 @@ def _freshness_table(frame: pd.DataFrame, column: str, label: str, span: Span) -
     )
 
 
-def _notes(
-    result: Result, span: Span, stale: list[tuple[str, list[str]]], timeline: pd.DataFrame
-) -> list[str]:
-    out = _stale_lines(stale) or [f"各{'、'.join(w for w, _ in stale)}均在期限内更新"]
-    if len(timeline):
-        first = timeline["day"].min().date()
-        before = span.previous()
-        if first > before.start:
-            out.append(
-                f"所给导出最早的一条信息是 {first.isoformat()}：上期（{before.label}）"
-                "及更早的条数可能不全"
-            )
+def _outdated(span: Span, timeline: pd.DataFrame) -> tuple[str, ...]:
+    """A line when the exports end before the period starts (not updated since)."""
+    if not len(timeline):
+        return ("没有读到任何发布信息：本期各项为 0，各栏目都显示超期",)
+    last = timeline["day"].max().date()
+    if last >= span.start:
+        return ()
+    return (
+        f"所给导出中最新的一条信息是 {last.isoformat()}，在本期开始之前：导出文件可能没有更新"
+        "（本期各项为 0，各栏目都显示超期）",
+    )
+
+
+def _coverage(span: Span, timeline: pd.DataFrame) -> list[str]:
+    """A line when the exports start after the period before does."""
+    if not len(timeline):
+        return []
+    first = timeline["day"].min().date()
+    before = span.previous()
+    if first <= before.start:
+        return []
+    return [
+        f"所给导出最早的一条信息是 {first.isoformat()}：上期（{before.label}）及更早的条数可能不全"
+    ]
+
+
+def _unknown_names(result: Result, timeline: pd.DataFrame) -> list[str]:
     known = {c.name for c in result.settings.categories} | set(timeline["department"])
     unknown = [n for n, _ in result.settings.freshness.days if n not in known]
-    if unknown:
-        out.append(f"配置文件 [freshness] 中的「{'」「'.join(unknown)}」不是任何类别或发布部门")
-    return out
+    if not unknown:
+        return []
+    return [f"配置文件 [freshness] 中的「{'」「'.join(unknown)}」不是任何类别或发布部门"]
 
 
-def _stale_lines(stale: list[tuple[str, list[str]]]) -> list[str]:
-    return [
+def _stale_lines(stale: list[tuple[str, list[str]]], all_fresh: bool = False) -> list[str]:
+    """One line per kind of column with stale ones; ``all_fresh``: a line saying so when
+    none is."""
+    out = [
         f"{STALE}的{what}（{len(names)} 个）：{'、'.join(names)}" for what, names in stale if names
     ]
+    if all_fresh and not out:
+        out.append(f"各{'、'.join(w for w, _ in stale)}均在期限内更新")
+    return out

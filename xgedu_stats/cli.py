@@ -815,8 +815,9 @@ def bulletin(
     fuzzy: bool,
     as_of: date | None,
 ) -> None:
-    """写信息发布监测通报：本期与上期各部门、各类别、各平台的信息条数，各栏目的更新情况，
-    各部门近 6 期的条数；读到网上留言时另有本期的留言办理情况。
+    """写信息发布监测通报：各部门、各类别、各平台本期与上期的条数，各栏目的更新情况。
+
+    另有各部门近 6 期的条数；读到网上留言时，另有本期的留言办理情况。
 
     所给的全部导出一起去重，每条信息计入它最早的副本所在的统计期，所以一年的 24 期
     半月通报加起来等于全年的条数。
@@ -842,11 +843,13 @@ def bulletin(
         schedule.log(log_path, {**record, **made.figures(), "outcome": outcome})
     say_outcome(written, result, "用 aggregate --rejects 文件名.csv 可列出每一行及原因")
     if stale and fail_on_stale:
-        for line in made.stale_lines:  # (even with -q: it is why the run failed)
+        for line in (*made.outdated, *made.stale_lines):  # (even with -q: why the run failed)
             click.echo(f"错误：{line}", err=True)
         raise click.exceptions.Exit(STALE_EXIT)
-    for line in made.stale_lines:
+    for line in (*made.outdated, *made.warnings):
         UI.current().note(line)
+    for line in made.stale_lines if written else ():
+        UI.current().note(line)  # (on the screen, the bulletin itself says it)
 
 
 def log_error(exc: BaseException) -> str:
@@ -887,7 +890,8 @@ def write_bulletin(
     ui = UI.current()
     with schedule.locked([f.parent for f in files if not is_stream(f)]):
         with progress_bar(ui.quiet) as progress:
-            result = pipeline.run(RunConfig(tuple(paths), settings, span.period, as_of), progress)
+            config = RunConfig(tuple(paths), settings, span.period, as_of, kinds=bl.KINDS)
+            result = pipeline.run(config, progress)
         made = bl.make(result, span, by)
         written = []
         with all_or_nothing():

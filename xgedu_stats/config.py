@@ -352,6 +352,9 @@ class RunConfig:
     else today."""
     figures: Figures | None = None
     """The year's typed figures (``figures.Figures``, read from ``--figures``), if any."""
+    kinds: tuple[str, ...] | None = None
+    """The kinds of input the run counts (``read.kinds`` names); files of others are left
+    unread, with a note. None: every kind."""
 
     @property
     def judged_on(self) -> date:

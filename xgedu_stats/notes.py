@@ -193,7 +193,7 @@ def empty_period(items: int, days: np.ndarray, period: Period) -> list[str]:
     first, last = (np.datetime64(int(d), "D") for d in (days.min(), days.max()))
     return [
         f"统计期内没有信息：读入的信息都在统计期外（发布日期从 {first} 到 {last}）；"
-        "请检查 --year 或 --from/--to"
+        "请检查统计期，或导出文件是否已更新到统计期"
     ]
 
 

@@ -124,16 +124,23 @@ class Span:
             return f"{self.start.year} 年 {self.start.month} 月{part}"
         if self.kind == MONTH:
             return f"{self.start.year} 年 {self.start.month} 月"
+        if self.start == self.end:
+            return _written(self.start)
         return f"{_written(self.start)}至 {_written(self.end)}"
 
     @property
     def short(self) -> str:
-        """As a column or a chart's bar says it: 3月上, 3月, 3.1–3.20."""
+        """As a column or a chart's bar says it: 3月上, 3月, 2018.3.1–3.20 (a range of days
+        with its year: ranges a year long would otherwise all read 1.1–12.31)."""
         if self.kind == HALF:
             return f"{self.start.month}月{'上' if self.start.day == 1 else '下'}"
         if self.kind == MONTH:
             return f"{self.start.month}月"
-        return f"{self.start.month}.{self.start.day}–{self.end.month}.{self.end.day}"
+        s, e = self.start, self.end
+        if s == e:
+            return f"{s.year}.{s.month}.{s.day}"
+        end = f"{e.year}." if e.year != s.year else ""
+        return f"{s.year}.{s.month}.{s.day}–{end}{e.month}.{e.day}"
 
     def placeholders(self) -> dict[str, str]:
         """What ``{from}``, ``{to}`` and ``{period}`` stand for in an output path."""

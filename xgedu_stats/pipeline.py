@@ -115,7 +115,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     if config.figures is not None:
         check_period(config.figures, config.period.start, config.period.end)
     decided, unknown_platforms, contradicting = _decisions(settings)
-    loaded = load(config.paths, settings, progress)
+    loaded = load(config.paths, settings, progress, config.kinds)
     readable, screened = _screen(loaded.take_rows(), loaded.malformed, settings, config.period)
     found = _find_items(readable, settings, decided)
     del readable

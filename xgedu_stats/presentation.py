@@ -27,6 +27,8 @@ class Row:
 
     values: tuple[Any, ...]
     kind: str = "data"
+    alert: bool = False
+    """A row a reader should see (a stale column): formats that can, mark it."""
 
 
 @dataclass(frozen=True)

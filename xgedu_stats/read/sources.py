@@ -102,20 +102,34 @@ def protected_files(settings: Settings) -> dict[Path, str]:
     return found
 
 
-def load(paths: Iterable[Path], settings: Settings, progress: Progress | None = None) -> Loaded:
+def load(
+    paths: Iterable[Path],
+    settings: Settings,
+    progress: Progress | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> Loaded:
     """Read every file under ``paths``; every file is placed on a platform before any is read.
 
-    The tool's own outputs and the config and decisions files are left out, with a warning.
+    The tool's own outputs and the config and decisions files are left out, with a warning;
+    so are files of a kind not in ``kinds`` (when given: the kinds the run counts).
     """
     check_sources(settings)
     found = discover(paths, protected_files(settings))
     sources = found.files
     assignments = [assign(s, settings) for s in sources]
+    unused = [a for a in assignments if kinds is not None and a.kind.name not in kinds]
+    assignments = [a for a in assignments if a not in unused]
     sizes = [_size(a.source.path) for a in assignments]
     frames: dict[str, list[pd.DataFrame]] = {}
     malformed: dict[str, list[pd.DataFrame]] = {}
     files: list[FileReport] = []
     warnings: list[str] = list(found.notes)
+    for kind in dict.fromkeys(a.kind for a in unused):
+        names = [a.source.display for a in unused if a.kind is kind]
+        warnings.append(
+            f"未读取 {len(names)} 个{kind.label}文件（本次统计不用这类数据）：{'、'.join(names[:5])}"
+            + ("等" if len(names) > 5 else "")
+        )
     done = rows_so_far = 0
     for n, (a, size) in enumerate(zip(assignments, sizes, strict=True), start=1):
         grid = read_grid(a.source, a.platform.encoding)

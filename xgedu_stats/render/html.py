@@ -38,15 +38,16 @@ figcaption {{ font-size: 0.85rem; color: #555; margin-bottom: 4px; }}
 .scroll {{ overflow-x: auto; }}
 table {{ border-collapse: collapse; font-size: 0.92rem; min-width: 60%; }}
 th, td {{ border: 1px solid #d5d9e0; padding: 4px 8px; text-align: left; }}
-th {{ background: #eef2f7; font-weight: 600; }}
+th {{ background: #eef2f7; font-weight: 600; min-width: 3.2em; }}
 td {{ white-space: nowrap; }}
 td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 tr.subtotal td, tr.total td, tr.heading td {{ font-weight: 600; background: #fafbfc; }}
+tr.alert td {{ color: #b3261e; font-weight: 600; background: #fdf0ef; }}
 ul.notes {{ background: #fff7e6; border-radius: 8px; padding: 10px 10px 10px 28px;
   margin: 0 0 16px; }}
 footer {{ color: #555; font-size: 0.85rem; margin: 12px 0 24px; }}
 @media (max-width: 520px) {{ main {{ padding: 10px; }} section {{ padding: 10px 8px 6px; }}
-  table {{ font-size: 0.85rem; }} th, td {{ padding: 3px 5px; }} }}
+  table {{ font-size: 0.8rem; }} th, td {{ padding: 3px 4px; }} th {{ min-width: 2.6em; }} }}
 """
 
 DEFAULT_TITLE = "政府信息公开统计"
@@ -99,7 +100,9 @@ def _table(table: Table) -> str:
     out.append("<tr>" + "".join(f"<th>{escape(c.label)}</th>" for c in table.columns) + "</tr>")
     out.append("</thead><tbody>")
     for row in table.rows:
-        kind = f' class="{row.kind}"' if row.kind != "data" else ""
+        classes = [row.kind] if row.kind != "data" else []
+        classes += ["alert"] if row.alert else []
+        kind = f' class="{" ".join(classes)}"' if classes else ""
         cells = "".join(
             f'<td class="n">{_cell(v, c.decimals)}</td>' if c.numeric else f"<td>{_cell(v)}</td>"
             for v, c in zip(row.values, table.columns, strict=True)
