@@ -531,8 +531,7 @@ def test_the_page_in_chromium_makes_no_request_and_logs_no_error(tmp_path: Path)
             assert shot.startswith(b"\x89PNG")
             assert int.from_bytes(shot[16:20], "big") == width
             (tmp_path / f"通报-{width}.png").write_bytes(shot)
-        # the phone's page is taller (tables under charts), not wider (no sideways scroll)
-        assert loaded.heights[390] > loaded.heights[1280]
+        # the phone's page does not scroll sideways (a wide table scrolls in its own box)
         width = browser_width(browser, page, 390)
         assert width <= 390
         # and the check can fail: a page that asks for a file is caught
