@@ -373,7 +373,7 @@ def test_placeholders(office: Path) -> None:
     assert result.exit_code == 2
     assert "-o 通报-{date}.md：不认识 {date}；文件名中可用 {from}、{to}、{period}" in result.stderr
     result = in_folder(office, "bulletin", "导出", "--period", "2018-03", "-o", "通报-{from.md")
-    assert result.exit_code == 2 and "大括号不成对" in result.stderr
+    assert result.exit_code == 2 and "大括号的写法不对" in result.stderr
 
 
 def test_a_second_run_into_a_locked_folder_fails_at_once(office: Path) -> None:
@@ -596,3 +596,126 @@ def test_the_samples_bulletin_as_markdown(golden) -> None:
     )
     assert result.exit_code == 0, result.output
     golden("bulletin-2018-03a.md", result.stdout)
+
+
+# --- what the attacks found -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("log", "message"),
+    [
+        ("导出/门户网站.csv", "--log 导出/门户网站.csv 在输入文件夹 导出 中"),
+        (
+            "导出/运行日志.csv",
+            "--log 导出/运行日志.csv 在输入文件夹 导出 中，下次统计会把它当作导出文件读取",
+        ),
+        ("导出/运行日志.txt", "--log 导出/运行日志.txt 在输入文件夹 导出 中"),
+        ("xgedu-stats.toml", "--log xgedu-stats.toml 是配置文件，不能往里面写日志"),
+        ("b/x.md", "--log b/x.md 是输出文件（-o），不能往里面写日志"),
+        ("导出", "'--log' 的值无效：'导出' 是文件夹，这里应是文件。"),
+    ],
+)
+def test_a_log_that_would_harm_a_file_is_refused(office: Path, log: str, message: str) -> None:
+    before = {p: p.read_bytes() for p in office.rglob("*") if p.is_file()}
+    result = in_folder(
+        office, "bulletin", "导出", "--period", "2018-03a", "-o", "b/x.md", "--log", log
+    )
+    assert result.exit_code in (1, 2), result.output
+    assert message in result.stderr
+    assert {p: p.read_bytes() for p in before} == before  # (nothing appended to anything)
+    assert not (office / "b" / "x.md").exists()
+
+
+def test_a_log_under_a_file_is_said_so(office: Path) -> None:
+    (office / "pd").write_text("x", encoding="utf-8")
+    result = in_folder(office, "bulletin", "导出", "--period", "2018-03a", "--log", "pd/log.jsonl")
+    assert result.exit_code == 1
+    assert result.stderr.endswith("错误：无法创建文件夹 pd：pd 是文件，不是文件夹\n")
+
+
+@pytest.mark.parametrize(
+    "name", ["{from:d}.md", "{from!r}.md", "{from:>20}.md", "{period.x}.md", "{0}.md"]
+)
+def test_placeholders_take_no_format(office: Path, name: str) -> None:
+    result = in_folder(office, "bulletin", "导出", "--period", "2018-03a", "-o", name)
+    assert result.exit_code == 2
+    assert "：不认识 {" in result.stderr and "文件名中可用 {from}、{to}、{period}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1899-12b", "统计期「1899-12b」的年份应在 1900 到 2100 之间"),
+        ("1900-01-01..9999-12-31", "「9999-12-31」的年份应在 1900 到 2100 之间"),
+        ("x" * 500, "读不懂统计期「" + "x" * 40 + "…」"),
+    ],
+)
+def test_periods_out_of_range(text: str, message: str) -> None:
+    with pytest.raises(PeriodError) as caught:
+        Span.parse(text)
+    assert str(caught.value).startswith(message)
+
+
+def test_the_longest_range_runs() -> None:
+    span = Span.parse("1900-01-01..2100-12-31")
+    assert span.back(6)[0].start.year > 1  # (six ranges as long back: no overflow)
+
+
+@pytest.mark.parametrize(
+    ("period", "said"),
+    [
+        ("2018-05a", "所给导出中最新的一条信息是 2018-03-14，在本期开始之前：导出文件可能没有更新"),
+        (
+            "2017-05a",
+            "所给导出中最早的一条信息是 2018-02-10，在本期结束之后：本期不在导出的日期范围内",
+        ),
+    ],
+)
+def test_a_period_outside_the_exports_is_said(office: Path, period: str, said: str) -> None:
+    result = in_folder(office, "bulletin", "导出", "--period", period, "-o", "b.md")
+    assert result.exit_code == 0
+    assert f"注意：{said}" in result.stderr
+    assert said in (office / "b.md").read_text(encoding="utf-8")
+    result = in_folder(office, "bulletin", "导出", "--period", period, "--fail-on-stale", "-q")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"错误：{said}")
+
+
+def test_freshness_names_are_compared_as_words(office: Path) -> None:
+    export = office / "导出" / "门户网站.csv"
+    export.write_text(EXPORT.replace("督导室", "学生资助中心(办)"), encoding="utf-8")
+    config = CONFIG + '"学生资助中心（办）" = 1\n'
+    (office / "xgedu-stats.toml").write_text(config, encoding="utf-8")
+    result = in_folder(
+        office, "bulletin", "导出", "--period", "2018-03a", "--by", "department", "-f", "json"
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["tables"]["freshness_departments"]
+    assert {r["name"]: r["limit"] for r in rows}["学生资助中心(办)"] == 1
+    assert "不是任何类别或发布部门" not in result.stderr
+    (office / "xgedu-stats.toml").write_text(config + '"学生资助中心 (办)" = 2\n', "utf-8")
+    result = in_folder(office, "bulletin", "导出", "--period", "2018-03a")
+    assert (
+        result.exit_code == 1
+        and "与「学生资助中心（办）」是同一个名称，只能写一次" in result.stderr
+    )
+
+
+def test_hostile_department_names(office: Path) -> None:
+    hostile = ["合计", "<script>alert(1)</script>", "控制\x07字符\x1b[31m红", "a&b"]
+    lines = [
+        f"标题{i},首页 > 孝感教育新闻,2018-03-0{i + 1},{name}" for i, name in enumerate(hostile)
+    ]
+    (office / "导出" / "门户网站.csv").write_text(
+        "标题,栏目,发布时间,发布部门\n" + "\n".join(lines) + "\n", encoding="utf-8"
+    )
+    for fmt in ("html", "markdown", "json"):
+        result = in_folder(office, "bulletin", "导出", "--period", "2018-03a", "-f", fmt)
+        assert result.exit_code == 0, result.output
+        out = result.stdout
+        if fmt == "json":
+            names = [r["name"] for r in json.loads(out)["tables"]["bulletin_departments"]]
+            assert "合计（名称）" in names and "合计" not in names
+            continue
+        assert "<script>" not in out and "\x07" not in out and "\x1b" not in out
+        assert "&lt;script&gt;" in out and "\\x07" in out

@@ -16,7 +16,7 @@ import pandas as pd
 
 from xgedu_stats import counters
 from xgedu_stats import tables as tbl
-from xgedu_stats.config import UNCATEGORISED
+from xgedu_stats.config import UNCATEGORISED, word_key
 from xgedu_stats.count.interactions import NO_DEPARTMENT
 from xgedu_stats.count.timeline import counts_by, freshness, platform_counts_by
 from xgedu_stats.periods import DAYS, Span
@@ -182,7 +182,10 @@ def _compare_table(
     total: bool = True,
     note: str = "",
 ) -> Table:
-    rows = [Row((str(n), int(r[1]), int(r[0]), int(r[1] - r[0]))) for n, r in frame.iterrows()]
+    rows = [
+        Row((_not_a_total(str(n)), int(r[1]), int(r[0]), int(r[1] - r[0])))
+        for n, r in frame.iterrows()
+    ]
     if total:
         now, then = int(frame[1].sum()), int(frame[0].sum())
         rows.append(Row(("合计", now, then, now - then), "total"))
@@ -205,7 +208,7 @@ def _compare_table(
 def _trend_table(frame: pd.DataFrame, spans: Sequence[Span]) -> Table:
     columns = [Column("name", "发布部门")]
     columns += [Column(s.name, s.short, True) for s in spans]
-    rows = [Row((str(n), *(int(v) for v in r))) for n, r in frame.iterrows()]
+    rows = [Row((_not_a_total(str(n)), *(int(v) for v in r))) for n, r in frame.iterrows()]
     rows.append(Row(("合计", *(int(frame[i].sum()) for i in range(len(spans)))), "total"))
     title = f"各部门近 {len(spans)} 期发布信息条数"
     return Table(
@@ -216,6 +219,11 @@ def _trend_table(frame: pd.DataFrame, spans: Sequence[Span]) -> Table:
         short=title,
         caption=title,
     )
+
+
+def _not_a_total(name: str) -> str:
+    """A department or category called 合计 is not the total row."""
+    return f"{name}（名称）" if word_key(name) in ("合计", "总计", "小计") else name
 
 
 def _from_to(first: Span, last: Span) -> str:
@@ -254,7 +262,12 @@ def _outdated(span: Span, timeline: pd.DataFrame) -> tuple[str, ...]:
     """A line when the exports end before the period starts (not updated since)."""
     if not len(timeline):
         return ("没有读到任何发布信息：本期各项为 0，各栏目都显示超期",)
-    last = timeline["day"].max().date()
+    first, last = timeline["day"].min().date(), timeline["day"].max().date()
+    if first > span.end:
+        return (
+            f"所给导出中最早的一条信息是 {first.isoformat()}，在本期结束之后：本期不在导出的日期"
+            "范围内（本期各项为 0，各栏目都显示超期）",
+        )
     if last >= span.start:
         return ()
     return (
@@ -269,7 +282,7 @@ def _coverage(span: Span, timeline: pd.DataFrame) -> list[str]:
         return []
     first = timeline["day"].min().date()
     before = span.previous()
-    if first <= before.start:
+    if first <= before.start or first > span.end:  # (after the end: _outdated says it)
         return []
     return [
         f"所给导出最早的一条信息是 {first.isoformat()}：上期（{before.label}）及更早的条数可能不全"
@@ -278,7 +291,7 @@ def _coverage(span: Span, timeline: pd.DataFrame) -> list[str]:
 
 def _unknown_names(result: Result, timeline: pd.DataFrame) -> list[str]:
     known = {c.name for c in result.settings.categories} | set(timeline["department"])
-    unknown = [n for n, _ in result.settings.freshness.days if n not in known]
+    unknown = result.settings.freshness.names(known)
     if not unknown:
         return []
     return [f"配置文件 [freshness] 中的「{'」「'.join(unknown)}」不是任何类别或发布部门"]

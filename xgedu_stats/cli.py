@@ -830,18 +830,20 @@ def bulletin(
     record |= {"to": span.end.isoformat(), "inputs": [str(p) for p in paths]}
     try:
         made, result, written = write_bulletin(
-            paths, config_path, span, outputs, fmt, by, fuzzy, as_of, record
+            paths, config_path, span, outputs, fmt, by, fuzzy, as_of, log_path, record
         )
     except BaseException as exc:
-        if log_path is not None and not isinstance(exc, click.exceptions.Exit):
+        # (a log that was refused is not written: it may be an input, the config …)
+        if log_path is not None and record.get("log_checked"):
+            record.pop("log_checked")
             with suppress(XgeduError):  # (the error is what cron mails, not the log's)
                 schedule.log(log_path, {**record, "outcome": "error", "error": log_error(exc)})
         raise
+    record.pop("log_checked", None)
     stale = bool(made.stale)
-    outcome = "stale" if stale else "ok"
-    if log_path is not None:
-        schedule.log(log_path, {**record, **made.figures(), "outcome": outcome})
     say_outcome(written, result, "用 aggregate --rejects 文件名.csv 可列出每一行及原因")
+    if log_path is not None:
+        schedule.log(log_path, {**record, **made.figures(), "outcome": "stale" if stale else "ok"})
     if stale and fail_on_stale:
         for line in (*made.outdated, *made.stale_lines):  # (even with -q: why the run failed)
             click.echo(f"错误：{line}", err=True)
@@ -856,9 +858,11 @@ def log_error(exc: BaseException) -> str:
     """What the log says of a run that failed."""
     if isinstance(exc, KeyboardInterrupt):
         return "已中断"
-    if isinstance(exc, click.ClickException):
-        return printable(exc.format_message())
-    return printable(str(exc)) or type(exc).__name__
+    if isinstance(exc, click.ClickException | XgeduError):
+        return printable(
+            exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+        )
+    return printable(f"程序内部错误（{type(exc).__name__}: {exc}）")
 
 
 def write_bulletin(
@@ -870,11 +874,14 @@ def write_bulletin(
     by: tuple[str, ...],
     fuzzy: bool,
     as_of: date | None,
+    log_path: Path | None,
     record: dict[str, Any],
 ) -> tuple[Any, Any, list[str]]:
     """Count, make the bulletin and write it: the bulletin, the run, what to say. What
-    the log records of the outputs goes into ``record`` as soon as it is known."""
+    the log records of the outputs goes into ``record`` as soon as it is known, and
+    ``log_checked`` once the log may be written."""
     from xgedu_stats import schedule
+    from xgedu_stats.read import TABULAR_SUFFIXES
 
     files = [schedule.expand(o, span.placeholders()) for o in outputs]
     formats = [choose_format(f, fmt, BULLETIN_FORMATS, writer="bulletin") for f in files]
@@ -884,9 +891,17 @@ def write_bulletin(
     from xgedu_stats import pipeline
     from xgedu_stats.render import FORMATS, write_report
 
+    if log_path is not None:
+        kept = {p: "输入文件" for p in paths} | {f: "输出文件（-o）" for f in files}
+        config = config_path or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
+        kept |= {config: "配置文件"} if config is not None else {}
+        schedule.check_log(log_path, list(paths), TABULAR_SUFFIXES, kept)
+        schedule.make_folders([log_path])
+        record["log_checked"] = True
     settings = settings_for(config_path, fuzzy)
     schedule.make_folders(files)
-    check_outputs([("-o", f) for f in files], paths, settings)
+    logged = [("--log", log_path)] if log_path else []
+    check_outputs([("-o", f) for f in files] + logged, paths, settings)
     ui = UI.current()
     with schedule.locked([f.parent for f in files if not is_stream(f)]):
         with progress_bar(ui.quiet) as progress:

@@ -239,7 +239,15 @@ class FreshnessSettings:
     days: tuple[tuple[str, int], ...] = ()
 
     def limit(self, name: str) -> int:
-        return dict(self.days).get(name, self.default_days)
+        """The limit of a category or department; names compared as ``word_key`` makes
+        them (a config's 学生资助中心（办） is the export's 学生资助中心(办))."""
+        key = word_key(name)
+        return next((d for n, d in self.days if word_key(n) == key), self.default_days)
+
+    def names(self, known: Iterable[str]) -> list[str]:
+        """The names given a limit that are none of ``known``."""
+        keys = {word_key(k) for k in known}
+        return [n for n, _ in self.days if word_key(n) not in keys]
 
 
 #: The channel types of the 2018 统计表's section 一（二）, in its order.
@@ -776,8 +784,11 @@ def _freshness(doc: Mapping[str, Any], ld: TomlLoader) -> FreshnessSettings:
             raise ld.fail(f"freshness.{key}", f"应为天数（1 到 {MAX_FRESHNESS_DAYS} 的整数）")
         if not 1 <= value <= MAX_FRESHNESS_DAYS:
             raise ld.fail(f"freshness.{key}", f"天数应在 1 到 {MAX_FRESHNESS_DAYS} 之间")
-        if not key.strip():
-            raise ld.fail("freshness", "类别或部门的名称不能为空")
+        if not word_key(key):
+            raise ld.fail(f"freshness.{key}", "类别或部门的名称不能为空")
+        same = next((k for k in limits if word_key(k) == word_key(key)), None)
+        if same is not None:
+            raise ld.fail(f"freshness.{key}", f"与「{same}」是同一个名称，只能写一次")
         limits[key.strip()] = value
     default = limits.pop("default_days", FreshnessSettings.default_days)
     return FreshnessSettings(default_days=default, days=tuple(limits.items()))

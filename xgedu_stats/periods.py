@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from xgedu_stats.config import Period
+from xgedu_stats.messages import shorten
 
 HALF, MONTH, DAYS = "half", "month", "days"
 
@@ -21,6 +22,8 @@ _DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 #: The words ``--period`` takes besides dates.
 LAST_HALF_MONTH = "last-half-month"
+#: The years a period may be in (as ``--year``'s).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 class PeriodError(ValueError):
@@ -44,6 +47,7 @@ class Span:
     def parse(cls, text: str, today: date | None = None) -> Span:
         """Read ``--period``; ``today`` is the day ``last-half-month`` is counted back from."""
         value = text.strip()
+        text = shorten(value, 40)  # (as messages quote it)
         if value.casefold() == LAST_HALF_MONTH:
             return last_half_month(today or date.today())
         if ".." in value:
@@ -172,7 +176,9 @@ def _month_end(year: int, month: int) -> date:
 
 def _year_month(year: str, month: str, text: str) -> tuple[int, int]:
     y, m = int(year), int(month)
-    if not 1 <= m <= 12 or y < 1900:
+    if not FIRST_YEAR <= y <= LAST_YEAR:
+        raise PeriodError(f"统计期「{text}」的年份应在 {FIRST_YEAR} 到 {LAST_YEAR} 之间")
+    if not 1 <= m <= 12:
         raise PeriodError(f"统计期「{text}」的年月不对（月份应为 1–12）")
     return y, m
 
@@ -180,11 +186,14 @@ def _year_month(year: str, month: str, text: str) -> tuple[int, int]:
 def _day(text: str) -> date:
     value = text.strip()
     if not _DAY.fullmatch(value):
-        raise PeriodError(f"「{value}」不是日期：起止日期写成 2018-03-01..2018-03-20")
+        raise PeriodError(f"「{shorten(value, 40)}」不是日期：起止日期写成 2018-03-01..2018-03-20")
     try:
-        return date(*map(int, value.split("-")))
+        day = date(*map(int, value.split("-")))
     except ValueError:
         raise PeriodError(f"没有「{value}」这一天") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise PeriodError(f"「{value}」的年份应在 {FIRST_YEAR} 到 {LAST_YEAR} 之间")
+    return day
 
 
 def _written(day: date) -> str:

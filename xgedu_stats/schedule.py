@@ -28,13 +28,19 @@ def expand(path: Path, values: Mapping[str, str], option: str = "-o") -> Path:
     """
     text = str(path)
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        parts = list(string.Formatter().parse(text))
     except ValueError:
-        raise _bad(option, text, "大括号不成对") from None
-    for f in fields:
-        if f not in PLACEHOLDERS:
-            raise _bad(option, text, f"不认识 {{{f}}}")
-    return Path(text.format_map(values))
+        raise _bad(option, text, "大括号的写法不对") from None
+    out = []
+    for literal, name, spec, conversion in parts:
+        out.append(literal)
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS or spec or conversion:
+            written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise _bad(option, text, f"不认识 {{{written}}}")
+        out.append(values[name])
+    return Path("".join(out))
 
 
 def _bad(option: str, text: str, why: str) -> OptionError:
@@ -49,6 +55,11 @@ def make_folders(paths: list[Path]) -> None:
     for path in paths:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            blocking = next(p for p in (path.parent, *path.parent.parents) if p.exists())
+            raise OutputError(
+                f"无法创建文件夹 {display_path(path.parent)}：{display_path(blocking)} 是文件，不是文件夹"
+            ) from None
         except OSError as exc:
             raise OutputError(
                 f"无法创建文件夹 {display_path(path.parent)}：{os_reason(exc)}"
@@ -84,6 +95,35 @@ def locked(folders: list[Path]) -> Iterator[None]:
     finally:
         for fd in held:
             os.close(fd)
+
+
+def check_log(
+    path: Path, inputs: list[Path], readable: tuple[str, ...], kept: dict[Path, str]
+) -> None:
+    """A log is not a folder, not a file the run reads or writes (an input given by name,
+    the config, an output: ``kept``, with what each is), nor a file of a kind the tool
+    reads inside a folder it reads (the next run would take it for an export: its lines
+    carry no marker). Checked before anything else, so that a failed run may log."""
+    if path.is_dir():
+        raise OptionError(
+            f"--log {display_path(path)} 是文件夹；请写日志文件的名称，如 运行日志.jsonl"
+        )
+    for other, what in kept.items():
+        try:
+            same = path == other or (path.exists() and other.exists() and path.samefile(other))
+        except OSError:  # (one that cannot be looked at is not this one)
+            same = False
+        if same:
+            raise OptionError(f"--log {display_path(path)} 是{what}，不能往里面写日志")
+    if path.suffix.casefold() not in readable:
+        return
+    where = path.resolve().parent
+    for folder in inputs:
+        if folder.is_dir() and where.is_relative_to(folder.resolve()):
+            raise OptionError(
+                f"--log {display_path(path)} 在输入文件夹 {display_path(folder)} 中，下次统计会把它"
+                "当作导出文件读取；请放在别的文件夹，或用 .jsonl、.log 扩展名"
+            )
 
 
 def log(path: Path, record: dict[str, Any]) -> None:

@@ -11,10 +11,11 @@ page.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from html import escape as escape_html
 
 from wcwidth import wcswidth
 
+from xgedu_stats.messages import printable
 from xgedu_stats.presentation import Chart, Table
 
 #: The chart's own units; the page scales it to its width (a phone: about 0.85).
@@ -23,6 +24,11 @@ FONT = 13
 #: This period, the period before, and more series (never more than a few side by side).
 COLOURS = ("#2f6db5", "#9dbbe3", "#e39b4b", "#6aa56a")
 TREND_COLOUR, TREND_LAST = "#9dbbe3", "#2f6db5"
+
+
+def escape(text: str) -> str:
+    """Text for an SVG: control characters escaped, then XML-escaped."""
+    return escape_html(printable(text))
 
 
 #: Most rows a chart draws (the table's first; the table has them all).

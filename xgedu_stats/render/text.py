@@ -6,6 +6,7 @@ Control characters in cells are escaped (``\\x1b``): a title must not drive the 
 from __future__ import annotations
 
 import re
+from html import escape
 from typing import IO
 
 from tabulate import tabulate
@@ -17,11 +18,14 @@ from xgedu_stats.tables import Report, Table
 
 def table_cell(value: object, tablefmt: str = "simple") -> object:
     """A cell as one harmless line of a table: a line break inside a name or title would
-    start a false row (and end a markdown table), ``|`` would split a markdown cell, and
-    any other control character is escaped (``messages.printable``).
+    start a false row (and end a markdown table), ``|`` would split a markdown cell, ``<``
+    and ``&`` would be markup where Markdown becomes HTML, and any other control character
+    is escaped (``messages.printable``).
 
     >>> table_cell("安全\\n后勤"), table_cell("a|b\\r\\nc", "pipe"), table_cell("\\x1b[31m红")
     ('安全 后勤', 'a\\\\|b<br>c', '\\\\x1b[31m红')
+    >>> table_cell("<script>&", "pipe")
+    '&lt;script&gt;&amp;'
     """
     if value is None:
         return ""
@@ -29,7 +33,7 @@ def table_cell(value: object, tablefmt: str = "simple") -> object:
         return value
     lines = [printable(line) for line in value.splitlines()]
     if tablefmt == "pipe":
-        return "<br>".join(line.replace("|", "\\|") for line in lines)
+        return "<br>".join(escape(line, quote=False).replace("|", "\\|") for line in lines)
     return " ".join(lines)
 
 

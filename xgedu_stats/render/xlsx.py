@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from xgedu_stats.markers import WORKBOOK_PROPERTY
 from xgedu_stats.messages import printable
+from xgedu_stats.render.charts import MAX_BARS
 from xgedu_stats.tables import Report, Table
 
 #: What XML 1.0 cannot hold: C0 controls but tab, LF, CR (openpyxl's ILLEGAL_CHARACTERS_RE,
@@ -137,6 +138,7 @@ def _charts(book: Any, report: Report, sheets: dict[str, Any], cell: Any) -> Non
             continue
         ws, table = sheets[chart.table]
         labels, names, values = chart.data(table)
+        labels, values = labels[:MAX_BARS], values[:MAX_BARS]  # (as the page's charts)
         if not labels:
             continue
         if data is None:
