@@ -374,6 +374,19 @@ def emit_report(report: Any, fmt: str, output: Path | None, what: str) -> list[s
     return [f"已写入 {display_path(output)}"]
 
 
+def outputs_option(help: str) -> Callable[[F], F]:
+    """``-o`` that may be given several times (one file a format: report, bulletin)."""
+    return click.option(
+        "-o",
+        "--output",
+        "outputs",
+        multiple=True,
+        type=click.Path(path_type=Path, dir_okay=False),
+        metavar="文件",
+        help=help,
+    )
+
+
 def detail_option(flag: str, what: str, dest: str | None = None) -> Callable[[F], F]:
     """An option naming a detail file (.csv or .xlsx) that ``what`` is written into."""
     names = (flag, dest) if dest else (flag,)
@@ -617,15 +630,8 @@ def duplicates(
 @cli.command()
 @input_options
 @period_options
-@click.option(
-    "-o",
-    "--output",
-    "outputs",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="文件",
-    help="写入此文件：.docx（Word）或 .md（Markdown）；写两次（-o 报告.docx -o 报告.md）"
-    "则一次写出两种。",
+@outputs_option(
+    "写入此文件：.docx（Word）或 .md（Markdown）；写两次（-o 报告.docx -o 报告.md）则一次写出两种。"
 )
 @click.option(
     "--layout",
@@ -762,15 +768,9 @@ def report(
     help="2018-03a（3 月上半月：1–15 日）、2018-03b（下半月：16 日至月末）、2018-03（整月）、"
     "2018-03-01..2018-03-20（起止日期），或 last-half-month（今天之前最近的完整半月，供定时任务用）。",
 )
-@click.option(
-    "-o",
-    "--output",
-    "outputs",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="文件",
-    help="写入此文件（可写多次，如 .md 和 .html 各一份；默认输出到屏幕）。文件名中的 {from}、{to}、"
-    "{period} 换成统计期的起止日期和名称；文件夹不存在时自动创建。",
+@outputs_option(
+    "写入此文件（可写多次，如 .md 和 .html 各一份；默认输出到屏幕）。文件名中的 {from}、{to}、"
+    "{period} 换成统计期的起止日期和名称；文件夹不存在时自动创建。"
 )
 @click.option(
     "-f",
