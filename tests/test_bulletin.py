@@ -604,13 +604,13 @@ def test_the_samples_bulletin_as_markdown(golden) -> None:
 @pytest.mark.parametrize(
     ("log", "message"),
     [
-        ("导出/门户网站.csv", "--log 导出/门户网站.csv 在输入文件夹 导出 中"),
+        ("导出/门户网站.csv", "--log 导出/门户网站.csv 已存在，但不是 xgedu-stats 的运行日志"),
         (
             "导出/运行日志.csv",
             "--log 导出/运行日志.csv 在输入文件夹 导出 中，下次统计会把它当作导出文件读取",
         ),
         ("导出/运行日志.txt", "--log 导出/运行日志.txt 在输入文件夹 导出 中"),
-        ("xgedu-stats.toml", "--log xgedu-stats.toml 是配置文件，不能往里面写日志"),
+        ("xgedu-stats.toml", "--log xgedu-stats.toml 已存在，但不是 xgedu-stats 的运行日志"),
         ("b/x.md", "--log b/x.md 是输出文件（-o），不能往里面写日志"),
         ("导出", "'--log' 的值无效：'导出' 是文件夹，这里应是文件。"),
     ],
@@ -719,3 +719,55 @@ def test_hostile_department_names(office: Path) -> None:
             continue
         assert "<script>" not in out and "\x07" not in out and "\x1b" not in out
         assert "&lt;script&gt;" in out and "\\x07" in out
+
+
+def test_a_log_that_is_a_link_to_an_export_is_refused(office: Path) -> None:
+    export = office / "导出" / "门户网站.csv"
+    before = export.read_bytes()
+    os.link(export, office / "hard.log")
+    (office / "soft.jsonl").symlink_to(export)
+    (office / "dangling.jsonl").symlink_to(office / "导出" / "新.csv")
+    for log in ("hard.log", "soft.jsonl"):
+        result = in_folder(office, "bulletin", "导出", "--period", "2018-03a", "--log", log)
+        assert result.exit_code == 2
+        assert f"--log {log} 已存在，但不是 xgedu-stats 的运行日志" in result.stderr
+    result = in_folder(
+        office, "bulletin", "导出", "--period", "2018-03a", "--log", "dangling.jsonl"
+    )
+    assert result.exit_code == 2 and "在输入文件夹 导出 中" in result.stderr
+    assert export.read_bytes() == before and not (office / "导出" / "新.csv").exists()
+
+
+def test_a_log_named_as_an_output_another_way_is_refused(office: Path) -> None:
+    result = in_folder(
+        office, "bulletin", "导出", "--period", "2018-03a", "-o", "out/a.md",
+        "--log", str(office / "out" / ".." / "out" / "a.md"),
+    )  # fmt: skip
+    assert result.exit_code == 2 and "是输出文件（-o），不能往里面写日志" in result.stderr
+    assert not (office / "out" / "a.md").exists()
+
+
+def test_the_log_takes_placeholders(office: Path) -> None:
+    args = ["bulletin", "导出", "--period", "2018-03a", "--log", "日志/{period}.jsonl", "-q"]
+    assert in_folder(office, *args).exit_code == 0
+    assert json.loads((office / "日志" / "2018-03a.jsonl").read_text("utf-8"))["items"] == 3
+
+
+def test_a_folder_that_cannot_be_locked(office: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    def refuse(fd: int, how: int) -> None:
+        raise OSError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(fcntl, "flock", refuse)
+    result = in_folder(office, "bulletin", "导出", "--period", "2018-03a", "-o", "b/x.md")
+    assert result.exit_code == 1
+    assert "错误：无法锁定文件夹 b（防止两次运行同时写）：" in result.stderr
+    assert not (office / "b" / "x.md").exists()
+
+    def no_locks(fd: int, how: int) -> None:  # (a network share without flock)
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    result = in_folder(office, "bulletin", "导出", "--period", "2018-03a", "-o", "b/x.md")
+    assert result.exit_code == 0 and (office / "b" / "x.md").is_file()

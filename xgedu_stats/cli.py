@@ -834,19 +834,19 @@ def bulletin(
         )
     except BaseException as exc:
         # (a log that was refused is not written: it may be an input, the config …)
-        if log_path is not None and record.get("log_checked"):
-            record.pop("log_checked")
+        log_to = record.pop("log_checked", None)
+        if log_to is not None:
             with suppress(XgeduError):  # (the error is what cron mails, not the log's)
-                schedule.log(log_path, {**record, "outcome": "error", "error": log_error(exc)})
+                schedule.log(log_to, {**record, "outcome": "error", "error": log_error(exc)})
         raise
-    record.pop("log_checked", None)
+    log_path = record.pop("log_checked", None)
     stale = bool(made.stale)
     say_outcome(written, result, "用 aggregate --rejects 文件名.csv 可列出每一行及原因")
     if log_path is not None:
         schedule.log(log_path, {**record, **made.figures(), "outcome": "stale" if stale else "ok"})
     if stale and fail_on_stale:
         for line in (*made.outdated, *made.stale_lines):  # (even with -q: why the run failed)
-            click.echo(f"错误：{line}", err=True)
+            click.echo(f"错误：{printable(line)}", err=True)
         raise click.exceptions.Exit(STALE_EXIT)
     for line in (*made.outdated, *made.warnings):
         UI.current().note(line)
@@ -856,6 +856,8 @@ def bulletin(
 
 def log_error(exc: BaseException) -> str:
     """What the log says of a run that failed."""
+    if isinstance(exc, Terminated):
+        return "已终止"
     if isinstance(exc, KeyboardInterrupt):
         return "已中断"
     if isinstance(exc, click.ClickException | XgeduError):
@@ -892,12 +894,13 @@ def write_bulletin(
     from xgedu_stats.render import FORMATS, write_report
 
     if log_path is not None:
+        log_path = schedule.expand(log_path, span.placeholders(), "--log")
         kept = {p: "输入文件" for p in paths} | {f: "输出文件（-o）" for f in files}
         config = config_path or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
         kept |= {config: "配置文件"} if config is not None else {}
         schedule.check_log(log_path, list(paths), TABULAR_SUFFIXES, kept)
         schedule.make_folders([log_path])
-        record["log_checked"] = True
+        record["log_checked"] = log_path  # (expanded)
     settings = settings_for(config_path, fuzzy)
     schedule.make_folders(files)
     logged = [("--log", log_path)] if log_path else []

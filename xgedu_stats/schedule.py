@@ -4,8 +4,10 @@ runs never write into one folder at once, and a log of one JSON line per run."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -82,7 +84,10 @@ def locked(folders: list[Path]) -> Iterator[None]:
     held: list[int] = []
     try:
         for folder in {f.resolve(): f for f in folders}.values():
-            fd = os.open(folder, os.O_RDONLY)
+            try:
+                fd = os.open(folder, os.O_RDONLY)
+            except OSError as exc:
+                raise _unlockable(folder, exc) from None
             held.append(fd)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -91,39 +96,81 @@ def locked(folders: list[Path]) -> Iterator[None]:
                     f"另一个 xgedu-stats bulletin 正在向文件夹 {display_path(folder)} 写通报，"
                     "本次没有写任何文件；请等它结束后再运行（同一文件夹同时只能有一个在写）"
                 ) from None
+            except OSError as exc:
+                if exc.errno in _NO_LOCKS:  # (a shared folder without locks: no lock there)
+                    continue
+                raise _unlockable(folder, exc) from None
         yield
     finally:
         for fd in held:
             os.close(fd)
 
 
+#: What a file system without ``flock`` answers (some network shares).
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL}
+
+
+def _unlockable(folder: Path, exc: OSError) -> OutputError:
+    return OutputError(
+        f"无法锁定文件夹 {display_path(folder)}（防止两次运行同时写）：{os_reason(exc)}；"
+        "本次没有写任何文件"
+    )
+
+
+#: How much of an existing log is read to see that it is one (its first line).
+LOG_HEAD_BYTES = 4096
+
+
 def check_log(
     path: Path, inputs: list[Path], readable: tuple[str, ...], kept: dict[Path, str]
 ) -> None:
-    """A log is not a folder, not a file the run reads or writes (an input given by name,
-    the config, an output: ``kept``, with what each is), nor a file of a kind the tool
-    reads inside a folder it reads (the next run would take it for an export: its lines
-    carry no marker). Checked before anything else, so that a failed run may log."""
-    if path.is_dir():
-        raise OptionError(
-            f"--log {display_path(path)} 是文件夹；请写日志文件的名称，如 运行日志.jsonl"
-        )
-    for other, what in kept.items():
-        try:
-            same = path == other or (path.exists() and other.exists() and path.samefile(other))
-        except OSError:  # (one that cannot be looked at is not this one)
-            same = False
-        if same:
-            raise OptionError(f"--log {display_path(path)} 是{what}，不能往里面写日志")
-    if path.suffix.casefold() not in readable:
-        return
-    where = path.resolve().parent
-    for folder in inputs:
-        if folder.is_dir() and where.is_relative_to(folder.resolve()):
+    """Refuse a log that could harm a file. An existing one must be a log this tool wrote
+    (empty, or its first line one of its records): whatever else it is — an export under
+    another name, a hard or symbolic link to one, the config — nothing is appended to it.
+    A new one (a dangling link: where it points) is not a file the run writes (``kept``,
+    with what each is), nor of a kind the tool reads inside a folder it reads (the next run
+    would take it for an export: its lines carry no marker). Checked before anything else,
+    so that a failed run may log."""
+    shown = display_path(path)
+    target = path.resolve()
+    if target.is_dir():
+        raise OptionError(f"--log {shown} 是文件夹；请写日志文件的名称，如 运行日志.jsonl")
+    if target.exists():
+        if not _is_log(target):
             raise OptionError(
-                f"--log {display_path(path)} 在输入文件夹 {display_path(folder)} 中，下次统计会把它"
+                f"--log {shown} 已存在，但不是 xgedu-stats 的运行日志（第一行不是它写的记录）；"
+                "为免改坏这个文件，请换一个日志文件名"
+            )
+        return
+    for other, what in kept.items():
+        if target == other.resolve():
+            raise OptionError(f"--log {shown} 是{what}，不能往里面写日志")
+    if target.suffix.casefold() not in readable:
+        return
+    for folder in inputs:
+        if folder.is_dir() and target.parent.is_relative_to(folder.resolve()):
+            raise OptionError(
+                f"--log {shown} 在输入文件夹 {display_path(folder)} 中，下次统计会把它"
                 "当作导出文件读取；请放在别的文件夹，或用 .jsonl、.log 扩展名"
             )
+
+
+def _is_log(path: Path) -> bool:
+    """An empty regular file, or one whose first line is a record ``log`` wrote."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        with path.open("rb") as f:
+            head = f.read(LOG_HEAD_BYTES)
+    except OSError:
+        return False
+    if not head.strip():
+        return True
+    try:
+        first = json.loads(head.split(b"\n", 1)[0])
+    except ValueError:
+        return False
+    return isinstance(first, dict) and {"time", "period", "outcome"} <= first.keys()
 
 
 def log(path: Path, record: dict[str, Any]) -> None:

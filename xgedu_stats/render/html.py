@@ -41,6 +41,7 @@ table {{ border-collapse: collapse; font-size: 0.92rem; min-width: 60%; }}
 th, td {{ border: 1px solid #d5d9e0; padding: 4px 8px; text-align: left; }}
 th {{ background: #eef2f7; font-weight: 600; min-width: 3.2em; }}
 td {{ white-space: nowrap; }}
+td:first-child {{ white-space: normal; min-width: 5em; }}
 td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 tr.subtotal td, tr.total td, tr.heading td {{ font-weight: 600; background: #fafbfc; }}
 tr.alert td {{ color: #b3261e; font-weight: 600; background: #fdf0ef; }}

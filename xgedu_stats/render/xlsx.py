@@ -138,13 +138,14 @@ def _charts(book: Any, report: Report, sheets: dict[str, Any], cell: Any) -> Non
             continue
         ws, table = sheets[chart.table]
         labels, names, values = chart.data(table)
+        cut = f"（表中前 {MAX_BARS} 行）" if len(labels) > MAX_BARS else ""
         labels, values = labels[:MAX_BARS], values[:MAX_BARS]  # (as the page's charts)
         if not labels:
             continue
         if data is None:
             data = book.create_sheet(CHART_SHEET)
             data.sheet_state = "hidden"
-        data.append([cell(data, chart.title, True)])
+        data.append([cell(data, chart.title + cut, True)])
         data.append([cell(data, ""), *(cell(data, n, True) for n in names)])
         for label, row in zip(labels, values, strict=True):
             data.append([cell(data, label), *row])
@@ -153,7 +154,7 @@ def _charts(book: Any, report: Report, sheets: dict[str, Any], cell: Any) -> Non
         data.append([])
         bars = BarChart()
         bars.type = "col" if chart.style == "trend" else "bar"
-        bars.title = chart.title
+        bars.title = chart.title + cut
         bars.add_data(
             Reference(data, min_col=2, max_col=1 + len(names), min_row=first, max_row=last),
             titles_from_data=True,
