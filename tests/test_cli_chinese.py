@@ -254,3 +254,43 @@ def test_wrap_breaks_between_chinese_characters() -> None:
     assert wrap("一二三。四", 6) == ["一二", "三。四"]  # closing punctuation never starts a line
     assert wrap("ab cd ef", 5) == ["ab cd", "ef"]
     assert join_lines(["去重后按类别和平台统计信息", "条数"]) == "去重后按类别和平台统计信息条数"
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["aggregate", MINI, "-o", "a.html", "-o", "a.xlsx"], "-o/--output"),
+        (["aggregate", MINI, "--output=a.html", "-oa.xlsx"], "-o/--output"),
+        (["aggregate", MINI, "--year", "2018", "--year=2017"], "--year"),
+        (["bulletin", MINI, "--period", "2018-03a", "--period", "2018-03b"], "--period"),
+    ],
+)
+def test_an_option_of_one_value_given_twice_is_refused(args: list[str], option: str) -> None:
+    """click keeps the last value and drops the first without a word."""
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"错误：选项 {option} 只能写一次（写了 2 次）：后写的会替换先写的\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["aggregate", MINI, "-qv", "-f", "json"],  # (flags in one token)
+        ["aggregate", MINI, "-t", "categories", "-t", "platforms", "-f", "json"],  # (multiple)
+        ["aggregate", MINI, "-f", "json", "--", "-o"],  # (after --: a path)
+        ["aggregate", MINI, "-o", "-o.json"],  # (a value that looks like an option)
+        ["aggregate", MINI, "--output", "-o.json"],
+    ],
+)
+def test_options_given_once_are_not_taken_for_repeats(args: list[str], tmp_path: Path) -> None:
+    import os
+
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(cli, [str(a) for a in args])
+    finally:
+        os.chdir(old)
+    assert "只能写一次" not in result.stderr

@@ -293,10 +293,53 @@ class Command(click.Command):
         super().__init__(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _given_once(ctx, self, args)
         try:
             return super().parse_args(ctx, args)
         except click.MissingParameter as exc:
             raise _missing(ctx, exc) from None
+
+
+def _given_once(ctx: click.Context, command: click.Command, args: list[str]) -> None:
+    """An option that takes one value, given twice, is a usage error: click keeps the last
+    and drops the first without a word (``aggregate -o 统计.html -o 统计.xlsx`` wrote one file)."""
+    options = {
+        name: p
+        for p in command.params
+        if isinstance(p, click.Option) and not p.multiple and not p.count
+        for name in (*p.opts, *p.secondary_opts)
+    }
+    seen: dict[str, list[str]] = {}
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--":
+            break
+        if not token.startswith("-") or token == "-":
+            continue
+        if token.startswith("--"):
+            name = token.partition("=")[0]
+            found = options.get(name)
+            if found is not None:
+                seen.setdefault(found.name or name, []).append(name)
+                if not found.is_flag and "=" not in token:
+                    next(tokens, None)
+            continue
+        for i in range(1, len(token)):  # (-qv: two flags; -o统计.csv: a value attached)
+            found = options.get("-" + token[i])
+            if found is None:
+                break
+            seen.setdefault(found.name or token, []).append("-" + token[i])
+            if not found.is_flag:
+                if i == len(token) - 1:
+                    next(tokens, None)
+                break
+    for name, written in seen.items():
+        if len(written) > 1:
+            param = next(p for p in command.params if p.name == name)
+            raise click.UsageError(
+                f"选项 {'/'.join(param.opts)} 只能写一次（写了 {len(written)} 次）：后写的会替换先写的",
+                ctx,
+            )
 
 
 class Group(click.Group):
