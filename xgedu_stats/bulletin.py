@@ -29,9 +29,6 @@ TREND_PERIODS = 6
 #: The kinds of input a bulletin counts (files of others, such as registers, are not read).
 KINDS = ("articles", "interactions")
 
-#: What ``--by`` adds to a bulletin: the departments' freshness.
-BY = ("department",)
-
 FRESH, STALE, NONE_YET = "按时更新", "超期未更新", "无信息"
 
 
@@ -57,7 +54,8 @@ class Bulletin:
 
 
 def make(result: Result, span: Span, by: Sequence[str] = ()) -> Bulletin:
-    """The bulletin of ``span`` from a run whose period is ``span``'s."""
+    """The bulletin of ``span`` from a run whose period is ``span``'s; ``by`` holding
+    ``department`` adds the departments' freshness."""
     timeline = result.timeline
     assert timeline is not None
     before = span.previous()
