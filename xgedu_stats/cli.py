@@ -896,8 +896,8 @@ def write_bulletin(
     if log_path is not None:
         log_path = schedule.expand(log_path, span.placeholders(), "--log")
         kept = {p: "输入文件" for p in paths} | {f: "输出文件（-o）" for f in files}
-        config = config_path or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
-        kept |= {config: "配置文件"} if config is not None else {}
+        used = config_path or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
+        kept |= {used: "配置文件"} if used is not None else {}
         schedule.check_log(log_path, list(paths), TABULAR_SUFFIXES, kept)
         schedule.make_folders([log_path])
         record["log_checked"] = log_path  # (expanded)
