@@ -207,7 +207,7 @@ def year_run():
     """One run over the samples, the year as its period."""
     from xgedu_stats.pipeline import run as pipeline_run
 
-    return pipeline_run(RunConfig((SAMPLES,), Settings(), Period.year(2018)))
+    return pipeline_run(RunConfig((SAMPLES,), Settings(), Period.year(2018), timeline=True))
 
 
 def test_the_24_half_months_add_up_to_the_year(year_run) -> None:
@@ -227,7 +227,7 @@ def test_a_periods_items_are_the_runs_of_that_period(name: str) -> None:
     from xgedu_stats.pipeline import run as pipeline_run
 
     span = Span.parse(name)
-    result = pipeline_run(RunConfig((SAMPLES,), Settings(), span.period))
+    result = pipeline_run(RunConfig((SAMPLES,), Settings(), span.period, timeline=True))
     made = bulletin.make(result, span)
     assert made.items == result.totals.unique_items
     by_category = {r.values[0]: r.values[1] for r in made.report.tables[1].rows}

@@ -54,10 +54,12 @@ class Bulletin:
 
 
 def make(result: Result, span: Span, by: Sequence[str] = ()) -> Bulletin:
-    """The bulletin of ``span`` from a run whose period is ``span``'s; ``by`` holding
-    ``department`` adds the departments' freshness."""
+    """The bulletin of ``span`` from a run whose period is ``span``'s, with its timeline
+    (``RunConfig(timeline=True)``); ``by`` holding ``department`` adds the departments'
+    freshness."""
     timeline = result.timeline
-    assert timeline is not None
+    if timeline is None:
+        raise ValueError("a bulletin needs the run's timeline: RunConfig(timeline=True)")
     before = span.previous()
     both = [before.period, span.period]
     categories = counts_by(timeline, "category", both, [c.name for c in result.settings.categories])

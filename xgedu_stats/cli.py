@@ -908,7 +908,9 @@ def write_bulletin(
     ui = UI.current()
     with schedule.locked([f.parent for f in files if not is_stream(f)]):
         with progress_bar(ui.quiet) as progress:
-            config = RunConfig(tuple(paths), settings, span.period, as_of, kinds=bl.KINDS)
+            config = RunConfig(
+                tuple(paths), settings, span.period, as_of, kinds=bl.KINDS, timeline=True
+            )
             result = pipeline.run(config, progress)
         made = bl.make(result, span, by)
         written = []

@@ -74,9 +74,10 @@ class Result:
     figures: Figures | None = None
     """The year's typed figures (``RunConfig.figures``), if any."""
     timeline: pd.DataFrame | None = None
-    """Every item found, of any date (not only the period's): the ``day`` of its earliest
-    copy, its ``category``, ``department`` and ``platforms`` (bit ``rank`` set for each
-    platform with a copy), oldest first — what a bulletin counts periods from."""
+    """When asked for (``RunConfig.timeline``): every item found, of any date (not only the
+    period's): the ``day`` of its earliest copy, its ``category``, ``department`` and
+    ``platforms`` (bit ``rank`` set for each platform with a copy), oldest first — what a
+    bulletin counts periods from."""
 
     @property
     def articles_read(self) -> bool:
@@ -125,7 +126,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
         *notes.decisions_file(unknown_platforms, contradicting, settings.platforms),
         *notes.identity(found.counted, found.codes, found.identity),
     ]
-    placed = _place(found, settings, config.period)
+    placed = _place(found, settings, config.period, config.timeline)
     found_notes += notes.empty_period(len(placed.item_category), found.codes.day, config.period)
     del found  # (every row of every date: the period's rows are a copy when some fall outside)
     counted = _count(placed, loaded.files, settings)
@@ -284,10 +285,10 @@ class _Placed:
     """Readable rows of items outside the period."""
     fuzzy_pairs: Pairs
     decided_pairs: Pairs
-    timeline: pd.DataFrame
+    timeline: pd.DataFrame | None
 
 
-def _place(found: _Found, settings: Settings, period: Period) -> _Placed:
+def _place(found: _Found, settings: Settings, period: Period, timeline: bool) -> _Placed:
     counted, final = found.counted, found.merged.final
     # Categories from every copy, whatever its date; then only the period's items.
     all_categories = item_categories(counted, settings.categories)
@@ -311,7 +312,7 @@ def _place(found: _Found, settings: Settings, period: Period) -> _Placed:
         # (fuzzy pairs are between exact items, numbered from 1; decisions between rows)
         fuzzy_pairs=_renumbered(found.merged.pairs, exact_ids, base=1),
         decided_pairs=_renumbered(found.merged.decided, keep) if outside else found.merged.decided,
-        timeline=_timeline(found.counted, first_day, all_categories),
+        timeline=_timeline(found.counted, first_day, all_categories) if timeline else None,
     )
 
 
