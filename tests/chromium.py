@@ -133,6 +133,31 @@ class Browser:
         message, _, self._buffer = self._buffer.partition(b"\0")
         return json.loads(message)
 
+    def scroll_width(self, page: Path, width: int) -> int:
+        """The page's scroll width at a phone's ``width`` (wider: it scrolls sideways)."""
+        target = self.call("Target.createTarget", url="about:blank")["targetId"]
+        session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.call("Page.enable", session)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            session,
+            width=width,
+            height=800,
+            deviceScaleFactor=1,
+            mobile=True,
+        )
+        self.events.clear()
+        self.call("Page.navigate", session, url=page.resolve().as_uri())
+        self.wait_for("Page.loadEventFired")  # (measured once the page is laid out)
+        value = self.call(
+            "Runtime.evaluate",
+            session,
+            expression="document.documentElement.scrollWidth",
+            returnByValue=True,
+        )
+        self.call("Target.closeTarget", targetId=target)
+        return int(value["result"]["value"])
+
     def load(self, page: Path, widths: tuple[int, ...] = ()) -> Loaded:
         """Open ``page`` and report its requests and errors; a full-page screenshot at each
         width (a phone's: with touch and mobile metrics)."""

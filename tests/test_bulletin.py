@@ -532,7 +532,7 @@ def test_the_page_in_chromium_makes_no_request_and_logs_no_error(tmp_path: Path)
             assert int.from_bytes(shot[16:20], "big") == width
             (tmp_path / f"通报-{width}.png").write_bytes(shot)
         # the phone's page does not scroll sideways (a wide table scrolls in its own box)
-        width = browser_width(browser, page, 390)
+        width = browser.scroll_width(page, 390)
         assert width <= 390
         # and the check can fail: a page that asks for a file is caught
         bad = tmp_path / "bad.html"
@@ -546,29 +546,6 @@ def test_the_page_in_chromium_makes_no_request_and_logs_no_error(tmp_path: Path)
         # console error, and sometimes as a request too)
         assert any("http://example.com/a.png" in x for x in caught.errors)
         assert caught.requests in ([], ["http://example.com/a.png"])
-
-
-def browser_width(browser, page: Path, width: int) -> int:
-    """The page's scroll width at a phone's width (wider: the page scrolls sideways)."""
-    target = browser.call("Target.createTarget", url=page.resolve().as_uri())["targetId"]
-    session = browser.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-    browser.call(
-        "Emulation.setDeviceMetricsOverride",
-        session,
-        width=width,
-        height=800,
-        deviceScaleFactor=1,
-        mobile=True,
-    )
-    browser.call("Page.enable", session)
-    value = browser.call(
-        "Runtime.evaluate",
-        session,
-        expression="document.documentElement.scrollWidth",
-        returnByValue=True,
-    )
-    browser.call("Target.closeTarget", targetId=target)
-    return int(value["result"]["value"])
 
 
 def test_cron_bare_environment(tmp_path: Path) -> None:

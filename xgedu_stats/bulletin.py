@@ -16,9 +16,9 @@ import pandas as pd
 
 from xgedu_stats import counters
 from xgedu_stats import tables as tbl
-from xgedu_stats.config import UNCATEGORISED, word_key
+from xgedu_stats.config import UNCATEGORISED, Period
 from xgedu_stats.count.interactions import NO_DEPARTMENT
-from xgedu_stats.count.timeline import counts_by, freshness, platform_counts_by
+from xgedu_stats.count.timeline import counts_by, freshness, in_period, platform_counts_by
 from xgedu_stats.periods import DAYS, Span
 from xgedu_stats.pipeline import Result
 from xgedu_stats.presentation import Chart, Column, Report, Row, Table
@@ -66,16 +66,15 @@ def make(result: Result, span: Span, by: Sequence[str] = ()) -> Bulletin:
     if UNCATEGORISED in categories.index and not categories.loc[UNCATEGORISED].any():
         categories = categories.drop(UNCATEGORISED)
     known = _departments_up_to(timeline, span)
-    departments = _named_last(_with_zeros(counts_by(timeline, "department", both), known))
+    departments = _named_last(counts_by(timeline, "department", both, also=known))
     keys = [p.key for p in result.settings.platforms]
     platforms = platform_counts_by(timeline, keys, both)
     platforms.index = [result.settings.platform(k).label for k in keys]
     trend_spans = span.back(TREND_PERIODS)
-    trend = counts_by(timeline, "department", [s.period for s in trend_spans])
-    trend = _named_last(_with_zeros(trend, known))
+    trend = counts_by(timeline, "department", [s.period for s in trend_spans], also=known)
+    trend = _named_last(trend)
 
     outdated = _outdated(span, timeline)
-    stale_names: list[str] = []
     stale_by: list[tuple[str, list[str]]] = []
     fresh_tables = []
     watched = [("category", "类别", [c.name for c in result.settings.categories])]
@@ -87,7 +86,6 @@ def make(result: Result, span: Span, by: Sequence[str] = ()) -> Bulletin:
             days = frame["days"].astype("float").fillna(float("inf"))
             frame = frame.iloc[sorted(range(len(frame)), key=lambda i: -days.iloc[i])]
         stale = [str(n) for n in frame.index[frame["stale"].to_numpy()]]
-        stale_names += stale
         stale_by.append(("栏目" if column == "category" else "部门", stale))
         fresh_tables.append(_freshness_table(frame, column, label, span))
 
@@ -142,7 +140,7 @@ def make(result: Result, span: Span, by: Sequence[str] = ()) -> Bulletin:
         report,
         items,
         previous,
-        tuple(stale_names),
+        tuple(n for _, names in stale_by for n in names),
         stale_lines,
         outdated,
         tuple(_unknown_names(result, timeline)),
@@ -152,17 +150,8 @@ def make(result: Result, span: Span, by: Sequence[str] = ()) -> Bulletin:
 def _departments_up_to(timeline: pd.DataFrame, span: Span) -> list[str]:
     """Every department with an item up to the period's end: a department that published
     nothing in the period is listed with its 0."""
-    upto = timeline["day"].to_numpy(dtype="datetime64[D]") <= pd.Timestamp(span.end).to_numpy()
+    upto = in_period(timeline, Period(None, span.end))
     return sorted(set(timeline["department"][upto].astype("str")))
-
-
-def _with_zeros(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
-    """The rows of ``names`` too (0 where none), most items in the last period first, ties
-    by name."""
-    frame = frame.reindex([*frame.index, *(n for n in names if n not in frame.index)], fill_value=0)
-    last = frame.columns[-1]
-    order = sorted(frame.index, key=lambda n: (-int(frame.at[n, last]), str(n)))
-    return frame.reindex(order)
 
 
 def _named_last(frame: pd.DataFrame) -> pd.DataFrame:
@@ -183,7 +172,7 @@ def _compare_table(
     note: str = "",
 ) -> Table:
     rows = [
-        Row((_not_a_total(str(n)), int(r[1]), int(r[0]), int(r[1] - r[0])))
+        Row((tbl.not_a_total(str(n), "（名称）"), int(r[1]), int(r[0]), int(r[1] - r[0])))
         for n, r in frame.iterrows()
     ]
     if total:
@@ -208,7 +197,10 @@ def _compare_table(
 def _trend_table(frame: pd.DataFrame, spans: Sequence[Span]) -> Table:
     columns = [Column("name", "发布部门")]
     columns += [Column(s.name, s.short, True) for s in spans]
-    rows = [Row((_not_a_total(str(n)), *(int(v) for v in r))) for n, r in frame.iterrows()]
+    rows = [
+        Row((tbl.not_a_total(str(n), "（名称）"), *(int(v) for v in r)))
+        for n, r in frame.iterrows()
+    ]
     rows.append(Row(("合计", *(int(frame[i].sum()) for i in range(len(spans)))), "total"))
     title = f"各部门近 {len(spans)} 期发布信息条数"
     return Table(
@@ -219,11 +211,6 @@ def _trend_table(frame: pd.DataFrame, spans: Sequence[Span]) -> Table:
         short=title,
         caption=title,
     )
-
-
-def _not_a_total(name: str) -> str:
-    """A department or category called 合计 is not the total row."""
-    return f"{name}（名称）" if word_key(name) in ("合计", "总计", "小计") else name
 
 
 def _from_to(first: Span, last: Span) -> str:

@@ -43,6 +43,7 @@ from xgedu_stats.outputs import (
     is_stream,
     open_output,
 )
+from xgedu_stats.periods import FIRST_YEAR, LAST_YEAR
 from xgedu_stats.terminal import (
     EXIT_INTERRUPTED,
     UI,
@@ -116,10 +117,11 @@ class DateParam(click.ParamType):
 
 
 class YearParam(click.ParamType):
-    """A reporting year, 1900–2100 (click's IntRange shows ``1990<=x<=2100`` to the clerk)."""
+    """A reporting year, 1900–2100 as a period's (click's IntRange shows ``1990<=x<=2100``
+    to the clerk)."""
 
     name = "年"
-    first, last = 1900, 2100
+    first, last = FIRST_YEAR, LAST_YEAR
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int):
@@ -828,22 +830,22 @@ def bulletin(
 
     record: dict[str, Any] = {"period": span.name, "from": span.start.isoformat()}
     record |= {"to": span.end.isoformat(), "inputs": [str(p) for p in paths]}
+    checked: list[Path] = []  # (the log, once it may be written: not one that was refused)
     try:
         made, result, written = write_bulletin(
-            paths, config_path, span, outputs, fmt, by, fuzzy, as_of, log_path, record
+            paths, config_path, span, outputs, fmt, by, fuzzy, as_of, log_path, record, checked
         )
     except BaseException as exc:
-        # (a log that was refused is not written: it may be an input, the config …)
-        log_to = record.pop("log_checked", None)
-        if log_to is not None:
+        if checked:
             with suppress(XgeduError):  # (the error is what cron mails, not the log's)
-                schedule.log(log_to, {**record, "outcome": "error", "error": log_error(exc)})
+                schedule.log(checked[0], {**record, "outcome": "error", "error": log_error(exc)})
         raise
-    log_path = record.pop("log_checked", None)
     stale = bool(made.stale)
     say_outcome(written, result, "用 aggregate --rejects 文件名.csv 可列出每一行及原因")
-    if log_path is not None:
-        schedule.log(log_path, {**record, **made.figures(), "outcome": "stale" if stale else "ok"})
+    if checked:
+        schedule.log(
+            checked[0], {**record, **made.figures(), "outcome": "stale" if stale else "ok"}
+        )
     if stale and fail_on_stale:
         for line in (*made.outdated, *made.stale_lines):  # (even with -q: why the run failed)
             click.echo(f"错误：{printable(line)}", err=True)
@@ -878,10 +880,11 @@ def write_bulletin(
     as_of: date | None,
     log_path: Path | None,
     record: dict[str, Any],
+    checked: list[Path],
 ) -> tuple[Any, Any, list[str]]:
     """Count, make the bulletin and write it: the bulletin, the run, what to say. What
-    the log records of the outputs goes into ``record`` as soon as it is known, and
-    ``log_checked`` once the log may be written."""
+    the log records of the outputs goes into ``record`` as soon as it is known, and the
+    log (its placeholders filled) into ``checked`` once it may be written."""
     from xgedu_stats import schedule
     from xgedu_stats.read import TABULAR_SUFFIXES
 
@@ -900,7 +903,7 @@ def write_bulletin(
         kept |= {used: "配置文件"} if used is not None else {}
         schedule.check_log(log_path, list(paths), TABULAR_SUFFIXES, kept)
         schedule.make_folders([log_path])
-        record["log_checked"] = log_path  # (expanded)
+        checked.append(log_path)
     settings = settings_for(config_path, fuzzy)
     schedule.make_folders(files)
     logged = [("--log", log_path)] if log_path else []

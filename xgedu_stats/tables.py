@@ -109,17 +109,24 @@ def interactions_by_department_table(result: Result) -> Table:
     counts = (
         messages.by_department if messages is not None else pd.DataFrame(columns=["department"])
     )
-    # (a department called 合计 is not the total row)
-    totals = (
-        counts["department"].map(word_key).isin(["合计", "总计", "小计"]) if len(counts) else []
-    )
-    if len(counts) and totals.any():
-        counts = counts.assign(
-            department=counts["department"].where(~totals, counts["department"] + "（部门）")
-        )
+    if len(counts):
+        counts = counts.assign(department=counts["department"].map(not_a_total))
     return _messages_table(
         result, counts, "department", "答复部门", "interactions_by_department", "按答复部门；"
     )
+
+
+#: Labels of total rows: a name that reads as one is told apart (``not_a_total``).
+TOTAL_WORDS = ("合计", "总计", "小计")
+
+
+def not_a_total(name: str, suffix: str = "（部门）") -> str:
+    """A department (or category) called 合计 is not the total row: it gets ``suffix``.
+
+    >>> not_a_total("合 计"), not_a_total("办公室")
+    ('合 计（部门）', '办公室')
+    """
+    return f"{name}{suffix}" if word_key(name) in TOTAL_WORDS else name
 
 
 def _messages_table(

@@ -29,11 +29,16 @@ def in_period(timeline: pd.DataFrame, period: Period) -> np.ndarray:
 
 
 def counts_by(
-    timeline: pd.DataFrame, column: str, periods: Sequence[Period], order: Sequence[str] = ()
+    timeline: pd.DataFrame,
+    column: str,
+    periods: Sequence[Period],
+    order: Sequence[str] = (),
+    also: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Items per value of ``column`` (rows) in each period (columns 0…n-1): the values in
     ``order`` first (even with no item), then the others that have items in any of the
-    periods, most items in the last period first, ties by name.
+    periods or are in ``also`` (0 where none), most items in the last period first, ties
+    by name.
 
     >>> t = pd.DataFrame({"day": pd.to_datetime(["2018-03-01", "2018-03-20", "2018-03-21"]),
     ...                   "category": ["甲", "乙", "乙"]})
@@ -47,7 +52,7 @@ def counts_by(
         columns[i] = values[in_period(timeline, period)].value_counts()
     frame = pd.DataFrame(columns).fillna(0).astype("int64")
     frame = frame.reindex(columns=range(len(periods)), fill_value=0)
-    others = [v for v in frame.index if v not in order]
+    others = [v for v in dict.fromkeys([*frame.index, *also]) if v not in order]
     last = frame[len(periods) - 1] if len(periods) else pd.Series(0, index=frame.index)
     others.sort(key=lambda v: (-int(last.get(v, 0)), v))
     return frame.reindex([*order, *others], fill_value=0).rename_axis(column)
@@ -59,10 +64,11 @@ def platform_counts_by(
     """Items with a copy on each platform (rows, in ``platforms``' order — its position is
     the bit of ``platforms`` masks) in each period (columns 0…n-1)."""
     masks = timeline["platforms"].to_numpy(dtype=np.int64)
+    within = [in_period(timeline, p) for p in periods]
     rows = {}
     for rank, key in enumerate(platforms):
         on = (masks >> rank) & 1 == 1
-        rows[key] = [int(np.count_nonzero(on & in_period(timeline, p))) for p in periods]
+        rows[key] = [int(np.count_nonzero(on & w)) for w in within]
     return pd.DataFrame.from_dict(rows, orient="index", columns=list(range(len(periods))))
 
 

@@ -116,9 +116,10 @@ def load(
     check_sources(settings)
     found = discover(paths, protected_files(settings))
     sources = found.files
-    assignments = [assign(s, settings) for s in sources]
-    unused = [a for a in assignments if kinds is not None and a.kind.name not in kinds]
-    assignments = [a for a in assignments if a not in unused]
+    assignments: list[Assignment] = []
+    unused: list[Assignment] = []
+    for a in (assign(s, settings) for s in sources):
+        (assignments if kinds is None or a.kind.name in kinds else unused).append(a)
     sizes = [_size(a.source.path) for a in assignments]
     frames: dict[str, list[pd.DataFrame]] = {}
     malformed: dict[str, list[pd.DataFrame]] = {}

@@ -27,7 +27,8 @@ TREND_COLOUR, TREND_LAST = "#9dbbe3", "#2f6db5"
 
 
 def escape(text: str) -> str:
-    """Text for an SVG: control characters escaped, then XML-escaped."""
+    """Text for a page or an SVG: control characters written as \\x07 (neither can hold
+    them), then HTML-escaped."""
     return escape_html(printable(text))
 
 

@@ -4,11 +4,9 @@ Security Policy in the page forbids them, so a page that tried would fail visibl
 
 from __future__ import annotations
 
-from html import escape as escape_html
 from typing import IO, Any
 
-from xgedu_stats.messages import printable
-from xgedu_stats.render.charts import MAX_BARS, svg
+from xgedu_stats.render.charts import MAX_BARS, escape, svg
 from xgedu_stats.tables import Report, Table
 
 #: The policy the page declares: only its own inline styles and data: images.
@@ -53,12 +51,6 @@ footer {{ color: #555; font-size: 0.85rem; margin: 12px 0 24px; }}
 """
 
 DEFAULT_TITLE = "政府信息公开统计"
-
-
-def escape(text: str) -> str:
-    """Text for the page: control characters written as \\x07 (a page cannot hold them),
-    then HTML-escaped."""
-    return escape_html(printable(text))
 
 
 #: A table of more columns than this goes under its chart, not beside it.
