@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from conftest import REPORT_2018, SAMPLES
 
+from xgedu_stats import columns
 from xgedu_stats.config import Period, RunConfig, Settings, settings_from_dict
 from xgedu_stats.errors import InputError
 from xgedu_stats.pipeline import Result, Totals, copies, run
@@ -130,6 +131,35 @@ def test_files_in_any_order_give_the_same_figures(samples: Result) -> None:
     assert again.totals == samples.totals
     assert again.categories.equals(samples.categories)
     assert again.platforms.equals(samples.platforms)
+
+
+def test_rows_read_in_blocks_on_two_cores_give_the_same_result(
+    samples: Result, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The samples are one block by default; in blocks of 300 rows on two threads, every
+    # frame of the result is the same, row for row.
+    monkeypatch.setattr(columns, "BLOCK_ROWS", 300)
+    monkeypatch.setattr(columns.os, "cpu_count", lambda: 2)
+    blocks = run_on(SAMPLES, period=Period.year(2018))
+    assert blocks.totals == samples.totals
+    for name in ("rows", "items", "rejects", "categories", "platforms"):
+        pd.testing.assert_frame_equal(getattr(blocks, name), getattr(samples, name))
+    pd.testing.assert_frame_equal(blocks.doc_types.counts, samples.doc_types.counts)
+    assert blocks.doc_types.from_title == samples.doc_types.from_title
+    assert blocks.warnings == samples.warnings
+
+
+def test_in_blocks_keeps_order_and_index() -> None:
+    frame = pd.DataFrame({"a": range(10)}, index=range(100, 110))
+    seen: list[int] = []
+
+    def double(block: pd.DataFrame) -> pd.DataFrame:
+        seen.append(len(block))
+        return block.assign(b=block["a"] * 2)
+
+    out = columns.in_blocks(double, frame, rows=3)
+    pd.testing.assert_frame_equal(out, frame.assign(b=frame["a"] * 2))
+    assert sorted(seen) == ([1, 3, 3, 3] if (columns.os.cpu_count() or 1) > 1 else [10])
 
 
 def test_without_a_period_every_row_counts(tmp_path: Path) -> None:

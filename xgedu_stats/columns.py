@@ -5,6 +5,7 @@ tool's regular expressions) makes of a pattern. No stage logic lives here."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -68,15 +69,45 @@ def on_unique(values: pd.Series, parse: Callable[[pd.Series], T]) -> T:
     return spread
 
 
+#: Rows in a block of ``in_blocks``: a block's strings are a few MB, and Arrow's kernels
+#: still run long enough on each that the threads' overhead does not show.
+BLOCK_ROWS = 65_536
+
+_worker = threading.local()
+
+
+def in_blocks(
+    fn: Callable[[pd.DataFrame], pd.DataFrame], frame: pd.DataFrame, rows: int | None = None
+) -> pd.DataFrame:
+    """``fn`` over blocks of ``rows`` rows of ``frame`` on every core, joined in order: for a
+    ``fn`` that works row by row, the frame ``fn(frame)`` gives (same index).
+
+    Arrow's kernels and RE2 release the GIL, so the blocks' string work runs side by side;
+    ``in_parallel`` inside a block runs in its own thread.
+    """
+    rows = rows or BLOCK_ROWS
+    workers = min(os.cpu_count() or 1, -(-len(frame) // rows))
+    if workers <= 1 or getattr(_worker, "busy", False):
+        return fn(frame)
+    blocks = [frame.iloc[i : i + rows] for i in range(0, len(frame), rows)]
+    with ThreadPoolExecutor(workers, initializer=_busy) as pool:
+        return pd.concat(list(pool.map(fn, blocks)))
+
+
+def _busy() -> None:
+    _worker.busy = True
+
+
 def in_parallel(
     fn: Callable[[pa.Array], pa.Array], a: pa.ChunkedArray, piece: int = 100_000
 ) -> pa.ChunkedArray:
     """Run an Arrow kernel over pieces of ``a`` on every core (Arrow releases the GIL).
 
-    The pieces are the chunks (one or more a file), long ones sliced (no copy).
+    The pieces are the chunks (one or more a file), long ones sliced (no copy). Inside a
+    block of ``in_blocks`` (already one of several threads), in this thread.
     """
     pieces = [c.slice(i, piece) for c in a.chunks for i in range(0, len(c), piece)] or a.chunks
-    workers = min(os.cpu_count() or 1, len(pieces))
+    workers = 1 if getattr(_worker, "busy", False) else min(os.cpu_count() or 1, len(pieces))
     if workers <= 1:
         return pa.chunked_array([fn(c) for c in pieces], type=a.type)
     with ThreadPoolExecutor(workers) as pool:

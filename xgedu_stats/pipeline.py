@@ -11,11 +11,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xgedu_stats import counters, notes
+from xgedu_stats.columns import in_blocks
 from xgedu_stats.config import DOC_TYPES, Period, RunConfig, Settings
 from xgedu_stats.count.aggregate import category_counts, platform_counts
 from xgedu_stats.count.categories import item_categories, row_categories
 from xgedu_stats.count.departments import item_departments
-from xgedu_stats.count.doc_types import SOURCES, DocTypes, Media, doc_types, media
+from xgedu_stats.count.doc_types import SOURCES, DocTypes, Media, doc_types, media, title_types
 from xgedu_stats.count.interactions import Messages
 from xgedu_stats.count.totals import KindTotals
 from xgedu_stats.count.traffic import Traffic
@@ -99,7 +100,7 @@ class Result:
 REJECT_COLUMNS = ["file", "line", "platform", "reason", "title", "date_raw", "channel", "url"]
 REJECT_COLUMNS += ["views_raw", "raw"]
 COUNTED_COLUMNS = ["file", "line", "platform", "title", "title_key", "date", "channel", "url"]
-COUNTED_COLUMNS += ["views", "views_approx", "doc_type", "images", "department"]
+COUNTED_COLUMNS += ["views", "views_approx", "doc_type", "images", "department", "title_type"]
 
 
 def run(config: RunConfig, progress: Progress | None = None) -> Result:
@@ -214,7 +215,14 @@ def _screen(
     raw: pd.DataFrame, malformed: pd.DataFrame, settings: Settings, period: Period
 ) -> tuple[pd.DataFrame, _Screened]:
     """The readable rows (``COUNTED_COLUMNS``), and what became of the others."""
-    rows = normalize(raw, settings.dedupe.site_names)
+
+    def normal(block: pd.DataFrame) -> pd.DataFrame:
+        out = normalize(block, settings.dedupe.site_names)
+        by_title = title_types(out["title"], settings.doc_types, out["title_key"])
+        return out.assign(title_type=by_title.astype(np.int8))
+
+    # Block by block on every core: titles are read once, for their key and their type.
+    rows = in_blocks(normal, raw)
     del raw  # the raw strings are no longer needed; free them before the next copies
     # A row that cannot be read is outside the period when its own date is: not read further.
     outside = out_of_period(rows, period).to_numpy()

@@ -90,10 +90,10 @@ def doc_types(
 ) -> tuple[np.ndarray, np.ndarray, DocTypes]:
     """Each item's type (a code into ``DOC_TYPES``, items 1…N at positions 0…N-1), where it
     came from (``SOURCES``), and the counts. ``rows`` needs ``item_id``, ``platform_rank``,
-    ``doc_type`` (the raw 文种 cell), ``title`` and ``title_key``."""
+    ``doc_type`` (the raw 文种 cell) and ``title_type`` (``title_types`` of its title, found
+    where titles are read)."""
     column, unknown = _column_types(rows["doc_type"], settings)
-    # (every title, also those a column types: a subset would copy the strings)
-    by_title = title_types(rows["title"], settings, rows["title_key"])
+    by_title = rows["title_type"].to_numpy(dtype=np.int64)
     code = np.where(column >= 0, column, by_title)
     typed = code >= 0
     source = np.where(column >= 0, 0, 1)  # (on one platform, a column beats a title)
