@@ -2,10 +2,18 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xgedu_stats.items.dedupe import _Words, assign_items, first_copies, key_codes, merged_groups
+from xgedu_stats.items.dedupe import (
+    _Words,
+    assign_items,
+    first_copies,
+    key_codes,
+    merged_groups,
+    sorted_codes,
+)
 
 
 def ids(keys: list[str], dates: list[str], window: int = 3) -> list[int]:
@@ -87,6 +95,18 @@ def test_key_codes_depend_on_the_keys_alone(keys: list[str], random) -> None:
     ranks = sorted(set(codes.values()))
     assert codes == again  # the same order whatever the row order …
     assert len(ranks) == len(set(keys)) and ranks == list(range(len(ranks)))  # … one per key
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(cjk, max_size=8), min_size=1, max_size=5))
+def test_key_codes_of_a_column_in_pieces_are_those_of_one_piece(pieces: list[list[str]]) -> None:
+    # A column read from several files, or normalised in blocks, is several Arrow chunks:
+    # they are encoded in place, with one dictionary, not copied into one first.
+    column = pd.concat([pd.Series(p, dtype="str") for p in pieces], ignore_index=True)
+    whole = pd.Series(column.tolist(), dtype="str")
+    assert pa.chunked_array(pa.array(column.array)).num_chunks == len(pieces)
+    assert key_codes(column).tolist() == key_codes(whole).tolist()
+    assert sorted_codes(column).tolist() == sorted_codes(whole).tolist()
 
 
 @settings(max_examples=200, deadline=None)

@@ -56,15 +56,31 @@ def string_buffers(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets.astype(np.int64), data
 
 
+def encoded(values: pd.Series) -> tuple[pa.Array, np.ndarray]:
+    """The distinct strings of a column (nulls as "") in order of first appearance, and each
+    row's position among them (int64).
+
+    Chunk by chunk: the chunks share one dictionary, so a column of many chunks (files,
+    blocks) is not first copied into one.
+    """
+    a = pc.dictionary_encode(chunks(values))
+    if a.num_chunks == 1:
+        return a.chunk(0).dictionary, a.chunk(0).indices.to_numpy().astype(np.int64)
+    if a.num_chunks == 0:
+        return pa.array([], pa.large_string()), np.zeros(0, dtype=np.int64)
+    indices = np.concatenate([c.indices.to_numpy() for c in a.chunks]).astype(np.int64)
+    return max((c.dictionary for c in a.chunks), key=len), indices
+
+
 def on_unique(values: pd.Series, parse: Callable[[pd.Series], T]) -> T:
     """Apply a vectorised parser to the distinct values only, then spread the result back.
 
     Dates, channels and counts repeat a lot: a million rows hold a few thousand distinct
     date strings, so parsing each once is most of the saving.
     """
-    encoded = pc.dictionary_encode(arrow_strings(values))
-    parsed = parse(pd.Series(pd.array(encoded.dictionary, dtype="str")))
-    spread = parsed.take(encoded.indices.to_numpy())
+    distinct, indices = encoded(values)
+    parsed = parse(pd.Series(pd.array(distinct, dtype="str")))
+    spread = parsed.take(indices)
     spread.index = values.index
     return spread
 

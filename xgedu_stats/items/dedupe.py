@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from xgedu_stats.columns import arrow_strings, string_buffers
+from xgedu_stats.columns import encoded, string_buffers
 
 
 def assign_items(title_keys: pd.Series, dates: pd.Series, window_days: int) -> pd.Series:
@@ -59,8 +59,7 @@ def key_codes(values: pd.Series) -> np.ndarray:
     cheaper than ``sorted_codes`` on a million distinct titles. It is not alphabetical,
     and need not be: it only has to be the same whatever the order of the rows.
     """
-    encoded = pc.dictionary_encode(arrow_strings(values))
-    distinct = encoded.dictionary
+    distinct, indices = encoded(values)
     n = len(distinct)
     offsets, data = string_buffers(distinct)
     starts, length = offsets[:-1], np.diff(offsets)
@@ -87,7 +86,7 @@ def key_codes(values: pd.Series) -> np.ndarray:
         order[tied] = order[tied][within]
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
-    return rank[encoded.indices.to_numpy()]
+    return rank[indices]
 
 
 class _Words:
@@ -117,11 +116,11 @@ class _Words:
 
 def sorted_codes(values: pd.Series) -> np.ndarray:
     """Integer codes that sort like the strings (Arrow hashing, then a sort of the distinct)."""
-    encoded = pc.dictionary_encode(arrow_strings(values))
-    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+    distinct, indices = encoded(values)
+    order = pc.array_sort_indices(distinct).to_numpy()
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    return rank[encoded.indices.to_numpy()]
+    return rank[indices]
 
 
 def row_order(rows: pd.DataFrame, keys: list[str]) -> np.ndarray:
