@@ -190,10 +190,9 @@ def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
                 part = pc.replace_with_mask(part, needs, held)
         return part
 
-    pieces = in_parallel(keys, chunks(titles)).chunks
-    # One chunk: the keys are hashed as one array next (``dedupe.key_codes``).
-    a = pa.concat_arrays(pieces) if len(pieces) != 1 else pieces[0]
-    return pd.Series(pd.array(a, dtype="str"), index=titles.index)
+    # (the pieces as they are: ``dedupe.key_codes`` encodes a column of chunks in place)
+    keyed = in_parallel(keys, chunks(titles))
+    return pd.Series(pd.array(keyed, dtype="str"), index=titles.index)
 
 
 def _nfkc_all(values: Sequence[str]) -> list[str]:
