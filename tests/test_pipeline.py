@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -160,6 +161,27 @@ def test_in_blocks_keeps_order_and_index() -> None:
     out = columns.in_blocks(double, frame, rows=3)
     pd.testing.assert_frame_equal(out, frame.assign(b=frame["a"] * 2))
     assert sorted(seen) == ([1, 3, 3, 3] if (columns.os.cpu_count() or 1) > 1 else [10])
+
+
+def test_a_stop_in_one_block_does_not_wait_for_the_blocks_not_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Ctrl-C or SIGTERM while the rows are normalised: the blocks not yet started are
+    # cancelled (Executor.map does), not run to the end before the run stops.
+    monkeypatch.setattr(columns.os, "cpu_count", lambda: 2)
+    ran: list[int] = []
+
+    def slow(block: pd.DataFrame) -> pd.DataFrame:
+        ran.append(len(block))
+        if len(ran) == 3:
+            raise KeyboardInterrupt
+        time.sleep(0.01)
+        return block
+
+    with pytest.raises(KeyboardInterrupt):
+        columns.in_blocks(slow, pd.DataFrame({"a": range(200)}), rows=1)
+    time.sleep(0.2)  # (what was under way has finished)
+    assert len(ran) < 10
 
 
 def test_without_a_period_every_row_counts(tmp_path: Path) -> None:
