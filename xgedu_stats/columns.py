@@ -64,9 +64,7 @@ def encoded(values: pd.Series) -> tuple[pa.Array, np.ndarray]:
     blocks) is not first copied into one.
     """
     a = pc.dictionary_encode(chunks(values))
-    if a.num_chunks == 1:
-        return a.chunk(0).dictionary, a.chunk(0).indices.to_numpy().astype(np.int64)
-    if a.num_chunks == 0:
+    if a.num_chunks == 0:  # (what an empty column's one empty chunk encodes to)
         return pa.array([], pa.large_string()), np.zeros(0, dtype=np.int64)
     indices = np.concatenate([c.indices.to_numpy() for c in a.chunks]).astype(np.int64)
     return max((c.dictionary for c in a.chunks), key=len), indices

@@ -54,7 +54,8 @@ class Result:
     files: tuple[FileReport, ...]
     rows: pd.DataFrame
     """Every row of the period's items (readable; of any date: an item's later copies may
-    fall after the period) with ``item_id``, ``exact_id`` and its own ``category``."""
+    fall after the period) with ``item_id``, ``exact_id``, its own ``category`` and
+    ``title_type`` (its title's 文种, a position in ``DOC_TYPES``; -1 for none)."""
     items: pd.DataFrame
     """One row per unique item: ``item_id``, ``title``, ``date``, ``category``, ``platforms``,
     ``doc_type`` and where it came from (``doc_type_source``), ``pictures``."""
@@ -221,7 +222,7 @@ def _screen(
         by_title = title_types(out["title"], settings.doc_types, out["title_key"])
         return out.assign(title_type=by_title.astype(np.int8))
 
-    # Block by block on every core: titles are read once, for their key and their type.
+    # Block by block on every core; each title read once, for its key and its 文种.
     rows = in_blocks(normal, raw)
     del raw  # the raw strings are no longer needed; free them before the next copies
     # A row that cannot be read is outside the period when its own date is: not read further.
