@@ -133,19 +133,27 @@ class Browser:
         message, _, self._buffer = self._buffer.partition(b"\0")
         return json.loads(message)
 
-    def scroll_width(self, page: Path, width: int) -> int:
-        """The page's scroll width at a phone's ``width`` (wider: it scrolls sideways)."""
+    def _tab(self) -> tuple[str, str]:
+        """A new blank tab: its target id and the session attached to it."""
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        self.call("Page.enable", session)
+        return target, session
+
+    def _viewport(self, session: str, width: int, height: int, mobile: bool) -> None:
         self.call(
             "Emulation.setDeviceMetricsOverride",
             session,
             width=width,
-            height=800,
+            height=height,
             deviceScaleFactor=1,
-            mobile=True,
+            mobile=mobile,
         )
+
+    def scroll_width(self, page: Path, width: int) -> int:
+        """The page's scroll width at a phone's ``width`` (wider: it scrolls sideways)."""
+        target, session = self._tab()
+        self.call("Page.enable", session)
+        self._viewport(session, width, 800, mobile=True)
         self.events.clear()
         self.call("Page.navigate", session, url=page.resolve().as_uri())
         self.wait_for("Page.loadEventFired")  # (measured once the page is laid out)
@@ -161,8 +169,7 @@ class Browser:
     def load(self, page: Path, widths: tuple[int, ...] = ()) -> Loaded:
         """Open ``page`` and report its requests and errors; a full-page screenshot at each
         width (a phone's: with touch and mobile metrics)."""
-        target = self.call("Target.createTarget", url="about:blank")["targetId"]
-        session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        target, session = self._tab()
         for domain in ("Page", "Network", "Runtime", "Log"):
             self.call(f"{domain}.enable", session)
         url = page.resolve().as_uri()
@@ -172,28 +179,14 @@ class Browser:
         self.wait_for("Page.loadEventFired")
         for width in widths:
             mobile = width < 600
-            self.call(
-                "Emulation.setDeviceMetricsOverride",
-                session,
-                width=width,
-                height=800,
-                deviceScaleFactor=1,
-                mobile=mobile,
-            )
+            self._viewport(session, width, 800, mobile)
             height = 0
             for _ in range(3):  # (the page's height at that viewport, until it holds)
                 measured = self.call("Page.getLayoutMetrics", session)["cssContentSize"]
                 if int(measured["height"]) == height:
                     break
                 height = int(measured["height"])
-                self.call(
-                    "Emulation.setDeviceMetricsOverride",
-                    session,
-                    width=width,
-                    height=height,
-                    deviceScaleFactor=1,
-                    mobile=mobile,
-                )
+                self._viewport(session, width, height, mobile)
             shot = self.call("Page.captureScreenshot", session, format="png")
             out.shots[width] = base64.b64decode(shot["data"])
             out.heights[width] = height

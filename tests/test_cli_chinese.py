@@ -265,8 +265,11 @@ def test_wrap_breaks_between_chinese_characters() -> None:
         (["bulletin", MINI, "--period", "2018-03a", "--period", "2018-03b"], "--period"),
     ],
 )
-def test_an_option_of_one_value_given_twice_is_refused(args: list[str], option: str) -> None:
+def test_an_option_of_one_value_given_twice_is_refused(
+    args: list[str], option: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """click keeps the last value and drops the first without a word."""
+    monkeypatch.chdir(tmp_path)  # (were the check gone, a.xlsx would be written here)
     result = CliRunner().invoke(cli, [str(a) for a in args])
     assert result.exit_code == 2
     assert result.stderr.endswith(
@@ -284,13 +287,9 @@ def test_an_option_of_one_value_given_twice_is_refused(args: list[str], option: 
         ["aggregate", MINI, "--output", "-o.json"],
     ],
 )
-def test_options_given_once_are_not_taken_for_repeats(args: list[str], tmp_path: Path) -> None:
-    import os
-
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        result = CliRunner().invoke(cli, [str(a) for a in args])
-    finally:
-        os.chdir(old)
+def test_options_given_once_are_not_taken_for_repeats(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [str(a) for a in args])
     assert "只能写一次" not in result.stderr

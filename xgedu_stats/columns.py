@@ -100,8 +100,8 @@ def in_blocks(
     ``in_parallel`` inside a block runs in its own thread.
     """
     rows = rows or BLOCK_ROWS
-    workers = min(os.cpu_count() or 1, -(-len(frame) // rows))
-    if workers <= 1 or getattr(_worker, "busy", False):
+    workers = _cores(-(-len(frame) // rows))
+    if workers <= 1:
         return fn(frame)
     blocks = [frame.iloc[i : i + rows] for i in range(0, len(frame), rows)]
     with ThreadPoolExecutor(workers, initializer=_busy) as pool:
@@ -110,6 +110,12 @@ def in_blocks(
 
 def _busy() -> None:
     _worker.busy = True
+
+
+def _cores(tasks: int) -> int:
+    """Threads for ``tasks`` pieces of work: one per core, at most one a task; one inside a
+    thread of ``in_blocks`` (already one of several)."""
+    return 1 if getattr(_worker, "busy", False) else min(os.cpu_count() or 1, tasks)
 
 
 def in_parallel(
@@ -121,7 +127,7 @@ def in_parallel(
     block of ``in_blocks`` (already one of several threads), in this thread.
     """
     pieces = [c.slice(i, piece) for c in a.chunks for i in range(0, len(c), piece)] or a.chunks
-    workers = 1 if getattr(_worker, "busy", False) else min(os.cpu_count() or 1, len(pieces))
+    workers = _cores(len(pieces))
     if workers <= 1:
         return pa.chunked_array([fn(c) for c in pieces], type=a.type)
     with ThreadPoolExecutor(workers) as pool:
