@@ -166,3 +166,35 @@ def test_contradicting_lines_are_said(tmp_path: Path) -> None:
         "注意：人工判定文件中第 2 行与第 4 行对同一对行的判断相反（一个相同、一个不同），"
         "按“不同”处理；请改正其中一行\n"
     ) in done.stderr
+
+
+def test_rows_named_by_title_are_found_by_their_keys_not_only_their_hashes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows are looked up by a hash of their title's key, then compared by the keys: with
+    # every hash made equal (a collision), a decision still names only its own rows.
+    for name, titles in (("门户.csv", ["甲通知", "乙通知"]), ("头条.csv", ["丙公告", "丁公告"])):
+        lines = [[t, "2018-03-01"] for t in titles]
+        (tmp_path / name).write_bytes(csv_bytes(["标题", "发布时间"], lines))
+    same = ["portal", "", "甲通知", "2018-03-01", "toutiao", "", "丙公告", "2018-03-01", "", "相同"]
+    cfg = config(tmp_path, [same])
+    settings = settings_from_dict({"dedupe": {"decisions": str(cfg.parent / "判定.csv")}})
+    paths = (tmp_path / "门户.csv", tmp_path / "头条.csv")
+    expected = run(RunConfig(paths, settings))
+    assert expected.totals.unique_items == 3  # (甲 and 丙 one item, as decided)
+
+    from xgedu_stats import columns
+    from xgedu_stats.items import dedupe
+
+    real = columns.string_hashes
+
+    def colliding(a, piece=None):  # type: ignore[no-untyped-def]
+        first, second = real(a, piece)
+        return first * 0, second
+
+    monkeypatch.setattr(columns, "string_hashes", colliding)
+    monkeypatch.setattr(dedupe, "string_hashes", colliding)
+    again = run(RunConfig(paths, settings))
+    assert again.totals == expected.totals
+    assert again.rows.equals(expected.rows)
+    assert again.decided_pairs == expected.decided_pairs

@@ -3,11 +3,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xgedu_stats import columns
+from xgedu_stats.columns import Words
+from xgedu_stats.items import dedupe
 from xgedu_stats.items.dedupe import (
-    _Words,
     assign_items,
     first_copies,
     key_codes,
@@ -114,7 +117,7 @@ def test_key_codes_of_a_column_in_pieces_are_those_of_one_piece(pieces: list[lis
 def test_words_read_up_to_eight_bytes_anywhere(data: bytes, draw) -> None:
     offsets = draw.draw(st.lists(st.integers(0, len(data)), min_size=1, max_size=10))
     counts = [draw.draw(st.integers(0, min(8, len(data) - o))) for o in offsets]
-    got = _Words(np.frombuffer(data, dtype=np.uint8)).at(np.array(offsets), np.array(counts))
+    got = Words(np.frombuffer(data, dtype=np.uint8)).at(np.array(offsets), np.array(counts))
     expected = [
         int.from_bytes(data[o : o + c].ljust(8, b"\0"), "big")
         for o, c in zip(offsets, counts, strict=True)
@@ -157,3 +160,68 @@ def test_first_copy_is_the_smallest_platform_date_file_line(rows: list, huge: bo
         for item in range(1, len(present) + 1)
     ]
     assert got == expected
+
+
+any_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=90)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(any_text, max_size=8), min_size=1, max_size=5), st.integers(1, 9))
+def test_string_hashes_are_of_the_strings_alone(pieces: list[list[str]], piece: int) -> None:
+    # Whatever the chunks, the slices and the pieces hashed at a time: equal strings hash
+    # equal, and these few different strings differently.
+    chunked = pa.chunked_array([pa.array(p, pa.large_string()) for p in pieces])
+    flat = [s for p in pieces for s in p]
+    whole = pa.chunked_array([pa.array(["x", *flat], pa.string()).slice(1)])
+    for hashes in (columns.string_hashes(chunked, piece), columns.string_hashes(whole)):
+        for h in hashes:
+            assert len(h) == len(flat)
+            by_string = dict(zip(flat, h.tolist(), strict=True))
+            assert h.tolist() == [by_string[s] for s in flat]
+            assert len(set(by_string.values())) == len(by_string)
+    assert [h.tolist() for h in columns.string_hashes(chunked)] == [
+        h.tolist() for h in columns.string_hashes(whole)
+    ]
+
+
+def test_long_strings_hash_alike_one_word_at_a_time_or_all_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Words after the first 32 of a string are hashed all at once (a 13 MB title would
+    # otherwise be 1.6 million steps): the hashes are those of one word at a time.
+    strings = pa.chunked_array([["", "a", "关于" * 50, "x" * 8 * 33, "y" * 1001, "通知"]])
+    at_once = columns.string_hashes(strings)
+    monkeypatch.setattr(columns, "_COLUMNS", 1000)
+    one_by_one = columns.string_hashes(strings)
+    assert [h.tolist() for h in at_once] == [h.tolist() for h in one_by_one]
+
+
+def _collide(monkeypatch: pytest.MonkeyPatch, module: object, which: int) -> None:
+    """Make one of ``string_hashes``' two hashes the same for every string (a collision)."""
+    real = columns.string_hashes
+
+    def colliding(a: pa.ChunkedArray, piece: int | None = None) -> tuple[np.ndarray, ...]:
+        hashes = list(real(a, piece))
+        hashes[which] = np.zeros(len(a), dtype=np.uint64)
+        return tuple(hashes)
+
+    monkeypatch.setattr(module, "string_hashes", colliding)
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_key_codes_are_not_fooled_by_a_hash_collision(
+    monkeypatch: pytest.MonkeyPatch, which: int
+) -> None:
+    # Keys of one length whose numbers tie (they differ where no word is read): with one
+    # hash made to collide, the other tells them apart, and the codes are the strings'.
+    keys = pd.Series(["a" * 10 + c + "a" * 29 for c in "cbdcb"] + ["a" * 40, ""], dtype="str")
+    expected = dedupe.codes_by_strings(pa.chunked_array(pa.array(keys.array)))
+    assert len(set(expected.tolist())) == 5
+    _collide(monkeypatch, dedupe, which)
+    fell_back = []
+    real_fallback = dedupe.codes_by_strings
+    monkeypatch.setattr(
+        dedupe, "codes_by_strings", lambda a: fell_back.append(1) or real_fallback(a)
+    )
+    assert key_codes(keys).tolist() == expected.tolist()
+    assert fell_back == ([1] if which == 0 else [])  # (a collision of the first is caught)

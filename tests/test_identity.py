@@ -664,3 +664,46 @@ def test_copies_joined_through_a_middle_copy_are_listed_pair_by_pair(
     assert got.totals.unique_items == 1
     listed = pairs(got)[["date_1", "date_2"]].astype(str).to_numpy().tolist()
     assert listed == [["2018-06-10", "2018-06-13"], ["2018-06-13", "2018-06-16"]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(link_cells(), st.integers(1, 4))
+def test_link_codes_of_a_column_in_pieces_are_those_of_one_piece(
+    cells: list[tuple[str, int]], pieces: int
+) -> None:
+    # A column read from several files (or in blocks) is several Arrow chunks, hashed one
+    # at a time: whether every link has the same scheme is a property of the whole column.
+    urls = [u for u, _ in cells]
+    platform = np.array([p for _, p in cells], dtype=np.int64)
+    cut = [urls[i::pieces] for i in range(pieces)]
+    order = [i for k in range(pieces) for i in range(k, len(urls), pieces)]
+    column = pd.concat([pd.Series(c, dtype="str") for c in cut], ignore_index=True)
+    whole = pd.Series([urls[i] for i in order], dtype="str")
+    got = link_codes(column, platform[order]).tolist()
+    assert got == link_codes(whole, platform[order]).tolist()
+    # Documents numbered in order of first appearance (as publications then are).
+    firsts = list(dict.fromkeys(c // 2 for c in got if c >= 0))
+    assert firsts == sorted(firsts)
+
+
+def test_link_codes_are_not_fooled_by_a_hash_collision(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every link's first hash made equal: the second tells the documents apart, and the
+    # codes are those made from the links themselves.
+    urls = pd.Series(
+        ["http://a.cn/1.html", "http://a.cn/2.html", "", "http://a.cn/1.html#x", "http://b.cn/"],
+        dtype="str",
+    )
+    platform = np.array([0, 0, 0, 0, 1])
+    expected = link_codes(urls, platform).tolist()
+    real = identity.string_hashes
+    monkeypatch.setattr(
+        identity,
+        "string_hashes",
+        lambda a: (np.zeros(len(a), dtype=np.uint64), real(a)[1]),
+    )
+    fell_back = []
+    real_encoded = identity.encoded
+    monkeypatch.setattr(identity, "encoded", lambda a: fell_back.append(1) or real_encoded(a))
+    assert link_codes(urls, platform).tolist() == expected
+    assert fell_back == [1]
+    assert expected[0] == expected[3] and len({expected[0], expected[1], expected[4]}) == 3

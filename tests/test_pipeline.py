@@ -150,6 +150,37 @@ def test_rows_read_in_blocks_on_two_cores_give_the_same_result(
     assert blocks.warnings == samples.warnings
 
 
+def test_each_table_is_normalised_as_it_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The raw strings of one table at a time are alive, not those of every file: each
+    # table of articles is screened on its own, as soon as it is read.
+    from xgedu_stats import pipeline
+
+    seen: list[list[str]] = []
+    real = pipeline._Screen.__call__
+
+    def screen(self: pipeline._Screen, raw: pd.DataFrame) -> pd.DataFrame:
+        seen.append(raw["file"].unique().tolist())
+        return real(self, raw)
+
+    monkeypatch.setattr(pipeline._Screen, "__call__", screen)
+    result = run_on(SAMPLES, period=Period.year(2018))
+    articles = [f.file for f in result.files if f.kind == "articles"]
+    assert seen == [[f] for f in articles] and len(articles) > 1
+
+
+def test_rows_keep_no_title_keys_and_copies_make_them_again(samples: Result) -> None:
+    # A title's key is found (and hashed) in the normalising pass, then let go: a million
+    # rows' keys are ~76 MB. What lists them makes them again from the titles.
+    from xgedu_stats.items.normalize import title_keys
+    from xgedu_stats.pipeline import KEY_PARTS
+
+    assert not {"title_key", *KEY_PARTS} & set(samples.rows.columns)
+    listed = copies(samples)
+    sites = samples.settings.dedupe.site_names
+    assert listed["title_key"].tolist() == title_keys(listed["title"], sites).tolist()
+    assert (listed["title_key"] != "").all() and len(listed) > 1000
+
+
 def test_in_blocks_keeps_order_and_index() -> None:
     frame = pd.DataFrame({"a": range(10)}, index=range(100, 110))
     seen: list[int] = []

@@ -56,14 +56,164 @@ def string_buffers(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets.astype(np.int64), data
 
 
-def encoded(values: pd.Series) -> tuple[pa.Array, np.ndarray]:
+class Words:
+    """Up to 8 bytes of a buffer from any offset, as one big-endian number (one gather)."""
+
+    _MASKS = np.array(
+        [0] + [((1 << (8 * k)) - 1) << (64 - 8 * k) for k in range(1, 9)], dtype=np.uint64
+    )
+
+    def __init__(self, data: np.ndarray) -> None:
+        # Element i of these views is bytes i…i+7: overlapping, unaligned, big-endian. The
+        # last 7 offsets would read past the end: they read a zero-padded copy instead.
+        self._full = max(len(data) - 7, 0)
+        self._view = np.ndarray((self._full,), dtype=">u8", buffer=data, strides=(1,))
+        end = np.zeros(15, dtype=np.uint8)
+        end[: len(data) - self._full] = data[self._full :]
+        self._end = np.ndarray((8,), dtype=">u8", buffer=end, strides=(1,))
+
+    def at(self, offsets: np.ndarray, count: np.ndarray) -> np.ndarray:
+        """``count`` (0…8) bytes from each offset, zero-padded on the right."""
+        words = self._end[np.clip(offsets - self._full, 0, 7)]
+        if self._full:
+            near_end = offsets >= self._full
+            words = np.where(near_end, words, self._view[np.where(near_end, 0, offsets)])
+        return words.astype(np.uint64) & self._MASKS[count]
+
+
+#: What ``string_hashes`` mixes each word with, by its position in the string: a seed for
+#: the word itself, and an odd multiplier for the second hash's weighted sum.
+_SEED, _WEIGHT = 0x243F6A8885A308D3, 0x13198A2E03707344
+
+
+def _mix(z: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: a bijection of uint64 that spreads every bit over all."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def string_hashes(a: pa.ChunkedArray, piece: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Two 64-bit hashes of each string's whole bytes (uint64; nulls as "").
+
+    Each 8-byte word of a string is mixed (a bijection) with its position: the first hash
+    is the sum of the mixed words, the second a sum weighted by an odd number per position;
+    both are then mixed with the length. Equal strings hash equal. Two different strings
+    differing in one word never give the same first hash (the mix is a bijection); in
+    several, they give the same pair with a chance of about 2**-128 — unless made to (the
+    hashes are fixed, not secret), which is why ``key_codes`` and ``link_codes`` group by
+    the first and confirm by the second, falling back to the strings when it differs.
+
+    Pieces of ``piece`` rows (``BLOCK_ROWS``) at a time: the word arrays stay a few MB.
+    """
+    piece = piece or BLOCK_ROWS
+    out = (np.zeros(len(a), dtype=np.uint64), np.zeros(len(a), dtype=np.uint64))
+    done = 0
+    for chunk in a.chunks:
+        for at in range(0, len(chunk), piece):
+            part = pc.fill_null(chunk.slice(at, piece), "")
+            for whole, hashed in zip(out, _hashes(part), strict=True):
+                whole[done : done + len(part)] = hashed
+            done += len(part)
+    return out
+
+
+def _hashes(part: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    offsets, data = string_buffers(part)
+    start, end = int(offsets[0]), int(offsets[-1])
+    padded = np.zeros(end - start + 8, dtype=np.uint8)  # (the last word reads past the end)
+    padded[: end - start] = data[start:end]
+    words = np.ndarray((end - start + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    at, length = offsets[:-1] - start, np.diff(offsets)
+    count = (length + 7) >> 3  # words per string, the last one masked to the string
+    sums = [np.zeros(len(part), dtype=np.uint64), np.zeros(len(part), dtype=np.uint64)]
+    alive = None  # (all strings, while most have a k-th word; then those that have)
+    for k in range(min(int(count.max(initial=0)), _COLUMNS)):
+        if alive is None and np.count_nonzero(count > k) * 2 < len(part):
+            alive = np.flatnonzero(count > k)
+        elif alive is not None:
+            alive = alive[count[alive] > k]
+        own = length if alive is None else length[alive]
+        seed, weight = _position(np.array([k], dtype=np.int64))
+        left = np.clip(own - 8 * k, 0, 8)
+        begin = (at if alive is None else at[alive]) + 8 * k
+        mixed = _mix(words[np.minimum(begin, len(words) - 1)] & _LOW[left] ^ seed)
+        if alive is None:
+            mixed[left == 0] = 0  # (no k-th word)
+            sums[0] += mixed
+            sums[1] += mixed * weight
+        else:
+            sums[0][alive] += mixed
+            sums[1][alive] += mixed * weight
+    # The words after the first _COLUMNS of long strings (few): all at once, not one by one.
+    long = np.flatnonzero(count > _COLUMNS)
+    if len(long):
+        extra = count[long] - _COLUMNS
+        starts = np.cumsum(extra) - extra
+        owner = np.repeat(long, extra)
+        nth = _COLUMNS + np.arange(len(owner)) - np.repeat(starts, extra)
+        seed, weight = _position(nth)
+        left = np.minimum(length[owner] - 8 * nth, 8)
+        mixed = _mix(words[at[owner] + 8 * nth] & _LOW[left] ^ seed)
+        sums[0][long] += np.add.reduceat(mixed, starts)
+        sums[1][long] += np.add.reduceat(mixed * weight, starts)
+    sizes = length.astype(np.uint64)
+    return _mix(sums[0] ^ _mix(sizes)), _mix(sums[1] ^ _mix(sizes ^ np.uint64(_WEIGHT)))
+
+
+def _position(nth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What the ``nth`` words of strings are mixed with (a seed) and weighted by (odd)."""
+    nth = nth.astype(np.uint64)
+    return _mix(nth + np.uint64(_SEED)), _mix(nth ^ np.uint64(_WEIGHT)) | np.uint64(1)
+
+
+#: Words of every string taken one position at a time (``_hashes``); the rest of longer
+#: strings all at once.
+_COLUMNS = 32
+
+#: The low k bytes of a little-endian word (k = 0…8).
+_LOW = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+
+
+def hashed_groups(first: np.ndarray, *confirm: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Rows grouped by equal ``first`` (a hash of each row's string): each row's group,
+    numbered in order of first appearance (as ``encoded`` numbers distinct strings), and
+    each group's first row. None when a number of ``confirm`` (other functions of the
+    strings) differs within a group: two strings whose first hashes collide.
+    """
+    group, _ = pd.factorize(first)
+    if len(group) == 0:
+        return group.astype(np.int64), group.astype(np.int64)
+    seen = np.maximum.accumulate(group)
+    rep = np.flatnonzero(np.r_[True, group[1:] > seen[:-1]])
+    if any((c != c[rep][group]).any() for c in confirm):
+        return None
+    return group.astype(np.int64), rep
+
+
+def rows_of(a: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
+    """The values at ``rows`` (positions in ``a``), taken chunk by chunk: no copy of the
+    chunks combined, whatever Arrow's ``take`` of a chunked array does."""
+    if a.num_chunks == 1:
+        return a.chunk(0).take(rows)
+    ends = np.cumsum([len(c) for c in a.chunks])
+    chunk = np.searchsorted(ends, rows, side="right")
+    starts = ends - [len(c) for c in a.chunks]
+    out = [a.chunk(i).take(rows[chunk == i] - starts[i]) for i in np.unique(chunk).tolist()]
+    taken = pa.concat_arrays(out) if out else pa.array([], a.type)
+    # (back in the order asked: the rows grouped by chunk, stably)
+    return taken.take(np.argsort(np.argsort(chunk, kind="stable"), kind="stable"))
+
+
+def encoded(values: pd.Series | pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
     """The distinct strings of a column (nulls as "") in order of first appearance, and each
     row's position among them (int64).
 
     Chunk by chunk: the chunks share one dictionary, so a column of many chunks (files,
     blocks) is not first copied into one.
     """
-    a = pc.dictionary_encode(chunks(values))
+    strings = values if isinstance(values, pa.ChunkedArray) else chunks(values)
+    a = pc.dictionary_encode(pc.fill_null(strings, "") if strings.null_count else strings)
     if a.num_chunks == 0:  # (what an empty column's one empty chunk encodes to)
         return pa.array([], pa.large_string()), np.zeros(0, dtype=np.int64)
     indices = np.concatenate([c.indices.to_numpy() for c in a.chunks]).astype(np.int64)

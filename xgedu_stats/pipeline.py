@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xgedu_stats import counters, notes
-from xgedu_stats.columns import in_blocks
+from xgedu_stats.columns import arrow_strings, chunks, in_blocks
 from xgedu_stats.config import DOC_TYPES, Period, RunConfig, Settings
 from xgedu_stats.count.aggregate import category_counts, platform_counts
 from xgedu_stats.count.categories import item_categories, row_categories
@@ -23,15 +23,22 @@ from xgedu_stats.count.traffic import Traffic
 from xgedu_stats.figures import Figures, check_period
 from xgedu_stats.items import decisions
 from xgedu_stats.items.dedupe import (
+    codes_by_numbers,
     first_copies,
-    key_codes,
+    key_parts,
     merged_groups,
     platform_masks,
     sorted_codes,
 )
 from xgedu_stats.items.identity import Identity, Rows, identify, link_codes
 from xgedu_stats.items.merging import REVIEW, Merged, Pairs, pairs_frame, refine
-from xgedu_stats.items.normalize import normalize, out_of_period, unreadable_views
+from xgedu_stats.items.normalize import (
+    keys_at,
+    normalize,
+    out_of_period,
+    title_keys,
+    unreadable_views,
+)
 from xgedu_stats.read import decisions as decisions_file
 from xgedu_stats.read.kinds import ARTICLES, INTERACTIONS, TRAFFIC
 from xgedu_stats.read.sources import FileReport, Progress, load
@@ -55,7 +62,8 @@ class Result:
     rows: pd.DataFrame
     """Every row of the period's items (readable; of any date: an item's later copies may
     fall after the period) with ``item_id``, ``exact_id``, its own ``category`` and
-    ``title_type`` (its title's 文种, a position in ``DOC_TYPES``; -1 for none)."""
+    ``title_type`` (its title's 文种, a position in ``DOC_TYPES``; -1 for none). Its
+    title's key is not kept (``copies`` and ``items.normalize.keys_at`` make it again)."""
     items: pd.DataFrame
     """One row per unique item: ``item_id``, ``title``, ``date``, ``category``, ``platforms``,
     ``doc_type`` and where it came from (``doc_type_source``), ``pictures``."""
@@ -100,8 +108,12 @@ class Result:
 
 REJECT_COLUMNS = ["file", "line", "platform", "reason", "title", "date_raw", "channel", "url"]
 REJECT_COLUMNS += ["views_raw", "raw"]
-COUNTED_COLUMNS = ["file", "line", "platform", "title", "title_key", "date", "channel", "url"]
+COUNTED_COLUMNS = ["file", "line", "platform", "title", "date", "channel", "url"]
 COUNTED_COLUMNS += ["views", "views_approx", "doc_type", "images", "department", "title_type"]
+#: What ``key_codes`` is made from (``dedupe.key_parts`` of each title's key), found in the
+#: normalising pass: the keys themselves are not kept (``normalize.keys_at`` finds a
+#: row's again from its title).
+KEY_PARTS = ["key_number", "key_hash", "key_check"]
 
 
 def run(config: RunConfig, progress: Progress | None = None) -> Result:
@@ -118,8 +130,9 @@ def run(config: RunConfig, progress: Progress | None = None) -> Result:
     if config.figures is not None:
         check_period(config.figures, config.period.start, config.period.end)
     decided, unknown_platforms, contradicting = _decisions(settings)
-    loaded = load(config.paths, settings, progress, config.kinds)
-    readable, screened = _screen(loaded.take_rows(), loaded.malformed, settings, config.period)
+    screen = _Screen(settings, config.period)
+    loaded = load(config.paths, settings, progress, config.kinds, prepare=screen)
+    readable, screened = loaded.take_rows(), screen.done(loaded.malformed)
     found = _find_items(readable, settings, decided)
     del readable
     found_notes = [
@@ -182,8 +195,11 @@ def for_review(listed: pd.DataFrame) -> pd.DataFrame:
 
 
 def copies(result: Result) -> pd.DataFrame:
-    """Every row of every item with more than one copy."""
-    return merged_groups(result.rows)
+    """Every row of every item with more than one copy, with its title's key
+    (``title_key``: what it was compared by)."""
+    found = merged_groups(result.rows)
+    sites = result.settings.dedupe.site_names
+    return found.assign(title_key=title_keys(found["title"], sites).to_numpy())
 
 
 def _decisions(
@@ -212,38 +228,56 @@ class _Screened:
     """Rows whose views cell is not a count, and a few of those cells."""
 
 
-def _screen(
-    raw: pd.DataFrame, malformed: pd.DataFrame, settings: Settings, period: Period
-) -> tuple[pd.DataFrame, _Screened]:
-    """The readable rows (``COUNTED_COLUMNS``), and what became of the others."""
+class _Screen:
+    """Each table of articles, as ``load`` reads it (``prepare``), to its readable rows
+    (``COUNTED_COLUMNS``), normalised block by block on every core and each title read once,
+    for its key and its 文种; what became of the others is gathered for ``done``.
 
-    def normal(block: pd.DataFrame) -> pd.DataFrame:
-        out = normalize(block, settings.dedupe.site_names)
-        by_title = title_types(out["title"], settings.doc_types, out["title_key"])
-        return out.assign(title_type=by_title.astype(np.int8))
+    Table by table, so that the raw strings of one table at a time are alive."""
 
-    # Block by block on every core; each title read once, for its key and its 文种.
-    rows = in_blocks(normal, raw)
-    del raw  # the raw strings are no longer needed; free them before the next copies
-    # A row that cannot be read is outside the period when its own date is: not read further.
-    outside = out_of_period(rows, period).to_numpy()
-    invalid = (rows["reason"] != "").to_numpy()
-    bad_views = unreadable_views(rows)
-    examples = rows.loc[bad_views, "views_raw"].drop_duplicates().head(3).tolist()
-    rejects = pd.concat(
-        [rows.iloc[np.flatnonzero(invalid & ~outside)].assign(raw=""), malformed],
-        ignore_index=True,
-    )
-    rejects = rejects.reindex(columns=REJECT_COLUMNS).sort_values(["file", "line"])
-    counted = rows[COUNTED_COLUMNS]
-    if invalid.any():
-        counted = counted.iloc[np.flatnonzero(~invalid)]  # (a boolean .loc is slower here)
-    return counted.reset_index(drop=True), _Screened(
-        rejects=rejects.reset_index(drop=True),
-        rows_read=len(invalid) + len(malformed),
-        invalid_outside=int(np.count_nonzero(invalid & outside)),
-        unreadable_views=(int(bad_views.sum()), examples),
-    )
+    def __init__(self, settings: Settings, period: Period) -> None:
+        self.settings, self.period = settings, period
+        self.rejects: list[pd.DataFrame] = []
+        self.rows_read = self.invalid_outside = self.bad_views = 0
+        self.examples: list[str] = []
+
+    def _normal(self, block: pd.DataFrame) -> pd.DataFrame:
+        out = normalize(block, self.settings.dedupe.site_names)
+        by_title = title_types(out["title"], self.settings.doc_types, out["title_key"])
+        parts = key_parts(chunks(out.pop("title_key")))
+        return out.assign(
+            title_type=by_title.astype(np.int8), **dict(zip(KEY_PARTS, parts, strict=True))
+        )
+
+    def __call__(self, raw: pd.DataFrame) -> pd.DataFrame:
+        rows = in_blocks(self._normal, raw)
+        # A row that cannot be read is outside the period when its own date is: not read further.
+        outside = out_of_period(rows, self.period).to_numpy()
+        invalid = (rows["reason"] != "").to_numpy()
+        bad_views = unreadable_views(rows)
+        self.rows_read += len(rows)
+        self.invalid_outside += int(np.count_nonzero(invalid & outside))
+        self.bad_views += int(bad_views.sum())
+        if len(self.examples) < 3:  # (the first few distinct cells, in the order read)
+            cells = rows.loc[bad_views, "views_raw"].drop_duplicates().head(3).tolist()
+            self.examples = list(dict.fromkeys(self.examples + cells))[:3]
+        self.rejects.append(rows.iloc[np.flatnonzero(invalid & ~outside)].assign(raw=""))
+        counted = rows[COUNTED_COLUMNS + KEY_PARTS]
+        if invalid.any():
+            counted = counted.iloc[np.flatnonzero(~invalid)]  # (a boolean .loc is slower here)
+        return counted
+
+    def done(self, malformed: pd.DataFrame) -> _Screened:
+        """What became of every row read that is not counted (``malformed``: the records
+        that could not be read as rows)."""
+        rejects = pd.concat([*self.rejects, malformed], ignore_index=True)
+        rejects = rejects.reindex(columns=REJECT_COLUMNS).sort_values(["file", "line"])
+        return _Screened(
+            rejects=rejects.reset_index(drop=True),
+            rows_read=self.rows_read + len(malformed),
+            invalid_outside=self.invalid_outside,
+            unreadable_views=(self.bad_views, self.examples),
+        )
 
 
 @dataclass(frozen=True)
@@ -260,22 +294,24 @@ class _Found:
 def _find_items(
     counted: pd.DataFrame, settings: Settings, decided: list[decisions_file.Decision]
 ) -> _Found:
-    keys = [p.key for p in settings.platforms]
+    keys, title = [p.key for p in settings.platforms], counted["title"]
     ranks = _ranks(counted["platform"], keys)
+    sites = settings.dedupe.site_names
+    parts = [counted[c].to_numpy() for c in KEY_PARTS]
     codes = Rows(
         platform=ranks,
-        key=key_codes(counted["title_key"]),
+        key=codes_by_numbers(lambda rows: arrow_strings(keys_at(title, rows, sites)), *parts),
         day=counted["date"].to_numpy(dtype="datetime64[D]").astype(np.int64),
         link=link_codes(counted["url"], ranks, [p.document_id for p in settings.platforms]),
         file=sorted_codes(counted["file"]),
         line=counted["line"].to_numpy(dtype=np.int64),
     )
     counted = counted.assign(platform_rank=ranks)
-    located = decisions.locate(counted, decided, settings.dedupe.site_names)
+    located = decisions.locate(counted, decided, sites)
     apart = [sides for d, sides in zip(decided, located, strict=True) if d.verdict == "different"]
     identity = identify(codes, settings.dedupe.window_days, apart)
     merged = refine(counted, codes, identity, decided, located, settings.dedupe)
-    counted = counted.assign(
+    counted = counted.drop(columns=KEY_PARTS).assign(
         item_id=merged.final,
         exact_id=merged.exact,
         guessed=identity.guessed[identity.publication],
@@ -432,23 +468,22 @@ def _items(
     """One row per item: the title of its highest-priority copy, the date of its earliest
     copy (the one that places it in a period), its platforms."""
     ids = counted["item_id"].to_numpy(dtype=np.int64)
-    first_rows = first_copies(counted, ids)
-    first = counted[["item_id", "title"]].iloc[first_rows].set_index("item_id")
+    first_rows = first_copies(counted, ids)  # (of items 1…N, in order)
     seconds = counted["date"].to_numpy(dtype="datetime64[s]").astype(np.int64)
     earliest = np.full(len(first_rows) + 1, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(earliest, ids, seconds)
-    first["date"] = earliest[1:].astype("datetime64[s]")
-    # Platforms as text, once per distinct mask (few).
+    # Platforms as text, once per distinct mask (few), spread by Arrow (no str per item).
     distinct = np.flatnonzero(np.bincount(masks)) if len(masks) else masks
-    names = np.full(int(distinct.max()) + 1 if len(distinct) else 0, "", dtype=object)
+    names = [""] * (int(distinct.max()) + 1 if len(distinct) else 0)
     for m in distinct:
         names[m] = ",".join(k for i, k in enumerate(platforms) if m >> i & 1)
     items = pd.DataFrame(
         {
-            "title": first["title"],
-            "date": first["date"],
-            "category": item_category,
-            "platforms": pd.array(names[masks], dtype="str"),
+            "item_id": np.arange(1, len(first_rows) + 1),
+            "title": counted["title"].array.take(first_rows),
+            "date": earliest[1:].astype("datetime64[s]"),
+            "category": item_category.array,
+            "platforms": pd.array(pa.array(names, pa.large_string()).take(masks), dtype="str"),
         }
     )
-    return items.rename_axis("item_id").reset_index()
+    return items

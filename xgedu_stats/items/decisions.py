@@ -82,9 +82,12 @@ def locate(
     share one array (the same object): a link shared by thousands of rows and named by
     thousands of decisions costs its rows once, not once per decision.
 
-    ``rows`` needs a 0…n-1 index and ``platform``, ``url``, ``title_key`` and ``date``.
+    ``rows`` needs a 0…n-1 index and ``platform``, ``url``, ``title``, ``date`` and
+    ``key_hash`` (the first of ``columns.string_hashes`` of each title's key): rows are
+    found by the hash, then compared by the keys themselves (made again from the titles).
     """
-    from xgedu_stats.items.normalize import parse_dates, title_keys
+    from xgedu_stats.columns import chunks, string_hashes
+    from xgedu_stats.items.normalize import keys_at, parse_dates, title_keys
 
     # Each side as the key it is looked up by: (platform, link) or (platform, "", title, date).
     names: dict[tuple[str, ...], int] = {}
@@ -121,8 +124,12 @@ def locate(
         on = ["platform", "title_key", "date"]
         first = wanted.groupby(on, dropna=False, sort=False)["name"].transform("first")
         lookup = wanted.loc[first == wanted["name"], ["name", *on]]
-        near = rows.index[rows["title_key"].isin(set(lookup["title_key"]))]
-        hits = lookup.merge(rows.loc[near, on].rename_axis("row").reset_index(), on=on)
+        hashes = string_hashes(chunks(lookup["title_key"]))[0]
+        near = np.flatnonzero(np.isin(rows["key_hash"].to_numpy(), hashes))
+        candidates = rows.iloc[near][["platform", "date"]].assign(
+            title_key=keys_at(rows["title"], near, site_names).to_numpy(), row=near
+        )
+        hits = lookup.merge(candidates[["row", *on]], on=on)
         by_first = _rows_by_name(hits)
         for name, head in zip(wanted["name"], first, strict=True):
             if int(head) in by_first:

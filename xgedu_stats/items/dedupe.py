@@ -13,12 +13,22 @@ order of files and rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from xgedu_stats.columns import encoded, string_buffers
+from xgedu_stats.columns import (
+    Words,
+    chunks,
+    encoded,
+    hashed_groups,
+    rows_of,
+    string_buffers,
+    string_hashes,
+)
 
 
 def assign_items(title_keys: pd.Series, dates: pd.Series, window_days: int) -> pd.Series:
@@ -54,16 +64,74 @@ def key_codes(values: pd.Series) -> np.ndarray:
     """Integer codes, equal for equal strings, ordered by a fixed function of the strings.
 
     The order is by a number mixed from each string's length and its first, middle and
-    last 8 bytes, and only where two strings give the same number by the strings
-    themselves: numbers are compared, not text, which is what makes it several times
-    cheaper than ``sorted_codes`` on a million distinct titles. It is not alphabetical,
-    and need not be: it only has to be the same whatever the order of the rows.
+    last 8 bytes (``key_numbers``), and only where two strings give the same number by
+    the strings themselves: numbers are compared, not text, which is what makes it several
+    times cheaper than ``sorted_codes`` on a million distinct titles. It is not
+    alphabetical, and need not be: it only has to be the same whatever the order of the
+    rows.
+
+    Rows are grouped by that number and a hash of the whole string
+    (``columns.string_hashes``), without a dictionary of the strings; a second hash
+    confirms each group, and where it does not (two strings made to collide), the codes
+    are made from the strings (``codes_by_strings``, the same codes).
     """
-    distinct, indices = encoded(values)
-    n = len(distinct)
-    offsets, data = string_buffers(distinct)
+    a = chunks(values)
+    return codes_by_numbers(lambda rows: rows_of(a, rows), *key_parts(a))
+
+
+def key_parts(a: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What ``key_codes`` makes its codes from, row by row (so that it can be found block
+    by block, side by side): each string's ``key_numbers`` and ``string_hashes``."""
+    return (key_numbers(a), *string_hashes(a))
+
+
+def codes_by_numbers(
+    strings: Callable[[np.ndarray], pa.Array],
+    number: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
+) -> np.ndarray:
+    """``key_codes`` from each row's ``key_numbers`` and ``string_hashes`` (``first``,
+    ``second``); ``strings(rows)`` gives the strings of some rows (positions), asked only
+    for those whose numbers tie (rare), or for every row when two hashes collide."""
+    grouped = hashed_groups(first, second, number)
+    if grouped is None:  # equal hashes, different strings
+        return codes_by_strings(pa.chunked_array([strings(np.arange(len(number)))]))
+    group, rep = grouped
+    return _ranked(number[rep], lambda rows: strings(rep[rows]))[group]
+
+
+def _ranked(number: np.ndarray, strings: Callable[[np.ndarray], pa.Array]) -> np.ndarray:
+    """The rank of each distinct string by its number, ties (rare) by the strings
+    themselves (``strings(positions)``)."""
+    n = len(number)
+    order = np.argsort(number, kind="stable")
+    tie = np.zeros(n, dtype=bool)
+    tie[1:] = number[order][1:] == number[order][:-1]
+    if tie.any():  # runs of equal numbers: sort those strings as strings
+        tied = np.flatnonzero(tie | np.r_[tie[1:], False])
+        run = np.cumsum(~tie)[tied]
+        within = pc.sort_indices(
+            pa.table({"run": run, "key": strings(order[tied])}),
+            sort_keys=[("run", "ascending"), ("key", "ascending")],
+        ).to_numpy()
+        order[tied] = order[tied][within]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    return rank
+
+
+def key_numbers(a: pa.ChunkedArray) -> np.ndarray:
+    """Each string's number of ``key_codes``' order, mixed from its length and its first,
+    middle and last 8 bytes (uint64; nulls as "")."""
+    numbers = [_numbers(pc.fill_null(c, "")) for c in a.chunks]
+    return np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.uint64)
+
+
+def _numbers(strings: pa.Array) -> np.ndarray:
+    offsets, data = string_buffers(strings)
     starts, length = offsets[:-1], np.diff(offsets)
-    words = _Words(data)
+    words = Words(data)
     mixed = np.uint64(0x9E3779B97F4A7C15) * length.astype(np.uint64)
     for at, constant in (
         (starts, 0xBF58476D1CE4E5B9),
@@ -73,45 +141,14 @@ def key_codes(values: pd.Series) -> np.ndarray:
         word = words.at(at, np.minimum(length, 8))
         mixed = (mixed ^ word) * np.uint64(constant)  # wraps around: a hash, not a sum
         mixed ^= mixed >> np.uint64(31)
-    order = np.argsort(mixed, kind="stable")
-    tie = np.zeros(n, dtype=bool)
-    tie[1:] = mixed[order][1:] == mixed[order][:-1]
-    if tie.any():  # runs of equal numbers (rare): sort those strings as strings
-        tied = np.flatnonzero(tie | np.r_[tie[1:], False])
-        run = np.cumsum(~tie)[tied]
-        within = pc.sort_indices(
-            pa.table({"run": run, "key": distinct.take(order[tied])}),
-            sort_keys=[("run", "ascending"), ("key", "ascending")],
-        ).to_numpy()
-        order[tied] = order[tied][within]
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)
-    return rank[indices]
+    return mixed
 
 
-class _Words:
-    """Up to 8 bytes of a buffer from any offset, as one big-endian number (one gather)."""
-
-    _MASKS = np.array(
-        [0] + [((1 << (8 * k)) - 1) << (64 - 8 * k) for k in range(1, 9)], dtype=np.uint64
-    )
-
-    def __init__(self, data: np.ndarray) -> None:
-        # Element i of these views is bytes i…i+7: overlapping, unaligned, big-endian. The
-        # last 7 offsets would read past the end: they read a zero-padded copy instead.
-        self._full = max(len(data) - 7, 0)
-        self._view = np.ndarray((self._full,), dtype=">u8", buffer=data, strides=(1,))
-        end = np.zeros(15, dtype=np.uint8)
-        end[: len(data) - self._full] = data[self._full :]
-        self._end = np.ndarray((8,), dtype=">u8", buffer=end, strides=(1,))
-
-    def at(self, offsets: np.ndarray, count: np.ndarray) -> np.ndarray:
-        """``count`` (0…8) bytes from each offset, zero-padded on the right."""
-        words = self._end[np.clip(offsets - self._full, 0, 7)]
-        if self._full:
-            near_end = offsets >= self._full
-            words = np.where(near_end, words, self._view[np.where(near_end, 0, offsets)])
-        return words.astype(np.uint64) & self._MASKS[count]
+def codes_by_strings(a: pa.ChunkedArray) -> np.ndarray:
+    """``key_codes`` from the distinct strings (a dictionary of them): what the codes are
+    made from when two strings' hashes collide."""
+    distinct, indices = encoded(a)
+    return _ranked(_numbers(distinct), distinct.take)[indices]
 
 
 def sorted_codes(values: pd.Series) -> np.ndarray:

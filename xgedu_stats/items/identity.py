@@ -20,7 +20,7 @@ names and line numbers), not of their order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +28,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from xgedu_stats.columns import arrow_strings, first_group_named
+from xgedu_stats.columns import (
+    chunks,
+    encoded,
+    first_group_named,
+    hashed_groups,
+    string_hashes,
+)
 from xgedu_stats.items.dedupe import order_by
 
 #: A chain (one title within the window) with more candidate pairs than this is paired
@@ -104,13 +110,44 @@ def link_codes(
     ...            np.array([0, 0, 0])).tolist()
     [0, 0, -1]
     """
-    links = arrow_strings(urls)
+    links = chunks(urls)
     # (two literal searches are several times faster than the regex ``[./]``)
-    is_link = pc.or_(pc.match_substring(links, "/"), pc.match_substring(links, "."))
-    is_link = is_link.to_numpy(zero_copy_only=False)
+    slash_or_dot = [
+        pc.or_(pc.match_substring(c, "/"), pc.match_substring(c, ".")) for c in links.chunks
+    ]
+    is_link = np.concatenate([found.to_numpy(False) for found in slash_or_dot])
     if not is_link.any():
         return np.full(len(links), -1, dtype=np.int64)
-    names = _without_scheme_and_tail(links, is_link)
+    count = int(np.count_nonzero(is_link))
+    alike = any(
+        pc.sum(pc.starts_with(links, scheme)).as_py() == count for scheme in ("http://", "https://")
+    )
+
+    def names() -> Iterator[pa.Array]:
+        """Each piece's documents' names, pieces of one chunk at a time (a block, a file)."""
+        at = 0
+        for chunk in links.chunks:
+            yield _names(chunk, alike, platform[at : at + len(chunk)], document_ids)
+            at += len(chunk)
+
+    # Each piece's names hashed and let go: no dictionary of every link.
+    hashes = [string_hashes(pa.chunked_array([n])) for n in names()]
+    first = np.concatenate([h[0] for h in hashes])
+    grouped = hashed_groups(first, np.concatenate([h[1] for h in hashes]))
+    if grouped is None:  # equal hashes, different names: a dictionary of the names
+        codes = encoded(pa.chunked_array(list(names()), type=links.type))[1]
+    else:
+        codes = grouped[0]
+    width = int(platform.max()) + 1 if len(platform) else 1
+    return np.where(is_link, codes * width + platform, -1)
+
+
+def _names(
+    links: pa.Array, alike: bool, platform: np.ndarray, document_ids: Sequence[str | None]
+) -> pa.Array:
+    """The name of the document each link names: without a scheme (unless every link has
+    the same, ``alike``), a fragment or trailing slashes, or by ``document_ids``."""
+    names = _without_scheme_and_tail(links, alike)
     for rank, pattern in enumerate(document_ids):
         if not pattern:
             continue
@@ -122,18 +159,13 @@ def link_codes(
             prefix, nothing = pa.scalar("\x00id:", names.type), pa.scalar("", names.type)
             ids = pc.binary_join_element_wise(prefix, found.field("id"), nothing)
             names = pc.if_else(matched, ids, names)
-    codes = pc.dictionary_encode(names).indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    width = int(platform.max()) + 1 if len(platform) else 1
-    return np.where(is_link, codes * width + platform, -1)
+    return names
 
 
-def _without_scheme_and_tail(links: pa.Array, is_link: np.ndarray) -> pa.Array:
-    """Links without a scheme, a fragment or trailing slashes, edited only where one of
-    them is there to remove: most exports write every link alike, and then none is."""
-    count = int(np.count_nonzero(is_link))
-    alike = any(
-        pc.sum(pc.starts_with(links, scheme)).as_py() == count for scheme in ("http://", "https://")
-    )
+def _without_scheme_and_tail(links: pa.Array, alike: bool) -> pa.Array:
+    """Links without a scheme (unless every link has the same, ``alike``), a fragment or
+    trailing slashes, edited only where one of them is there to remove: most exports
+    write every link alike, and then none is."""
     touched = pc.or_(pc.ends_with(links, "/"), pc.match_substring(links, "#"))
     if not alike:  # one document may be written with two schemes, or without
         touched = pc.or_(touched, pc.match_substring(links, "://"))

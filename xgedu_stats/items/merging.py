@@ -17,6 +17,7 @@ from xgedu_stats.config import DedupeSettings
 from xgedu_stats.items import fuzzy
 from xgedu_stats.items.dedupe import first_copies, platform_masks
 from xgedu_stats.items.identity import Identity, Rows, apart_pairs, distinct
+from xgedu_stats.items.normalize import keys_at
 from xgedu_stats.read.decisions import Decision
 
 #: Every status a pair can have, in the order ``duplicates`` lists them (labels: ``tables``).
@@ -98,7 +99,7 @@ def refine(
     """Exact items (the identity rule, ``different`` decisions already applied), then the
     ``same`` decisions and, with ``--fuzzy``, similar titles on other platforms.
 
-    ``counted`` has a 0…n-1 index, ``title_key``, ``date``, ``platform_rank``, ``file``
+    ``counted`` has a 0…n-1 index, ``title``, ``date``, ``platform_rank``, ``file``
     and ``line``; ``located`` gives the rows each decision names (``decisions.locate``).
     """
     items = identity.row_items
@@ -129,7 +130,7 @@ def refine(
     # (two rows of one publication are one item: that pair is the one left out)
     held = apart_pairs(apart, exact - 1)
     same_pairs = sorted(same)
-    decided = _decided_pairs(counted, decisions, located)
+    decided = _decided_pairs(counted, decisions, located, settings.site_names)
     if not settings.fuzzy and not same_pairs:
         return Merged(
             exact=exact,
@@ -140,7 +141,7 @@ def refine(
         )
 
     reps = first_copies(counted, exact)
-    keys = counted["title_key"].to_numpy(dtype=object)[reps].tolist()
+    keys = keys_at(counted["title"], reps, settings.site_names).tolist()
     days = rows.day[reps]
     masks = platform_masks(exact, rows.platform, count)
     result = fuzzy.merge(
@@ -171,17 +172,18 @@ def _decided_pairs(
     counted: pd.DataFrame,
     decisions: Sequence[Decision],
     located: Sequence[tuple[np.ndarray, np.ndarray]],
+    site_names: Sequence[str],
 ) -> Pairs:
     """Each decision applied, as the first rows it names on each side, with the similarity
-    of their titles (what a clerk saw when deciding)."""
+    of their titles' keys (what a clerk saw when deciding)."""
     from rapidfuzz import fuzz
 
-    keys = counted["title_key"]
     out: Pairs = []
     for d, (left, right) in zip(decisions, located, strict=True):
         if len(left) and len(right):
             a, b = int(left[0]), int(right[0])
-            score = fuzz.ratio(fuzzy.comparable(keys.iloc[a]), fuzzy.comparable(keys.iloc[b]))
+            key_a, key_b = keys_at(counted["title"], np.array([a, b]), site_names).tolist()
+            score = fuzz.ratio(fuzzy.comparable(key_a), fuzzy.comparable(key_b))
             out.append(
                 (
                     a,

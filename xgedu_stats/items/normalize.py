@@ -17,7 +17,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from xgedu_stats.columns import arrow_strings, chunks, in_parallel, on_unique, string_buffers
+from xgedu_stats.columns import (
+    arrow_strings,
+    chunks,
+    in_parallel,
+    on_unique,
+    rows_of,
+    string_buffers,
+)
 from xgedu_stats.config import Period
 from xgedu_stats.spaces import ASCII_SPACE, SPACE_ONLY, starts_with_space
 
@@ -144,6 +151,13 @@ def _trimmed_chunk(a: pa.Array) -> pa.Array:
     return pc.replace_with_mask(a, mask, pc.utf8_trim_whitespace(a.filter(mask)))
 
 
+def keys_at(titles: pd.Series, rows: np.ndarray, site_names: Sequence[str] = ()) -> pd.Series:
+    """The title keys (``title_keys``) of the titles at ``rows`` (positions): a row's key
+    where the rows no longer carry it (``pipeline.run`` keeps its hashes only)."""
+    picked = rows_of(chunks(titles), np.asarray(rows, dtype=np.int64))
+    return title_keys(pd.Series(pd.array(picked, dtype="str")), site_names)
+
+
 def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
     """The dedupe key of each title.
 
@@ -190,7 +204,7 @@ def title_keys(titles: pd.Series, site_names: Sequence[str] = ()) -> pd.Series:
                 part = pc.replace_with_mask(part, needs, held)
         return part
 
-    # (the pieces as they are: ``dedupe.key_codes`` encodes a column of chunks in place)
+    # (the pieces as they are: a column of chunks is hashed and encoded chunk by chunk)
     keyed = in_parallel(keys, chunks(titles))
     return pd.Series(pd.array(keyed, dtype="str"), index=titles.index)
 

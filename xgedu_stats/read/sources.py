@@ -107,11 +107,16 @@ def load(
     settings: Settings,
     progress: Progress | None = None,
     kinds: tuple[str, ...] | None = None,
+    prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> Loaded:
     """Read every file under ``paths``; every file is placed on a platform before any is read.
 
     The tool's own outputs and the config and decisions files are left out, with a warning;
     so are files of a kind not in ``kinds`` (when given: the kinds the run counts).
+
+    ``prepare``, when given, is applied to the rows of each table of articles as soon as it
+    is read (and to the empty table when there is none): what it returns is kept instead,
+    so that the raw strings of one table at a time are alive, not those of every file.
     """
     check_sources(settings)
     found = discover(paths, protected_files(settings))
@@ -136,18 +141,24 @@ def load(
         grid = read_grid(a.source, a.platform.encoding)
         warnings += grid.notes
         for table_rows, bad, report, notes in _tables(grid, a):
+            if prepare is not None and a.kind is ARTICLES:
+                table_rows = prepare(table_rows)
             frames.setdefault(a.kind.name, []).append(table_rows)
             malformed.setdefault(a.kind.name, []).append(bad)
             files.append(report)
             warnings += notes
             rows_so_far += report.rows
+        del grid  # (before the next file is read)
         done += size
         if progress is not None:
             progress(n, len(assignments), done, sum(sizes), a.source.display, rows_so_far)
 
     def joined(kind: Kind) -> tuple[pd.DataFrame, pd.DataFrame]:
         columns = ["file", "line", "platform", *(f.key for f in kind.fields)]
-        rows = frames.get(kind.name) or [pd.DataFrame(columns=columns, dtype="str")]
+        rows = frames.get(kind.name)
+        if not rows:
+            empty = pd.DataFrame(columns=columns, dtype="str")
+            rows = [prepare(empty) if prepare is not None and kind is ARTICLES else empty]
         bad = malformed.get(kind.name) or [pd.DataFrame(columns=MALFORMED_COLUMNS)]
         return (
             pd.concat(rows, ignore_index=True),
