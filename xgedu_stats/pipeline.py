@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -395,8 +396,8 @@ def _count(placed: _Placed, files: tuple[FileReport, ...], settings: Settings) -
     item_type, type_source, by_type = doc_types(counted, len(items), settings.doc_types)
     pictures = media(counted, len(items))
     items = items.assign(
-        doc_type=pd.array(np.array(DOC_TYPES, dtype=object)[item_type], dtype="str"),
-        doc_type_source=pd.array(np.array(SOURCES, dtype=object)[type_source], dtype="str"),
+        doc_type=_spread(DOC_TYPES, item_type),
+        doc_type_source=_spread(SOURCES, type_source),
         pictures=pd.array(
             pd.Series(pictures.per_item).where(pictures.known).to_numpy(), dtype="Int64"
         ),
@@ -409,6 +410,11 @@ def _count(placed: _Placed, files: tuple[FileReport, ...], settings: Settings) -
         doc_types=by_type,
         media=pictures,
     )
+
+
+def _spread(names: Sequence[str], at: np.ndarray) -> pd.arrays.ArrowStringArray:
+    """``names[at]`` as a column of ``str``, spread by Arrow (no Python string a row)."""
+    return pd.array(pa.array(names, pa.large_string()).take(at), dtype="str")
 
 
 def _totals(screened: _Screened, placed: _Placed) -> Totals:
@@ -483,7 +489,7 @@ def _items(
             "title": counted["title"].array.take(first_rows),
             "date": earliest[1:].astype("datetime64[s]"),
             "category": item_category.array,
-            "platforms": pd.array(pa.array(names, pa.large_string()).take(masks), dtype="str"),
+            "platforms": _spread(names, masks),
         }
     )
     return items
