@@ -225,3 +225,19 @@ def test_key_codes_are_not_fooled_by_a_hash_collision(
     )
     assert key_codes(keys).tolist() == expected.tolist()
     assert fell_back == ([1] if which == 0 else [])  # (a collision of the first is caught)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), cjk), max_size=30), st.lists(cjk, max_size=3))
+def test_codes_of_a_column_of_categories_are_those_of_its_strings(
+    values: list[str | None], unused: list[str]
+) -> None:
+    # Result.rows holds file, platform and channel as categories (a code a row); sorted
+    # codes and the distinct values read the categories, not strings made again.
+    strings = pd.Series([v or "" for v in values], dtype="str")
+    categories = pd.Series(
+        pd.Categorical(values, categories=sorted({v for v in values if v is not None} | {*unused}))
+    )
+    assert sorted_codes(categories).tolist() == sorted_codes(strings).tolist()
+    names, at = columns.encoded(categories)
+    assert names.take(at).to_pylist() == strings.tolist()

@@ -181,6 +181,18 @@ def test_rows_keep_no_title_keys_and_copies_make_them_again(samples: Result) -> 
     assert (listed["title_key"] != "").all() and len(listed) > 1000
 
 
+def test_rows_name_their_file_platform_and_channel_by_category(samples: Result) -> None:
+    # A code a row, not the name again on every row; the values are the names read.
+    for name in ("file", "platform", "channel"):
+        assert isinstance(samples.rows[name].dtype, pd.CategoricalDtype), name
+    assert set(samples.rows["file"]) <= {f.file for f in samples.files}
+    by_file = samples.rows.groupby("file", observed=True)["platform"].unique()
+    assert {f: list(p) for f, p in by_file.items()} == {
+        f.file: [f.platform] for f in samples.files if f.file in by_file.index
+    }
+    assert {"", "孝感市教育局/孝感教育新闻"} <= set(samples.rows["channel"])
+
+
 def test_in_blocks_keeps_order_and_index() -> None:
     frame = pd.DataFrame({"a": range(10)}, index=range(100, 110))
     seen: list[int] = []

@@ -207,11 +207,22 @@ def rows_of(a: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
 
 def encoded(values: pd.Series | pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
     """The distinct strings of a column (nulls as "") in order of first appearance, and each
-    row's position among them (int64).
+    row's position among them (int64); of a column of categories, the categories used (in
+    their order) and codes.
 
     Chunk by chunk: the chunks share one dictionary, so a column of many chunks (files,
     blocks) is not first copied into one.
     """
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        # (its categories used, in their order, with "" for a missing value)
+        used = values.cat.remove_unused_categories()
+        names = used.cat.categories.astype("str").tolist()
+        codes = used.cat.codes.to_numpy().astype(np.int64)
+        if (codes < 0).any():
+            if "" not in names:
+                names.append("")
+            codes[codes < 0] = names.index("")
+        return pa.array(names, pa.large_string()), codes
     strings = values if isinstance(values, pa.ChunkedArray) else chunks(values)
     a = pc.dictionary_encode(pc.fill_null(strings, "") if strings.null_count else strings)
     if a.num_chunks == 0:  # (what an empty column's one empty chunk encodes to)

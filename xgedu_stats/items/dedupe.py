@@ -152,7 +152,8 @@ def codes_by_strings(a: pa.ChunkedArray) -> np.ndarray:
 
 
 def sorted_codes(values: pd.Series) -> np.ndarray:
-    """Integer codes that sort like the strings (Arrow hashing, then a sort of the distinct)."""
+    """Integer codes that sort like the strings (Arrow hashing, then a sort of the distinct;
+    the categories, of a column of categories)."""
     distinct, indices = encoded(values)
     order = pc.array_sort_indices(distinct).to_numpy()
     rank = np.empty(len(order), dtype=np.int64)
@@ -170,7 +171,7 @@ def _integers(rows: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:
     """The columns as int64 that order the same way (strings by ``sorted_codes``)."""
     return [
         sorted_codes(rows[k])
-        if rows[k].dtype in ("str", object)
+        if rows[k].dtype in ("str", object) or isinstance(rows[k].dtype, pd.CategoricalDtype)
         else rows[k].to_numpy().astype("int64")
         for k in keys
     ]
