@@ -189,11 +189,16 @@ def test_long_strings_hash_alike_one_word_at_a_time_or_all_at_once(
 ) -> None:
     # Words after the first 32 of a string are hashed all at once (a 13 MB title would
     # otherwise be 1.6 million steps): the hashes are those of one word at a time.
-    strings = pa.chunked_array([["", "a", "关于" * 50, "x" * 8 * 33, "y" * 1001, "通知"]])
+    strings = pa.chunked_array(
+        [["", "a", "关于" * 50, "x" * 8 * 33, "y" * 1001, "通知", "z" * 300]]
+    )
     at_once = columns.string_hashes(strings)
+    monkeypatch.setattr(columns, "_WINDOW", 7)  # (windows that cut strings anywhere)
+    in_windows = columns.string_hashes(strings)
     monkeypatch.setattr(columns, "_COLUMNS", 1000)
     one_by_one = columns.string_hashes(strings)
     assert [h.tolist() for h in at_once] == [h.tolist() for h in one_by_one]
+    assert [h.tolist() for h in in_windows] == [h.tolist() for h in one_by_one]
 
 
 def _collide(monkeypatch: pytest.MonkeyPatch, module: object, which: int) -> None:
@@ -218,13 +223,26 @@ def test_key_codes_are_not_fooled_by_a_hash_collision(
     expected = dedupe.codes_by_strings(pa.chunked_array(pa.array(keys.array)))
     assert len(set(expected.tolist())) == 5
     _collide(monkeypatch, dedupe, which)
-    fell_back = []
-    real_fallback = dedupe.codes_by_strings
-    monkeypatch.setattr(
-        dedupe, "codes_by_strings", lambda a: fell_back.append(1) or real_fallback(a)
-    )
     assert key_codes(keys).tolist() == expected.tolist()
-    assert fell_back == ([1] if which == 0 else [])  # (a collision of the first is caught)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(any_text, max_size=40))
+def test_key_codes_are_those_of_the_strings(keys: list[str]) -> None:
+    # The hashed path (no dictionary of the keys) against the careful one (a dictionary).
+    column = pd.Series(keys, dtype="str")
+    careful = dedupe.codes_by_strings(pa.chunked_array(pa.array(column.array)))
+    assert key_codes(column).tolist() == careful.tolist()
+
+
+def test_rows_whose_first_hashes_collide_are_grouped_by_every_hash() -> None:
+    # Groups numbered in order of first appearance either way (as a dictionary would).
+    first = np.array([9, 5, 9, 5, 7], dtype=np.uint64)
+    second = np.array([1, 2, 3, 2, 4], dtype=np.uint64)
+    group, rep = columns.hashed_groups(first, second)
+    assert group.tolist() == [0, 1, 2, 1, 3] and rep.tolist() == [0, 1, 2, 4]
+    group, rep = columns.hashed_groups(first, second * 0)
+    assert group.tolist() == [0, 1, 0, 1, 2] and rep.tolist() == [0, 1, 4]
 
 
 @settings(max_examples=100, deadline=None)

@@ -100,9 +100,10 @@ def string_hashes(a: pa.ChunkedArray, piece: int | None = None) -> tuple[np.ndar
     is the sum of the mixed words, the second a sum weighted by an odd number per position;
     both are then mixed with the length. Equal strings hash equal. Two different strings
     differing in one word never give the same first hash (the mix is a bijection); in
-    several, they give the same pair with a chance of about 2**-128 — unless made to (the
-    hashes are fixed, not secret), which is why ``key_codes`` and ``link_codes`` group by
-    the first and confirm by the second, falling back to the strings when it differs.
+    several, they give the same pair with a chance of about 2**-128. The hashes are fixed,
+    not secret: a file can be made whose titles' first hashes collide (a few seconds'
+    search), which ``hashed_groups`` sees by the second; making both collide at once, for
+    titles of one length and the same first, middle and last 8 bytes, takes far more.
 
     Pieces of ``piece`` rows (``BLOCK_ROWS``) at a time: the word arrays stay a few MB.
     """
@@ -145,18 +146,24 @@ def _hashes(part: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         else:
             sums[0][alive] += mixed
             sums[1][alive] += mixed * weight
-    # The words after the first _COLUMNS of long strings (few): all at once, not one by one.
+    # The words after the first _COLUMNS of long strings (few): many at once, not one by
+    # one, _WINDOW words at a time (a 72 MB title is 9 million words).
     long = np.flatnonzero(count > _COLUMNS)
-    if len(long):
-        extra = count[long] - _COLUMNS
-        starts = np.cumsum(extra) - extra
-        owner = np.repeat(long, extra)
-        nth = _COLUMNS + np.arange(len(owner)) - np.repeat(starts, extra)
+    extra = count[long] - _COLUMNS
+    ends = np.cumsum(extra)
+    for low in range(0, int(ends[-1]) if len(ends) else 0, _WINDOW):
+        high = min(low + _WINDOW, int(ends[-1]))
+        first, last = np.searchsorted(ends, [low, high - 1], side="right")
+        strings, begin = long[first : last + 1], (ends - extra)[first : last + 1]
+        taken = np.minimum(ends[first : last + 1], high) - np.maximum(begin, low)
+        owner = np.repeat(strings, taken)
+        nth = _COLUMNS + np.arange(low, high) - np.repeat(begin, taken)
         seed, weight = _position(nth)
         left = np.minimum(length[owner] - 8 * nth, 8)
         mixed = _mix(words[at[owner] + 8 * nth] & _LOW[left] ^ seed)
-        sums[0][long] += np.add.reduceat(mixed, starts)
-        sums[1][long] += np.add.reduceat(mixed * weight, starts)
+        starts = np.cumsum(taken) - taken
+        sums[0][strings] += np.add.reduceat(mixed, starts)
+        sums[1][strings] += np.add.reduceat(mixed * weight, starts)
     sizes = length.astype(np.uint64)
     return _mix(sums[0] ^ _mix(sizes)), _mix(sums[1] ^ _mix(sizes ^ np.uint64(_WEIGHT)))
 
@@ -168,27 +175,34 @@ def _position(nth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 #: Words of every string taken one position at a time (``_hashes``); the rest of longer
-#: strings all at once.
-_COLUMNS = 32
+#: strings many at once, at most _WINDOW words (a few times 8 MB of arrays) at a time.
+_COLUMNS, _WINDOW = 32, 1 << 20
 
 #: The low k bytes of a little-endian word (k = 0…8).
 _LOW = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
 
 
-def hashed_groups(first: np.ndarray, *confirm: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Rows grouped by equal ``first`` (a hash of each row's string): each row's group,
-    numbered in order of first appearance (as ``encoded`` numbers distinct strings), and
-    each group's first row. None when a number of ``confirm`` (other functions of the
-    strings) differs within a group: two strings whose first hashes collide.
+def hashed_groups(first: np.ndarray, *confirm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows grouped by equal ``first`` (a hash of each row's string) and equal ``confirm``
+    (other functions of the strings): each row's group, numbered in order of first
+    appearance (as ``encoded`` numbers distinct strings), and each group's first row.
+
+    By ``first`` alone (one hash table of numbers), unless a number of ``confirm`` differs
+    within such a group (two strings whose first hashes collide): then by all at once.
     """
     group, _ = pd.factorize(first)
     if len(group) == 0:
         return group.astype(np.int64), group.astype(np.int64)
     seen = np.maximum.accumulate(group)
     rep = np.flatnonzero(np.r_[True, group[1:] > seen[:-1]])
-    if any((c != c[rep][group]).any() for c in confirm):
-        return None
-    return group.astype(np.int64), rep
+    if not any((c != c[rep][group]).any() for c in confirm):
+        return group.astype(np.int64), rep
+    every = np.stack([first, *confirm], axis=1)
+    _, rep, group = np.unique(every, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(rep, kind="stable")  # (groups by their first row)
+    rank = np.empty(len(rep), dtype=np.int64)
+    rank[order] = np.arange(len(rep))
+    return rank[group.ravel()], rep[order].astype(np.int64)
 
 
 def rows_of(a: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:

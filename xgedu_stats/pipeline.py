@@ -234,11 +234,11 @@ class _Screened:
 
 
 class _Screen:
-    """Each table of articles, as ``load`` reads it (``prepare``), to its readable rows
+    """Tables of articles, as ``load`` reads them (``prepare``), to their readable rows
     (``COUNTED_COLUMNS``), normalised block by block on every core and each title read once,
     for its key and its 文种; what became of the others is gathered for ``done``.
 
-    Table by table, so that the raw strings of one table at a time are alive."""
+    A few tables at a time, so that the raw strings of every file are never alive at once."""
 
     def __init__(self, settings: Settings, period: Period) -> None:
         self.settings, self.period = settings, period
@@ -248,7 +248,7 @@ class _Screen:
         self.sources: list[tuple[str, str, int]] = []
         """Each table's file and platform, and how many of its rows are kept (in order)."""
         self.channels: list[pd.Categorical] = []
-        """Each table's kept rows' channels, as categories."""
+        """The kept rows' channels of each call, as categories."""
 
     def _normal(self, block: pd.DataFrame) -> pd.DataFrame:
         out = normalize(block, self.settings.dedupe.site_names)
@@ -271,16 +271,16 @@ class _Screen:
             cells = rows.loc[bad_views, "views_raw"].drop_duplicates().head(3).tolist()
             self.examples = list(dict.fromkeys(self.examples + cells))[:3]
         self.rejects.append(rows.iloc[np.flatnonzero(invalid & ~outside)].assign(raw=""))
-        counted = rows[[c for c in COUNTED_COLUMNS if c not in SOURCE_COLUMNS] + KEY_PARTS]
+        counted = rows[COUNTED_COLUMNS + KEY_PARTS]
         if invalid.any():
             counted = counted.iloc[np.flatnonzero(~invalid)]  # (a boolean .loc is slower here)
-        if len(counted):  # (a table's rows name one file, of one platform)
-            self.sources.append((rows["file"].iat[0], rows["platform"].iat[0], len(counted)))
+        if len(counted):
+            self.sources += _runs(counted.pop("file"), counted.pop("platform"))
             distinct, at = encoded(counted.pop("channel"))
             self.channels.append(
                 pd.Categorical.from_codes(at, pd.Index(pd.array(distinct, dtype="str")))
             )
-        return counted.drop(columns="channel", errors="ignore")
+        return counted.drop(columns=[*SOURCE_COLUMNS, "channel"], errors="ignore")
 
     def sourced(self, counted: pd.DataFrame) -> pd.DataFrame:
         """The kept rows of every table (in the order screened) with their ``file``,
@@ -313,6 +313,20 @@ class _Screen:
             invalid_outside=self.invalid_outside,
             unreadable_views=(self.bad_views, self.examples),
         )
+
+
+def _runs(files: pd.Series, platforms: pd.Series) -> list[tuple[str, str, int]]:
+    """The file and platform of each run of rows (a table's rows are one), and its length."""
+    names, file_at = encoded(files)
+    keys, platform_at = encoded(platforms)
+    starts = np.flatnonzero(
+        np.r_[True, (file_at[1:] != file_at[:-1]) | (platform_at[1:] != platform_at[:-1])]
+    )
+    lengths = np.diff(np.r_[starts, len(files)])
+    return [
+        (names[file_at[s]].as_py(), keys[platform_at[s]].as_py(), int(n))
+        for s, n in zip(starts, lengths, strict=True)
+    ]
 
 
 @dataclass(frozen=True)

@@ -70,10 +70,9 @@ def key_codes(values: pd.Series) -> np.ndarray:
     alphabetical, and need not be: it only has to be the same whatever the order of the
     rows.
 
-    Rows are grouped by that number and a hash of the whole string
-    (``columns.string_hashes``), without a dictionary of the strings; a second hash
-    confirms each group, and where it does not (two strings made to collide), the codes
-    are made from the strings (``codes_by_strings``, the same codes).
+    Rows are grouped by hashes of the whole string (``columns.string_hashes``) and that
+    number (``columns.hashed_groups``), without a dictionary of the strings: the codes are
+    those the strings give (``codes_by_strings``).
     """
     a = chunks(values)
     return codes_by_numbers(lambda rows: rows_of(a, rows), *key_parts(a))
@@ -93,11 +92,8 @@ def codes_by_numbers(
 ) -> np.ndarray:
     """``key_codes`` from each row's ``key_numbers`` and ``string_hashes`` (``first``,
     ``second``); ``strings(rows)`` gives the strings of some rows (positions), asked only
-    for those whose numbers tie (rare), or for every row when two hashes collide."""
-    grouped = hashed_groups(first, second, number)
-    if grouped is None:  # equal hashes, different strings
-        return codes_by_strings(pa.chunked_array([strings(np.arange(len(number)))]))
-    group, rep = grouped
+    for those whose numbers tie (rare)."""
+    group, rep = hashed_groups(first, second, number)
     return _ranked(number[rep], lambda rows: strings(rep[rows]))[group]
 
 
@@ -145,8 +141,8 @@ def _numbers(strings: pa.Array) -> np.ndarray:
 
 
 def codes_by_strings(a: pa.ChunkedArray) -> np.ndarray:
-    """``key_codes`` from the distinct strings (a dictionary of them): what the codes are
-    made from when two strings' hashes collide."""
+    """``key_codes`` from the distinct strings (a dictionary of them), not their hashes:
+    the careful path, which the tests hold the hashed one to."""
     distinct, indices = encoded(a)
     return _ranked(_numbers(distinct), distinct.take)[indices]
 

@@ -20,7 +20,7 @@ names and line numbers), not of their order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,12 +30,11 @@ import pyarrow.compute as pc
 
 from xgedu_stats.columns import (
     chunks,
-    encoded,
     first_group_named,
     hashed_groups,
     string_hashes,
 )
-from xgedu_stats.items.dedupe import order_by
+from xgedu_stats.items.dedupe import key_numbers, order_by
 
 #: A chain (one title within the window) with more candidate pairs than this is paired
 #: day by day only (the k-th publication of each platform on a day), so that a title
@@ -123,21 +122,20 @@ def link_codes(
         pc.sum(pc.starts_with(links, scheme)).as_py() == count for scheme in ("http://", "https://")
     )
 
-    def names() -> Iterator[pa.Array]:
-        """Each piece's documents' names, pieces of one chunk at a time (a block, a file)."""
-        at = 0
-        for chunk in links.chunks:
-            yield _names(chunk, alike, platform[at : at + len(chunk)], document_ids)
-            at += len(chunk)
-
-    # Each piece's names hashed and let go: no dictionary of every link.
-    hashes = [string_hashes(pa.chunked_array([n])) for n in names()]
-    first = np.concatenate([h[0] for h in hashes])
-    grouped = hashed_groups(first, np.concatenate([h[1] for h in hashes]))
-    if grouped is None:  # equal hashes, different names: a dictionary of the names
-        codes = encoded(pa.chunked_array(list(names()), type=links.type))[1]
-    else:
-        codes = grouped[0]
+    # Each piece's names (a chunk: a block, a file) hashed and let go: no dictionary of
+    # every link.
+    first: list[np.ndarray] = []
+    second: list[np.ndarray] = []
+    number: list[np.ndarray] = []
+    at = 0
+    for chunk in links.chunks:
+        names = _names(chunk, alike, platform[at : at + len(chunk)], document_ids)
+        hashes = string_hashes(pa.chunked_array([names]))
+        first.append(hashes[0])
+        second.append(hashes[1])
+        number.append(key_numbers(pa.chunked_array([names])))
+        at += len(chunk)
+    codes, _ = hashed_groups(*(np.concatenate(h) for h in (first, second, number)))
     width = int(platform.max()) + 1 if len(platform) else 1
     return np.where(is_link, codes * width + platform, -1)
 

@@ -178,21 +178,23 @@ def _decided_pairs(
     of their titles' keys (what a clerk saw when deciding)."""
     from rapidfuzz import fuzz
 
-    out: Pairs = []
-    for d, (left, right) in zip(decisions, located, strict=True):
-        if len(left) and len(right):
-            a, b = int(left[0]), int(right[0])
-            key_a, key_b = keys_at(counted["title"], np.array([a, b]), site_names).tolist()
-            score = fuzz.ratio(fuzzy.comparable(key_a), fuzzy.comparable(key_b))
-            out.append(
-                (
-                    a,
-                    b,
-                    round(float(score), 1),
-                    fuzzy.SAME if d.verdict == "same" else fuzzy.DIFFERENT,
-                )
-            )
-    return out
+    applied = [
+        (int(left[0]), int(right[0]), d.verdict)
+        for d, (left, right) in zip(decisions, located, strict=True)
+        if len(left) and len(right)
+    ]
+    # (the keys of every row named, made again at once: not once a decision)
+    named = np.array([row for a, b, _ in applied for row in (a, b)], dtype=np.int64)
+    keys = dict(zip(named.tolist(), keys_at(counted["title"], named, site_names), strict=True))
+    return [
+        (
+            a,
+            b,
+            round(float(fuzz.ratio(fuzzy.comparable(keys[a]), fuzzy.comparable(keys[b]))), 1),
+            fuzzy.SAME if verdict == "same" else fuzzy.DIFFERENT,
+        )
+        for a, b, verdict in applied
+    ]
 
 
 def pairs_frame(counted: pd.DataFrame, fuzzy_pairs: Pairs, decided: Pairs = ()) -> pd.DataFrame:
