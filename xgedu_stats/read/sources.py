@@ -155,6 +155,7 @@ def load(
                 # Tables of a block's rows or more at once; smaller ones gathered until
                 # they make one (preparing a table has a cost of its own, ~30 ms).
                 waiting.append(table_rows)
+                del table_rows  # (freed once prepared, not held until the next table is read)
                 if sum(len(t) for t in waiting) >= BLOCK_ROWS:
                     prepared()
             else:
