@@ -64,8 +64,9 @@ class Result:
     rows: pd.DataFrame
     """Every row of the period's items (readable; of any date: an item's later copies may
     fall after the period) with ``item_id``, ``exact_id``, its own ``category`` and
-    ``title_type`` (its title's 文种, a position in ``DOC_TYPES``; -1 for none). Its
-    title's key is not kept (``copies`` and ``items.normalize.keys_at`` make it again)."""
+    ``title_type`` (its title's 文种, a position in ``DOC_TYPES``; -1 for none); ``file``,
+    ``platform`` and ``channel`` are categories. Its title's key is not kept (``copies``
+    and ``items.normalize.keys_at`` make it again)."""
     items: pd.DataFrame
     """One row per unique item: ``item_id``, ``title``, ``date``, ``category``, ``platforms``,
     ``doc_type`` and where it came from (``doc_type_source``), ``pictures``."""
