@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xgedu_stats import columns
-from xgedu_stats.columns import Words
 from xgedu_stats.items import dedupe
 from xgedu_stats.items.dedupe import (
+    _Words,
     assign_items,
     first_copies,
     key_codes,
@@ -117,7 +117,7 @@ def test_key_codes_of_a_column_in_pieces_are_those_of_one_piece(pieces: list[lis
 def test_words_read_up_to_eight_bytes_anywhere(data: bytes, draw) -> None:
     offsets = draw.draw(st.lists(st.integers(0, len(data)), min_size=1, max_size=10))
     counts = [draw.draw(st.integers(0, min(8, len(data) - o))) for o in offsets]
-    got = Words(np.frombuffer(data, dtype=np.uint8)).at(np.array(offsets), np.array(counts))
+    got = _Words(np.frombuffer(data, dtype=np.uint8)).at(np.array(offsets), np.array(counts))
     expected = [
         int.from_bytes(data[o : o + c].ljust(8, b"\0"), "big")
         for o, c in zip(offsets, counts, strict=True)

@@ -695,9 +695,11 @@ def test_link_codes_are_not_fooled_by_a_hash_collision(monkeypatch: pytest.Monke
     )
     platform = np.array([0, 0, 0, 0, 1])
     expected = link_codes(urls, platform).tolist()
-    real = identity.string_hashes
+    from xgedu_stats.items import dedupe  # (links are hashed by dedupe.key_parts)
+
+    real = dedupe.string_hashes
     monkeypatch.setattr(
-        identity,
+        dedupe,
         "string_hashes",
         lambda a: (np.zeros(len(a), dtype=np.uint64), real(a)[1]),
     )

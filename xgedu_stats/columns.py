@@ -56,31 +56,6 @@ def string_buffers(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets.astype(np.int64), data
 
 
-class Words:
-    """Up to 8 bytes of a buffer from any offset, as one big-endian number (one gather)."""
-
-    _MASKS = np.array(
-        [0] + [((1 << (8 * k)) - 1) << (64 - 8 * k) for k in range(1, 9)], dtype=np.uint64
-    )
-
-    def __init__(self, data: np.ndarray) -> None:
-        # Element i of these views is bytes i…i+7: overlapping, unaligned, big-endian. The
-        # last 7 offsets would read past the end: they read a zero-padded copy instead.
-        self._full = max(len(data) - 7, 0)
-        self._view = np.ndarray((self._full,), dtype=">u8", buffer=data, strides=(1,))
-        end = np.zeros(15, dtype=np.uint8)
-        end[: len(data) - self._full] = data[self._full :]
-        self._end = np.ndarray((8,), dtype=">u8", buffer=end, strides=(1,))
-
-    def at(self, offsets: np.ndarray, count: np.ndarray) -> np.ndarray:
-        """``count`` (0…8) bytes from each offset, zero-padded on the right."""
-        words = self._end[np.clip(offsets - self._full, 0, 7)]
-        if self._full:
-            near_end = offsets >= self._full
-            words = np.where(near_end, words, self._view[np.where(near_end, 0, offsets)])
-        return words.astype(np.uint64) & self._MASKS[count]
-
-
 #: What ``string_hashes`` mixes each word with, by its position in the string: a seed for
 #: the word itself, and an odd multiplier for the second hash's weighted sum.
 _SEED, _WEIGHT = 0x243F6A8885A308D3, 0x13198A2E03707344

@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
 from xgedu_stats import counters, notes
@@ -275,13 +274,14 @@ class _Screen:
         counted = rows[COUNTED_COLUMNS + KEY_PARTS]
         if invalid.any():
             counted = counted.iloc[np.flatnonzero(~invalid)]  # (a boolean .loc is slower here)
+        files, platforms, channels = (counted.pop(c) for c in (*SOURCE_COLUMNS, "channel"))
         if len(counted):
-            self.sources += _runs(counted.pop("file"), counted.pop("platform"))
-            distinct, at = encoded(counted.pop("channel"))
+            self.sources += _runs(files, platforms)
+            distinct, at = encoded(channels)
             self.channels.append(
                 pd.Categorical.from_codes(at, pd.Index(pd.array(distinct, dtype="str")))
             )
-        return counted.drop(columns=[*SOURCE_COLUMNS, "channel"], errors="ignore")
+        return counted
 
     def sourced(self, counted: pd.DataFrame) -> pd.DataFrame:
         """The kept rows of every table (in the order screened) with their ``file``,
@@ -512,13 +512,10 @@ def _renumbered(listed: Pairs, kept: np.ndarray, base: int = 0) -> Pairs:
 
 
 def _ranks(platform: pd.Series, keys: list[str]) -> np.ndarray:
-    """Each row's platform as its position in ``keys`` (the priority order)."""
-    if isinstance(platform.dtype, pd.CategoricalDtype):  # (a rank a category)
-        names = platform.cat.categories
-        ranks = np.array([keys.index(n) if n in keys else -1 for n in names], dtype=np.int64)
-        return ranks[platform.cat.codes.to_numpy()]
-    found = pc.index_in(pa.chunked_array(pa.array(platform.array)), value_set=pa.array(keys))
-    return found.to_numpy().astype(np.int64)
+    """Each row's platform (categories) as its position in ``keys`` (the priority order)."""
+    names = platform.cat.categories
+    ranks = np.array([keys.index(n) if n in keys else -1 for n in names], dtype=np.int64)
+    return ranks[platform.cat.codes.to_numpy()]
 
 
 def _items(

@@ -21,7 +21,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xgedu_stats.columns import (
-    Words,
     chunks,
     encoded,
     hashed_groups,
@@ -127,7 +126,7 @@ def key_numbers(a: pa.ChunkedArray) -> np.ndarray:
 def _numbers(strings: pa.Array) -> np.ndarray:
     offsets, data = string_buffers(strings)
     starts, length = offsets[:-1], np.diff(offsets)
-    words = Words(data)
+    words = _Words(data)
     mixed = np.uint64(0x9E3779B97F4A7C15) * length.astype(np.uint64)
     for at, constant in (
         (starts, 0xBF58476D1CE4E5B9),
@@ -138,6 +137,31 @@ def _numbers(strings: pa.Array) -> np.ndarray:
         mixed = (mixed ^ word) * np.uint64(constant)  # wraps around: a hash, not a sum
         mixed ^= mixed >> np.uint64(31)
     return mixed
+
+
+class _Words:
+    """Up to 8 bytes of a buffer from any offset, as one big-endian number (one gather)."""
+
+    _MASKS = np.array(
+        [0] + [((1 << (8 * k)) - 1) << (64 - 8 * k) for k in range(1, 9)], dtype=np.uint64
+    )
+
+    def __init__(self, data: np.ndarray) -> None:
+        # Element i of these views is bytes i…i+7: overlapping, unaligned, big-endian. The
+        # last 7 offsets would read past the end: they read a zero-padded copy instead.
+        self._full = max(len(data) - 7, 0)
+        self._view = np.ndarray((self._full,), dtype=">u8", buffer=data, strides=(1,))
+        end = np.zeros(15, dtype=np.uint8)
+        end[: len(data) - self._full] = data[self._full :]
+        self._end = np.ndarray((8,), dtype=">u8", buffer=end, strides=(1,))
+
+    def at(self, offsets: np.ndarray, count: np.ndarray) -> np.ndarray:
+        """``count`` (0…8) bytes from each offset, zero-padded on the right."""
+        words = self._end[np.clip(offsets - self._full, 0, 7)]
+        if self._full:
+            near_end = offsets >= self._full
+            words = np.where(near_end, words, self._view[np.where(near_end, 0, offsets)])
+        return words.astype(np.uint64) & self._MASKS[count]
 
 
 def codes_by_strings(a: pa.ChunkedArray) -> np.ndarray:

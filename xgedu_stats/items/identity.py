@@ -28,13 +28,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from xgedu_stats.columns import (
-    chunks,
-    first_group_named,
-    hashed_groups,
-    string_hashes,
-)
-from xgedu_stats.items.dedupe import key_numbers, order_by
+from xgedu_stats.columns import chunks, first_group_named, hashed_groups
+from xgedu_stats.items.dedupe import key_parts, order_by
 
 #: A chain (one title within the window) with more candidate pairs than this is paired
 #: day by day only (the k-th publication of each platform on a day), so that a title
@@ -124,18 +119,14 @@ def link_codes(
 
     # Each piece's names (a chunk: a block, a file) hashed and let go: no dictionary of
     # every link.
-    first: list[np.ndarray] = []
-    second: list[np.ndarray] = []
-    number: list[np.ndarray] = []
+    parts = []  # (each piece's key_parts: number, first and second hash)
     at = 0
     for chunk in links.chunks:
         names = _names(chunk, alike, platform[at : at + len(chunk)], document_ids)
-        hashes = string_hashes(pa.chunked_array([names]))
-        first.append(hashes[0])
-        second.append(hashes[1])
-        number.append(key_numbers(pa.chunked_array([names])))
+        parts.append(key_parts(pa.chunked_array([names])))
         at += len(chunk)
-    codes, _ = hashed_groups(*(np.concatenate(h) for h in (first, second, number)))
+    number, first, second = (np.concatenate(p) for p in zip(*parts, strict=True))
+    codes, _ = hashed_groups(first, second, number)
     width = int(platform.max()) + 1 if len(platform) else 1
     return np.where(is_link, codes * width + platform, -1)
 
